@@ -1,0 +1,247 @@
+/**
+ * Errors thrown by radkit. Every error is a {@linkcode RadiusError} with a
+ * stable string {@linkcode RadiusError.code} so callers can `switch` on it
+ * instead of matching messages.
+ *
+ * @module
+ */
+
+/** The stable codes carried by {@linkcode RadiusError} and its subclasses. */
+export type RadiusErrorCode =
+  | "ERR_RADIUS"
+  | "ERR_DICTIONARY"
+  | "ERR_MALFORMED_PACKET"
+  | "ERR_AUTHENTICATOR_MISMATCH"
+  | "ERR_UNKNOWN_ATTRIBUTE"
+  | "ERR_VALUE";
+
+/** Options accepted by every radkit error constructor. */
+export interface RadiusErrorOptions {
+  /** The underlying error, if this one wraps another. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error radkit throws on purpose.
+ *
+ * @example Usage
+ * ```ts
+ * import { RadiusError } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new RadiusError("Something went wrong");
+ * assert.equal(error.code, "ERR_RADIUS");
+ * assert.ok(error instanceof Error);
+ * ```
+ */
+export class RadiusError extends Error {
+  /** A stable identifier for the kind of failure. */
+  readonly code: RadiusErrorCode;
+
+  /**
+   * Creates an error.
+   *
+   * @param message What went wrong and, where it helps, what to do.
+   * @param options The underlying `cause`, if any.
+   * @param code The stable code; subclasses pass their own.
+   */
+  constructor(
+    message: string,
+    options?: RadiusErrorOptions,
+    code: RadiusErrorCode = "ERR_RADIUS",
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/**
+ * A dictionary file could not be parsed or is inconsistent. The message names
+ * the file and line.
+ *
+ * @example Usage
+ * ```ts
+ * import { DictionaryError } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new DictionaryError('unknown type "fo0"', { file: "dictionary.foo", line: 12 });
+ * assert.equal(error.message, 'Cannot parse dictionary.foo line 12: unknown type "fo0"');
+ * assert.equal(error.line, 12);
+ * ```
+ */
+export class DictionaryError extends RadiusError {
+  /** The file that holds the offending line (the name given to the parser). */
+  readonly file: string;
+  /** The 1-based line number, or 0 when the problem is not tied to one line. */
+  readonly line: number;
+
+  /**
+   * Creates a dictionary error.
+   *
+   * @param reason What is wrong with the line and, where it helps, what to do.
+   * @param where The file and line the problem was found at.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(
+    reason: string,
+    where: { file: string; line: number },
+    options?: RadiusErrorOptions,
+  ) {
+    const at = where.line > 0 ? `${where.file} line ${where.line}` : where.file;
+    super(`Cannot parse ${at}: ${reason}`, options, "ERR_DICTIONARY");
+    this.file = where.file;
+    this.line = where.line;
+  }
+}
+
+/**
+ * Bytes received from the network are not a valid RADIUS packet.
+ *
+ * @example Usage
+ * ```ts
+ * import { MalformedPacketError } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new MalformedPacketError("attribute length 1 is below 2", 20);
+ * assert.equal(error.offset, 20);
+ * assert.equal(error.code, "ERR_MALFORMED_PACKET");
+ * ```
+ */
+export class MalformedPacketError extends RadiusError {
+  /** Byte offset in the datagram where decoding failed. */
+  readonly offset: number;
+
+  /**
+   * Creates a malformed-packet error.
+   *
+   * @param reason What is wrong with the bytes.
+   * @param offset Byte offset in the datagram where decoding failed.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(reason: string, offset: number, options?: RadiusErrorOptions) {
+    super(
+      `Malformed RADIUS packet at byte ${offset}: ${reason}`,
+      options,
+      "ERR_MALFORMED_PACKET",
+    );
+    this.offset = offset;
+  }
+}
+
+/**
+ * A packet's authenticator or Message-Authenticator does not verify: the
+ * shared secret differs, or the packet was altered or forged.
+ *
+ * @example Usage
+ * ```ts
+ * import { AuthenticatorMismatchError } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new AuthenticatorMismatchError("Message-Authenticator does not verify");
+ * assert.equal(error.code, "ERR_AUTHENTICATOR_MISMATCH");
+ * ```
+ */
+export class AuthenticatorMismatchError extends RadiusError {
+  /**
+   * Creates an authenticator-mismatch error.
+   *
+   * @param message Which check failed.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(message: string, options?: RadiusErrorOptions) {
+    super(message, options, "ERR_AUTHENTICATOR_MISMATCH");
+  }
+}
+
+/**
+ * A program used an attribute name the dictionary does not define.
+ *
+ * @example Usage
+ * ```ts
+ * import { UnknownAttributeError } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new UnknownAttributeError("User-Nme", ["User-Name"]);
+ * assert.match(error.message, /did you mean "User-Name"/);
+ * ```
+ */
+export class UnknownAttributeError extends RadiusError {
+  /** The name that was not found. */
+  readonly attribute: string;
+
+  /**
+   * Creates an unknown-attribute error.
+   *
+   * @param attribute The name that was not found.
+   * @param suggestions Close names from the dictionary, best first.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(
+    attribute: string,
+    suggestions: readonly string[] = [],
+    options?: RadiusErrorOptions,
+  ) {
+    const hint = suggestions.length > 0
+      ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?`
+      : "; load a dictionary that defines it";
+    super(
+      `Unknown attribute "${attribute}"${hint}`,
+      options,
+      "ERR_UNKNOWN_ATTRIBUTE",
+    );
+    this.attribute = attribute;
+  }
+}
+
+/**
+ * A value does not fit the type of the attribute it was given for.
+ *
+ * @example Usage
+ * ```ts
+ * import { ValueError } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new ValueError("NAS-IP-Address", "ipaddr", "10.0.0.256", "each part must be 0..255");
+ * assert.match(error.message, /NAS-IP-Address/);
+ * ```
+ */
+export class ValueError extends RadiusError {
+  /** The attribute the value was meant for. */
+  readonly attribute: string;
+
+  /**
+   * Creates a value error.
+   *
+   * @param attribute The attribute the value was meant for.
+   * @param type The attribute's dictionary type.
+   * @param value The offending value.
+   * @param reason Why it does not fit.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(
+    attribute: string,
+    type: string,
+    value: unknown,
+    reason: string,
+    options?: RadiusErrorOptions,
+  ) {
+    super(
+      `Invalid value ${describe(value)} for ${attribute} (${type}): ${reason}`,
+      options,
+      "ERR_VALUE",
+    );
+    this.attribute = attribute;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
