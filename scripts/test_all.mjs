@@ -15,7 +15,11 @@ const runtimes = {
   deno: {
     command: [bin("deno"), "test", "-A", "--unstable-net", "--parallel", "tests/"],
     counts: (out) => {
-      const m = [...out.matchAll(/\| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \(\d+ steps?\))?(?: \| (\d+) ignored)?/g)].at(-1);
+      const m = [
+        ...out.matchAll(
+          /\| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \(\d+ steps?\))?(?: \| (\d+) ignored)?/g,
+        ),
+      ].at(-1);
       return m && { pass: +m[1], fail: +m[2], skip: +(m[3] ?? 0) };
     },
   },
@@ -62,7 +66,10 @@ function run(name) {
         (stream === child.stdout ? process.stdout : process.stderr).write(chunk);
       });
     }
-    child.on("close", (code) => resolve({ name, code: code ?? 1, counts: runtimes[name].counts(output) }));
+    child.on(
+      "close",
+      (code) => resolve({ name, code: code ?? 1, counts: runtimes[name].counts(output) }),
+    );
   });
 }
 
@@ -74,7 +81,9 @@ let failed = false;
 for (const { name, code, counts } of results) {
   const ok = code === 0 && counts && counts.fail === 0;
   if (!ok) failed = true;
-  const detail = counts ? `${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped` : "counts not found";
+  const detail = counts
+    ? `${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped`
+    : "counts not found";
   console.log(`${name.padEnd(5)} ${ok ? "PASS" : "FAIL"}  ${detail}  (exit ${code})`);
 }
 process.exit(failed ? 1 : 0);

@@ -55,7 +55,10 @@ test("ValueError names attribute, type and value", () => {
   const error = new ValueError("NAS-Port", "integer", -1, "must be 0..4294967295");
   assert.equal(error.message, "Invalid value -1 for NAS-Port (integer): must be 0..4294967295");
   assert.equal(error.attribute, "NAS-Port");
-  assert.equal(new ValueError("X", "integer64", 5n, "r").message, "Invalid value 5n for X (integer64): r");
+  assert.equal(
+    new ValueError("X", "integer64", 5n, "r").message,
+    "Invalid value 5n for X (integer64): r",
+  );
   assert.equal(
     new ValueError("X", "octets", new Uint8Array(3), "r").message,
     "Invalid value <3 bytes> for X (octets): r",
