@@ -1,0 +1,68 @@
+/**
+ * Cryptographically strong random bytes from WebCrypto, for RADIUS Request
+ * Authenticators (RFC 2865 §3: "unpredictable and unique"), Tunnel-Password
+ * salts (RFC 2868 §3.5) and the like.
+ *
+ * @module
+ */
+
+/** The most bytes one `crypto.getRandomValues()` call may fill (WebCrypto §10.1.1). */
+const MAX_CHUNK = 65536;
+
+/**
+ * Fills `target` with cryptographically strong random bytes, in chunks of
+ * at most 65536 bytes (the `crypto.getRandomValues()` limit).
+ *
+ * @param target The array to fill; it is changed in place.
+ * @returns `target`.
+ * @throws {TypeError} If `target` is not a `Uint8Array`.
+ *
+ * @example Usage
+ * ```ts
+ * import { fillRandom } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const packet = new Uint8Array(20);
+ * fillRandom(packet.subarray(4, 20)); // a Request Authenticator, in place
+ * assert.equal(packet.length, 20);
+ * ```
+ */
+export function fillRandom(target: Uint8Array): Uint8Array {
+  if (!(target instanceof Uint8Array)) {
+    throw new TypeError("fillRandom() fills a Uint8Array; create one with new Uint8Array(length)");
+  }
+  const length = target.length;
+  if (length <= MAX_CHUNK) {
+    crypto.getRandomValues(target);
+    return target;
+  }
+  for (let start = 0; start < length; start += MAX_CHUNK) {
+    crypto.getRandomValues(target.subarray(start, start + MAX_CHUNK));
+  }
+  return target;
+}
+
+/**
+ * Returns `length` cryptographically strong random bytes.
+ *
+ * @param length How many bytes; a non-negative integer.
+ * @returns A new array of `length` random bytes.
+ * @throws {RangeError} If `length` is negative, not an integer, or not a safe integer.
+ *
+ * @example Usage
+ * ```ts
+ * import { randomBytes } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const authenticator = randomBytes(16);
+ * assert.equal(authenticator.length, 16);
+ * ```
+ */
+export function randomBytes(length: number): Uint8Array {
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new RangeError(
+      `randomBytes() needs a non-negative integer length, got ${String(length)}`,
+    );
+  }
+  return fillRandom(new Uint8Array(length));
+}
