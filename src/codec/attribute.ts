@@ -1,0 +1,64 @@
+/**
+ * One attribute of a packet, as the codec produces and consumes it.
+ *
+ * @module
+ */
+import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
+import type { AttributeValue } from "./values.ts";
+
+/**
+ * An attribute of a packet, in wire order.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const packet = Packet.request("Access-Request", Dictionary.default(), { "User-Name": "bob" });
+ * const [first] = packet.attributes();
+ * assert.equal(first?.name, "User-Name");
+ * assert.equal(first?.value, "bob");
+ * ```
+ */
+export interface Attribute {
+  /** The dictionary name, or `Attr-<oid>` (e.g. `Attr-26.9.99`) for an attribute the dictionary lacks. */
+  readonly name: string;
+  /** The definition, or `undefined` for an unknown attribute. */
+  readonly def: AttributeDef | undefined;
+  /** The decoded value; raw bytes for unknown attributes and values that do not decode as their type. */
+  readonly value: AttributeValue;
+  /** The RFC 2868 §3.1 tag (0..31), for `has_tag` attributes that carry one. */
+  readonly tag: number | undefined;
+  /**
+   * The Value field as it was on the wire, for decoded attributes: hidden
+   * attributes keep their hidden form here; `concat` and long-extended
+   * values are the joined fragments.
+   */
+  readonly raw: Uint8Array | undefined;
+  /** @internal Verbatim wire bytes of an unknown attribute, re-emitted byte-exact. */
+  readonly wire: Uint8Array | undefined;
+}
+
+/** What the codec needs from a dictionary. `Dictionary` implements it. */
+export interface DictionaryView {
+  /** A top-level IETF attribute by number. */
+  standard(code: number): AttributeDef | undefined;
+  /** A vendor by IANA number or name. */
+  vendor(nameOrId: string | number): VendorDef | undefined;
+  /** An attribute by name, case-insensitive. */
+  attribute(name: string): AttributeDef | undefined;
+  /** Close attribute names, best first, for error messages. */
+  suggest(name: string, max?: number): string[];
+}
+
+/** Creates an attribute record. */
+export function attribute(
+  def: AttributeDef | undefined,
+  name: string,
+  value: AttributeValue,
+  tag: number | undefined,
+  raw: Uint8Array | undefined,
+  wire: Uint8Array | undefined,
+): Attribute {
+  return { name, def, value, tag, raw, wire };
+}

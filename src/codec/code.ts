@@ -1,0 +1,123 @@
+/**
+ * RADIUS packet codes (RFC 2865 §3, RFC 2866 §4, RFC 5176 §2, RFC 5997 §2
+ * and the IANA "Packet Type Codes" registry).
+ *
+ * @module
+ */
+
+/**
+ * Packet codes by name. Any other number in 0..255 is kept as a number when
+ * decoding, so unknown packet types still round-trip.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(Code.AccessAccept, 2);
+ * assert.equal(Code.CoARequest, 43);
+ * ```
+ */
+export const Code = {
+  AccessRequest: 1,
+  AccessAccept: 2,
+  AccessReject: 3,
+  AccountingRequest: 4,
+  AccountingResponse: 5,
+  AccessChallenge: 11,
+  StatusServer: 12,
+  StatusClient: 13,
+  DisconnectRequest: 40,
+  DisconnectACK: 41,
+  DisconnectNAK: 42,
+  CoARequest: 43,
+  CoAACK: 44,
+  CoANAK: 45,
+  IPAddressAllocate: 50,
+  IPAddressRelease: 51,
+  ProtocolError: 52,
+} as const;
+
+/** A packet code: one of {@linkcode Code} or any other number 0..255. */
+export type Code = (typeof Code)[keyof typeof Code];
+
+const names: ReadonlyMap<number, string> = new Map([
+  [1, "Access-Request"],
+  [2, "Access-Accept"],
+  [3, "Access-Reject"],
+  [4, "Accounting-Request"],
+  [5, "Accounting-Response"],
+  [11, "Access-Challenge"],
+  [12, "Status-Server"],
+  [13, "Status-Client"],
+  [40, "Disconnect-Request"],
+  [41, "Disconnect-ACK"],
+  [42, "Disconnect-NAK"],
+  [43, "CoA-Request"],
+  [44, "CoA-ACK"],
+  [45, "CoA-NAK"],
+  [50, "IP-Address-Allocate"],
+  [51, "IP-Address-Release"],
+  [52, "Protocol-Error"],
+]);
+
+const numbers: ReadonlyMap<string, number> = new Map(
+  [...names].map(([number, name]) => [name.toLowerCase(), number]),
+);
+
+/**
+ * The registry name of a packet code, e.g. `"Access-Accept"`; unknown codes
+ * are named `"Code-<n>"`.
+ *
+ * @param code The packet code.
+ * @returns The name as FreeRADIUS and the IANA registry print it.
+ *
+ * @example Usage
+ * ```ts
+ * import { codeName } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(codeName(2), "Access-Accept");
+ * assert.equal(codeName(99), "Code-99");
+ * ```
+ */
+export function codeName(code: number): string {
+  return names.get(code) ?? `Code-${code}`;
+}
+
+/**
+ * The code for a registry name (case-insensitive), e.g. `"access-request"`
+ * → 1, or `undefined` for an unknown name.
+ *
+ * @param name A packet type name such as `"Accounting-Request"`.
+ * @returns The code, or `undefined`.
+ *
+ * @example Usage
+ * ```ts
+ * import { codeFromName } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(codeFromName("coa-request"), 43);
+ * assert.equal(codeFromName("nope"), undefined);
+ * ```
+ */
+export function codeFromName(name: string): number | undefined {
+  const known = numbers.get(name.toLowerCase());
+  if (known !== undefined) return known;
+  const match = /^code-(\d{1,3})$/i.exec(name);
+  return match && Number(match[1]) <= 255 ? Number(match[1]) : undefined;
+}
+
+/** True for the request codes whose Request Authenticator is an MD5 over the packet (RFC 2866 §3, RFC 5176 §2.3). */
+export function hasComputedRequestAuthenticator(code: number): boolean {
+  return code === Code.AccountingRequest || code === Code.CoARequest ||
+    code === Code.DisconnectRequest;
+}
+
+/** True for request codes (as opposed to replies). */
+export function isRequest(code: number): boolean {
+  return code === Code.AccessRequest || code === Code.AccountingRequest ||
+    code === Code.StatusServer || code === Code.StatusClient ||
+    code === Code.CoARequest || code === Code.DisconnectRequest ||
+    code === Code.IPAddressAllocate || code === Code.IPAddressRelease;
+}

@@ -1,0 +1,421 @@
+/**
+ * Attribute layer, decoding: top-level attributes (RFC 2865 §5),
+ * Vendor-Specific in every vendor format (RFC 2865 §5.26, WiMAX `,c`),
+ * TLVs, RFC 6929 extended / long-extended / EVS, `concat`, tags
+ * (RFC 2868 §3.1) and hidden values.
+ *
+ * Only a broken top-level frame (length below 2 or past the end) is a
+ * {@linkcode MalformedPacketError}; a bad inner structure or a value that
+ * does not fit its type is kept as raw bytes, as FreeRADIUS does.
+ *
+ * @module
+ */
+import { MalformedPacketError } from "../errors.ts";
+import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
+import { type Attribute, attribute, type DictionaryView } from "./attribute.ts";
+import { ascendSecret, revealSalted, revealUserPassword } from "./hiding.ts";
+import { type AttributeValue, type TlvValue, valueCodecs } from "./values.ts";
+
+/** Secrets and context needed to decode a packet's attributes. */
+export interface DecodeContext {
+  readonly dictionary: DictionaryView;
+  /** The shared secret; without it hidden attributes stay hidden bytes. */
+  readonly secret: Uint8Array | undefined;
+  /** The authenticator hidden values were hidden with (RFC 2865 §5.2, RFC 2868 §3.5). */
+  readonly vector: Uint8Array;
+}
+
+const VENDOR_SPECIFIC = 26;
+
+/**
+ * Decodes the attributes in `bytes[start..end)` and appends them to `out`.
+ *
+ * @throws {MalformedPacketError} if an attribute's length field is below 2 or
+ *   runs past `end`.
+ */
+export function decodeAttributes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  ctx: DecodeContext,
+  out: Attribute[],
+): void {
+  // Validate the whole frame first so that no partial result escapes.
+  for (let p = start; p < end;) {
+    if (p + 2 > end) throw new MalformedPacketError("attribute header is cut off", p);
+    const length = bytes[p + 1]!;
+    if (length < 2) throw new MalformedPacketError(`attribute length ${length} is below 2`, p);
+    if (p + length > end) {
+      throw new MalformedPacketError(`attribute length ${length} runs past the packet end`, p);
+    }
+    p += length;
+  }
+  let p = start;
+  while (p < end) {
+    const type = bytes[p]!;
+    const length = bytes[p + 1]!;
+    const def = ctx.dictionary.standard(type);
+    if (def === undefined) {
+      out.push(unknown(`Attr-${type}`, bytes, p, p + length));
+      p += length;
+    } else if (def.type === "vsa" || type === VENDOR_SPECIFIC) {
+      p = decodeVendorSpecific(bytes, p, end, ctx, out);
+    } else if (def.type === "extended" || def.type === "long-extended") {
+      p = decodeExtended(def, bytes, p, end, ctx, out);
+    } else if (def.flags.concat) {
+      // Consecutive attributes of the same type are one value (RFC 2869 §5.13 EAP-Message, RFC 7268).
+      let q = p;
+      const parts: Uint8Array[] = [];
+      while (q < end && bytes[q] === type) {
+        parts.push(bytes.subarray(q + 2, q + bytes[q + 1]!));
+        q += bytes[q + 1]!;
+      }
+      const joined = join(parts);
+      decodeLeaf(def, joined, 0, joined.length, ctx, out);
+      p = q;
+    } else {
+      decodeLeaf(def, bytes, p + 2, p + length, ctx, out);
+      p += length;
+    }
+  }
+}
+
+function unknown(name: string, bytes: Uint8Array, start: number, end: number): Attribute {
+  const wire = bytes.slice(start, end);
+  return attribute(undefined, name, wire.subarray(2), undefined, wire.subarray(2), wire);
+}
+
+function join(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!.slice();
+  let total = 0;
+  for (const part of parts) total += part.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** A leaf value: tag, reveal, array split, then the type's codec. */
+function decodeLeaf(
+  def: AttributeDef,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  ctx: DecodeContext,
+  out: Attribute[],
+): void {
+  let tag: number | undefined;
+  let data = bytes.subarray(start, end);
+  if (def.flags.hasTag && data.length > 0) {
+    if (def.type === "integer" || def.type === "signed") {
+      // RFC 2868 §3.1: the tag is the first octet of the 4-octet value.
+      if (data.length === 4) {
+        tag = data[0];
+        data = Uint8Array.of(0, data[1]!, data[2]!, data[3]!);
+      }
+    } else if (def.flags.encrypt === 2 || data[0]! <= 0x1f) {
+      // Salted values always start with the tag (RFC 2868 §3.5); text values
+      // only when the first octet is a tag (0x00..0x1F).
+      tag = data[0];
+      data = data.subarray(1);
+    }
+  }
+  const raw = data.slice();
+  if (def.flags.encrypt !== 0 && ctx.secret !== undefined) {
+    const revealed = def.flags.encrypt === 1
+      ? revealUserPassword(data, ctx.secret, ctx.vector)
+      : def.flags.encrypt === 2
+      ? revealSalted(data, ctx.secret, ctx.vector)
+      : data.length === 16
+      ? trimNul(ascendSecret(data, ctx.secret, ctx.vector))
+      : undefined;
+    if (revealed === undefined) {
+      out.push(attribute(def, def.name, raw, tag, raw, undefined));
+      return;
+    }
+    data = revealed;
+  }
+  const codec = valueCodecs[def.type];
+  if (def.flags.array && codec?.size !== undefined) {
+    // RFC 8044 §3.8 / RFC 6929: several fixed-size values packed in one attribute.
+    const size = codec.size;
+    if (data.length === 0 || data.length % size !== 0) {
+      out.push(attribute(def, def.name, raw, tag, raw, undefined));
+      return;
+    }
+    for (let i = 0; i < data.length; i += size) {
+      const value = codec.read(data, i, i + size, def) ?? data.slice(i, i + size);
+      out.push(attribute(def, def.name, value, tag, raw.subarray(i, i + size), undefined));
+    }
+    return;
+  }
+  const value = def.type === "tlv"
+    ? decodeTlv(def, data, 0, data.length, ctx)
+    : codec?.read(data, 0, data.length, def);
+  out.push(attribute(def, def.name, value ?? raw, tag, raw, undefined));
+}
+
+function trimNul(data: Uint8Array): Uint8Array {
+  let end = data.length;
+  while (end > 0 && data[end - 1] === 0) end--;
+  return data.subarray(0, end);
+}
+
+/**
+ * A TLV's value: child attributes of 1-byte type and 1-byte length, decoded
+ * into an object. `undefined` when the children do not frame exactly.
+ */
+function decodeTlv(
+  def: AttributeDef,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  ctx: DecodeContext,
+): TlvValue | undefined {
+  for (let p = start; p < end; p += bytes[p + 1]!) {
+    if (p + 2 > end || bytes[p + 1]! < 2 || p + bytes[p + 1]! > end) return undefined;
+  }
+  const result: TlvValue = {};
+  const children: Attribute[] = [];
+  for (let p = start; p < end; p += bytes[p + 1]!) {
+    const child = def.children.get(bytes[p]!);
+    if (child === undefined) {
+      children.push(unknown(`Attr-${def.oid}.${bytes[p]}`, bytes, p, p + bytes[p + 1]!));
+    } else {
+      decodeLeaf(child, bytes, p + 2, p + bytes[p + 1]!, ctx, children);
+    }
+  }
+  for (const child of children) addTo(result, child.name, child.value);
+  return result;
+}
+
+function addTo(target: TlvValue, name: string, value: AttributeValue): void {
+  const existing = target[name];
+  if (existing === undefined) target[name] = value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else target[name] = [existing, value];
+}
+
+/** Vendor-Specific (RFC 2865 §5.26): Vendor-Id, then sub-attributes in the vendor's format. */
+function decodeVendorSpecific(
+  bytes: Uint8Array,
+  p: number,
+  end: number,
+  ctx: DecodeContext,
+  out: Attribute[],
+): number {
+  const length = bytes[p + 1]!;
+  const next = p + length;
+  if (length < 7) {
+    out.push(unknown("Attr-26", bytes, p, next));
+    return next;
+  }
+  const vendorId = readU32(bytes, p + 2);
+  const vendor = ctx.dictionary.vendor(vendorId);
+  if (vendor === undefined) {
+    out.push(unknown(`Attr-26.${vendorId}`, bytes, p, next));
+    return next;
+  }
+  if (vendor.continuation) return decodeWimax(vendor, bytes, p, end, ctx, out);
+  const subs = splitVendorSubAttributes(vendor, bytes, p + 6, next);
+  if (subs === undefined) {
+    out.push(unknown(`Attr-26.${vendorId}`, bytes, p, next));
+    return next;
+  }
+  for (let i = 0; i < subs.length; i += 3) {
+    const type = subs[i]!;
+    const valueStart = subs[i + 1]!;
+    const valueEnd = subs[i + 2]!;
+    const def = vendor.attributes.get(type);
+    if (def === undefined) {
+      out.push(unknownVendorSub(vendorId, type, bytes, valueStart, valueEnd, vendor));
+    } else {
+      decodeLeaf(def, bytes, valueStart, valueEnd, ctx, out);
+    }
+  }
+  return next;
+}
+
+/**
+ * Splits a VSA's data into (type, valueStart, valueEnd) triples, or
+ * `undefined` if the sub-attributes do not frame exactly.
+ */
+function splitVendorSubAttributes(
+  vendor: VendorDef,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): number[] | undefined {
+  const t = vendor.typeLength;
+  const l = vendor.lengthLength;
+  const result: number[] = [];
+  let p = start;
+  while (p < end) {
+    if (p + t + l > end) return undefined;
+    const type = t === 1
+      ? bytes[p]!
+      : t === 2
+      ? (bytes[p]! << 8) | bytes[p + 1]!
+      : readU32(bytes, p);
+    if (l === 0) {
+      // No length field: the sub-attribute fills the rest of the VSA.
+      result.push(type, p + t, end);
+      return result;
+    }
+    const length = l === 1 ? bytes[p + t]! : (bytes[p + t]! << 8) | bytes[p + t + 1]!;
+    if (length < t + l || p + length > end) return undefined;
+    result.push(type, p + t + l, p + length);
+    p += length;
+  }
+  return result.length > 0 ? result : undefined;
+}
+
+/** An unknown sub-attribute of a known vendor, kept byte-exact in its own VSA. */
+function unknownVendorSub(
+  vendorId: number,
+  type: number,
+  bytes: Uint8Array,
+  valueStart: number,
+  valueEnd: number,
+  vendor: VendorDef,
+): Attribute {
+  const headerLength = vendor.typeLength + vendor.lengthLength + (vendor.continuation ? 1 : 0);
+  const subStart = valueStart - headerLength;
+  const wire = new Uint8Array(6 + valueEnd - subStart);
+  wire[0] = VENDOR_SPECIFIC;
+  wire[1] = wire.length;
+  writeU32(wire, 2, vendorId);
+  wire.set(bytes.subarray(subStart, valueEnd), 6);
+  const value = bytes.slice(valueStart, valueEnd);
+  return attribute(undefined, `Attr-26.${vendorId}.${type}`, value, undefined, value, wire);
+}
+
+/**
+ * WiMAX format `1,1,c` (WiMAX Forum NWG R1.0 §5.3.2): type, length and a
+ * continuation byte whose high bit says the value goes on in the next VSA.
+ */
+function decodeWimax(
+  vendor: VendorDef,
+  bytes: Uint8Array,
+  p: number,
+  end: number,
+  ctx: DecodeContext,
+  out: Attribute[],
+): number {
+  const first = p;
+  const parts: Uint8Array[] = [];
+  let type = -1;
+  for (;;) {
+    const next = p + bytes[p + 1]!;
+    const sub = p + 6;
+    const subLength = bytes[sub + 1];
+    if (
+      bytes[p] !== VENDOR_SPECIFIC || next - sub < 3 || subLength === undefined || subLength < 3 ||
+      sub + subLength !== next || readU32(bytes, p + 2) !== vendor.id ||
+      (type !== -1 && bytes[sub] !== type)
+    ) {
+      // Not a well-formed chain: keep the first VSA as it was.
+      const firstEnd = first + bytes[first + 1]!;
+      out.push(unknown(`Attr-26.${vendor.id}`, bytes, first, firstEnd));
+      return firstEnd;
+    }
+    type = bytes[sub]!;
+    parts.push(bytes.subarray(sub + 3, next));
+    const more = (bytes[sub + 2]! & 0x80) !== 0;
+    p = next;
+    if (!more) break;
+    if (p + 2 > end) {
+      const firstEnd = first + bytes[first + 1]!;
+      out.push(unknown(`Attr-26.${vendor.id}`, bytes, first, firstEnd));
+      return firstEnd;
+    }
+  }
+  const joined = join(parts);
+  const def = vendor.attributes.get(type);
+  if (def === undefined) {
+    const value = joined;
+    const wire = bytes.slice(first, p);
+    out.push(attribute(undefined, `Attr-26.${vendor.id}.${type}`, value, undefined, value, wire));
+  } else {
+    decodeLeaf(def, joined, 0, joined.length, ctx, out);
+  }
+  return p;
+}
+
+/**
+ * RFC 6929 §2.1–2.2: Extended-Type after the length; long-extended adds a
+ * flags byte whose "M" bit says the next attribute continues the value.
+ */
+function decodeExtended(
+  container: AttributeDef,
+  bytes: Uint8Array,
+  p: number,
+  end: number,
+  ctx: DecodeContext,
+  out: Attribute[],
+): number {
+  const type = bytes[p]!;
+  const length = bytes[p + 1]!;
+  const long = container.type === "long-extended";
+  const header = long ? 4 : 3;
+  if (length < header) {
+    out.push(unknown(`Attr-${type}`, bytes, p, p + length));
+    return p + length;
+  }
+  const extType = bytes[p + 2]!;
+  let data: Uint8Array = bytes.subarray(p + header, p + length);
+  let next = p + length;
+  if (long && (bytes[p + 3]! & 0x80) !== 0) {
+    const parts = [data];
+    let more = true;
+    while (more) {
+      if (
+        next + 4 > end || bytes[next] !== type || bytes[next + 2] !== extType ||
+        bytes[next + 1]! < 4
+      ) {
+        // RFC 6929 §2.2: a missing continuation makes the whole set invalid.
+        out.push(unknown(`Attr-${type}.${extType}`, bytes, p, next));
+        return next;
+      }
+      parts.push(bytes.subarray(next + 4, next + bytes[next + 1]!));
+      more = (bytes[next + 3]! & 0x80) !== 0;
+      next += bytes[next + 1]!;
+    }
+    data = join(parts);
+  }
+  const def = container.children.get(extType);
+  if (def === undefined) {
+    out.push(unknown(`Attr-${type}.${extType}`, bytes, p, next));
+    return next;
+  }
+  if (def.type === "evs") {
+    // RFC 6929 §2.4: Vendor-Id (4), Vendor-Type (1), Vendor-Value.
+    const vendorId = data.length >= 5 ? readU32(data, 0) : -1;
+    const vendor = vendorId === -1 ? undefined : ctx.dictionary.vendor(vendorId);
+    const vendorDef = vendor?.evsAttributes.get(type)?.get(data[4]!);
+    if (vendorDef === undefined) {
+      const name = vendorId === -1 ? `Attr-${type}.26` : `Attr-${type}.26.${vendorId}.${data[4]}`;
+      out.push(unknown(name, bytes, p, next));
+    } else {
+      decodeLeaf(vendorDef, data, 5, data.length, ctx, out);
+    }
+    return next;
+  }
+  decodeLeaf(def, data, 0, data.length, ctx, out);
+  return next;
+}
+
+function readU32(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) |
+    bytes[offset + 3]!) >>> 0;
+}
+
+function writeU32(bytes: Uint8Array, offset: number, value: number): void {
+  bytes[offset] = value >>> 24;
+  bytes[offset + 1] = (value >>> 16) & 0xff;
+  bytes[offset + 2] = (value >>> 8) & 0xff;
+  bytes[offset + 3] = value & 0xff;
+}

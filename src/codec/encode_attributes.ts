@@ -1,0 +1,278 @@
+/**
+ * Attribute layer, encoding: the inverse of `decode_attributes.ts`. Values
+ * are written into a reused scratch buffer, hidden and tagged there, then
+ * framed into the packet: split over several attributes for `concat`
+ * (RFC 2865 §5.26 note, RFC 3579 §3.1), long-extended fragments (RFC 6929
+ * §2.2) and WiMAX continuations; wrapped for TLV, Vendor-Specific, extended
+ * and EVS parents.
+ *
+ * @module
+ */
+import { ValueError } from "../errors.ts";
+import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
+import type { Attribute } from "./attribute.ts";
+import { ascendSecret, hideSalted, hideUserPassword } from "./hiding.ts";
+import { type TlvValue, valueCodecs } from "./values.ts";
+import { Writer } from "./writer.ts";
+
+/** Secrets needed to hide values while encoding. */
+export interface EncodeContext {
+  /** The shared secret. */
+  readonly secret: Uint8Array;
+  /** The authenticator values are hidden with (RFC 2865 §5.2, RFC 2868 §3.5). */
+  readonly vector: Uint8Array;
+}
+
+const scratch = new Writer(4096);
+const VENDOR_SPECIFIC = 26;
+
+/**
+ * Appends the wire form of `attributes` to `out`. Consecutive values of an
+ * `array` attribute share one attribute where they fit (RFC 8044 §3.8).
+ *
+ * @throws {ValueError} if a value does not fit its type or its attribute.
+ */
+export function encodeAttributes(
+  attributes: readonly Attribute[],
+  out: Writer,
+  ctx: EncodeContext,
+): void {
+  for (let i = 0; i < attributes.length; i++) {
+    const attr = attributes[i]!;
+    const def = attr.def;
+    if (def === undefined) {
+      if (attr.wire !== undefined) out.bytes(attr.wire);
+      continue;
+    }
+    if (def.flags.virtual) continue; // server-internal, never on the wire (FreeRADIUS does the same)
+    scratch.pos = 0;
+    writeValue(def, attr.value, attr.tag, ctx, scratch);
+    if (def.flags.array) {
+      const limit = maxPayload(def);
+      while (i + 1 < attributes.length && attributes[i + 1]!.def === def) {
+        const mark = scratch.pos;
+        writeValue(def, attributes[i + 1]!.value, attributes[i + 1]!.tag, ctx, scratch);
+        if (scratch.pos > limit) {
+          scratch.pos = mark;
+          break;
+        }
+        i++;
+      }
+    }
+    frame(def, scratch.buf.subarray(0, scratch.pos), out);
+  }
+}
+
+/** The Value field of one attribute: tag, type codec, then hiding. */
+function writeValue(
+  def: AttributeDef,
+  value: unknown,
+  tag: number | undefined,
+  ctx: EncodeContext,
+  out: Writer,
+): void {
+  if (tag !== undefined && (!Number.isInteger(tag) || tag < 0 || tag > 0x1f)) {
+    throw new ValueError(def.name, def.type, tag, "a tag must be 0..31 (RFC 2868 §3.1)");
+  }
+  if (tag !== undefined && !def.flags.hasTag) {
+    throw new ValueError(def.name, def.type, tag, "this attribute takes no tag (no has_tag flag)");
+  }
+  const start = out.pos;
+  if (def.type === "tlv") {
+    writeTlv(def, value, ctx, out);
+  } else {
+    const codec = valueCodecs[def.type];
+    if (codec === undefined) {
+      throw new ValueError(def.name, def.type, value, "a container type has no value of its own");
+    }
+    if (def.flags.encrypt === 0) {
+      if (def.flags.hasTag && def.type !== "integer" && def.type !== "signed") {
+        // A text value whose first octet looks like a tag needs an explicit tag 0 before it.
+        out.u8(tag ?? 0);
+        codec.write(value, def, out);
+        if (tag === undefined && (out.pos === start + 1 || out.buf[start + 1]! > 0x1f)) {
+          out.buf.copyWithin(start, start + 1, out.pos);
+          out.pos--;
+        }
+      } else {
+        codec.write(value, def, out);
+        if (def.flags.hasTag) out.buf[start] = tag ?? 0; // RFC 2868 §3.1: tag in the first octet
+      }
+      return;
+    }
+    codec.write(value, def, out);
+    const plain = out.buf.slice(start, out.pos);
+    out.pos = start;
+    let hidden: Uint8Array;
+    try {
+      hidden = def.flags.encrypt === 1
+        ? hideUserPassword(plain, ctx.secret, ctx.vector)
+        : def.flags.encrypt === 2
+        ? hideSalted(plain, ctx.secret, ctx.vector)
+        : ascendSecret(plain, ctx.secret, ctx.vector);
+    } catch (error) {
+      throw new ValueError(def.name, def.type, value, (error as Error).message, { cause: error });
+    }
+    // RFC 2868 §3.5: a tagged salted value always carries its tag octet.
+    if (def.flags.hasTag) out.u8(tag ?? 0);
+    out.bytes(hidden);
+  }
+}
+
+/** A TLV's value: its children as 1-byte type, 1-byte length attributes. */
+function writeTlv(def: AttributeDef, value: unknown, ctx: EncodeContext, out: Writer): void {
+  if (
+    typeof value !== "object" || value === null || value instanceof Uint8Array ||
+    value instanceof Date
+  ) {
+    if (value instanceof Uint8Array) return out.bytes(value); // raw TLV content
+    throw new ValueError(
+      def.name,
+      "tlv",
+      value,
+      "expected an object of child attribute names to values",
+    );
+  }
+  const children = byLowerName(def);
+  for (const [name, childValue] of Object.entries(value as TlvValue)) {
+    const child = children.get(name.toLowerCase());
+    if (child === undefined) {
+      const known = [...def.children.values()].map((c) => `"${c.name}"`).join(", ");
+      throw new ValueError(def.name, "tlv", value, `unknown child "${name}"; children: ${known}`);
+    }
+    for (const item of Array.isArray(childValue) ? childValue : [childValue]) {
+      const nested = new Writer(64);
+      writeValue(child, item, undefined, ctx, nested);
+      if (nested.pos > 253) {
+        throw new ValueError(
+          child.name,
+          child.type,
+          item,
+          `${nested.pos} bytes do not fit a TLV (max 253)`,
+        );
+      }
+      out.u8(child.code);
+      out.u8(nested.pos + 2);
+      out.bytes(nested.buf, 0, nested.pos);
+    }
+  }
+}
+
+const childNames = new WeakMap<AttributeDef, Map<string, AttributeDef>>();
+function byLowerName(def: AttributeDef): Map<string, AttributeDef> {
+  let map = childNames.get(def);
+  if (map === undefined) {
+    map = new Map([...def.children.values()].map((child) => [child.name.toLowerCase(), child]));
+    childNames.set(def, map);
+  }
+  return map;
+}
+
+/** Largest Value field that fits one attribute of `def` without splitting. */
+function maxPayload(def: AttributeDef): number {
+  const parent = def.parent;
+  if (parent === undefined) {
+    return def.vendor === undefined ? 253 : 249 - def.vendor.typeLength - def.vendor.lengthLength;
+  }
+  if (parent.type === "tlv") return Math.min(253, maxPayload(parent) - 2);
+  if (parent.type === "evs") return 247;
+  return parent.type === "long-extended" ? 251 : 252;
+}
+
+/** Wraps a Value field in the headers of `def` and its parents and appends it. */
+function frame(def: AttributeDef, payload: Uint8Array, out: Writer): void {
+  const parent = def.parent;
+  if (parent === undefined) {
+    if (def.vendor === undefined) frameStandard(def, payload, out);
+    else frameVendor(def, def.vendor, payload, out);
+  } else if (parent.type === "tlv") {
+    if (payload.length > 253) tooLong(def, payload.length, 253);
+    const wrapped = new Uint8Array(payload.length + 2);
+    wrapped[0] = def.code;
+    wrapped[1] = wrapped.length;
+    wrapped.set(payload, 2);
+    frame(parent, wrapped, out);
+  } else if (parent.type === "evs") {
+    // RFC 6929 §2.4: Vendor-Id, Vendor-Type, then the value, inside Extended-Type 26.
+    const vendor = def.vendor!;
+    const wrapped = new Uint8Array(payload.length + 5);
+    new DataView(wrapped.buffer).setUint32(0, vendor.id);
+    wrapped[4] = def.code;
+    wrapped.set(payload, 5);
+    frameExtended(def, parent.parent!, parent.code, wrapped, out);
+  } else {
+    frameExtended(def, parent, def.code, payload, out);
+  }
+}
+
+function tooLong(def: AttributeDef, length: number, max: number): never {
+  throw new ValueError(
+    def.name,
+    def.type,
+    `<${length} bytes>`,
+    `longer than the ${max} bytes one attribute holds, and the dictionary gives it no "concat" flag`,
+  );
+}
+
+function frameStandard(def: AttributeDef, payload: Uint8Array, out: Writer): void {
+  if (payload.length > 253 && !def.flags.concat) tooLong(def, payload.length, 253);
+  let offset = 0;
+  do {
+    const chunk = Math.min(253, payload.length - offset);
+    out.u8(def.code);
+    out.u8(chunk + 2);
+    out.bytes(payload, offset, offset + chunk);
+    offset += chunk;
+  } while (offset < payload.length);
+}
+
+function frameVendor(def: AttributeDef, vendor: VendorDef, payload: Uint8Array, out: Writer): void {
+  const header = vendor.typeLength + vendor.lengthLength + (vendor.continuation ? 1 : 0);
+  const room = 255 - 6 - header;
+  if (payload.length > room && !vendor.continuation) tooLong(def, payload.length, room);
+  let offset = 0;
+  do {
+    const chunk = Math.min(room, payload.length - offset);
+    const more = offset + chunk < payload.length;
+    out.u8(VENDOR_SPECIFIC);
+    out.u8(6 + header + chunk);
+    out.u32(vendor.id);
+    if (vendor.typeLength === 1) out.u8(def.code);
+    else if (vendor.typeLength === 2) out.u16(def.code);
+    else out.u32(def.code);
+    if (vendor.lengthLength === 1) out.u8(header + chunk);
+    else if (vendor.lengthLength === 2) out.u16(header + chunk);
+    if (vendor.continuation) out.u8(more ? 0x80 : 0);
+    out.bytes(payload, offset, offset + chunk);
+    offset += chunk;
+  } while (offset < payload.length);
+}
+
+function frameExtended(
+  def: AttributeDef,
+  container: AttributeDef,
+  extType: number,
+  payload: Uint8Array,
+  out: Writer,
+): void {
+  if (container.type !== "long-extended") {
+    if (payload.length > 252) tooLong(def, payload.length, 252);
+    out.u8(container.code);
+    out.u8(payload.length + 3);
+    out.u8(extType);
+    out.bytes(payload);
+    return;
+  }
+  // RFC 6929 §2.2: fragments of up to 251 bytes, the "M" flag on all but the last.
+  let offset = 0;
+  do {
+    const chunk = Math.min(251, payload.length - offset);
+    const more = offset + chunk < payload.length;
+    out.u8(container.code);
+    out.u8(chunk + 4);
+    out.u8(extType);
+    out.u8(more ? 0x80 : 0);
+    out.bytes(payload, offset, offset + chunk);
+    offset += chunk;
+  } while (offset < payload.length);
+}

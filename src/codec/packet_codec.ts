@@ -1,0 +1,254 @@
+/**
+ * Packet layer: the header (RFC 2865 §3), Request and Response
+ * Authenticators (RFC 2865 §3, RFC 2866 §3, RFC 5176 §2.3) and
+ * Message-Authenticator (RFC 2869 §5.14, RFC 3579 §3.2, RFC 5176 §3.5).
+ * These work on raw bytes so that a server can verify a datagram before it
+ * decodes any attribute.
+ *
+ * @module
+ */
+import { hmacMd5 } from "../crypto/hmac_md5.ts";
+import { Md5 } from "../crypto/md5.ts";
+import { timingSafeEqual } from "../crypto/timing_safe_equal.ts";
+import { MalformedPacketError } from "../errors.ts";
+import { Code } from "./code.ts";
+
+/** Code, Identifier, Length, Authenticator. */
+export const HEADER_LENGTH = 20;
+/** RFC 2865 §3: the maximum length of a packet. */
+export const MAX_PACKET_LENGTH = 4096;
+/** Attribute number of Message-Authenticator (RFC 2869 §5.14). */
+export const MESSAGE_AUTHENTICATOR = 80;
+/** Attribute number of Proxy-State (RFC 2865 §5.33). */
+export const PROXY_STATE = 33;
+
+const ZERO_VECTOR = new Uint8Array(16);
+const md5 = new Md5();
+
+/**
+ * Checks the header of a datagram and returns the packet length from its
+ * Length field. Octets past that length are padding and are ignored
+ * (RFC 2865 §3).
+ *
+ * @throws {MalformedPacketError} for a datagram shorter than 20 bytes or a
+ *   Length field outside 20..4096 or longer than the datagram.
+ */
+export function packetLength(datagram: Uint8Array): number {
+  if (datagram.length < HEADER_LENGTH) {
+    throw new MalformedPacketError(
+      `datagram of ${datagram.length} bytes is shorter than the 20-byte header`,
+      0,
+    );
+  }
+  const length = (datagram[2]! << 8) | datagram[3]!;
+  if (length < HEADER_LENGTH || length > MAX_PACKET_LENGTH) {
+    throw new MalformedPacketError(`length field ${length} is outside 20..4096`, 2);
+  }
+  if (length > datagram.length) {
+    throw new MalformedPacketError(
+      `length field ${length} exceeds the ${datagram.length}-byte datagram`,
+      2,
+    );
+  }
+  return length;
+}
+
+/**
+ * Offset of the Value of the first attribute of `type`, or -1. Checks the
+ * attribute framing on the way.
+ *
+ * @throws {MalformedPacketError} if an attribute length is below 2 or runs past `length`.
+ */
+export function findAttribute(packet: Uint8Array, length: number, type: number): number {
+  let found = -1;
+  for (let p = HEADER_LENGTH; p < length;) {
+    if (p + 2 > length) throw new MalformedPacketError("attribute header is cut off", p);
+    const attributeLength = packet[p + 1]!;
+    if (attributeLength < 2) {
+      throw new MalformedPacketError(`attribute length ${attributeLength} is below 2`, p);
+    }
+    if (p + attributeLength > length) {
+      throw new MalformedPacketError(
+        `attribute length ${attributeLength} runs past the packet end`,
+        p,
+      );
+    }
+    if (found === -1 && packet[p] === type) found = p + 2;
+    p += attributeLength;
+  }
+  return found;
+}
+
+/**
+ * The authenticator that Message-Authenticator is computed with: the packet's
+ * own for Access-Request and Status-Server, zeros for the other requests
+ * (RFC 5176 §3.5, RFC 3579 §3.2), and the request's for a reply.
+ */
+export function messageAuthenticatorVector(
+  code: number,
+  requestAuthenticator: Uint8Array | undefined,
+): Uint8Array | undefined {
+  if (code === Code.AccessRequest || code === Code.StatusServer) return undefined; // as is
+  if (
+    code === Code.AccountingRequest || code === Code.CoARequest || code === Code.DisconnectRequest
+  ) {
+    return ZERO_VECTOR;
+  }
+  return requestAuthenticator;
+}
+
+/**
+ * Computes the HMAC-MD5 Message-Authenticator of `packet[0..length)` with
+ * the 16 bytes at `offset` taken as zeros and the header's authenticator
+ * taken as `vector` (if given). The buffer is restored before returning.
+ */
+export function computeMessageAuthenticator(
+  packet: Uint8Array,
+  length: number,
+  offset: number,
+  secret: Uint8Array,
+  vector: Uint8Array | undefined,
+): Uint8Array {
+  const savedValue = packet.slice(offset, offset + 16);
+  const savedVector = vector === undefined ? undefined : packet.slice(4, 20);
+  packet.fill(0, offset, offset + 16);
+  if (vector !== undefined) packet.set(vector, 4);
+  const mac = hmacMd5(secret, packet.subarray(0, length));
+  packet.set(savedValue, offset);
+  if (savedVector !== undefined) packet.set(savedVector, 4);
+  return mac;
+}
+
+/**
+ * MD5(Code + Identifier + Length + `vector` + Attributes + secret): the
+ * Response Authenticator (vector = the request's, RFC 2865 §3) or the
+ * Accounting/CoA/Disconnect Request Authenticator (vector = zeros,
+ * RFC 2866 §3, RFC 5176 §2.3).
+ */
+export function computeAuthenticator(
+  packet: Uint8Array,
+  length: number,
+  vector: Uint8Array,
+  secret: Uint8Array,
+): Uint8Array {
+  return md5.reset()
+    .update(packet.subarray(0, 4))
+    .update(vector)
+    .update(packet.subarray(HEADER_LENGTH, length))
+    .update(secret)
+    .digest();
+}
+
+/**
+ * Why a datagram failed verification: a wrong Request/Response
+ * Authenticator, a wrong Message-Authenticator, or none where one is required.
+ */
+export type VerificationFailure =
+  | "bad-authenticator"
+  | "bad-message-authenticator"
+  | "missing-message-authenticator";
+
+/**
+ * Verifies a request datagram with the shared secret: the Request
+ * Authenticator of Accounting, CoA and Disconnect requests, and the
+ * Message-Authenticator wherever one is present (and, if `requireMessageAuthenticator`,
+ * that one is present).
+ *
+ * @param datagram The received request.
+ * @param secret The client's shared secret as bytes.
+ * @param requireMessageAuthenticator Fail when the packet has no Message-Authenticator (BlastRADIUS defence for Access-Request).
+ * @returns `undefined` when the datagram verifies, else why it does not.
+ * @throws {MalformedPacketError} if the datagram does not frame.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkRequest, Code, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const datagram = Packet.create(Code.AccountingRequest, Dictionary.default(), {
+ *   "Acct-Status-Type": "Start",
+ * }).encode("testing123");
+ * const secret = new TextEncoder().encode("testing123");
+ * assert.equal(checkRequest(datagram, secret, false), undefined);
+ * assert.equal(checkRequest(datagram, new TextEncoder().encode("wrong"), false), "bad-authenticator");
+ * ```
+ */
+export function checkRequest(
+  datagram: Uint8Array,
+  secret: Uint8Array,
+  requireMessageAuthenticator: boolean,
+): VerificationFailure | undefined {
+  const length = packetLength(datagram);
+  const code = datagram[0]!;
+  if (
+    code === Code.AccountingRequest || code === Code.CoARequest || code === Code.DisconnectRequest
+  ) {
+    const expected = computeAuthenticator(datagram, length, ZERO_VECTOR, secret);
+    if (!timingSafeEqual(expected, datagram.subarray(4, 20))) return "bad-authenticator";
+  }
+  return checkMessageAuthenticator(
+    datagram,
+    length,
+    secret,
+    undefined,
+    requireMessageAuthenticator,
+  );
+}
+
+/**
+ * Verifies a reply datagram against the request it answers: the Response
+ * Authenticator (RFC 2865 §3) and the Message-Authenticator (required when
+ * `requireMessageAuthenticator`).
+ *
+ * @param datagram The received reply.
+ * @param secret The server's shared secret as bytes.
+ * @param requestAuthenticator The Request Authenticator of the request it answers.
+ * @param requireMessageAuthenticator Fail when the reply has no Message-Authenticator.
+ * @returns `undefined` when the datagram verifies, else why it does not.
+ * @throws {MalformedPacketError} if the datagram does not frame.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkResponse, Code, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });
+ * const datagram = request.reply(Code.AccessAccept).encode("testing123");
+ * const secret = new TextEncoder().encode("testing123");
+ * assert.equal(checkResponse(datagram, secret, request.authenticator, true), undefined);
+ * ```
+ */
+export function checkResponse(
+  datagram: Uint8Array,
+  secret: Uint8Array,
+  requestAuthenticator: Uint8Array,
+  requireMessageAuthenticator: boolean,
+): VerificationFailure | undefined {
+  const length = packetLength(datagram);
+  const expected = computeAuthenticator(datagram, length, requestAuthenticator, secret);
+  if (!timingSafeEqual(expected, datagram.subarray(4, 20))) return "bad-authenticator";
+  return checkMessageAuthenticator(
+    datagram,
+    length,
+    secret,
+    requestAuthenticator,
+    requireMessageAuthenticator,
+  );
+}
+
+function checkMessageAuthenticator(
+  datagram: Uint8Array,
+  length: number,
+  secret: Uint8Array,
+  requestAuthenticator: Uint8Array | undefined,
+  required: boolean,
+): VerificationFailure | undefined {
+  const offset = findAttribute(datagram, length, MESSAGE_AUTHENTICATOR);
+  if (offset === -1) return required ? "missing-message-authenticator" : undefined;
+  if (datagram[offset - 1] !== 18) return "bad-message-authenticator";
+  const vector = messageAuthenticatorVector(datagram[0]!, requestAuthenticator);
+  const mac = computeMessageAuthenticator(datagram, length, offset, secret, vector);
+  return timingSafeEqual(mac, datagram.subarray(offset, offset + 16))
+    ? undefined
+    : "bad-message-authenticator";
+}

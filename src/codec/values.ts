@@ -1,0 +1,379 @@
+/**
+ * Value codecs: one entry per dictionary data type, turning JavaScript values
+ * into the bytes of an attribute's Value field and back (RFC 2865 §5,
+ * RFC 8044 for the type names and layouts).
+ *
+ * @module
+ */
+import { ValueError } from "../errors.ts";
+import type { AttributeDef, AttributeType } from "../dictionary/model.ts";
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
+import type { Writer } from "./writer.ts";
+
+/** A nested TLV value: child attribute name → value, or several values. */
+export interface TlvValue {
+  /** A child attribute's value, or its values in order when repeated. */
+  [name: string]: AttributeValue | AttributeValue[];
+}
+
+/**
+ * A decoded attribute value. `string` for text, addresses and prefixes,
+ * `number` (or a VALUE name) for integers, `bigint` for integer64, `Date` for
+ * date, `Uint8Array` for octets and for anything that did not decode as its
+ * type, and {@linkcode TlvValue} for TLVs.
+ */
+export type AttributeValue = string | number | bigint | Uint8Array | Date | TlvValue;
+
+/** Encodes and decodes the Value field of one data type. */
+export interface ValueCodec {
+  /** Wire size of one value when fixed (used by `array`), else `undefined`. */
+  readonly size: number | undefined;
+  /** Appends the encoding of `value` to `out`; throws {@linkcode ValueError} if it does not fit. */
+  write(value: unknown, def: AttributeDef, out: Writer): void;
+  /** Decodes `bytes[start..end)`; `undefined` when the bytes are not a valid value of the type. */
+  read(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    def: AttributeDef,
+  ): AttributeValue | undefined;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+const scratch16 = new Uint8Array(16);
+
+function fail(def: AttributeDef, value: unknown, reason: string): never {
+  throw new ValueError(def.name, typeLabel(def), value, reason);
+}
+
+function typeLabel(def: AttributeDef): string {
+  return def.size !== undefined ? `${def.type}[${def.size}]` : def.type;
+}
+
+/** Integer-like input: a number, or a VALUE name of the attribute. */
+function toInteger(value: unknown, def: AttributeDef, min: number, max: number): number {
+  let n: unknown = value;
+  if (typeof value === "string") {
+    n = def.valueNumbers.get(value.toLowerCase());
+    if (n === undefined) {
+      if (/^(0x[0-9a-f]+|\d+)$/i.test(value)) n = Number(value);
+      else {
+        const known = [...def.valueNames.values()].slice(0, 8).map((v) => `"${v}"`).join(", ");
+        fail(def, value, known ? `not a VALUE of ${def.name}; known: ${known}` : "not a number");
+      }
+    }
+  }
+  if (typeof n === "bigint") n = Number(n);
+  if (typeof n !== "number" || !Number.isInteger(n)) fail(def, value, "expected an integer");
+  if (n < min || n > max) fail(def, value, `must be ${min}..${max}`);
+  return n;
+}
+
+function named(def: AttributeDef, n: number): number | string {
+  return def.valueNames.size === 0 ? n : (def.valueNames.get(n) ?? n);
+}
+
+function unsigned(size: 1 | 2 | 4): ValueCodec {
+  const max = size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff;
+  return {
+    size,
+    write(value, def, out) {
+      // A tagged integer keeps its tag in the first octet (RFC 2868 §3.1).
+      const n = toInteger(value, def, 0, def.flags.hasTag && size === 4 ? 0xffffff : max);
+      if (size === 4) out.u32(n);
+      else if (size === 2) out.u16(n);
+      else out.u8(n);
+    },
+    read(bytes, start, end, def) {
+      if (end - start !== size) return undefined;
+      let n = 0;
+      for (let i = start; i < end; i++) n = n * 256 + bytes[i]!;
+      return named(def, n);
+    },
+  };
+}
+
+const signed: ValueCodec = {
+  size: 4,
+  write(value, def, out) {
+    out.u32(toInteger(value, def, -0x80000000, 0x7fffffff) >>> 0);
+  },
+  read(bytes, start, end, def) {
+    if (end - start !== 4) return undefined;
+    const n = ((bytes[start]! << 24) | (bytes[start + 1]! << 16) | (bytes[start + 2]! << 8) |
+      bytes[start + 3]!) | 0;
+    return named(def, n);
+  },
+};
+
+const integer64: ValueCodec = {
+  size: 8,
+  write(value, def, out) {
+    let n: bigint;
+    if (typeof value === "bigint") n = value;
+    else if (typeof value === "number" && Number.isSafeInteger(value)) n = BigInt(value);
+    else if (typeof value === "string" && /^\d+$/.test(value)) n = BigInt(value);
+    else if (typeof value === "string" && def.valueNumbers.has(value.toLowerCase())) {
+      n = BigInt(def.valueNumbers.get(value.toLowerCase())!);
+    } else fail(def, value, "expected a bigint or a safe integer");
+    if (n < 0n || n > 0xffffffffffffffffn) fail(def, value, "must be 0..2^64-1");
+    out.ensure(8);
+    out.view.setBigUint64(out.pos, n);
+    out.pos += 8;
+  },
+  read(bytes, start, end) {
+    if (end - start !== 8) return undefined;
+    return new DataView(bytes.buffer, bytes.byteOffset + start, 8).getBigUint64(0);
+  },
+};
+
+const date: ValueCodec = {
+  size: 4,
+  write(value, def, out) {
+    // RFC 2865 §5: seconds since 1970-01-01 00:00 UTC, unsigned 32 bits.
+    const seconds = value instanceof Date ? Math.floor(value.getTime() / 1000) : value;
+    out.u32(toInteger(seconds, def, 0, 0xffffffff));
+  },
+  read(bytes, start, end) {
+    if (end - start !== 4) return undefined;
+    const view = new DataView(bytes.buffer, bytes.byteOffset + start, 4);
+    return new Date(view.getUint32(0) * 1000);
+  },
+};
+
+function hexToBytes(hex: string): Uint8Array | undefined {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+const string: ValueCodec = {
+  size: undefined,
+  write(value, def, out) {
+    if (typeof value === "string") out.utf8(value);
+    else if (value instanceof Uint8Array) out.bytes(value);
+    else fail(def, value, "expected a string (or a Uint8Array of raw bytes)");
+  },
+  read(bytes, start, end) {
+    // Bytes that are not UTF-8 (for example a password revealed with the
+    // wrong secret) stay bytes rather than becoming replacement characters.
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as never);
+    try {
+      return decoder.decode(bytes.subarray(start, end));
+    } catch {
+      return bytes.slice(start, end);
+    }
+  },
+};
+
+function octets(fixed: boolean): ValueCodec {
+  return {
+    size: undefined,
+    write(value, def, out) {
+      const start = out.pos;
+      if (value instanceof Uint8Array) out.bytes(value);
+      else if (typeof value === "string" && /^0x/i.test(value)) {
+        // FreeRADIUS writes octets as 0x-prefixed hex.
+        const bytes = hexToBytes(value.slice(2));
+        if (bytes === undefined) {
+          fail(def, value, "0x must be followed by an even number of hex digits");
+        }
+        out.bytes(bytes);
+      } else if (typeof value === "string") out.utf8(value); // other text: its UTF-8 bytes
+      else fail(def, value, "expected a Uint8Array or a 0x-prefixed hex string");
+      if (fixed && def.size !== undefined && out.pos - start !== def.size) {
+        const length = out.pos - start;
+        out.pos = start;
+        fail(def, value, `must be exactly ${def.size} bytes, got ${length}`);
+      }
+    },
+    read(bytes, start, end, def) {
+      if (fixed && def.size !== undefined && end - start !== def.size) return undefined;
+      return bytes.slice(start, end);
+    },
+  };
+}
+
+const ipaddr: ValueCodec = {
+  size: 4,
+  write(value, def, out) {
+    out.ensure(4);
+    if (typeof value !== "string" || !parseIPv4(value, out.buf, out.pos)) {
+      fail(def, value, 'expected dotted-quad IPv4 text such as "192.0.2.1"');
+    }
+    out.pos += 4;
+  },
+  read(bytes, start, end) {
+    return end - start === 4 ? formatIPv4(bytes, start) : undefined;
+  },
+};
+
+const ipv6addr: ValueCodec = {
+  size: 16,
+  write(value, def, out) {
+    out.ensure(16);
+    if (typeof value !== "string" || !parseIPv6(value, out.buf, out.pos)) {
+      fail(def, value, 'expected IPv6 text such as "2001:db8::1"');
+    }
+    out.pos += 16;
+  },
+  read(bytes, start, end) {
+    return end - start === 16 ? formatIPv6(bytes, start) : undefined;
+  },
+};
+
+const comboIp: ValueCodec = {
+  size: undefined,
+  write(value, def, out) {
+    out.ensure(16);
+    if (typeof value === "string" && parseIPv4(value, out.buf, out.pos)) out.pos += 4;
+    else if (typeof value === "string" && parseIPv6(value, out.buf, out.pos)) out.pos += 16;
+    else fail(def, value, "expected IPv4 or IPv6 address text");
+  },
+  read(bytes, start, end) {
+    if (end - start === 4) return formatIPv4(bytes, start);
+    if (end - start === 16) return formatIPv6(bytes, start);
+    return undefined;
+  },
+};
+
+function splitPrefix(value: unknown, def: AttributeDef, maxBits: number): [string, number] {
+  if (typeof value !== "string") fail(def, value, 'expected "address/length" text');
+  const slash = value.lastIndexOf("/");
+  const address = slash === -1 ? value : value.slice(0, slash);
+  const bits = slash === -1 ? maxBits : Number(value.slice(slash + 1));
+  if (
+    !Number.isInteger(bits) || bits < 0 || bits > maxBits ||
+    (slash !== -1 && !/^\d+$/.test(value.slice(slash + 1)))
+  ) {
+    fail(def, value, `prefix length must be 0..${maxBits}`);
+  }
+  return [address, bits];
+}
+
+/** Zeroes the bits after the prefix length, as a prefix carries none (RFC 3162 §2.3). */
+function maskBits(bytes: Uint8Array, start: number, totalBytes: number, bits: number): void {
+  for (let i = 0; i < totalBytes; i++) {
+    const keep = Math.max(0, Math.min(8, bits - 8 * i));
+    bytes[start + i]! &= (0xff00 >> keep) & 0xff;
+  }
+}
+
+const ipv6prefix: ValueCodec = {
+  size: undefined,
+  write(value, def, out) {
+    // RFC 3162 §2.3: Reserved, Prefix-Length, then only the octets the prefix needs.
+    const [address, bits] = splitPrefix(value, def, 128);
+    if (!parseIPv6(address, scratch16, 0)) {
+      fail(def, value, 'expected IPv6 prefix text such as "2001:db8::/32"');
+    }
+    maskBits(scratch16, 0, 16, bits);
+    out.u8(0);
+    out.u8(bits);
+    out.bytes(scratch16, 0, Math.ceil(bits / 8));
+  },
+  read(bytes, start, end) {
+    const length = end - start;
+    if (length < 2 || length > 18 || bytes[start] !== 0) return undefined;
+    const bits = bytes[start + 1]!;
+    if (bits > 128 || length - 2 < Math.ceil(bits / 8)) return undefined;
+    scratch16.fill(0);
+    scratch16.set(bytes.subarray(start + 2, end));
+    maskBits(scratch16, 0, 16, bits);
+    return `${formatIPv6(scratch16)}/${bits}`;
+  },
+};
+
+const ipv4prefix: ValueCodec = {
+  size: undefined,
+  write(value, def, out) {
+    // RFC 6572 §3.5 layout: Reserved, Prefix-Length, 4 octets of prefix.
+    const [address, bits] = splitPrefix(value, def, 32);
+    if (!parseIPv4(address, scratch16, 0)) {
+      fail(def, value, 'expected IPv4 prefix text such as "192.0.2.0/24"');
+    }
+    maskBits(scratch16, 0, 4, bits);
+    out.u8(0);
+    out.u8(bits);
+    out.bytes(scratch16, 0, 4);
+  },
+  read(bytes, start, end) {
+    // Shorter prefix fields (only the significant octets) are accepted, as pyrad and FreeRADIUS do.
+    const length = end - start;
+    if (length < 2 || length > 6) return undefined;
+    const bits = bytes[start + 1]!;
+    if (bits > 32 || length - 2 < Math.ceil(bits / 8)) return undefined;
+    scratch16.fill(0, 0, 4);
+    scratch16.set(bytes.subarray(start + 2, end));
+    maskBits(scratch16, 0, 4, bits);
+    return `${formatIPv4(scratch16)}/${bits}`;
+  },
+};
+
+function hexGroups(
+  size: number,
+  group: number,
+  separator: string,
+  pattern: RegExp,
+  example: string,
+): ValueCodec {
+  return {
+    size,
+    write(value, def, out) {
+      const hex = typeof value === "string" && pattern.test(value)
+        ? value.replace(/[^0-9a-fA-F]/g, "")
+        : undefined;
+      const bytes = hex === undefined ? undefined : hexToBytes(hex);
+      if (bytes === undefined || bytes.length !== size) {
+        fail(def, value, `expected text such as "${example}"`);
+      }
+      out.bytes(bytes);
+    },
+    read(bytes, start, end) {
+      if (end - start !== size) return undefined;
+      let text = "";
+      for (let i = start; i < end; i++) {
+        if (i > start && (i - start) % group === 0) text += separator;
+        text += bytes[i]!.toString(16).padStart(2, "0");
+      }
+      return text;
+    },
+  };
+}
+
+/**
+ * The codec of every leaf data type. Structural types (`tlv`, `vsa`,
+ * `extended`, `long-extended`, `evs`) are framed by the attribute layer.
+ */
+export const valueCodecs: Readonly<Partial<Record<AttributeType, ValueCodec>>> = {
+  string,
+  octets: octets(true),
+  abinary: octets(false),
+  ipaddr,
+  ipv6addr,
+  "combo-ip": comboIp,
+  ipv4prefix,
+  ipv6prefix,
+  ifid: hexGroups(
+    8,
+    2,
+    ":",
+    /^[0-9a-fA-F]{4}(:[0-9a-fA-F]{4}){3}$|^[0-9a-fA-F]{16}$/,
+    "0011:2233:4455:6677",
+  ),
+  ether: hexGroups(6, 1, ":", /^[0-9a-fA-F]{2}([:-]?[0-9a-fA-F]{2}){5}$/, "00:11:22:33:44:55"),
+  integer: unsigned(4),
+  short: unsigned(2),
+  byte: unsigned(1),
+  signed,
+  integer64,
+  date,
+};

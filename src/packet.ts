@@ -1,0 +1,624 @@
+/**
+ * The packet users build, read and reply to.
+ *
+ * @module
+ */
+import { randomBytes } from "./crypto/random.ts";
+import { RadiusError, UnknownAttributeError, ValueError } from "./errors.ts";
+import type { AttributeDef } from "./dictionary/model.ts";
+import { type Attribute, attribute, type DictionaryView } from "./codec/attribute.ts";
+import {
+  Code,
+  codeFromName,
+  codeName,
+  hasComputedRequestAuthenticator,
+  isRequest,
+} from "./codec/code.ts";
+import { decodeAttributes } from "./codec/decode_attributes.ts";
+import { encodeAttributes } from "./codec/encode_attributes.ts";
+import {
+  computeAuthenticator,
+  computeMessageAuthenticator,
+  HEADER_LENGTH,
+  MAX_PACKET_LENGTH,
+  MESSAGE_AUTHENTICATOR,
+  packetLength,
+  PROXY_STATE,
+} from "./codec/packet_codec.ts";
+import type { AttributeValue } from "./codec/values.ts";
+import { Writer } from "./codec/writer.ts";
+import type { AttributeTypes, Tagged } from "../dictionaries/attribute_types.ts";
+
+/** A value with an RFC 2868 §3.1 tag, for `has_tag` attributes such as Tunnel-Type. */
+export interface TaggedValue {
+  /** The tag, 0..31; tunnels with the same tag belong together. */
+  readonly tag: number;
+  /** The value. */
+  readonly value: AttributeValue;
+}
+
+/** What may be given for one attribute: a value, or a tagged value. */
+export type AttributeInput = AttributeValue | TaggedValue;
+
+/**
+ * An attribute name: editors list the names of the bundled dictionaries, and
+ * any other string (a name from a loaded dictionary, any letter case) works too.
+ */
+export type AttributeName = keyof AttributeTypes | (string & Record<never, never>);
+
+/**
+ * What {@linkcode Packet.get} returns for an attribute: the type the bundled
+ * dictionary gives it, or raw bytes when the received value did not decode
+ * as that type (a wrong-length address, or text that is not UTF-8 such as a
+ * password revealed with the wrong secret). Other names give
+ * {@linkcode AttributeValue}.
+ */
+export type ValueOf<N extends string> = N extends keyof AttributeTypes
+  ? Exclude<AttributeTypes[N], Tagged<unknown>> | Uint8Array
+  : AttributeValue;
+
+/** What may be given for attribute `N`: its type, a tagged value for `has_tag` attributes, or raw bytes. */
+export type InputOf<N extends string> = N extends keyof AttributeTypes
+  ? AttributeTypes[N] | Uint8Array
+  : AttributeInput;
+
+/**
+ * Attributes by name: one value, or several for a repeated attribute, in
+ * order. Names and values of the bundled dictionaries are type-checked.
+ */
+export type AttributesInit =
+  & { readonly [N in keyof AttributeTypes]?: InputOf<N> | readonly InputOf<N>[] }
+  & Readonly<Record<string, AttributeInput | readonly AttributeInput[]>>;
+
+/** A shared secret, as text (UTF-8) or bytes. */
+export type Secret = string | Uint8Array;
+
+/** Options for {@linkcode Packet.create}. */
+export interface CreateOptions {
+  /** The Identifier, 0..255; random when omitted. */
+  id?: number;
+  /**
+   * The Request Authenticator of an Access-Request or Status-Server; 16
+   * random bytes when omitted (RFC 2865 §3). Ignored for codes whose
+   * authenticator is computed.
+   */
+  authenticator?: Uint8Array;
+}
+
+/** Options for {@linkcode Packet.decode}. */
+export interface DecodeOptions {
+  /** The dictionary that names the attributes. */
+  dictionary: DictionaryView;
+  /** The shared secret; without it hidden attributes stay hidden bytes. */
+  secret?: Secret;
+  /** For a reply: the request it answers (its authenticator reveals hidden values). */
+  request?: Packet;
+}
+
+const ZERO_VECTOR = new Uint8Array(16);
+const packetWriter = new Writer(MAX_PACKET_LENGTH);
+const encoder = new TextEncoder();
+
+let lastSecret: string | undefined;
+let lastSecretBytes: Uint8Array = new Uint8Array(0);
+function secretBytes(secret: Secret): Uint8Array {
+  if (typeof secret !== "string") return secret;
+  if (secret !== lastSecret) {
+    lastSecretBytes = encoder.encode(secret);
+    lastSecret = secret;
+  }
+  return lastSecretBytes;
+}
+
+function isTagged(def: AttributeDef, input: unknown): input is TaggedValue {
+  return def.flags.hasTag && typeof input === "object" && input !== null && "tag" in input &&
+    "value" in input;
+}
+
+/**
+ * A RADIUS packet: code, identifier, authenticator and attributes in wire
+ * order. Build one with {@linkcode Packet.create} or
+ * {@linkcode Packet.reply}, read one with {@linkcode Packet.decode}.
+ * Hidden attributes (User-Password, Tunnel-Password, …) are hidden by
+ * {@linkcode Packet.encode} and revealed by {@linkcode Packet.decode}, from
+ * the dictionary's `encrypt` flags.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const dictionary = Dictionary.default();
+ * const request = Packet.create(Code.AccessRequest, dictionary, {
+ *   "User-Name": "bob",
+ *   "User-Password": "hello",
+ * });
+ * const bytes = request.encode("testing123");
+ * const received = Packet.decode(bytes, { dictionary, secret: "testing123" });
+ * assert.equal(received.get("User-Password"), "hello");
+ * ```
+ */
+export class Packet {
+  /** The packet code (see {@linkcode Code}). */
+  code: number;
+  /** The Identifier, 0..255. */
+  id: number;
+  /**
+   * The Authenticator: random for Access-Request and Status-Server, set by
+   * {@linkcode Packet.encode} for codes whose authenticator is computed.
+   */
+  authenticator: Uint8Array;
+  /** The dictionary that names this packet's attributes. */
+  readonly dictionary: DictionaryView;
+  /** For a reply: the request it answers. */
+  readonly request: Packet | undefined;
+  #attributes: Attribute[];
+
+  /**
+   * Creates a packet; prefer {@linkcode Packet.create} and {@linkcode Packet.reply}.
+   *
+   * @param code The packet code.
+   * @param id The Identifier.
+   * @param authenticator The 16-byte Authenticator.
+   * @param dictionary The dictionary naming the attributes.
+   * @param attributes Attributes in wire order.
+   * @param request The request a reply answers.
+   */
+  constructor(
+    code: number,
+    id: number,
+    authenticator: Uint8Array,
+    dictionary: DictionaryView,
+    attributes: Attribute[] = [],
+    request?: Packet,
+  ) {
+    if (!Number.isInteger(code) || code < 0 || code > 255) {
+      throw new RangeError(`Packet code must be 0..255, got ${code}`);
+    }
+    if (!Number.isInteger(id) || id < 0 || id > 255) {
+      throw new RangeError(`Packet id must be 0..255, got ${id}`);
+    }
+    if (authenticator.length !== 16) {
+      throw new RangeError(`An authenticator is 16 bytes, got ${authenticator.length}`);
+    }
+    this.code = code;
+    this.id = id;
+    this.authenticator = authenticator;
+    this.dictionary = dictionary;
+    this.#attributes = attributes;
+    this.request = request;
+  }
+
+  /**
+   * Builds a request (or any packet) from attribute names and values.
+   *
+   * @param code A packet code or its name, e.g. `Code.AccessRequest` or `"Access-Request"`.
+   * @param dictionary The dictionary that defines the attribute names.
+   * @param attributes Attribute name → value, or an array of values for a repeated attribute.
+   * @param options Identifier and authenticator, random by default.
+   * @returns The packet.
+   * @throws {UnknownAttributeError} for a name the dictionary lacks.
+   * @throws {ValueError} for a value that does not fit its attribute.
+   *
+   * @example Usage
+   * ```ts
+   * import { Dictionary, Packet } from "@radkit/radius";
+   * import assert from "node:assert/strict";
+   *
+   * const packet = Packet.create("Accounting-Request", Dictionary.default(), {
+   *   "User-Name": "bob",
+   *   "Acct-Status-Type": "Start",
+   *   "Class": ["a", "b"],
+   * });
+   * assert.deepEqual(packet.getAll("Class"), ["a", "b"]);
+   * ```
+   */
+  static create(
+    code: number | string,
+    dictionary: DictionaryView,
+    attributes: AttributesInit = {},
+    options: CreateOptions = {},
+  ): Packet {
+    const numeric = typeof code === "number" ? code : codeFromName(code);
+    if (numeric === undefined) {
+      throw new TypeError(
+        `Unknown packet code "${code}"; use a name such as "Access-Request" or a number`,
+      );
+    }
+    const authenticator = options.authenticator ??
+      (hasComputedRequestAuthenticator(numeric) ? new Uint8Array(16) : randomBytes(16));
+    const packet = new Packet(numeric, options.id ?? randomBytes(1)[0]!, authenticator, dictionary);
+    packet.update(attributes);
+    return packet;
+  }
+
+  /**
+   * Reads a packet from a datagram. Does not verify authenticators: call
+   * `checkRequest` / `checkResponse` (or let `Server`/`Client` do it) first.
+   *
+   * @param datagram The received bytes (octets past the Length field are ignored, RFC 2865 §3).
+   * @param options The dictionary, the secret (to reveal hidden values) and, for a reply, its request.
+   * @returns The packet.
+   * @throws {MalformedPacketError} if the bytes do not frame as a RADIUS packet.
+   *
+   * @example Usage
+   * ```ts
+   * import { Dictionary, Packet } from "@radkit/radius";
+   * import assert from "node:assert/strict";
+   *
+   * // RFC 2865 §7.1, secret "xyzzy5461".
+   * const hex = "010000380f403f9473978057bd83d5cb98f4227a01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003";
+   * const bytes = Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+   * const packet = Packet.decode(bytes, { dictionary: Dictionary.default(), secret: "xyzzy5461" });
+   * assert.equal(packet.get("User-Password"), "arctangent");
+   * assert.equal(packet.get("NAS-IP-Address"), "192.168.1.16");
+   * ```
+   */
+  static decode(datagram: Uint8Array, options: DecodeOptions): Packet {
+    const length = packetLength(datagram);
+    const code = datagram[0]!;
+    const authenticator = datagram.slice(4, 20);
+    const vector = hasComputedRequestAuthenticator(code)
+      ? ZERO_VECTOR
+      : isRequest(code)
+      ? authenticator
+      : options.request?.authenticator;
+    const attributes: Attribute[] = [];
+    decodeAttributes(datagram, HEADER_LENGTH, length, {
+      dictionary: options.dictionary,
+      secret: options.secret === undefined || vector === undefined
+        ? undefined
+        : secretBytes(options.secret),
+      vector: vector ?? ZERO_VECTOR,
+    }, attributes);
+    return new Packet(
+      code,
+      datagram[1]!,
+      authenticator,
+      options.dictionary,
+      attributes,
+      options.request,
+    );
+  }
+
+  /** The registry name of {@linkcode Packet.code}, e.g. `"Access-Accept"`. */
+  get codeName(): string {
+    return codeName(this.code);
+  }
+
+  /**
+   * The first value of an attribute, or `undefined`.
+   *
+   * @param name The attribute name (case-insensitive), or `Attr-<oid>` for an unknown one.
+   * @returns The value.
+   */
+  get<N extends AttributeName>(name: N): ValueOf<N> | undefined {
+    const def = this.#def(name, false);
+    for (const attr of this.#attributes) {
+      if (def !== undefined ? attr.def === def : attr.name === name) {
+        return attr.value as ValueOf<N>;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Every value of an attribute, in wire order.
+   *
+   * @param name The attribute name (case-insensitive).
+   * @returns The values; empty when absent.
+   */
+  getAll<N extends AttributeName>(name: N): ValueOf<N>[] {
+    const def = this.#def(name, false);
+    const values: ValueOf<N>[] = [];
+    for (const attr of this.#attributes) {
+      if (def !== undefined ? attr.def === def : attr.name === name) {
+        values.push(attr.value as ValueOf<N>);
+      }
+    }
+    return values;
+  }
+
+  /**
+   * Whether the packet holds the attribute.
+   *
+   * @param name The attribute name (case-insensitive).
+   * @returns `true` if present.
+   */
+  has(name: AttributeName): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /**
+   * Appends a value (or several) of an attribute.
+   *
+   * @param name The attribute name.
+   * @param value The value, a tagged value, or an array of them.
+   * @returns This packet.
+   * @throws {UnknownAttributeError} for a name the dictionary lacks.
+   * @throws {ValueError} for a value that does not fit the attribute.
+   */
+  add<N extends AttributeName>(name: N, value: InputOf<N> | readonly InputOf<N>[]): this {
+    this.#attributes.push(...this.#build(name, value));
+    return this;
+  }
+
+  /**
+   * Replaces every value of an attribute (the first occurrence keeps its place).
+   *
+   * @param name The attribute name.
+   * @param value The new value(s).
+   * @returns This packet.
+   */
+  set<N extends AttributeName>(name: N, value: InputOf<N> | readonly InputOf<N>[]): this {
+    const added = this.#build(name, value);
+    const def = added[0]?.def ?? this.#def(name, true);
+    const index = this.#attributes.findIndex((attr) => attr.def === def);
+    this.#attributes = this.#attributes.filter((attr) => attr.def !== def);
+    this.#attributes.splice(index === -1 ? this.#attributes.length : index, 0, ...added);
+    return this;
+  }
+
+  /**
+   * Adds several attributes from an object, as {@linkcode Packet.create} does.
+   *
+   * @param attributes Attribute name → value(s).
+   * @returns This packet.
+   */
+  update(attributes: AttributesInit): this {
+    for (const [name, value] of Object.entries(attributes)) this.add(name, value as AttributeInput);
+    return this;
+  }
+
+  /**
+   * Removes every value of an attribute.
+   *
+   * @param name The attribute name.
+   * @returns `true` if something was removed.
+   */
+  delete(name: AttributeName): boolean {
+    const def = this.#def(name, false);
+    const before = this.#attributes.length;
+    this.#attributes = this.#attributes.filter((attr) =>
+      def !== undefined ? attr.def !== def : attr.name !== name
+    );
+    return this.#attributes.length !== before;
+  }
+
+  /**
+   * The attributes in wire order, with tags and raw bytes.
+   *
+   * @returns A copy of the attribute list.
+   */
+  attributes(): Attribute[] {
+    return this.#attributes.slice();
+  }
+
+  /** Iterates `[name, value]` pairs in wire order. */
+  *[Symbol.iterator](): IterableIterator<[string, AttributeValue]> {
+    for (const attr of this.#attributes) yield [attr.name, attr.value];
+  }
+
+  /**
+   * Builds the reply to this request: same Identifier, the request's
+   * Proxy-State attributes copied in order (RFC 2865 §5.33), and this
+   * request kept for the Response Authenticator.
+   *
+   * @param code The reply code, e.g. `Code.AccessAccept`.
+   * @param attributes Attributes of the reply.
+   * @returns The reply packet.
+   *
+   * @example Usage
+   * ```ts
+   * import { Code, Dictionary, Packet } from "@radkit/radius";
+   * import assert from "node:assert/strict";
+   *
+   * const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });
+   * const reply = request.reply(Code.AccessAccept, { "Framed-IP-Address": "192.168.0.1" });
+   * assert.equal(reply.id, request.id);
+   * assert.equal(reply.request, request);
+   * ```
+   */
+  reply(code: number | string, attributes: AttributesInit = {}): Packet {
+    const numeric = typeof code === "number" ? code : codeFromName(code);
+    if (numeric === undefined) throw new TypeError(`Unknown packet code "${code}"`);
+    const proxyState = this.#attributes.filter((attr) =>
+      attr.def?.code === PROXY_STATE && attr.def.vendor === undefined &&
+        attr.def.parent === undefined ||
+      attr.def === undefined && attr.name === "Attr-33"
+    );
+    const reply = new Packet(numeric, this.id, new Uint8Array(16), this.dictionary, [], this);
+    reply.update(attributes);
+    reply.#attributes.push(...proxyState);
+    return reply;
+  }
+
+  /**
+   * Encodes the packet: hides hidden attributes, puts a Message-Authenticator
+   * first where RFC 3579 §3.2 / BlastRADIUS call for one (Access-Request,
+   * Status-Server, Access-Accept/Reject/Challenge and replies to
+   * Status-Server, or wherever the packet holds one), and computes the
+   * authenticators. Updates {@linkcode Packet.authenticator} for codes whose
+   * authenticator is computed.
+   *
+   * @param secret The shared secret.
+   * @returns The datagram.
+   * @throws {RangeError} if the packet exceeds 4096 bytes.
+   * @throws {TypeError} for a reply without the request it answers.
+   */
+  encode(secret: Secret): Uint8Array {
+    const key = secretBytes(secret);
+    const code = this.code;
+    const computed = hasComputedRequestAuthenticator(code);
+    const request = isRequest(code) ? undefined : this.request;
+    if (!isRequest(code) && request === undefined) {
+      throw new TypeError(
+        `A ${this.codeName} needs the request it answers: build it with request.reply(code)`,
+      );
+    }
+    const vector = computed
+      ? ZERO_VECTOR
+      : request !== undefined
+      ? request.authenticator
+      : this.authenticator;
+    const withMessageAuthenticator = code === Code.AccessRequest || code === Code.StatusServer ||
+      code === Code.AccessAccept || code === Code.AccessReject || code === Code.AccessChallenge ||
+      request?.code === Code.StatusServer ||
+      this.#attributes.some((attr) =>
+        attr.def?.code === MESSAGE_AUTHENTICATOR && attr.def.vendor === undefined
+      );
+
+    const out = packetWriter;
+    out.pos = 0;
+    out.u8(code);
+    out.u8(this.id);
+    out.u16(0);
+    out.bytes(vector);
+    if (withMessageAuthenticator) {
+      out.u8(MESSAGE_AUTHENTICATOR);
+      out.u8(18);
+      out.ensure(16);
+      out.buf.fill(0, out.pos, out.pos + 16);
+      out.pos += 16;
+    }
+    const attributes = withMessageAuthenticator
+      ? this.#attributes.filter((attr) =>
+        !(attr.def?.code === MESSAGE_AUTHENTICATOR && attr.def.vendor === undefined)
+      )
+      : this.#attributes;
+    encodeAttributes(attributes, out, { secret: key, vector });
+    const length = out.pos;
+    if (length > MAX_PACKET_LENGTH) {
+      throw new RangeError(
+        `The ${this.codeName} is ${length} bytes; RADIUS allows ${MAX_PACKET_LENGTH} (RFC 2865 §3): send fewer attributes`,
+      );
+    }
+    const buf = out.buf;
+    buf[2] = length >> 8;
+    buf[3] = length & 0xff;
+    if (withMessageAuthenticator) {
+      // The header already holds the vector RFC 3579 §3.2 / RFC 5176 §3.5 ask for.
+      buf.set(
+        computeMessageAuthenticator(buf, length, HEADER_LENGTH + 2, key, undefined),
+        HEADER_LENGTH + 2,
+      );
+    }
+    if (computed || request !== undefined) {
+      const authenticator = computeAuthenticator(buf, length, vector, key);
+      buf.set(authenticator, 4);
+      this.authenticator = authenticator;
+    }
+    return out.copy();
+  }
+
+  /**
+   * A JSON-friendly view: `{ code, id, authenticator, attributes: [{ name, value, tag? }] }`
+   * with bytes as `0x…` hex, bigints as strings and dates as ISO text.
+   *
+   * @returns The plain object.
+   */
+  toJSON(): PacketJson {
+    return {
+      code: this.codeName,
+      id: this.id,
+      authenticator: toHex(this.authenticator),
+      attributes: this.#attributes.map((attr) => {
+        const json: AttributeJson = { name: attr.name, value: jsonValue(attr.value) };
+        if (attr.tag !== undefined) json.tag = attr.tag;
+        return json;
+      }),
+    };
+  }
+
+  /** Validated attribute records for a name and its value(s). */
+  #build(name: string, value: unknown): Attribute[] {
+    const def = this.#def(name, true)!;
+    const items = Array.isArray(value)
+      ? value as readonly AttributeInput[]
+      : [value as AttributeInput];
+    return items.map((item) => {
+      const tagged = isTagged(def, item);
+      const attr = attribute(
+        def,
+        def.name,
+        tagged ? item.value : item,
+        tagged ? item.tag : undefined,
+        undefined,
+        undefined,
+      );
+      checkValue(attr);
+      return attr;
+    });
+  }
+
+  #def(name: string, required: boolean): AttributeDef | undefined {
+    const def = this.dictionary.attribute(name);
+    if (def === undefined && required) {
+      if (/^Attr-/i.test(name)) {
+        throw new RadiusError(
+          `Cannot add "${name}": unknown attributes can only be decoded and re-sent, not built by name`,
+        );
+      }
+      throw new UnknownAttributeError(name, this.dictionary.suggest(name, 3));
+    }
+    return def;
+  }
+}
+
+/** One attribute in {@linkcode PacketJson}. */
+export interface AttributeJson {
+  /** The attribute name. */
+  name: string;
+  /** The value: text, number, `0x…` hex for bytes, a string for integer64, ISO text for dates, or an object for a TLV. */
+  value: unknown;
+  /** The tag, when the attribute carries one. */
+  tag?: number;
+}
+
+/** The shape of {@linkcode Packet.toJSON}. */
+export interface PacketJson {
+  /** The code name, e.g. `"Access-Accept"`. */
+  code: string;
+  /** The Identifier. */
+  id: number;
+  /** The Authenticator as hex. */
+  authenticator: string;
+  /** Attributes in wire order. */
+  attributes: AttributeJson[];
+}
+
+function toHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+function jsonValue(value: AttributeValue): unknown {
+  if (value instanceof Uint8Array) return `0x${toHex(value)}`;
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map((
+        [k, v],
+      ) => [k, Array.isArray(v) ? v.map(jsonValue) : jsonValue(v)]),
+    );
+  }
+  return value;
+}
+
+const checkWriter = new Writer(256);
+const checkContext = { secret: new Uint8Array(0), vector: ZERO_VECTOR };
+
+/** Encodes one attribute into a scratch buffer so a bad value fails where it is set. */
+function checkValue(attr: Attribute): void {
+  checkWriter.pos = 0;
+  try {
+    encodeAttributes([attr], checkWriter, checkContext);
+  } catch (error) {
+    if (error instanceof ValueError || error instanceof RangeError) throw error;
+    throw new ValueError(attr.name, attr.def?.type ?? "unknown", attr.value, String(error), {
+      cause: error,
+    });
+  }
+}

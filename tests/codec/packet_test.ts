@@ -1,0 +1,255 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Packet } from "../../src/packet.ts";
+import { Code } from "../../src/codec/code.ts";
+import { checkRequest, checkResponse } from "../../src/codec/packet_codec.ts";
+import { addChapPassword, verifyChapPassword } from "../../src/chap.ts";
+import { MalformedPacketError, UnknownAttributeError, ValueError } from "../../src/errors.ts";
+import { ascii, hex, testDictionary as dictionary, toHex } from "./_helpers.ts";
+
+const SECRET = "s3cret";
+
+function roundTrip(packet: Packet, secret = SECRET): Packet {
+  const request = packet.request;
+  return Packet.decode(packet.encode(secret), {
+    dictionary,
+    secret,
+    ...(request ? { request } : {}),
+  });
+}
+
+test("Packet.encode() hides a 128-byte User-Password and decode() reveals it", () => {
+  const password = "p".repeat(128);
+  const request = Packet.create(Code.AccessRequest, dictionary, { "User-Password": password });
+  const bytes = request.encode(SECRET);
+  assert.ok(
+    !toHex(bytes).includes(toHex(ascii("pppppppp"))),
+    "the password must not be on the wire",
+  );
+  assert.equal(roundTrip(request).get("User-Password"), password);
+  assert.throws(() => request.set("User-Password", "p".repeat(129)), ValueError);
+});
+
+test("Packet.decode() with the wrong secret yields bytes, not a garbage string", () => {
+  const request = Packet.create(Code.AccessRequest, dictionary, { "User-Password": "hello" }, {
+    authenticator: new Uint8Array(16).fill(1),
+  });
+  const decoded = Packet.decode(request.encode("right"), { dictionary, secret: "wrong-secret" });
+  const value = decoded.get("User-Password");
+  assert.ok(value instanceof Uint8Array, `expected bytes, got ${JSON.stringify(value)}`);
+  assert.equal(decoded.attributes().find((a) => a.name === "User-Password")?.raw?.length, 16);
+});
+
+test("Tunnel-Password keeps its tag before the salt and round-trips (RFC 2868 §3.5)", () => {
+  const request = Packet.create(Code.AccessRequest, dictionary, {});
+  const reply = request.reply(Code.AccessAccept, {
+    "Tunnel-Type": { tag: 1, value: "L2TP" },
+    "Tunnel-Password": { tag: 1, value: "tunnel secret" },
+  });
+  const bytes = reply.encode(SECRET);
+  const attrs = bytes.subarray(38); // after header and Message-Authenticator
+  assert.equal(toHex(attrs.subarray(0, 6)), "400601000003"); // Tunnel-Type, tag 1, L2TP
+  assert.equal(attrs[6], 69);
+  assert.equal(attrs[8], 1, "tag");
+  assert.ok((attrs[9]! & 0x80) !== 0, "salt high bit set");
+  const decoded = Packet.decode(bytes, { dictionary, secret: SECRET, request });
+  const password = decoded.attributes().find((a) => a.name === "Tunnel-Password");
+  assert.equal(password?.value, "tunnel secret");
+  assert.equal(password?.tag, 1);
+  assert.equal(decoded.attributes().find((a) => a.name === "Tunnel-Type")?.tag, 1);
+  assert.equal(decoded.get("Tunnel-Type"), "L2TP");
+});
+
+test("tagged text attributes: tag byte only when tagged or when the value looks like a tag", () => {
+  const packet = Packet.create(Code.AccountingRequest, dictionary, {
+    "Tunnel-Server-Endpoint": ["10.0.0.1", { tag: 2, value: "10.0.0.2" }, "\u0001odd"],
+  });
+  const bytes = packet.encode(SECRET);
+  assert.equal(toHex(bytes.subarray(20, 30)), "430a31302e302e302e31");
+  assert.equal(toHex(bytes.subarray(30, 41)), "430b0231302e302e302e32");
+  assert.equal(toHex(bytes.subarray(41, 48)), "43070001" + "6f6464");
+  const decoded = Packet.decode(bytes, { dictionary, secret: SECRET });
+  assert.deepEqual(decoded.attributes().map((a) => [a.value, a.tag]), [
+    ["10.0.0.1", undefined],
+    ["10.0.0.2", 2],
+    ["\u0001odd", 0],
+  ]);
+});
+
+test("MS-MPPE-Send-Key (vendor, encrypt=2) is salted with the request authenticator", () => {
+  const request = Packet.create(Code.AccessRequest, dictionary, {});
+  const key = new Uint8Array(32).map((_, i) => i);
+  const reply = request.reply(Code.AccessAccept, { "MS-MPPE-Send-Key": key });
+  assert.deepEqual(roundTrip(reply).get("MS-MPPE-Send-Key"), key);
+});
+
+test("encrypt=3 values round-trip", () => {
+  const request = Packet.create(Code.AccessRequest, dictionary, { "Test-Secret3": "ascend" });
+  assert.equal(roundTrip(request).get("Test-Secret3"), "ascend");
+});
+
+test("reply(): same id, Proxy-State copied in order, Message-Authenticator first and valid", () => {
+  const request = Packet.create(Code.AccessRequest, dictionary, {
+    "User-Name": "bob",
+    "Proxy-State": [ascii("first"), ascii("second")],
+  }, { id: 77 });
+  const received = Packet.decode(request.encode(SECRET), { dictionary, secret: SECRET });
+  const reply = received.reply(Code.AccessAccept, { "Reply-Message": "hi" });
+  const bytes = reply.encode(SECRET);
+  assert.equal(bytes[1], 77);
+  assert.equal(toHex(bytes.subarray(20, 22)), "5012");
+  assert.equal(checkResponse(bytes, ascii(SECRET), request.authenticator, true), undefined);
+  assert.equal(
+    checkResponse(bytes, ascii("other"), request.authenticator, true),
+    "bad-authenticator",
+  );
+  const decoded = Packet.decode(bytes, { dictionary, secret: SECRET, request });
+  assert.deepEqual(decoded.getAll("Proxy-State"), [ascii("first"), ascii("second")]);
+});
+
+test("Accounting, CoA and Disconnect requests get computed authenticators; replies verify", () => {
+  for (const code of [Code.AccountingRequest, Code.CoARequest, Code.DisconnectRequest]) {
+    const request = Packet.create(code, dictionary, {
+      "User-Name": "bob",
+      "Message-Authenticator": new Uint8Array(16),
+    });
+    const bytes = request.encode(SECRET);
+    assert.equal(checkRequest(bytes, ascii(SECRET), true), undefined, `code ${code}`);
+    bytes[bytes.length - 1]! ^= 1;
+    assert.notEqual(checkRequest(bytes, ascii(SECRET), false), undefined);
+    const reply = request.reply(code + 1).encode(SECRET);
+    assert.equal(checkResponse(reply, ascii(SECRET), request.authenticator, false), undefined);
+  }
+});
+
+test("unknown attributes survive decode and re-encode byte for byte", () => {
+  const unknownAttrs = "c8050102ff" + // attribute 200, not in the dictionary
+    "1a0b000003e7" + "0105616263" + // vendor 999, unknown
+    "1a0b00000009" + "6305787979" + // known vendor 9, unknown type 99
+    "f1060b010203"; // extended 241.11, unknown child
+  const body = hex("0104616c" + unknownAttrs);
+  const datagram = new Uint8Array(20 + body.length);
+  datagram.set([Code.AccountingRequest, 1, 0, datagram.length]);
+  datagram.set(body, 20);
+  const packet = Packet.decode(datagram, { dictionary, secret: SECRET });
+  assert.deepEqual(packet.attributes().map((a) => a.name), [
+    "User-Name",
+    "Attr-200",
+    "Attr-26.999",
+    "Attr-26.9.99",
+    "Attr-241.11",
+  ]);
+  assert.deepEqual(packet.get("Attr-26.9.99"), ascii("xyy"));
+  const again = packet.encode(SECRET);
+  assert.equal(toHex(again.subarray(20)), toHex(body));
+});
+
+test("Packet.decode() rejects broken frames with MalformedPacketError and the offset", () => {
+  const cases: [string, string, number][] = [
+    ["short datagram", "0101000a", 0],
+    ["length below 20", "010100100000000000000000000000000000000000", 2],
+    ["length past datagram", "0101001600000000000000000000000000000000", 2],
+    ["attribute length 0", "0101001600000000000000000000000000000000" + "0100", 20],
+    ["attribute length 1", "0101001600000000000000000000000000000000" + "0101", 20],
+    ["attribute past end", "0101001700000000000000000000000000000000" + "010561", 20],
+  ];
+  for (const [name, bytes, offset] of cases) {
+    assert.throws(() => Packet.decode(hex(bytes), { dictionary }), (error: unknown) => {
+      assert.ok(error instanceof MalformedPacketError, name);
+      assert.equal(error.offset, offset, name);
+      return true;
+    });
+  }
+});
+
+test("Packet.decode() ignores octets past the Length field (RFC 2865 §3)", () => {
+  const bytes = Packet.create(Code.AccountingRequest, dictionary, { "User-Name": "bob" }).encode(
+    SECRET,
+  );
+  const padded = new Uint8Array(bytes.length + 10);
+  padded.set(bytes);
+  assert.equal(Packet.decode(padded, { dictionary }).get("User-Name"), "bob");
+  assert.equal(checkRequest(padded, ascii(SECRET), false), undefined);
+});
+
+test("values that do not fit their type decode as raw bytes, not errors", () => {
+  const packet = Packet.decode(hex("04010019" + "00".repeat(16) + "0405c0a801"), { dictionary });
+  assert.deepEqual(packet.get("NAS-IP-Address"), hex("c0a801"));
+});
+
+test("programmer errors are typed and say what to do", () => {
+  assert.throws(
+    () => Packet.create(Code.AccessRequest, dictionary, { "User-Nme": "x" }),
+    (error: unknown) => {
+      assert.ok(error instanceof UnknownAttributeError);
+      assert.match(error.message, /did you mean "User-Name"/);
+      return true;
+    },
+  );
+  const bad: [string, unknown, RegExp][] = [
+    ["NAS-IP-Address", "10.0.0.256", /NAS-IP-Address \(ipaddr\)/],
+    ["NAS-Port", -1, /must be 0\.\.4294967295/],
+    ["Service-Type", "Nope", /not a VALUE of Service-Type; known: "Login-User", "Framed-User"/],
+    ["Test-Octets-8", new Uint8Array(3), /exactly 8 bytes/],
+    ["Reply-Message", "x".repeat(254), /longer than the 253 bytes/],
+    ["Framed-IPv6-Prefix", "2001:db8::/129", /prefix length must be 0\.\.128/],
+    ["Tunnel-Type", { tag: 40, value: 3 }, /tag must be 0\.\.31/],
+  ];
+  for (const [name, value, message] of bad) {
+    assert.throws(
+      () => Packet.create(Code.AccessRequest, dictionary, { [name]: value as never }),
+      (error: unknown) => {
+        assert.ok(error instanceof ValueError, `${name}: ${error}`);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
+  }
+});
+
+test("array attributes pack consecutive values into one attribute", () => {
+  const packet = Packet.create(Code.AccountingRequest, dictionary, {
+    "Test-Array-Short": [1, 2, 3],
+  });
+  const bytes = packet.encode(SECRET);
+  assert.equal(toHex(bytes.subarray(20)), "bc08000100020003");
+  assert.deepEqual(Packet.decode(bytes, { dictionary }).getAll("Test-Array-Short"), [1, 2, 3]);
+});
+
+test("addChapPassword() and verifyChapPassword() use CHAP-Challenge or the authenticator", () => {
+  const plain = Packet.create(Code.AccessRequest, dictionary, { "User-Name": "bob" });
+  addChapPassword(plain, "hello", 9);
+  const received = Packet.decode(plain.encode(SECRET), { dictionary });
+  assert.equal(verifyChapPassword(received, "hello"), true);
+  assert.equal(verifyChapPassword(received, "hellp"), false);
+  const withChallenge = Packet.create(Code.AccessRequest, dictionary, {
+    "CHAP-Challenge": ascii("0123456789abcdef"),
+  });
+  addChapPassword(withChallenge, "hello");
+  assert.equal(
+    verifyChapPassword(Packet.decode(withChallenge.encode(SECRET), { dictionary }), "hello"),
+    true,
+  );
+});
+
+test("get/set/add/delete/has and iteration follow wire order", () => {
+  const packet = Packet.create(Code.AccessRequest, dictionary, {
+    "User-Name": "a",
+    "Class": ascii("1"),
+  });
+  packet.add("class", ascii("2"));
+  packet.set("user-name", "b");
+  assert.deepEqual([...packet].map(([name]) => name), ["User-Name", "Class", "Class"]);
+  assert.equal(packet.get("User-Name"), "b");
+  assert.equal(packet.has("NAS-Port"), false);
+  assert.equal(packet.delete("Class"), true);
+  assert.deepEqual(packet.getAll("Class"), []);
+  assert.deepEqual(packet.toJSON().attributes, [{ name: "User-Name", value: "b" }]);
+});
+
+test("Packet.encode() refuses a packet over 4096 bytes", () => {
+  const packet = Packet.create(Code.AccountingRequest, dictionary, {
+    "Class": Array(20).fill(new Uint8Array(250)),
+  });
+  assert.throws(() => packet.encode(SECRET), /RADIUS allows 4096/);
+});
