@@ -1,8 +1,9 @@
 /**
- * MD5 (RFC 1321) in portable TypeScript, tuned for RADIUS: every
- * Response-Authenticator, Accounting-Request authenticator, User-Password
- * and Tunnel-Password hides with MD5 (RFC 2865 §3, §5.2; RFC 2866 §3;
- * RFC 2868 §3.5), and Message-Authenticator is HMAC-MD5 (RFC 3579 §3.2).
+ * MD5 (RFC 1321) in portable TypeScript, tuned for RADIUS: Response and
+ * Accounting-Request Authenticators (RFC 2865 §3, RFC 2866 §3) and the
+ * hiding of User-Password and Tunnel-Password (RFC 2865 §5.2, RFC 2868
+ * §3.5) are MD5 of each packet, and Message-Authenticator is HMAC-MD5
+ * (RFC 3579 §3.2).
  *
  * MD5 is broken as a collision-resistant hash. It is here because RADIUS
  * requires it, not as a general-purpose digest.
