@@ -10,7 +10,7 @@ import { Code } from "../src/codec/code.ts";
 import { checkRequest, checkResponse } from "../src/codec/packet_codec.ts";
 import { Dictionary } from "../src/dictionary/dictionary.ts";
 import { Packet } from "../src/packet.ts";
-import { measure, runtimeName } from "./_measure.ts";
+import { compare, runtimeName } from "./_measure.ts";
 
 const SECRET = "testing123";
 const secretBytes = new TextEncoder().encode(SECRET);
@@ -75,8 +75,7 @@ function nodeRadiusRoundTrip(): void {
   sink += reply.attributes["Session-Timeout"] + requestBytes.length;
 }
 
-const ours = measure(radkitRoundTrip);
-const theirs = measure(nodeRadiusRoundTrip);
+const [ours, theirs] = compare([radkitRoundTrip, nodeRadiusRoundTrip]) as [number, number];
 console.log(`# codec: Access-Request + Access-Accept round trip, ${runtimeName()}`);
 console.log("| implementation | round trips/s | ratio |");
 console.log("|---|---:|---:|");

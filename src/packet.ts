@@ -15,7 +15,7 @@ import {
   isRequest,
 } from "./codec/code.ts";
 import { decodeAttributes } from "./codec/decode_attributes.ts";
-import { encodeAttributes } from "./codec/encode_attributes.ts";
+import { encodeAttributes, validateAttribute } from "./codec/encode_attributes.ts";
 import {
   computeAuthenticator,
   computeMessageAuthenticator,
@@ -366,7 +366,9 @@ export class Packet {
    * @returns This packet.
    */
   update(attributes: AttributesInit): this {
-    for (const [name, value] of Object.entries(attributes)) this.add(name, value as AttributeInput);
+    for (const name in attributes) {
+      if (Object.hasOwn(attributes, name)) this.add(name, attributes[name] as AttributeInput);
+    }
     return this;
   }
 
@@ -607,14 +609,10 @@ function jsonValue(value: AttributeValue): unknown {
   return value;
 }
 
-const checkWriter = new Writer(256);
-const checkContext = { secret: new Uint8Array(0), vector: ZERO_VECTOR };
-
-/** Encodes one attribute into a scratch buffer so a bad value fails where it is set. */
+/** Runs the encoder's checks on one value so that a bad value fails where it is set. */
 function checkValue(attr: Attribute): void {
-  checkWriter.pos = 0;
   try {
-    encodeAttributes([attr], checkWriter, checkContext);
+    validateAttribute(attr.def!, attr.value, attr.tag);
   } catch (error) {
     if (error instanceof ValueError || error instanceof RangeError) throw error;
     throw new ValueError(attr.name, attr.def?.type ?? "unknown", attr.value, String(error), {

@@ -108,54 +108,93 @@ function decodeLeaf(
   out: Attribute[],
 ): void {
   let tag: number | undefined;
-  let data = bytes.subarray(start, end);
-  if (def.flags.hasTag && data.length > 0) {
+  let data = bytes;
+  if (def.flags.hasTag && end > start) {
     if (def.type === "integer" || def.type === "signed") {
       // RFC 2868 §3.1: the tag is the first octet of the 4-octet value.
-      if (data.length === 4) {
-        tag = data[0];
-        data = Uint8Array.of(0, data[1]!, data[2]!, data[3]!);
+      if (end - start === 4) {
+        tag = bytes[start];
+        data = Uint8Array.of(0, bytes[start + 1]!, bytes[start + 2]!, bytes[start + 3]!);
+        start = 0;
+        end = 4;
       }
-    } else if (def.flags.encrypt === 2 || data[0]! <= 0x1f) {
+    } else if (def.flags.encrypt === 2 || bytes[start]! <= 0x1f) {
       // Salted values always start with the tag (RFC 2868 §3.5); text values
       // only when the first octet is a tag (0x00..0x1F).
-      tag = data[0];
-      data = data.subarray(1);
+      tag = bytes[start++];
     }
   }
-  const raw = data.slice();
+  const raw = new WireSpan(data, start, end);
   if (def.flags.encrypt !== 0 && ctx.secret !== undefined) {
     const revealed = def.flags.encrypt === 1
-      ? revealUserPassword(data, ctx.secret, ctx.vector)
+      ? revealUserPassword(data, ctx.secret, ctx.vector, start, end)
       : def.flags.encrypt === 2
-      ? revealSalted(data, ctx.secret, ctx.vector)
-      : data.length === 16
-      ? trimNul(ascendSecret(data, ctx.secret, ctx.vector))
+      ? revealSalted(data.subarray(start, end), ctx.secret, ctx.vector)
+      : end - start === 16
+      ? trimNul(ascendSecret(data.subarray(start, end), ctx.secret, ctx.vector))
       : undefined;
     if (revealed === undefined) {
-      out.push(attribute(def, def.name, raw, tag, raw, undefined));
+      out.push(new ReceivedAttribute(def, raw.copy(), tag, raw));
       return;
     }
     data = revealed;
+    start = 0;
+    end = revealed.length;
   }
   const codec = valueCodecs[def.type];
   if (def.flags.array && codec?.size !== undefined) {
     // RFC 8044 §3.8 / RFC 6929: several fixed-size values packed in one attribute.
     const size = codec.size;
-    if (data.length === 0 || data.length % size !== 0) {
-      out.push(attribute(def, def.name, raw, tag, raw, undefined));
+    if (end === start || (end - start) % size !== 0) {
+      out.push(new ReceivedAttribute(def, raw.copy(), tag, raw));
       return;
     }
-    for (let i = 0; i < data.length; i += size) {
+    for (let i = start; i < end; i += size) {
       const value = codec.read(data, i, i + size, def) ?? data.slice(i, i + size);
-      out.push(attribute(def, def.name, value, tag, raw.subarray(i, i + size), undefined));
+      out.push(new ReceivedAttribute(def, value, tag, new WireSpan(data, i, i + size)));
     }
     return;
   }
   const value = def.type === "tlv"
-    ? decodeTlv(def, data, 0, data.length, ctx)
-    : codec?.read(data, 0, data.length, def);
-  out.push(attribute(def, def.name, value ?? raw, tag, raw, undefined));
+    ? decodeTlv(def, data, start, end, ctx)
+    : codec?.read(data, start, end, def);
+  out.push(new ReceivedAttribute(def, value ?? raw.copy(), tag, raw));
+}
+
+/** Where a value sits in the received bytes; copied out only when asked for. */
+class WireSpan {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+  constructor(bytes: Uint8Array, start: number, end: number) {
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+  }
+  copy(): Uint8Array {
+    return this.bytes.slice(this.start, this.end);
+  }
+}
+
+/** A decoded attribute whose `raw` bytes are copied lazily from the datagram. */
+class ReceivedAttribute implements Attribute {
+  readonly name: string;
+  readonly def: AttributeDef;
+  readonly value: AttributeValue;
+  readonly tag: number | undefined;
+  readonly wire: undefined;
+  #raw: WireSpan;
+  constructor(def: AttributeDef, value: AttributeValue, tag: number | undefined, raw: WireSpan) {
+    this.name = def.name;
+    this.def = def;
+    this.value = value;
+    this.tag = tag;
+    this.wire = undefined;
+    this.#raw = raw;
+  }
+  get raw(): Uint8Array {
+    return this.#raw.copy();
+  }
 }
 
 function trimNul(data: Uint8Array): Uint8Array {

@@ -59,7 +59,7 @@ export function encodeAttributes(
         i++;
       }
     }
-    frame(def, scratch.buf.subarray(0, scratch.pos), out);
+    frame(def, scratch.buf, scratch.pos, out);
   }
 }
 
@@ -68,7 +68,7 @@ function writeValue(
   def: AttributeDef,
   value: unknown,
   tag: number | undefined,
-  ctx: EncodeContext,
+  ctx: EncodeContext | undefined,
   out: Writer,
 ): void {
   if (tag !== undefined && (!Number.isInteger(tag) || tag < 0 || tag > 0x1f)) {
@@ -105,7 +105,9 @@ function writeValue(
     out.pos = start;
     let hidden: Uint8Array;
     try {
-      hidden = def.flags.encrypt === 1
+      hidden = ctx === undefined
+        ? checkHideable(def.flags.encrypt, plain)
+        : def.flags.encrypt === 1
         ? hideUserPassword(plain, ctx.secret, ctx.vector)
         : def.flags.encrypt === 2
         ? hideSalted(plain, ctx.secret, ctx.vector)
@@ -119,8 +121,43 @@ function writeValue(
   }
 }
 
+/** The length limits of hiding, without the MD5 work, for {@linkcode validateAttribute}. */
+function checkHideable(encrypt: number, plain: Uint8Array): Uint8Array {
+  const limit = encrypt === 1 ? 128 : encrypt === 2 ? 239 : 16;
+  if (plain.length > limit) {
+    throw new RangeError(
+      `a hidden value of this kind is limited to ${limit} bytes, got ${plain.length}`,
+    );
+  }
+  return plain;
+}
+
+const checkOut = new Writer(4096);
+
+/**
+ * Checks that an attribute's value fits its type and its attribute(s) —
+ * everything {@linkcode encodeAttributes} would refuse — without hiding it.
+ *
+ * @throws {ValueError} if it does not fit.
+ */
+export function validateAttribute(
+  def: AttributeDef,
+  value: unknown,
+  tag: number | undefined,
+): void {
+  scratch.pos = 0;
+  writeValue(def, value, tag, undefined, scratch);
+  checkOut.pos = 0;
+  frame(def, scratch.buf, scratch.pos, checkOut);
+}
+
 /** A TLV's value: its children as 1-byte type, 1-byte length attributes. */
-function writeTlv(def: AttributeDef, value: unknown, ctx: EncodeContext, out: Writer): void {
+function writeTlv(
+  def: AttributeDef,
+  value: unknown,
+  ctx: EncodeContext | undefined,
+  out: Writer,
+): void {
   if (
     typeof value !== "object" || value === null || value instanceof Uint8Array ||
     value instanceof Date
@@ -180,28 +217,28 @@ function maxPayload(def: AttributeDef): number {
 }
 
 /** Wraps a Value field in the headers of `def` and its parents and appends it. */
-function frame(def: AttributeDef, payload: Uint8Array, out: Writer): void {
+function frame(def: AttributeDef, payload: Uint8Array, length: number, out: Writer): void {
   const parent = def.parent;
   if (parent === undefined) {
-    if (def.vendor === undefined) frameStandard(def, payload, out);
-    else frameVendor(def, def.vendor, payload, out);
+    if (def.vendor === undefined) frameStandard(def, payload, length, out);
+    else frameVendor(def, def.vendor, payload, length, out);
   } else if (parent.type === "tlv") {
-    if (payload.length > 253) tooLong(def, payload.length, 253);
-    const wrapped = new Uint8Array(payload.length + 2);
+    if (length > 253) tooLong(def, length, 253);
+    const wrapped = new Uint8Array(length + 2);
     wrapped[0] = def.code;
     wrapped[1] = wrapped.length;
-    wrapped.set(payload, 2);
-    frame(parent, wrapped, out);
+    wrapped.set(payload.subarray(0, length), 2);
+    frame(parent, wrapped, wrapped.length, out);
   } else if (parent.type === "evs") {
     // RFC 6929 §2.4: Vendor-Id, Vendor-Type, then the value, inside Extended-Type 26.
     const vendor = def.vendor!;
-    const wrapped = new Uint8Array(payload.length + 5);
+    const wrapped = new Uint8Array(length + 5);
     new DataView(wrapped.buffer).setUint32(0, vendor.id);
     wrapped[4] = def.code;
-    wrapped.set(payload, 5);
-    frameExtended(def, parent.parent!, parent.code, wrapped, out);
+    wrapped.set(payload.subarray(0, length), 5);
+    frameExtended(def, parent.parent!, parent.code, wrapped, wrapped.length, out);
   } else {
-    frameExtended(def, parent, def.code, payload, out);
+    frameExtended(def, parent, def.code, payload, length, out);
   }
 }
 
@@ -214,26 +251,32 @@ function tooLong(def: AttributeDef, length: number, max: number): never {
   );
 }
 
-function frameStandard(def: AttributeDef, payload: Uint8Array, out: Writer): void {
-  if (payload.length > 253 && !def.flags.concat) tooLong(def, payload.length, 253);
+function frameStandard(def: AttributeDef, payload: Uint8Array, length: number, out: Writer): void {
+  if (length > 253 && !def.flags.concat) tooLong(def, length, 253);
   let offset = 0;
   do {
-    const chunk = Math.min(253, payload.length - offset);
+    const chunk = Math.min(253, length - offset);
     out.u8(def.code);
     out.u8(chunk + 2);
     out.bytes(payload, offset, offset + chunk);
     offset += chunk;
-  } while (offset < payload.length);
+  } while (offset < length);
 }
 
-function frameVendor(def: AttributeDef, vendor: VendorDef, payload: Uint8Array, out: Writer): void {
+function frameVendor(
+  def: AttributeDef,
+  vendor: VendorDef,
+  payload: Uint8Array,
+  length: number,
+  out: Writer,
+): void {
   const header = vendor.typeLength + vendor.lengthLength + (vendor.continuation ? 1 : 0);
   const room = 255 - 6 - header;
-  if (payload.length > room && !vendor.continuation) tooLong(def, payload.length, room);
+  if (length > room && !vendor.continuation) tooLong(def, length, room);
   let offset = 0;
   do {
-    const chunk = Math.min(room, payload.length - offset);
-    const more = offset + chunk < payload.length;
+    const chunk = Math.min(room, length - offset);
+    const more = offset + chunk < length;
     out.u8(VENDOR_SPECIFIC);
     out.u8(6 + header + chunk);
     out.u32(vendor.id);
@@ -245,7 +288,7 @@ function frameVendor(def: AttributeDef, vendor: VendorDef, payload: Uint8Array, 
     if (vendor.continuation) out.u8(more ? 0x80 : 0);
     out.bytes(payload, offset, offset + chunk);
     offset += chunk;
-  } while (offset < payload.length);
+  } while (offset < length);
 }
 
 function frameExtended(
@@ -253,26 +296,27 @@ function frameExtended(
   container: AttributeDef,
   extType: number,
   payload: Uint8Array,
+  length: number,
   out: Writer,
 ): void {
   if (container.type !== "long-extended") {
-    if (payload.length > 252) tooLong(def, payload.length, 252);
+    if (length > 252) tooLong(def, length, 252);
     out.u8(container.code);
-    out.u8(payload.length + 3);
+    out.u8(length + 3);
     out.u8(extType);
-    out.bytes(payload);
+    out.bytes(payload, 0, length);
     return;
   }
   // RFC 6929 §2.2: fragments of up to 251 bytes, the "M" flag on all but the last.
   let offset = 0;
   do {
-    const chunk = Math.min(251, payload.length - offset);
-    const more = offset + chunk < payload.length;
+    const chunk = Math.min(251, length - offset);
+    const more = offset + chunk < length;
     out.u8(container.code);
     out.u8(chunk + 4);
     out.u8(extType);
     out.u8(more ? 0x80 : 0);
     out.bytes(payload, offset, offset + chunk);
     offset += chunk;
-  } while (offset < payload.length);
+  } while (offset < length);
 }

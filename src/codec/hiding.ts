@@ -9,6 +9,12 @@ import { Md5 } from "../crypto/md5.ts";
 import { fillRandom } from "../crypto/random.ts";
 
 const BLOCK = 16;
+/** RFC 2865 §5.2: a hidden User-Password is at most 128 octets. */
+const MAX_PASSWORD = 128;
+const passwordScratch = new Uint8Array(MAX_PASSWORD);
+const md5 = new Md5();
+const pad = new Uint8Array(BLOCK);
+const previous = new Uint8Array(BLOCK);
 
 /**
  * XORs `data` in place with the MD5 chain b(1) = MD5(S + seed),
@@ -16,20 +22,24 @@ const BLOCK = 16;
  */
 function chain(
   data: Uint8Array,
+  offset: number,
+  length: number,
   secret: Uint8Array,
-  seed: readonly Uint8Array[],
+  seed: Uint8Array,
+  salt: Uint8Array | undefined,
   encrypt: boolean,
 ): void {
-  const md5 = new Md5();
-  const previous = new Uint8Array(BLOCK);
-  for (let block = 0; block < data.length; block += BLOCK) {
+  for (let block = 0; block < length; block += BLOCK) {
     md5.reset().update(secret);
-    if (block === 0) { for (const part of seed) md5.update(part); }
-    else md5.update(previous);
-    const pad = md5.digest();
+    if (block === 0) {
+      md5.update(seed);
+      if (salt !== undefined) md5.update(salt);
+    } else md5.update(previous);
+    md5.digest(pad, 0);
     for (let i = 0; i < BLOCK; i++) {
-      const c = encrypt ? (data[block + i]! ^= pad[i]!) : data[block + i]!;
-      if (!encrypt) data[block + i] = c ^ pad[i]!;
+      const at = offset + block + i;
+      const c = encrypt ? (data[at]! ^= pad[i]!) : data[at]!;
+      if (!encrypt) data[at] = c ^ pad[i]!;
       previous[i] = c;
     }
   }
@@ -54,7 +64,7 @@ export function hideUserPassword(
   }
   const out = new Uint8Array(Math.max(BLOCK, Math.ceil(plain.length / BLOCK) * BLOCK));
   out.set(plain);
-  chain(out, secret, [authenticator], true);
+  chain(out, 0, out.length, secret, authenticator, undefined, true);
   return out;
 }
 
@@ -67,13 +77,19 @@ export function revealUserPassword(
   hidden: Uint8Array,
   secret: Uint8Array,
   authenticator: Uint8Array,
+  start: number = 0,
+  end: number = hidden.length,
 ): Uint8Array | undefined {
-  if (hidden.length === 0 || hidden.length % BLOCK !== 0) return undefined;
-  const out = hidden.slice();
-  chain(out, secret, [authenticator], false);
-  let end = out.length;
-  while (end > 0 && out[end - 1] === 0) end--;
-  return out.subarray(0, end);
+  const length = end - start;
+  if (length === 0 || length % BLOCK !== 0 || length > MAX_PASSWORD) return undefined;
+  for (let i = 0; i < length; i++) passwordScratch[i] = hidden[start + i]!;
+  chain(passwordScratch, 0, length, secret, authenticator, undefined, false);
+  let used = length;
+  while (used > 0 && passwordScratch[used - 1] === 0) used--;
+  const out = new Uint8Array(used);
+  for (let i = 0; i < used; i++) out[i] = passwordScratch[i]!;
+  passwordScratch.fill(0);
+  return out;
 }
 
 /**
@@ -102,7 +118,7 @@ export function hideSalted(
   out[0]! |= 0x80;
   out[2] = plain.length;
   out.set(plain, 3);
-  chain(out.subarray(2), secret, [authenticator, out.subarray(0, 2)], true);
+  chain(out, 2, out.length - 2, secret, authenticator, out.subarray(0, 2), true);
   return out;
 }
 
@@ -118,7 +134,7 @@ export function revealSalted(
 ): Uint8Array | undefined {
   if (hidden.length < 2 + BLOCK || (hidden.length - 2) % BLOCK !== 0) return undefined;
   const body = hidden.slice(2);
-  chain(body, secret, [authenticator, hidden.subarray(0, 2)], false);
+  chain(body, 0, body.length, secret, authenticator, hidden.subarray(0, 2), false);
   const length = body[0]!;
   if (length > body.length - 1) return undefined;
   return body.subarray(1, 1 + length);
@@ -138,7 +154,7 @@ export function ascendSecret(
   if (value.length > BLOCK) {
     throw new RangeError(`An encrypt=3 value is limited to 16 bytes, got ${value.length}`);
   }
-  const pad = new Md5().update(authenticator).update(secret).digest();
+  md5.reset().update(authenticator).update(secret).digest(pad, 0);
   const out = new Uint8Array(BLOCK);
   for (let i = 0; i < BLOCK; i++) out[i] = (value[i] ?? 0) ^ pad[i]!;
   return out;

@@ -7,9 +7,8 @@
  *
  * @module
  */
-import { hmacMd5 } from "../crypto/hmac_md5.ts";
+import { HmacMd5 } from "../crypto/hmac_md5.ts";
 import { Md5 } from "../crypto/md5.ts";
-import { timingSafeEqual } from "../crypto/timing_safe_equal.ts";
 import { MalformedPacketError } from "../errors.ts";
 import { Code } from "./code.ts";
 
@@ -24,6 +23,20 @@ export const PROXY_STATE = 33;
 
 const ZERO_VECTOR = new Uint8Array(16);
 const md5 = new Md5();
+const savedValue = new Uint8Array(16);
+const savedVector = new Uint8Array(16);
+const scratchDigest = new Uint8Array(16);
+
+/** HMAC states precomputed per secret (RFC 2104 §4), so a MAC costs two MD5 passes over the data only. */
+const hmacs = new WeakMap<Uint8Array, HmacMd5>();
+function hmacFor(secret: Uint8Array): HmacMd5 {
+  let hmac = hmacs.get(secret);
+  if (hmac === undefined) {
+    hmac = new HmacMd5(secret);
+    hmacs.set(secret, hmac);
+  }
+  return hmac.reset();
+}
 
 /**
  * Checks the header of a datagram and returns the packet length from its
@@ -108,15 +121,24 @@ export function computeMessageAuthenticator(
   offset: number,
   secret: Uint8Array,
   vector: Uint8Array | undefined,
+  into: Uint8Array = new Uint8Array(16),
+  intoOffset = 0,
 ): Uint8Array {
-  const savedValue = packet.slice(offset, offset + 16);
-  const savedVector = vector === undefined ? undefined : packet.slice(4, 20);
-  packet.fill(0, offset, offset + 16);
-  if (vector !== undefined) packet.set(vector, 4);
-  const mac = hmacMd5(secret, packet.subarray(0, length));
-  packet.set(savedValue, offset);
-  if (savedVector !== undefined) packet.set(savedVector, 4);
-  return mac;
+  for (let i = 0; i < 16; i++) {
+    savedValue[i] = packet[offset + i]!;
+    packet[offset + i] = 0;
+  }
+  if (vector !== undefined) {
+    for (let i = 0; i < 16; i++) {
+      savedVector[i] = packet[4 + i]!;
+      packet[4 + i] = vector[i]!;
+    }
+  }
+  hmacFor(secret).update(packet, 0, length).digest(scratchDigest, 0);
+  for (let i = 0; i < 16; i++) packet[offset + i] = savedValue[i]!;
+  if (vector !== undefined) { for (let i = 0; i < 16; i++) packet[4 + i] = savedVector[i]!; }
+  for (let i = 0; i < 16; i++) into[intoOffset + i] = scratchDigest[i]!;
+  return into;
 }
 
 /**
@@ -130,13 +152,15 @@ export function computeAuthenticator(
   length: number,
   vector: Uint8Array,
   secret: Uint8Array,
+  into: Uint8Array = new Uint8Array(16),
+  intoOffset = 0,
 ): Uint8Array {
   return md5.reset()
-    .update(packet.subarray(0, 4))
+    .update(packet, 0, 4)
     .update(vector)
-    .update(packet.subarray(HEADER_LENGTH, length))
+    .update(packet, HEADER_LENGTH, length)
     .update(secret)
-    .digest();
+    .digest(into, intoOffset);
 }
 
 /**
@@ -183,8 +207,8 @@ export function checkRequest(
   if (
     code === Code.AccountingRequest || code === Code.CoARequest || code === Code.DisconnectRequest
   ) {
-    const expected = computeAuthenticator(datagram, length, ZERO_VECTOR, secret);
-    if (!timingSafeEqual(expected, datagram.subarray(4, 20))) return "bad-authenticator";
+    const expected = computeAuthenticator(datagram, length, ZERO_VECTOR, secret, scratchDigest);
+    if (!equal16(expected, datagram, 4)) return "bad-authenticator";
   }
   return checkMessageAuthenticator(
     datagram,
@@ -225,8 +249,14 @@ export function checkResponse(
   requireMessageAuthenticator: boolean,
 ): VerificationFailure | undefined {
   const length = packetLength(datagram);
-  const expected = computeAuthenticator(datagram, length, requestAuthenticator, secret);
-  if (!timingSafeEqual(expected, datagram.subarray(4, 20))) return "bad-authenticator";
+  const expected = computeAuthenticator(
+    datagram,
+    length,
+    requestAuthenticator,
+    secret,
+    scratchDigest,
+  );
+  if (!equal16(expected, datagram, 4)) return "bad-authenticator";
   return checkMessageAuthenticator(
     datagram,
     length,
@@ -248,7 +278,12 @@ function checkMessageAuthenticator(
   if (datagram[offset - 1] !== 18) return "bad-message-authenticator";
   const vector = messageAuthenticatorVector(datagram[0]!, requestAuthenticator);
   const mac = computeMessageAuthenticator(datagram, length, offset, secret, vector);
-  return timingSafeEqual(mac, datagram.subarray(offset, offset + 16))
-    ? undefined
-    : "bad-message-authenticator";
+  return equal16(mac, datagram, offset) ? undefined : "bad-message-authenticator";
+}
+
+/** Constant-time comparison of 16 bytes against `bytes[offset..offset+16)`, without a view. */
+function equal16(expected: Uint8Array, bytes: Uint8Array, offset: number): boolean {
+  let difference = 0;
+  for (let i = 0; i < 16; i++) difference |= expected[i]! ^ bytes[offset + i]!;
+  return difference === 0;
 }

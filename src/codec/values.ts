@@ -165,7 +165,11 @@ const string: ValueCodec = {
         break;
       }
     }
-    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as never);
+    if (ascii) {
+      let text = "";
+      for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]!);
+      return text;
+    }
     try {
       return decoder.decode(bytes.subarray(start, end));
     } catch {

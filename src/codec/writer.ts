@@ -56,7 +56,14 @@ export class Writer {
   bytes(data: Uint8Array, start = 0, end: number = data.length): void {
     const length = end - start;
     this.ensure(length);
-    this.buf.set(start === 0 && end === data.length ? data : data.subarray(start, end), this.pos);
+    if (length <= 64) {
+      // A loop beats subarray() + set() for the short values RADIUS is made of.
+      const buf = this.buf;
+      let pos = this.pos;
+      for (let i = start; i < end; i++) buf[pos++] = data[i]!;
+    } else {
+      this.buf.set(start === 0 && end === data.length ? data : data.subarray(start, end), this.pos);
+    }
     this.pos += length;
   }
 

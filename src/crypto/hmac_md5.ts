@@ -160,6 +160,8 @@ export class HmacMd5 {
    * Appends `data` to the message being authenticated.
    *
    * @param data The next bytes of the message.
+   * @param start Where in `data` to start (default 0).
+   * @param end Where in `data` to stop, exclusive (default `data.length`).
    * @returns This HMAC, for chaining.
    * @throws {TypeError} If `data` is not a `Uint8Array`, or if `digest()` was already called.
    *
@@ -173,13 +175,13 @@ export class HmacMd5 {
    * assert.deepEqual(mac, hmacMd5(key, new Uint8Array([1, 2])));
    * ```
    */
-  update(data: Uint8Array): this {
+  update(data: Uint8Array, start: number = 0, end: number = data.length): this {
     if (this.#finished) {
       throw new TypeError(
         "HmacMd5.update() called after digest(): call reset() to authenticate a new message",
       );
     }
-    this.#inner.update(data);
+    this.#inner.update(data, start, end);
     return this;
   }
 

@@ -273,19 +273,23 @@ function requireOutput(into: Uint8Array, offset: number): void {
  * returns the new number of buffered bytes (0–63). Whole blocks of `data`
  * are compressed in place, without copying.
  */
+/** Inputs with fewer whole blocks than this many bytes are copied block by block instead of viewed. */
+const COPY_BELOW = 1024;
+
 function absorb(
   s: State,
   block: Uint8Array,
   blockView: DataView,
   used: number,
   data: Uint8Array,
+  from: number,
+  n: number,
 ): number {
-  requireBytes(data, "MD5 input");
-  const n = data.length;
-  let i = 0;
+  let i = from;
   if (used > 0) {
-    const take = n < 64 - used ? n : 64 - used;
-    for (; i < take; i++) block[used + i] = data[i]!;
+    const take = n - i < 64 - used ? n - i : 64 - used;
+    for (let k = 0; k < take; k++) block[used + k] = data[i + k]!;
+    i += take;
     used += take;
     if (used < 64) return used;
     compress(s, blockView, 0, 64);
@@ -293,10 +297,18 @@ function absorb(
   }
   const left = n - i;
   const whole = left - (left % 64);
-  if (whole > 0) {
+  if (whole >= COPY_BELOW) {
     const start = data.byteOffset + i;
     compress(s, viewOf(data), start, start + whole);
     i += whole;
+  } else {
+    // Short inputs go through the block buffer: a view of the caller's
+    // buffer costs more than the copy (on JavaScriptCore, reading `.buffer`
+    // of a fresh Uint8Array allocates its ArrayBuffer).
+    for (const stop = i + whole; i < stop; i += 64) {
+      for (let k = 0; k < 64; k++) block[k] = data[i + k]!;
+      compress(s, blockView, 0, 64);
+    }
   }
   for (; i < n; i++) block[used++] = data[i]!;
   return used;
@@ -445,7 +457,8 @@ export function md5Concat(
   let total = 0;
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k]!;
-    used = absorb(s, scratchBlock, scratchView, used, part);
+    requireBytes(part, "MD5 input");
+    used = absorb(s, scratchBlock, scratchView, used, part, 0, part.length);
     total += part.length;
   }
   finish(s, scratchBlock, scratchView, used, total, out, offset);
@@ -495,6 +508,8 @@ export class Md5 {
    * Appends `data` to the hashed message.
    *
    * @param data The next bytes of the message.
+   * @param start Where in `data` to start (default 0); hashing a range avoids a `subarray()` view.
+   * @param end Where in `data` to stop, exclusive (default `data.length`).
    * @returns This hash, for chaining.
    * @throws {TypeError} If `data` is not a `Uint8Array`, or if `digest()` was already called.
    *
@@ -507,12 +522,18 @@ export class Md5 {
    * assert.equal(hash.digest()[0], 0x0c); // 0cc175b9c0f1b6a831c399e269772661
    * ```
    */
-  update(data: Uint8Array): this {
+  update(data: Uint8Array, start: number = 0, end: number = data.length): this {
     if (this.#finished) {
       throw new TypeError("Md5.update() called after digest(): call reset() to hash a new message");
     }
-    this.#used = absorb(this.#state, this.#block, this.#view, this.#used, data);
-    this.#total += data.length;
+    requireBytes(data, "MD5 input");
+    if (!(start >= 0 && start <= end && end <= data.length)) {
+      throw new RangeError(
+        `Md5.update() range ${start}..${end} is outside the ${data.length}-byte input`,
+      );
+    }
+    this.#used = absorb(this.#state, this.#block, this.#view, this.#used, data, start, end);
+    this.#total += end - start;
     return this;
   }
 

@@ -10,6 +10,30 @@
 const MAX_CHUNK = 65536;
 
 /**
+ * Small requests (an authenticator, an id, a salt) are served from a pool
+ * refilled 4 KiB at a time: one `getRandomValues()` call costs microseconds
+ * on some runtimes, as much as encoding a whole packet. Bytes handed out are
+ * wiped from the pool, so each is used once.
+ */
+const POOL_SIZE = 4096;
+const POOLED_MAX = 256;
+const pool = new Uint8Array(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+function fillFromPool(target: Uint8Array): void {
+  const length = target.length;
+  if (poolOffset + length > POOL_SIZE) {
+    crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
+  for (let i = 0; i < length; i++) {
+    target[i] = pool[poolOffset + i]!;
+    pool[poolOffset + i] = 0;
+  }
+  poolOffset += length;
+}
+
+/**
  * Fills `target` with cryptographically strong random bytes, in chunks of
  * at most 65536 bytes (the `crypto.getRandomValues()` limit).
  *
@@ -32,6 +56,10 @@ export function fillRandom(target: Uint8Array): Uint8Array {
     throw new TypeError("fillRandom() fills a Uint8Array; create one with new Uint8Array(length)");
   }
   const length = target.length;
+  if (length <= POOLED_MAX) {
+    fillFromPool(target);
+    return target;
+  }
   if (length <= MAX_CHUNK) {
     crypto.getRandomValues(target);
     return target;
