@@ -60,12 +60,15 @@ export function fillRandom(target: Uint8Array): Uint8Array {
     fillFromPool(target);
     return target;
   }
+  // WebCrypto's typings want an ArrayBuffer-backed view; a view of a
+  // SharedArrayBuffer is refused at run time with a TypeError either way.
+  const bytes = target as Uint8Array<ArrayBuffer>;
   if (length <= MAX_CHUNK) {
-    crypto.getRandomValues(target);
+    crypto.getRandomValues(bytes);
     return target;
   }
   for (let start = 0; start < length; start += MAX_CHUNK) {
-    crypto.getRandomValues(target.subarray(start, start + MAX_CHUNK));
+    crypto.getRandomValues(bytes.subarray(start, start + MAX_CHUNK));
   }
   return target;
 }
