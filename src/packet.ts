@@ -57,9 +57,13 @@ export type ValueOf<N extends string> = N extends keyof AttributeTypes
   ? Exclude<AttributeTypes[N], Tagged<unknown>> | Uint8Array
   : AttributeValue;
 
-/** What may be given for attribute `N`: its type, a tagged value for `has_tag` attributes, or raw bytes. */
+/**
+ * What may be given for attribute `N`: its type, a tagged value for
+ * `has_tag` attributes, or raw bytes; octets also take text (its UTF-8
+ * bytes) or `0x`-prefixed hex, as in FreeRADIUS.
+ */
 export type InputOf<N extends string> = N extends keyof AttributeTypes
-  ? AttributeTypes[N] | Uint8Array
+  ? AttributeTypes[N] | Uint8Array | (AttributeTypes[N] extends Uint8Array ? string : never)
   : AttributeInput;
 
 /**

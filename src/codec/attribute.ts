@@ -14,7 +14,7 @@ import type { AttributeValue } from "./values.ts";
  * import { Dictionary, Packet } from "@radkit/radius";
  * import assert from "node:assert/strict";
  *
- * const packet = Packet.request("Access-Request", Dictionary.default(), { "User-Name": "bob" });
+ * const packet = Packet.create("Access-Request", Dictionary.default(), { "User-Name": "bob" });
  * const [first] = packet.attributes();
  * assert.equal(first?.name, "User-Name");
  * assert.equal(first?.value, "bob");
