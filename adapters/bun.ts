@@ -1,0 +1,212 @@
+/**
+ * UDP for Bun, on `Bun.udpSocket`.
+ *
+ * - Ownership: Bun allocates a fresh buffer per datagram; the socket asks for
+ *   `binaryType: "uint8array"`, so the handler gets a plain `Uint8Array`, not a
+ *   `Buffer` (whose `slice` would share memory).
+ * - Zero-length datagrams are sent and received.
+ * - `reusePort` is not supported: `Bun.udpSocket` has no `SO_REUSEPORT`
+ *   option, so such a bind rejects with an Error. Under Bun,
+ *   `@radkit/radius/adapters/node` (on `node:dgram`) supports it on Linux.
+ * - Backpressure: Bun's `send` returns `false` when the kernel buffer is full
+ *   and the datagram was not sent. The adapter then queues it, and every
+ *   later datagram behind it, and resends on Bun's `drain` event; `send`
+ *   returns a Promise that settles when its datagram leaves the queue.
+ * - Bun turns on `IP_RECVERR`, so ICMP errors (such as `ECONNREFUSED` after
+ *   sending to a closed port) come back on the socket: on receive, or by
+ *   failing the next `send` to any destination. Both go to `onError`, and such
+ *   a failed `send` is retried once, so one dead peer does not cost the
+ *   datagram to the next.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { udp } from "@radkit/radius/adapters/bun";
+ * import assert from "node:assert/strict";
+ *
+ * const { promise, resolve } = Promise.withResolvers<Uint8Array>();
+ * const server = await udp().bind({ hostname: "127.0.0.1", port: 0 }, resolve);
+ * const client = await udp().bind({ hostname: "127.0.0.1", port: 0 }, () => {});
+ * await client.send(new Uint8Array([1, 2, 3]), server.local);
+ * assert.deepEqual(await promise, new Uint8Array([1, 2, 3]));
+ * await client.close();
+ * await server.close();
+ * ```
+ *
+ * @module
+ */
+import type { Address, DatagramSocket, DatagramTransport } from "../src/transport.ts";
+
+/** The parts of Bun's `udp.Socket` used here. */
+interface BunUdpSocketLike {
+  readonly hostname: string;
+  readonly port: number;
+  send(data: Uint8Array, port: number, address: string): boolean;
+  close(): void;
+}
+
+/** The parts of Bun's `udp.SocketHandler` used here. */
+interface BunUdpHandlerLike {
+  data(socket: BunUdpSocketLike, data: Uint8Array, port: number, address: string): void;
+  drain(): void;
+  error(...args: unknown[]): void;
+}
+
+/** The parts of the `Bun` namespace used here. */
+interface BunLike {
+  udpSocket(options: {
+    hostname: string;
+    port: number;
+    binaryType: "uint8array";
+    socket: BunUdpHandlerLike;
+  }): Promise<BunUdpSocketLike>;
+}
+
+/** A datagram and where it goes. */
+interface Outgoing {
+  data: Uint8Array;
+  port: number;
+  hostname: string;
+}
+
+/** A datagram waiting for Bun's `drain` event. */
+interface Pending extends Outgoing {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Errors that an ICMP message about an earlier datagram leaves pending on the socket. */
+const STALE_ERRORS: ReadonlySet<unknown> = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+]);
+
+/**
+ * Creates a UDP transport on `Bun.udpSocket`.
+ *
+ * @returns A transport whose sockets are Bun UDP sockets.
+ * @throws {Error} When not running on Bun.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { udp } from "@radkit/radius/adapters/bun";
+ * import assert from "node:assert/strict";
+ *
+ * const socket = await udp().bind({ hostname: "::1", port: 0 }, () => {});
+ * assert.equal(socket.local.family, "IPv6");
+ * assert.ok(socket.local.port > 0);
+ * await socket.close();
+ * ```
+ */
+export const udp: () => DatagramTransport = (): DatagramTransport => {
+  const bun = (globalThis as { Bun?: BunLike }).Bun;
+  if (bun === undefined) {
+    throw new Error(
+      "The Bun adapter needs Bun: use @radkit/radius/adapters/deno or @radkit/radius/adapters/node",
+    );
+  }
+  return {
+    name: "bun",
+    async bind(options, onMessage): Promise<DatagramSocket> {
+      const { hostname, port, onError } = options;
+      if (options.reusePort === true) {
+        throw new Error(
+          `Cannot bind ${hostname}:${port} with reusePort: Bun.udpSocket cannot set SO_REUSEPORT; ` +
+            "@radkit/radius/adapters/node supports it under Bun on Linux",
+        );
+      }
+      const report = (error: unknown): void => {
+        try {
+          onError?.(error instanceof Error ? error : new Error(String(error)));
+        } catch {
+          // The contract ignores exceptions from onError.
+        }
+      };
+      let closed = false;
+      // An ICMP error about an earlier datagram failed this send (IP_RECVERR, see
+      // the module doc): report it and try once more; a second failure is ours.
+      const transmit = (socket: BunUdpSocketLike, item: Outgoing): boolean => {
+        try {
+          return socket.send(item.data, item.port, item.hostname);
+        } catch (error) {
+          if (!STALE_ERRORS.has((error as { code?: unknown }).code)) throw error;
+          const sent = socket.send(item.data, item.port, item.hostname);
+          report(error);
+          return sent;
+        }
+      };
+      // Datagrams Bun refused for lack of buffer space, oldest first. Only a send
+      // on `bound` starts it, so `flush` never touches `bound` before it exists.
+      let backlog: Pending[] | undefined;
+      const flush = (): void => {
+        while (backlog !== undefined && backlog.length > 0) {
+          const next = backlog[0]!;
+          try {
+            if (!transmit(bound, next)) return;
+            next.resolve();
+          } catch (error) {
+            next.reject(error);
+          }
+          backlog.shift();
+        }
+        backlog = undefined;
+      };
+      const bound = await bun.udpSocket({
+        hostname,
+        port,
+        binaryType: "uint8array",
+        socket: {
+          data(_socket, data, fromPort, fromHostname) {
+            if (closed) return;
+            const family = fromHostname.includes(":") ? "IPv6" : "IPv4";
+            try {
+              onMessage(data, { hostname: fromHostname, port: fromPort, family });
+            } catch (error) {
+              report(error);
+            }
+          },
+          drain: () => flush(),
+          // Bun 1.4.5 passes the error alone; its documentation puts the socket first.
+          error: (...args) => report(args.find((arg) => arg instanceof Error) ?? args[0]),
+        },
+      });
+      const local: Address = {
+        hostname: bound.hostname,
+        port: bound.port,
+        family: bound.hostname.includes(":") ? "IPv6" : "IPv4",
+      };
+      return {
+        local,
+        send(data, to): Promise<void> | void {
+          if (closed) throw new Error(`Cannot send on a closed socket (${format(local)})`);
+          const item = { data, port: to.port, hostname: to.hostname };
+          if (backlog === undefined) {
+            if (transmit(bound, item)) return;
+            backlog = [];
+          }
+          const queue = backlog;
+          return new Promise<void>((resolve, reject) => {
+            queue.push({ ...item, resolve, reject });
+          });
+        },
+        close(): Promise<void> {
+          if (!closed) {
+            closed = true;
+            bound.close();
+            const error = new Error(`Cannot send on a closed socket (${format(local)})`);
+            for (const pending of backlog ?? []) pending.reject(error);
+            backlog = undefined;
+          }
+          return Promise.resolve();
+        },
+      };
+    },
+  };
+};
+
+function format(address: Address): string {
+  return address.family === "IPv6"
+    ? `[${address.hostname}]:${address.port}`
+    : `${address.hostname}:${address.port}`;
+}

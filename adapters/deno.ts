@@ -1,0 +1,180 @@
+/**
+ * UDP for Deno, on `Deno.listenDatagram`. That API is unstable in Deno 2: run
+ * with `--unstable-net`, or add `"unstable": ["net"]` to `deno.json`, and grant
+ * `--allow-net`.
+ *
+ * - Ownership: datagrams are read into one reused 64 KiB buffer and copied
+ *   out, so the handler owns each `data` and a small packet holds no 64 KiB.
+ * - Zero-length datagrams are sent and received.
+ * - `reusePort` is not supported: `Deno.listenDatagram` cannot set
+ *   `SO_REUSEPORT` (its `reuseAddress` sets `SO_REUSEADDR`, where the newest
+ *   socket takes all traffic), so such a bind rejects with an Error.
+ * - `close()` cancels the pending receive and resolves when the receive loop
+ *   has ended, so `deno test` finds no leaked resource or op.
+ *
+ * @example Usage
+ * ```ts
+ * import { udp } from "@radkit/radius/adapters/deno";
+ * import assert from "node:assert/strict";
+ *
+ * const { promise, resolve } = Promise.withResolvers<Uint8Array>();
+ * const server = await udp().bind({ hostname: "127.0.0.1", port: 0 }, resolve);
+ * const client = await udp().bind({ hostname: "127.0.0.1", port: 0 }, () => {});
+ * await client.send(new Uint8Array([1, 2, 3]), server.local);
+ * assert.deepEqual(await promise, new Uint8Array([1, 2, 3]));
+ * await client.close();
+ * await server.close();
+ * ```
+ *
+ * @module
+ */
+import type {
+  Address,
+  BindOptions,
+  DatagramSocket,
+  DatagramTransport,
+  MessageHandler,
+} from "../src/transport.ts";
+
+/** The parts of `Deno.NetAddr` used here. */
+interface DenoAddrLike {
+  transport: "udp";
+  hostname: string;
+  port: number;
+}
+
+/** The parts of `Deno.DatagramConn` used here. */
+interface DatagramConnLike {
+  readonly addr: DenoAddrLike;
+  receive(buffer?: Uint8Array): Promise<[Uint8Array, DenoAddrLike]>;
+  send(data: Uint8Array, to: DenoAddrLike): Promise<number>;
+  close(): void;
+}
+
+/** The parts of the `Deno` namespace used here. */
+interface DenoLike {
+  listenDatagram?: (
+    options: { transport: "udp"; hostname: string; port: number },
+  ) => DatagramConnLike;
+}
+
+/** Covers the largest UDP payload (65,527 bytes over IPv6), so nothing is truncated. */
+const RECEIVE_BUFFER_SIZE = 65536;
+
+/**
+ * Creates a UDP transport on `Deno.listenDatagram`.
+ *
+ * @returns A transport whose sockets are Deno datagram connections.
+ * @throws {Error} When not running on Deno, or when Deno runs without
+ * `--unstable-net`.
+ *
+ * @example Usage
+ * ```ts
+ * import { udp } from "@radkit/radius/adapters/deno";
+ * import assert from "node:assert/strict";
+ *
+ * const socket = await udp().bind({ hostname: "::1", port: 0 }, () => {});
+ * assert.equal(socket.local.family, "IPv6");
+ * assert.ok(socket.local.port > 0);
+ * await socket.close();
+ * ```
+ */
+export const udp: () => DatagramTransport = (): DatagramTransport => {
+  const deno = (globalThis as { Deno?: DenoLike }).Deno;
+  if (deno === undefined) {
+    throw new Error(
+      "The Deno adapter needs Deno: use @radkit/radius/adapters/bun or @radkit/radius/adapters/node",
+    );
+  }
+  if (typeof deno.listenDatagram !== "function") {
+    throw new Error(
+      'Deno.listenDatagram is unavailable: run with --unstable-net, or add "unstable": ["net"] to deno.json',
+    );
+  }
+  const listen = deno.listenDatagram.bind(deno);
+  return {
+    name: "deno",
+    bind(options, onMessage): Promise<DatagramSocket> {
+      try {
+        return Promise.resolve(open(listen, options, onMessage));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+  };
+};
+
+function open(
+  listen: NonNullable<DenoLike["listenDatagram"]>,
+  options: BindOptions,
+  onMessage: MessageHandler,
+): DatagramSocket {
+  const { hostname, port, onError } = options;
+  if (options.reusePort === true) {
+    throw new Error(
+      `Cannot bind ${hostname}:${port} with reusePort: Deno.listenDatagram cannot set SO_REUSEPORT`,
+    );
+  }
+  const conn = listen({ transport: "udp", hostname, port });
+  const local = toAddress(conn.addr);
+  const report = (error: unknown): void => {
+    try {
+      onError?.(error instanceof Error ? error : new Error(String(error)));
+    } catch {
+      // The contract ignores exceptions from onError.
+    }
+  };
+  let closed = false;
+  const loop = (async () => {
+    const buffer = new Uint8Array(RECEIVE_BUFFER_SIZE);
+    while (!closed) {
+      let received: [Uint8Array, DenoAddrLike];
+      try {
+        received = await conn.receive(buffer);
+      } catch (error) {
+        if (closed) return;
+        report(error);
+        // The connection is gone (closed behind our back): stop rather than spin.
+        const name = (error as { name?: unknown }).name;
+        if (name === "BadResource" || name === "Interrupted") return;
+        continue;
+      }
+      if (closed) return;
+      try {
+        // A copy: the buffer is reused for the next datagram.
+        onMessage(received[0].slice(), toAddress(received[1]));
+      } catch (error) {
+        report(error);
+      }
+    }
+  })();
+  return {
+    local,
+    async send(data, to): Promise<void> {
+      if (closed) throw new Error(`Cannot send on a closed socket (${format(local)})`);
+      await conn.send(data, { transport: "udp", hostname: to.hostname, port: to.port });
+    },
+    close(): Promise<void> {
+      if (!closed) {
+        closed = true;
+        try {
+          conn.close();
+        } catch {
+          // Already closed: the receive loop has ended or is ending.
+        }
+      }
+      return loop;
+    },
+  };
+}
+
+function toAddress(addr: DenoAddrLike): Address {
+  const family = addr.hostname.includes(":") ? "IPv6" : "IPv4";
+  return { hostname: addr.hostname, port: addr.port, family };
+}
+
+function format(address: Address): string {
+  return address.family === "IPv6"
+    ? `[${address.hostname}]:${address.port}`
+    : `${address.hostname}:${address.port}`;
+}

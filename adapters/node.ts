@@ -1,0 +1,166 @@
+/**
+ * UDP for Node.js, on `node:dgram`. It also runs under Bun and Deno, which
+ * implement `node:dgram`.
+ *
+ * - The socket type (`udp4` or `udp6`) follows the form of the bind hostname.
+ * - Ownership: Node.js allocates a fresh buffer per datagram; the handler gets
+ *   a plain `Uint8Array` view of it, not the `Buffer` (whose `slice` would
+ *   share memory).
+ * - Zero-length datagrams are sent and received.
+ * - `reusePort` maps to `createSocket({ reusePort: true })`: Node.js 22.12+ or
+ *   23.1+, and Bun, on Linux 3.9+, DragonFlyBSD 3.6+, FreeBSD 12+, Solaris
+ *   11.4 and AIX 7.2.5+; elsewhere Node.js rejects the bind. On older Node.js
+ *   and on Deno, which would silently ignore the option, the bind rejects.
+ * - Every socket has an `error` listener, so errors reach `onError` or are
+ *   dropped, never thrown out of the event emitter.
+ * - Under Bun, whose sockets set `IP_RECVERR`, an ICMP error about an earlier
+ *   datagram (such as `ECONNREFUSED` from a closed port) fails the next send
+ *   to any destination; it goes to `onError` and that send is tried once more.
+ *
+ * @example Usage
+ * ```ts
+ * import { udp } from "@radkit/radius/adapters/node";
+ * import assert from "node:assert/strict";
+ *
+ * const { promise, resolve } = Promise.withResolvers<Uint8Array>();
+ * const server = await udp().bind({ hostname: "127.0.0.1", port: 0 }, resolve);
+ * const client = await udp().bind({ hostname: "127.0.0.1", port: 0 }, () => {});
+ * await client.send(new Uint8Array([1, 2, 3]), server.local);
+ * assert.deepEqual(await promise, new Uint8Array([1, 2, 3]));
+ * await client.close();
+ * await server.close();
+ * ```
+ *
+ * @module
+ */
+import { createSocket } from "node:dgram";
+import { versions } from "node:process";
+import type { Address, DatagramSocket, DatagramTransport } from "../src/transport.ts";
+
+/**
+ * Creates a UDP transport on `node:dgram`.
+ *
+ * @returns A transport whose sockets are `dgram.Socket`s.
+ *
+ * @example Usage
+ * ```ts
+ * import { udp } from "@radkit/radius/adapters/node";
+ * import assert from "node:assert/strict";
+ *
+ * const socket = await udp().bind({ hostname: "::1", port: 0 }, () => {});
+ * assert.equal(socket.local.family, "IPv6");
+ * assert.ok(socket.local.port > 0);
+ * await socket.close();
+ * ```
+ */
+export const udp: () => DatagramTransport = (): DatagramTransport => ({
+  name: "node:dgram",
+  async bind(options, onMessage): Promise<DatagramSocket> {
+    const { hostname, port, onError } = options;
+    const reusePort = options.reusePort === true;
+    if (reusePort) {
+      const reason = reusePortUnsupported();
+      if (reason !== undefined) {
+        throw new Error(`Cannot bind ${hostname}:${port} with reusePort: ${reason}`);
+      }
+    }
+    const report = (error: unknown): void => {
+      try {
+        onError?.(error instanceof Error ? error : new Error(String(error)));
+      } catch {
+        // The contract ignores exceptions from onError.
+      }
+    };
+    const socket = createSocket({ type: hostname.includes(":") ? "udp6" : "udp4", reusePort });
+    let closed = false;
+    let failBind: ((error: Error) => void) | undefined;
+    socket.on("error", (error) => failBind === undefined ? report(error) : failBind(error));
+    socket.on("message", (message, peer) => {
+      if (closed) return;
+      const data = new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+      const family = peer.family === "IPv6" ? "IPv6" : "IPv4";
+      try {
+        onMessage(data, { hostname: peer.address, port: peer.port, family });
+      } catch (error) {
+        report(error);
+      }
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        failBind = reject;
+        socket.bind({ address: hostname, port }, () => resolve());
+      });
+    } catch (error) {
+      closed = true;
+      try {
+        socket.close();
+      } catch {
+        // Node.js may already have released the failed socket.
+      }
+      throw error;
+    } finally {
+      failBind = undefined;
+    }
+    const bound = socket.address();
+    const local: Address = {
+      hostname: bound.address,
+      port: bound.port,
+      family: bound.family === "IPv6" ? "IPv6" : "IPv4",
+    };
+    let closing: Promise<void> | undefined;
+    return {
+      local,
+      send(data, to): Promise<void> {
+        if (closed) {
+          return Promise.reject(new Error(`Cannot send on a closed socket (${format(local)})`));
+        }
+        return new Promise((resolve, reject) => {
+          socket.send(data, to.port, to.hostname, (error) => {
+            if (!error) return resolve();
+            if (!STALE_ERRORS.has((error as { code?: unknown }).code)) return reject(error);
+            // Under Bun (IP_RECVERR) an ICMP error about an earlier datagram fails
+            // this send and drops its datagram: report it and try once more.
+            report(error);
+            socket.send(data, to.port, to.hostname, (again) => again ? reject(again) : resolve());
+          });
+        });
+      },
+      close(): Promise<void> {
+        closing ??= new Promise((resolve) => {
+          closed = true;
+          try {
+            socket.close(() => resolve());
+          } catch {
+            resolve(); // Already closed.
+          }
+        });
+        return closing;
+      },
+    };
+  },
+});
+
+/** Errors that an ICMP message about an earlier datagram leaves pending on the socket. */
+const STALE_ERRORS: ReadonlySet<unknown> = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+]);
+
+/** Why `reusePort` would be silently ignored here, or `undefined` if it works. */
+function reusePortUnsupported(): string | undefined {
+  if ("Deno" in globalThis) return "the node:dgram of Deno cannot set SO_REUSEPORT";
+  if ("Bun" in globalThis) return undefined;
+  const [major = 0, minor = 0] = versions.node.split(".").map(Number);
+  const supported = major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+  return supported
+    ? undefined
+    : `Node.js ${versions.node} cannot set SO_REUSEPORT (needs 22.12+ or 23.1+)`;
+}
+
+function format(address: Address): string {
+  return address.family === "IPv6"
+    ? `[${address.hostname}]:${address.port}`
+    : `${address.hostname}:${address.port}`;
+}
