@@ -1,0 +1,923 @@
+/**
+ * The RADIUS server: auth, accounting and dynamic-authorization (CoA,
+ * Disconnect) ports over any {@linkcode DatagramTransport}, with per-client
+ * secrets by CIDR, BlastRADIUS defaults, RFC 5080 duplicate detection,
+ * Status-Server, graceful shutdown and counters.
+ *
+ * @module
+ */
+import { Code, codeName } from "./codec/code.ts";
+import type { DictionaryView } from "./codec/attribute.ts";
+import {
+  checkRequest,
+  findAttribute,
+  MESSAGE_AUTHENTICATOR,
+  packetLength,
+  PROXY_STATE,
+} from "./codec/packet_codec.ts";
+import { RadiusError } from "./errors.ts";
+import { Packet } from "./packet.ts";
+import type { Address, DatagramSocket, DatagramTransport } from "./transport.ts";
+import {
+  type ClientEntry,
+  type ClientLookup,
+  type ClientSettings,
+  ClientTable,
+  resolveClient,
+  type ResolvedClient,
+  unmapIPv4,
+} from "./server/client_table.ts";
+import {
+  DuplicateCache,
+  type DuplicateCacheOptions,
+  requestKey,
+} from "./server/duplicate_cache.ts";
+import { consoleWarnLogger, type Logger } from "./server/logger.ts";
+import { Counters, type DropReason, type ServerStats } from "./server/stats.ts";
+
+export type { ClientEntry, ClientLookup, ClientSettings } from "./server/client_table.ts";
+export type { DuplicateCacheOptions } from "./server/duplicate_cache.ts";
+export type { Logger } from "./server/logger.ts";
+export type { DropReason, ServerStats } from "./server/stats.ts";
+
+/**
+ * The three kinds of port a server listens on: `"auth"` (1812:
+ * Access-Request, Status-Server), `"acct"` (1813: Accounting-Request,
+ * Status-Server) and `"coa"` (3799: CoA-Request, Disconnect-Request).
+ */
+export type PortName = "auth" | "acct" | "coa";
+
+/** What a handler learns about a request besides the packet itself. */
+export interface RequestContext {
+  /** The client entry that matched, as given (or as the lookup function returned it). */
+  readonly client: ClientSettings;
+  /** The client's name: its `name`, else the entry's `address` or the source address. */
+  readonly clientName: string;
+  /** The source of the request; the reply goes back there. */
+  readonly from: Address;
+  /** Which port received it. */
+  readonly port: PortName;
+  /** The local address of that port. */
+  readonly local: Address;
+}
+
+/**
+ * Handles one verified request. Returns the reply, built with
+ * `request.reply(code, attributes)` so that it keeps the Identifier, the
+ * Proxy-State attributes and the request for the Response Authenticator;
+ * or `undefined` to send nothing. May be async.
+ *
+ * @param request The decoded request; hidden attributes (User-Password)
+ * already revealed with the client's secret.
+ * @param context The client, source address and port.
+ * @returns The reply, or `undefined` to drop the request.
+ */
+export type RequestHandler = (
+  request: Packet,
+  context: RequestContext,
+) => Packet | undefined | Promise<Packet | undefined>;
+
+/** Options for {@linkcode Server}. */
+export interface ServerOptions {
+  /** Binds the sockets: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`. */
+  transport: DatagramTransport;
+  /** Names the attributes of requests and replies, e.g. `Dictionary.default()`. */
+  dictionary: DictionaryView;
+  /**
+   * Who may send requests: a list matched by longest prefix, or a lookup
+   * function. Datagrams from anyone else are dropped unanswered and counted
+   * as `"unknown-client"`.
+   */
+  clients: readonly ClientEntry[] | ClientLookup;
+  /** Access-Request on the auth port. Without it, every Access-Request gets an Access-Reject. */
+  handleAccessRequest?: RequestHandler;
+  /**
+   * Accounting-Request on the acct port. Without it, accounting requests are
+   * dropped unanswered and counted as `"no-handler-accounting"`: a server
+   * must not acknowledge what it did not record (RFC 2866 §2), so the NAS
+   * keeps the records and retries or fails over.
+   */
+  handleAccountingRequest?: RequestHandler;
+  /**
+   * CoA-Request on the coa port. Without it: CoA-NAK with Error-Cause 405
+   * "Unsupported-Service" (RFC 5176 §3.6).
+   */
+  handleCoaRequest?: RequestHandler;
+  /**
+   * Disconnect-Request on the coa port. Without it: Disconnect-NAK with
+   * Error-Cause 405 "Unsupported-Service" (RFC 5176 §3.6).
+   */
+  handleDisconnectRequest?: RequestHandler;
+  /**
+   * Status-Server (RFC 5997) on the auth or acct port, after its mandatory
+   * Message-Authenticator has been verified. Without it: Access-Accept on the
+   * auth port, Accounting-Response on the acct port. Status-Server is never
+   * answered from the duplicate cache.
+   */
+  handleStatusServer?: RequestHandler;
+  /**
+   * Where to log. Default: warnings and errors to `console`, debug and info
+   * dropped. Secrets, User-Password and CHAP values are never logged.
+   */
+  logger?: Logger;
+  /** Limits of the RFC 5080 duplicate cache; default 65,536 entries, 5,000 ms. */
+  duplicateCache?: DuplicateCacheOptions;
+  /**
+   * How long {@linkcode Server.close} waits for running handlers before it
+   * closes the sockets anyway, in milliseconds. Default 5,000.
+   */
+  closeTimeoutMs?: number;
+}
+
+/** Where and how {@linkcode Server.listen} binds. At least one port is required. */
+export interface ListenOptions {
+  /**
+   * The local IP to bind: `"0.0.0.0"` (default, every IPv4 interface),
+   * `"::"` (every IPv6 interface, and IPv4 too where the system makes it
+   * dual-stack), or one address such as `"127.0.0.1"` or `"::1"`.
+   */
+  hostname?: string;
+  /** The authentication port, usually 1812; 0 picks a free one. */
+  auth?: number;
+  /** The accounting port, usually 1813; 0 picks a free one. */
+  acct?: number;
+  /** The dynamic-authorization (CoA, Disconnect) port, usually 3799; 0 picks a free one. */
+  coa?: number;
+  /**
+   * Sets `SO_REUSEPORT`, so several processes can share the ports; the
+   * transport rejects the bind when it cannot (Deno, Bun.udpSocket).
+   */
+  reusePort?: boolean;
+}
+
+/** The addresses {@linkcode Server.listen} bound, with the real ports. */
+export interface ServerAddresses {
+  /** The authentication port's address, if one was asked for. */
+  readonly auth?: Address;
+  /** The accounting port's address, if one was asked for. */
+  readonly acct?: Address;
+  /** The CoA / Disconnect port's address, if one was asked for. */
+  readonly coa?: Address;
+}
+
+interface Listener {
+  readonly port: PortName;
+  /** Prefix of duplicate-cache keys, so the ports never share entries. */
+  readonly tag: string;
+  socket: DatagramSocket | undefined;
+  /** Datagrams delivered before `bind` resolved. */
+  early: [Uint8Array, Address][] | undefined;
+}
+
+/** A datagram whose outcome waits on a Promise (client lookup or handler). */
+interface Job {
+  abandoned: boolean;
+  resolve: () => void;
+  readonly done: Promise<void>;
+}
+
+type State = "new" | "binding" | "listening" | "closing" | "closed";
+
+const PORTS: readonly PortName[] = ["auth", "acct", "coa"];
+const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
+/** How many distinct "first time" warnings are kept, so a flood cannot grow the set. */
+const WARNED_LIMIT = 1024;
+/** RFC 5176 §3.6 Error-Cause "Unsupported-Service". */
+const UNSUPPORTED_SERVICE = 405;
+
+const WARNINGS: Partial<Record<DropReason, string>> = {
+  "unknown-client": "Dropping requests from an address that matches no client: add it to clients",
+  "bad-authenticator":
+    "Dropping requests whose Request Authenticator does not verify: the shared secrets most likely differ",
+  "bad-message-authenticator":
+    "Dropping requests whose Message-Authenticator does not verify: the shared secrets most likely differ",
+  "missing-message-authenticator":
+    "Dropping Access-Requests without Message-Authenticator (BlastRADIUS): make the NAS send one, or set requireMessageAuthenticator: false for this client",
+  "proxy-state-without-message-authenticator":
+    "Dropping Access-Requests with Proxy-State but no Message-Authenticator (BlastRADIUS): make the NAS send one, or set limitProxyState: false for this client",
+};
+
+function accepts(port: PortName, code: number): boolean {
+  switch (port) {
+    case "auth":
+      return code === Code.AccessRequest || code === Code.StatusServer;
+    case "acct":
+      return code === Code.AccountingRequest || code === Code.StatusServer;
+    case "coa":
+      return code === Code.CoARequest || code === Code.DisconnectRequest;
+  }
+}
+
+function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
+function where(address: Address): string {
+  return address.family === "IPv6"
+    ? `[${address.hostname}]:${address.port}`
+    : `${address.hostname}:${address.port}`;
+}
+
+function checkPort(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new RangeError(`Invalid ${name} port ${String(value)}: must be an integer 0..65535`);
+  }
+  return value;
+}
+
+/**
+ * A RADIUS server. Give it a transport, a dictionary, clients and handlers;
+ * {@linkcode Server.listen} binds the ports. Each datagram goes through the
+ * cheapest checks first and never throws out of the socket callback:
+ *
+ * 1. header and Length field, else dropped as `"malformed"`;
+ * 2. client lookup by source address, else `"unknown-client"`;
+ * 3. a code this port serves, else `"wrong-port"`;
+ * 4. RFC 5080 duplicate detection on (port, source address and port, code,
+ *    Identifier, Request Authenticator): a retransmission of a request in
+ *    flight is dropped, one of an answered request gets the same reply bytes
+ *    again (for `duplicateCache.ttlMs`);
+ * 5. verification with the client's secret: the Request Authenticator of
+ *    Accounting, CoA and Disconnect requests; the Message-Authenticator
+ *    wherever present; required on Access-Request unless the client sets
+ *    `requireMessageAuthenticator: false`, and always on Status-Server;
+ *    `limitProxyState`. Failures are dropped, never answered;
+ * 6. decoding, then the handler (or the default answer, see
+ *    {@linkcode ServerOptions}); its reply is encoded with the client's
+ *    secret (Message-Authenticator first on Access replies and on replies to
+ *    Status-Server, Proxy-State copied by `request.reply`), sent and cached.
+ *
+ * A handler that throws or rejects gets no reply sent; the error is logged
+ * and counted, and the server goes on. A handler that returns `undefined`
+ * sends nothing. Neither is cached, so a retransmission is handled afresh.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet, Server } from "@radkit/radius";
+ * import { udp } from "@radkit/radius/adapters/node";
+ * import { createSocket } from "node:dgram";
+ * import assert from "node:assert/strict";
+ *
+ * const dictionary = Dictionary.default();
+ * const server = new Server({
+ *   transport: udp(),
+ *   dictionary,
+ *   clients: [{ address: "127.0.0.0/8", secret: "testing123" }],
+ *   handleAccessRequest(request) {
+ *     const ok = request.get("User-Name") === "bob" && request.get("User-Password") === "hello";
+ *     return request.reply(ok ? Code.AccessAccept : Code.AccessReject, ok ? {
+ *       "Service-Type": "Framed-User",
+ *       "Framed-IP-Address": "192.168.0.1",
+ *     } : {});
+ *   },
+ * });
+ * const { auth } = await server.listen({ hostname: "127.0.0.1", auth: 0 });
+ * const socket = createSocket("udp4");
+ * try {
+ *   const request = Packet.create(Code.AccessRequest, dictionary, {
+ *     "User-Name": "bob",
+ *     "User-Password": "hello",
+ *   });
+ *   const answer = new Promise<Uint8Array>((resolve) => socket.once("message", resolve));
+ *   socket.send(request.encode("testing123"), auth!.port, "127.0.0.1");
+ *   const reply = Packet.decode(await answer, { dictionary, secret: "testing123", request });
+ *   assert.equal(reply.code, Code.AccessAccept);
+ *   assert.equal(reply.get("Framed-IP-Address"), "192.168.0.1");
+ *   assert.equal(server.stats().replied, 1);
+ * } finally {
+ *   socket.close();
+ *   await server.close();
+ * }
+ * ```
+ */
+export class Server {
+  #transport: DatagramTransport;
+  #dictionary: DictionaryView;
+  #table: ClientTable | undefined;
+  #lookup: ClientLookup | undefined;
+  #resolved = new WeakMap<object, ResolvedClient>();
+  #handlers: Record<number, RequestHandler | undefined>;
+  #logger: Logger;
+  #cache: DuplicateCache;
+  #closeTimeoutMs: number;
+  #counters = new Counters();
+  #state: State = "new";
+  #listeners: Listener[] = [];
+  #binding: Promise<unknown> | undefined;
+  #closing: Promise<void> | undefined;
+  #addresses: ServerAddresses | undefined;
+  #jobs = new Set<Job>();
+  #sending = 0;
+  #sent: (() => void) | undefined;
+  #warned = new Set<string>();
+
+  /**
+   * Creates a server; nothing is bound until {@linkcode Server.listen}.
+   *
+   * @param options Transport, dictionary, clients, handlers and limits.
+   * @throws {TypeError} for a missing transport, dictionary or clients, a
+   *   client address that is not an IP or CIDR network, a client without a
+   *   secret, a network listed twice, or a handler that is not a function.
+   * @throws {RangeError} for a prefix length, cache limit or timeout out of range.
+   */
+  constructor(options: ServerOptions) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("new Server() needs options: { transport, dictionary, clients }");
+    }
+    const { transport, dictionary, clients } = options;
+    if (typeof transport?.bind !== "function") {
+      throw new TypeError(
+        'Server needs a transport: pass udp() from "@radkit/radius/adapters/deno", "/bun" or "/node"',
+      );
+    }
+    if (typeof dictionary?.attribute !== "function") {
+      throw new TypeError("Server needs a dictionary: pass Dictionary.default() or your own");
+    }
+    if (typeof clients === "function") {
+      this.#lookup = clients;
+    } else if (Array.isArray(clients)) {
+      this.#table = new ClientTable(clients);
+    } else {
+      throw new TypeError(
+        'Server needs clients: a list such as [{ address: "10.0.0.0/8", secret: "..." }] or a function (address) => client',
+      );
+    }
+    const handlers = {
+      handleAccessRequest: options.handleAccessRequest,
+      handleAccountingRequest: options.handleAccountingRequest,
+      handleCoaRequest: options.handleCoaRequest,
+      handleDisconnectRequest: options.handleDisconnectRequest,
+      handleStatusServer: options.handleStatusServer,
+    };
+    for (const [name, handler] of Object.entries(handlers)) {
+      if (handler !== undefined && typeof handler !== "function") {
+        throw new TypeError(`${name} must be a function (request, context) => reply`);
+      }
+    }
+    this.#handlers = {
+      [Code.AccessRequest]: handlers.handleAccessRequest,
+      [Code.AccountingRequest]: handlers.handleAccountingRequest,
+      [Code.CoARequest]: handlers.handleCoaRequest,
+      [Code.DisconnectRequest]: handlers.handleDisconnectRequest,
+      [Code.StatusServer]: handlers.handleStatusServer,
+    };
+    const logger = options.logger ?? consoleWarnLogger;
+    for (const level of ["debug", "info", "warn", "error"] as const) {
+      if (typeof logger[level] !== "function") {
+        throw new TypeError(`logger.${level} must be a function (message, fields) => void`);
+      }
+    }
+    this.#logger = logger;
+    this.#cache = new DuplicateCache(options.duplicateCache);
+    const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    if (!(Number.isFinite(closeTimeoutMs) && closeTimeoutMs >= 0)) {
+      throw new RangeError(
+        `Invalid closeTimeoutMs ${closeTimeoutMs}: must be a finite number of milliseconds >= 0`,
+      );
+    }
+    this.#closeTimeoutMs = closeTimeoutMs;
+    this.#transport = transport;
+    this.#dictionary = dictionary;
+  }
+
+  /**
+   * Binds the ports asked for and starts answering. A Server listens once.
+   *
+   * @param options The hostname and the ports; at least one port.
+   * @returns The bound addresses, with the real port where 0 was asked for.
+   * @throws {TypeError} when no port is given.
+   * @throws {RangeError} for a port outside 0..65535.
+   * @throws {RadiusError} when called twice or after {@linkcode Server.close}.
+   * Rejects with the transport's error (e.g. `code: "EADDRINUSE"`) when a
+   * bind fails; ports already bound are closed again.
+   *
+   * @example Usage
+   * ```ts
+   * import { Dictionary, Server } from "@radkit/radius";
+   * import { udp } from "@radkit/radius/adapters/node";
+   * import assert from "node:assert/strict";
+   *
+   * const server = new Server({
+   *   transport: udp(),
+   *   dictionary: Dictionary.default(),
+   *   clients: [{ address: "::1", secret: "testing123" }],
+   * });
+   * try {
+   *   const bound = await server.listen({ hostname: "::1", auth: 0, acct: 0 });
+   *   assert.equal(bound.auth?.family, "IPv6");
+   *   assert.ok(bound.acct!.port > 0);
+   *   assert.equal(bound.coa, undefined);
+   * } finally {
+   *   await server.close();
+   * }
+   * ```
+   */
+  async listen(options: ListenOptions): Promise<ServerAddresses> {
+    if (this.#state !== "new") {
+      throw new RadiusError(
+        this.#state === "closing" || this.#state === "closed"
+          ? "Cannot listen: this Server was closed; create a new Server"
+          : "Cannot listen twice: this Server already listens; create another Server for other ports",
+      );
+    }
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("listen() needs options such as { auth: 1812, acct: 1813, coa: 3799 }");
+    }
+    const hostname = options.hostname ?? "0.0.0.0";
+    if (typeof hostname !== "string" || hostname === "") {
+      throw new TypeError(
+        `Invalid hostname ${String(hostname)}: use an IP such as "0.0.0.0" or "::"`,
+      );
+    }
+    const ports: [PortName, number][] = [];
+    for (const name of PORTS) {
+      const port = checkPort(name, options[name]);
+      if (port !== undefined) ports.push([name, port]);
+    }
+    if (ports.length === 0) {
+      throw new TypeError(
+        "listen() needs at least one port: { auth: 1812 }, { acct: 1813 } and/or { coa: 3799 } (0 picks a free port)",
+      );
+    }
+    this.#state = "binding";
+    const binding = this.#bind(hostname, ports, options.reusePort === true);
+    this.#binding = binding.catch(() => {});
+    return await binding;
+  }
+
+  async #bind(
+    hostname: string,
+    ports: readonly [PortName, number][],
+    reusePort: boolean,
+  ): Promise<ServerAddresses> {
+    const addresses: { -readonly [K in PortName]?: Address } = {};
+    try {
+      for (const [name, port] of ports) {
+        const listener: Listener = { port: name, tag: name, socket: undefined, early: undefined };
+        const socket = await this.#transport.bind({
+          hostname,
+          port,
+          ...(reusePort ? { reusePort } : {}),
+          onError: (error) =>
+            this.#logger.debug("socket error", { port: name, error: error.message }),
+        }, (data, from) => {
+          if (listener.socket === undefined) (listener.early ??= []).push([data, from]);
+          else this.#receive(listener, data, from);
+        });
+        listener.socket = socket;
+        this.#listeners.push(listener);
+        addresses[name] = socket.local;
+        const early = listener.early;
+        listener.early = undefined;
+        for (const [data, from] of early ?? []) this.#receive(listener, data, from);
+      }
+    } catch (error) {
+      const bound = this.#listeners;
+      this.#listeners = [];
+      await Promise.all(bound.map((listener) => listener.socket?.close().catch(() => {})));
+      if (this.#state === "binding") this.#state = "new";
+      throw error;
+    }
+    if (this.#state === "binding") this.#state = "listening";
+    this.#addresses = addresses;
+    this.#logger.info(
+      "listening",
+      Object.fromEntries(ports.map(([name]) => [name, addresses[name]])),
+    );
+    return addresses;
+  }
+
+  /**
+   * The addresses bound by {@linkcode Server.listen}, or `undefined` before.
+   *
+   * @example Usage
+   * ```ts
+   * import { Dictionary, Server } from "@radkit/radius";
+   * import { udp } from "@radkit/radius/adapters/node";
+   * import assert from "node:assert/strict";
+   *
+   * const server = new Server({
+   *   transport: udp(),
+   *   dictionary: Dictionary.default(),
+   *   clients: [{ address: "127.0.0.1", secret: "testing123" }],
+   * });
+   * const before = server.addresses;
+   * const { coa } = await server.listen({ hostname: "127.0.0.1", coa: 0 });
+   * assert.equal(before, undefined);
+   * assert.deepEqual(server.addresses, { coa });
+   * await server.close();
+   * ```
+   */
+  get addresses(): ServerAddresses | undefined {
+    return this.#addresses;
+  }
+
+  /**
+   * A snapshot of the counters, readable at any time. Every received
+   * datagram is counted once as replied, resent or dropped (by reason), or
+   * is still in flight.
+   *
+   * @returns The counters.
+   *
+   * @example Usage
+   * ```ts
+   * import { Dictionary, Server } from "@radkit/radius";
+   * import { udp } from "@radkit/radius/adapters/node";
+   * import assert from "node:assert/strict";
+   *
+   * const server = new Server({
+   *   transport: udp(),
+   *   dictionary: Dictionary.default(),
+   *   clients: [{ address: "127.0.0.1", secret: "testing123" }],
+   * });
+   * const stats = server.stats();
+   * assert.equal(stats.received, stats.replied + stats.resent + stats.dropped + stats.inFlight);
+   * assert.equal(stats.droppedBy["unknown-client"], 0);
+   * ```
+   */
+  stats(): ServerStats {
+    return this.#counters.snapshot();
+  }
+
+  /**
+   * Stops accepting requests (later datagrams are dropped as `"closing"`),
+   * waits for running handlers (at most `closeTimeoutMs`; the rest are
+   * counted as `"close-timeout"` and their replies never sent), sends their
+   * replies, closes the sockets and resolves. Calling it again returns the
+   * same Promise; calling it before `listen` just prevents listening.
+   *
+   * @returns A Promise that resolves when every socket is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { Dictionary, Server } from "@radkit/radius";
+   * import { udp } from "@radkit/radius/adapters/node";
+   * import assert from "node:assert/strict";
+   *
+   * const server = new Server({
+   *   transport: udp(),
+   *   dictionary: Dictionary.default(),
+   *   clients: [{ address: "127.0.0.1", secret: "testing123" }],
+   * });
+   * await server.listen({ hostname: "127.0.0.1", auth: 0 });
+   * await server.close();
+   * await server.close(); // idempotent
+   * await assert.rejects(server.listen({ auth: 0 }), /closed/);
+   * ```
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    const wasListening = this.#state !== "new";
+    this.#state = "closing";
+    await this.#binding;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#closeTimeoutMs);
+    });
+    try {
+      if (this.#jobs.size > 0) {
+        await Promise.race([Promise.all([...this.#jobs].map((job) => job.done)), deadline]);
+        for (const job of this.#jobs) {
+          job.abandoned = true;
+          this.#counters.drop("close-timeout");
+        }
+        if (this.#jobs.size > 0) {
+          this.#logger.warn("closed with handlers still running after closeTimeoutMs", {
+            abandoned: this.#jobs.size,
+            closeTimeoutMs: this.#closeTimeoutMs,
+          });
+        }
+        this.#jobs.clear();
+      }
+      if (this.#sending > 0) {
+        await Promise.race([new Promise<void>((resolve) => (this.#sent = resolve)), deadline]);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    const listeners = this.#listeners;
+    await Promise.all(listeners.map((listener) => listener.socket?.close().catch(() => {})));
+    this.#state = "closed";
+    if (wasListening) this.#logger.info("closed", {});
+  }
+
+  /** Step 1: header, then the client. */
+  #receive(listener: Listener, data: Uint8Array, from: Address): void {
+    this.#counters.received++;
+    if (this.#state === "closing" || this.#state === "closed") {
+      return this.#drop(undefined, "closing", from);
+    }
+    try {
+      packetLength(data);
+    } catch (error) {
+      return this.#drop(undefined, "malformed", from, { error: (error as Error).message });
+    }
+    if (this.#table !== undefined) {
+      return this.#process(listener, data, from, this.#table.find(from.hostname), undefined);
+    }
+    let found: unknown;
+    try {
+      found = this.#lookup!(unmapIPv4(from.hostname), from);
+    } catch (error) {
+      return this.#lookupFailed(undefined, from, error);
+    }
+    if (!isPromiseLike(found)) {
+      return this.#fromLookup(listener, data, from, found, undefined);
+    }
+    const job = this.#startJob();
+    found.then(
+      (result) => {
+        if (!job.abandoned) this.#fromLookup(listener, data, from, result, job);
+      },
+      (error) => this.#lookupFailed(job, from, error),
+    );
+  }
+
+  #fromLookup(
+    listener: Listener,
+    data: Uint8Array,
+    from: Address,
+    found: unknown,
+    job: Job | undefined,
+  ): void {
+    if (found === undefined || found === null) {
+      return this.#process(listener, data, from, undefined, job);
+    }
+    let client: ResolvedClient;
+    try {
+      client = this.#resolve(found, from);
+    } catch (error) {
+      return this.#lookupFailed(job, from, error);
+    }
+    this.#process(listener, data, from, client, job);
+  }
+
+  #resolve(found: unknown, from: Address): ResolvedClient {
+    const name = unmapIPv4(from.hostname);
+    if (typeof found === "string") return resolveClient({ secret: found }, name);
+    if (typeof found !== "object" || found === null) {
+      throw new TypeError(`the client lookup returned ${typeof found}, not a client or a secret`);
+    }
+    let client = this.#resolved.get(found);
+    if (client === undefined) {
+      client = found instanceof Uint8Array
+        ? resolveClient({ secret: found }, name)
+        : resolveClient(found as ClientSettings, name);
+      this.#resolved.set(found, client);
+    }
+    return client;
+  }
+
+  #lookupFailed(job: Job | undefined, from: Address, error: unknown): void {
+    if (!this.#settle(job)) return;
+    this.#counters.drop("client-lookup-error");
+    this.#logger.error("client lookup failed", { from: where(from), error });
+  }
+
+  /** Steps 2 to 6. */
+  #process(
+    listener: Listener,
+    data: Uint8Array,
+    from: Address,
+    client: ResolvedClient | undefined,
+    job: Job | undefined,
+  ): void {
+    if (client === undefined) return this.#drop(job, "unknown-client", from);
+    const code = data[0]!;
+    if (!accepts(listener.port, code)) {
+      return this.#drop(job, "wrong-port", from, { code: codeName(code), port: listener.port });
+    }
+    let key: string | undefined;
+    if (code !== Code.StatusServer) {
+      key = requestKey(listener.tag, from.hostname, from.port, data);
+      const state = this.#cache.check(key);
+      if (state.kind === "in-flight") return this.#drop(job, "duplicate-in-flight", from);
+      if (state.kind === "answered") return this.#send(job, listener, from, state.reply, true);
+    }
+    const requireMessageAuthenticator = code === Code.StatusServer ||
+      (code === Code.AccessRequest && client.requireMessageAuthenticator);
+    let failure: DropReason | undefined;
+    let request: Packet;
+    try {
+      failure = checkRequest(data, client.secret, requireMessageAuthenticator);
+      if (
+        failure === undefined && code === Code.AccessRequest && !requireMessageAuthenticator &&
+        client.limitProxyState
+      ) {
+        const length = packetLength(data);
+        if (
+          findAttribute(data, length, PROXY_STATE) !== -1 &&
+          findAttribute(data, length, MESSAGE_AUTHENTICATOR) === -1
+        ) {
+          failure = "proxy-state-without-message-authenticator";
+        }
+      }
+      if (failure !== undefined) return this.#drop(job, failure, from, { client: client.name });
+      request = Packet.decode(data, { dictionary: this.#dictionary, secret: client.secret });
+    } catch (error) {
+      return this.#drop(job, "malformed", from, { error: (error as Error).message });
+    }
+    this.#counters.request(code);
+    if (key !== undefined) this.#cache.begin(key);
+    const context: RequestContext = {
+      client: client.settings,
+      clientName: client.name,
+      from,
+      port: listener.port,
+      local: listener.socket!.local,
+    };
+    const handler = this.#handlers[code];
+    let result: Packet | undefined | PromiseLike<Packet | undefined>;
+    try {
+      result = handler !== undefined
+        ? handler(request, context)
+        : this.#defaultReply(listener.port, request);
+    } catch (error) {
+      return this.#handlerFailed(job, key, context, request, error);
+    }
+    if (!isPromiseLike(result)) {
+      return this.#reply(job, listener, client, key, request, from, result, handler !== undefined);
+    }
+    const pending = job ?? this.#startJob();
+    result.then(
+      (reply) => this.#reply(pending, listener, client, key, request, from, reply, true),
+      (error) => this.#handlerFailed(pending, key, context, request, error),
+    );
+  }
+
+  /** The answer when no handler is set; see {@linkcode ServerOptions}. */
+  #defaultReply(port: PortName, request: Packet): Packet | undefined {
+    switch (request.code) {
+      case Code.AccessRequest:
+        return request.reply(Code.AccessReject);
+      case Code.StatusServer:
+        return request.reply(port === "auth" ? Code.AccessAccept : Code.AccountingResponse);
+      case Code.CoARequest:
+        return nak(request, Code.CoANAK);
+      case Code.DisconnectRequest:
+        return nak(request, Code.DisconnectNAK);
+      default:
+        return undefined; // Accounting-Request: RFC 2866 §2, no record, no answer.
+    }
+  }
+
+  #reply(
+    job: Job | undefined,
+    listener: Listener,
+    client: ResolvedClient,
+    key: string | undefined,
+    request: Packet,
+    from: Address,
+    reply: unknown,
+    handled: boolean,
+  ): void {
+    if (job?.abandoned) return;
+    if (reply === undefined || reply === null) {
+      if (key !== undefined) this.#cache.forget(key);
+      return this.#drop(
+        job,
+        handled ? "handler-dropped" : "no-handler-accounting",
+        from,
+        { code: request.codeName },
+      );
+    }
+    let bytes: Uint8Array;
+    try {
+      if (typeof (reply as Packet).encode !== "function") {
+        throw new TypeError(
+          `the handler returned ${typeof reply}, not a Packet: return request.reply(code, attributes) or undefined`,
+        );
+      }
+      bytes = (reply as Packet).encode(client.secret);
+    } catch (error) {
+      if (key !== undefined) this.#cache.forget(key);
+      if (!this.#settle(job)) return;
+      this.#counters.drop("reply-error");
+      this.#logger.error("could not encode the reply", {
+        request: request.codeName,
+        client: client.name,
+        from: where(from),
+        error,
+      });
+      return;
+    }
+    if (key !== undefined) this.#cache.answer(key, bytes);
+    this.#send(job, listener, from, bytes, false);
+  }
+
+  #handlerFailed(
+    job: Job | undefined,
+    key: string | undefined,
+    context: RequestContext,
+    request: Packet,
+    error: unknown,
+  ): void {
+    if (key !== undefined) this.#cache.forget(key);
+    if (!this.#settle(job)) return;
+    this.#counters.drop("handler-error");
+    this.#counters.handlerErrors++;
+    this.#logger.error("handler failed", {
+      request: request.codeName,
+      id: request.id,
+      client: context.clientName,
+      from: where(context.from),
+      error,
+    });
+  }
+
+  #send(
+    job: Job | undefined,
+    listener: Listener,
+    to: Address,
+    bytes: Uint8Array,
+    resent: boolean,
+  ): void {
+    if (!this.#settle(job)) return;
+    const counters = this.#counters;
+    if (resent) counters.resent++;
+    else counters.replied++;
+    counters.reply(bytes[0]!);
+    try {
+      const sending = listener.socket!.send(bytes, to);
+      if (sending !== undefined) {
+        this.#sending++;
+        sending.then(() => this.#sendSettled(), (error) => {
+          this.#sendSettled();
+          this.#sendFailed(to, error);
+        });
+      }
+    } catch (error) {
+      this.#sendFailed(to, error);
+    }
+  }
+
+  #sendSettled(): void {
+    if (--this.#sending === 0 && this.#sent !== undefined) {
+      const resolve = this.#sent;
+      this.#sent = undefined;
+      resolve();
+    }
+  }
+
+  #sendFailed(to: Address, error: unknown): void {
+    this.#counters.sendErrors++;
+    this.#logger.warn("could not send a reply", { to: where(to), error });
+  }
+
+  #drop(
+    job: Job | undefined,
+    reason: DropReason,
+    from: Address,
+    fields?: Record<string, unknown>,
+  ): void {
+    if (!this.#settle(job)) return;
+    this.#counters.drop(reason);
+    const logger = this.#logger;
+    logger.debug(`dropped a datagram: ${reason}`, { reason, from: where(from), ...fields });
+    const warning = WARNINGS[reason];
+    if (warning !== undefined && this.#warned.size < WARNED_LIMIT) {
+      const who = (fields?.client as string | undefined) ?? unmapIPv4(from.hostname);
+      const key = `${reason}|${who}`;
+      if (!this.#warned.has(key)) {
+        this.#warned.add(key);
+        logger.warn(`${warning} (logged once per client)`, {
+          reason,
+          from: where(from),
+          ...fields,
+        });
+      }
+    }
+  }
+
+  #startJob(): Job {
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    const job: Job = { abandoned: false, resolve, done };
+    this.#jobs.add(job);
+    return job;
+  }
+
+  /** Ends a job; `false` if `close()` already gave up on it (and counted it). */
+  #settle(job: Job | undefined): boolean {
+    if (job === undefined) return true;
+    if (job.abandoned) return false;
+    this.#jobs.delete(job);
+    job.resolve();
+    return true;
+  }
+}
+
+function nak(request: Packet, code: number): Packet {
+  try {
+    return request.reply(code, { "Error-Cause": UNSUPPORTED_SERVICE });
+  } catch {
+    // A dictionary without Error-Cause: the NAK alone still says no.
+    return request.reply(code);
+  }
+}

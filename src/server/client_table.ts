@@ -1,0 +1,274 @@
+/**
+ * The server's client table: which NAS may talk to it, with which shared
+ * secret and policy. Entries are IP addresses or CIDR networks, IPv4 and
+ * IPv6; the longest matching prefix wins. IPv4-mapped IPv6 sources
+ * (`"::ffff:192.0.2.1"`, as a dual-stack `"::"` socket reports IPv4 peers)
+ * match IPv4 entries.
+ *
+ * @module
+ */
+import { parseIPv4, parseIPv6 } from "../codec/ip.ts";
+import type { Secret } from "../packet.ts";
+import type { Address } from "../transport.ts";
+
+/**
+ * What the server knows about one RADIUS client (a NAS): its shared secret
+ * and its BlastRADIUS policy.
+ */
+export interface ClientSettings {
+  /** The shared secret (RFC 2865 §3), as text (UTF-8) or bytes; never empty. */
+  readonly secret: Secret;
+  /** A name for logs and handlers; defaults to the entry's `address` (or the source address). */
+  readonly name?: string;
+  /**
+   * Drop Access-Requests that carry no Message-Authenticator (BlastRADIUS,
+   * CVE-2024-3596; FreeRADIUS 3.2.5+ `require_message_authenticator`).
+   * Default `true`. Status-Server always needs one (RFC 5997 §3), whatever
+   * this says. Set `false` only for a NAS that cannot send one.
+   */
+  readonly requireMessageAuthenticator?: boolean;
+  /**
+   * When Message-Authenticator is not required: still drop an
+   * Access-Request that has Proxy-State but no Message-Authenticator
+   * (FreeRADIUS 3.2.5+ `limit_proxy_state`). Default `true`.
+   */
+  readonly limitProxyState?: boolean;
+}
+
+/** One entry of a client list: {@linkcode ClientSettings} for an address or network. */
+export interface ClientEntry extends ClientSettings {
+  /**
+   * An IP address (`"192.0.2.1"`, `"::1"`) or a CIDR network
+   * (`"10.0.0.0/8"`, `"2001:db8::/32"`).
+   */
+  readonly address: string;
+}
+
+/**
+ * Finds the client for a source address, for clients kept elsewhere (a
+ * database): returns its settings, just its secret, or `undefined` to drop
+ * the datagram. May be async; it runs once per datagram, so cache if the
+ * lookup is slow.
+ *
+ * @param address The source IP, with IPv4-mapped IPv6 (`"::ffff:192.0.2.1"`)
+ * turned into IPv4 (`"192.0.2.1"`) and any IPv6 zone kept.
+ * @param from The source as the transport reported it.
+ * @returns The client, its secret, or `undefined` for an unknown source.
+ */
+export type ClientLookup = (
+  address: string,
+  from: Address,
+) =>
+  | ClientSettings
+  | Secret
+  | undefined
+  | Promise<ClientSettings | Secret | undefined>;
+
+/** A client entry made ready for the per-packet pipeline. */
+export interface ResolvedClient {
+  /** The user's own object (for handlers). */
+  readonly settings: ClientSettings;
+  readonly name: string;
+  readonly secret: Uint8Array;
+  readonly requireMessageAuthenticator: boolean;
+  readonly limitProxyState: boolean;
+}
+
+const encoder = new TextEncoder();
+const MEMO_LIMIT = 4096;
+
+/**
+ * Checks and prepares client settings.
+ *
+ * @throws {TypeError} for a missing or empty secret.
+ */
+export function resolveClient(settings: ClientSettings, fallbackName: string): ResolvedClient {
+  if (typeof settings !== "object" || settings === null) {
+    throw new TypeError(
+      `A client must be an object such as { address: "10.0.0.0/8", secret: "..." }, got ${typeof settings}`,
+    );
+  }
+  const { secret } = settings;
+  if (!(typeof secret === "string" || secret instanceof Uint8Array) || secret.length === 0) {
+    throw new TypeError(
+      `Client "${
+        settings.name ?? fallbackName
+      }" needs a non-empty secret (a string or Uint8Array): RFC 2865 §3 forbids an empty one`,
+    );
+  }
+  return {
+    settings,
+    name: settings.name ?? fallbackName,
+    secret: typeof secret === "string" ? encoder.encode(secret) : secret.slice(),
+    requireMessageAuthenticator: settings.requireMessageAuthenticator ?? true,
+    limitProxyState: settings.limitProxyState ?? true,
+  };
+}
+
+/**
+ * Turns an IPv4-mapped IPv6 address into IPv4 (`"::ffff:192.0.2.1"` →
+ * `"192.0.2.1"`) and leaves every other address as it is.
+ *
+ * @param hostname An IP literal.
+ * @returns The address an IPv4 entry would be matched against.
+ */
+export function unmapIPv4(hostname: string): string {
+  if (hostname.length > 7 && hostname.charCodeAt(0) === 58 && /^::ffff:/i.test(hostname)) {
+    const tail = hostname.slice(7);
+    if (tail.includes(".")) return tail;
+    // "::ffff:c000:201", as some stacks print it.
+    const bytes = new Uint8Array(16);
+    if (parseIPv6(hostname, bytes, 0)) return `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
+  }
+  return hostname;
+}
+
+interface ParsedAddress {
+  readonly family: 4 | 6;
+  /** 4 or 16 bytes. */
+  readonly bytes: Uint8Array;
+}
+
+/** An IP literal (zone stripped) as bytes; IPv4-mapped IPv6 becomes IPv4. */
+function parseAddress(text: string): ParsedAddress | undefined {
+  const v4 = new Uint8Array(4);
+  if (parseIPv4(text, v4, 0)) return { family: 4, bytes: v4 };
+  const zone = text.indexOf("%");
+  const bare = zone === -1 ? text : text.slice(0, zone);
+  const v6 = new Uint8Array(16);
+  if (!parseIPv6(bare, v6, 0)) return undefined;
+  return { family: 6, bytes: v6 };
+}
+
+function isMapped(bytes: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return false;
+  return bytes[10] === 0xff && bytes[11] === 0xff;
+}
+
+/** The first `prefix` bits of `bytes` as a Map key. */
+function keyOf(bytes: Uint8Array, prefix: number): string {
+  let key = "";
+  const whole = prefix >> 3;
+  for (let i = 0; i < whole; i++) key += String.fromCharCode(bytes[i]!);
+  const rest = prefix & 7;
+  if (rest !== 0) key += String.fromCharCode(bytes[whole]! & (0xff << (8 - rest)) & 0xff);
+  return key;
+}
+
+/** Prefix length → masked address → client, for one address family. */
+class PrefixTable {
+  #byLength = new Map<number, Map<string, ResolvedClient>>();
+  /** Prefix lengths present, longest first. */
+  #lengths: number[] = [];
+
+  add(bytes: Uint8Array, prefix: number, client: ResolvedClient, text: string): void {
+    let table = this.#byLength.get(prefix);
+    if (table === undefined) {
+      table = new Map();
+      this.#byLength.set(prefix, table);
+      this.#lengths = [...this.#byLength.keys()].sort((a, b) => b - a);
+    }
+    const key = keyOf(bytes, prefix);
+    const existing = table.get(key);
+    if (existing !== undefined) {
+      throw new TypeError(
+        `Client address "${text}" duplicates the network of client "${existing.name}": list each network once`,
+      );
+    }
+    table.set(key, client);
+  }
+
+  find(bytes: Uint8Array): ResolvedClient | undefined {
+    for (const prefix of this.#lengths) {
+      const found = this.#byLength.get(prefix)!.get(keyOf(bytes, prefix));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * A static list of clients, matched by longest prefix. Lookups of a source
+ * address seen before are one Map access.
+ */
+export class ClientTable {
+  #v4 = new PrefixTable();
+  #v6 = new PrefixTable();
+  #memo = new Map<string, ResolvedClient | null>();
+
+  /**
+   * Builds the table.
+   *
+   * @param entries The client list.
+   * @throws {TypeError} for an address that is not an IP literal or CIDR
+   *   network, an entry without a secret, or a network listed twice.
+   * @throws {RangeError} for a prefix length beyond the family's width.
+   */
+  constructor(entries: readonly ClientEntry[]) {
+    for (const entry of entries) this.#add(entry);
+  }
+
+  #add(entry: ClientEntry): void {
+    const text = typeof entry?.address === "string" ? entry.address.trim() : undefined;
+    if (text === undefined) {
+      throw new TypeError(
+        'Each client needs an address: an IP ("192.0.2.1", "::1") or a CIDR network ("10.0.0.0/8")',
+      );
+    }
+    const slash = text.indexOf("/");
+    const ip = slash === -1 ? text : text.slice(0, slash);
+    const parsed = parseAddress(ip);
+    if (parsed === undefined) {
+      throw new TypeError(
+        `Invalid client address "${text}": use an IP ("192.0.2.1", "::1") or a CIDR network ("10.0.0.0/8", "2001:db8::/32")`,
+      );
+    }
+    const width = parsed.family === 4 ? 32 : 128;
+    let prefix = width;
+    if (slash !== -1) {
+      const digits = text.slice(slash + 1);
+      if (!/^\d{1,3}$/.test(digits)) {
+        throw new TypeError(
+          `Invalid client address "${text}": the prefix length after "/" must be a number`,
+        );
+      }
+      prefix = Number(digits);
+      if (prefix > width) {
+        throw new RangeError(
+          `Invalid client address "${text}": an IPv${parsed.family} prefix length is 0..${width}`,
+        );
+      }
+    }
+    const client = resolveClient(entry, text);
+    if (parsed.family === 6 && isMapped(parsed.bytes) && prefix >= 96) {
+      // "::ffff:10.0.0.0/104" is the IPv4 network 10.0.0.0/8.
+      this.#v4.add(parsed.bytes.subarray(12), prefix - 96, client, text);
+    } else if (parsed.family === 4) {
+      this.#v4.add(parsed.bytes, prefix, client, text);
+    } else {
+      this.#v6.add(parsed.bytes, prefix, client, text);
+    }
+  }
+
+  /**
+   * The client with the longest prefix that holds `hostname`.
+   *
+   * @param hostname A source IP literal as the transport reports it.
+   * @returns The client, or `undefined` for an unknown source.
+   */
+  find(hostname: string): ResolvedClient | undefined {
+    const memo = this.#memo.get(hostname);
+    if (memo !== undefined) return memo ?? undefined;
+    const parsed = parseAddress(hostname);
+    let found: ResolvedClient | undefined;
+    if (parsed !== undefined) {
+      if (parsed.family === 4) found = this.#v4.find(parsed.bytes);
+      else if (isMapped(parsed.bytes)) found = this.#v4.find(parsed.bytes.subarray(12));
+      else found = this.#v6.find(parsed.bytes);
+    }
+    // Bounded: a flood of spoofed sources only costs a cleared memo.
+    if (this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
+    this.#memo.set(hostname, found ?? null);
+    return found;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The server's pluggable logger.
+ *
+ * @module
+ */
+
+/**
+ * Where the server writes what happens. Each method gets a message and,
+ * optionally, structured fields (source address, reason, code, error).
+ * Fields never hold a shared secret, a User-Password or a CHAP value.
+ * `console` fits, and so do most structured loggers (pino, winston, …).
+ */
+export interface Logger {
+  /** Every dropped datagram, once, with its reason. Silent by default. */
+  debug(message: string, fields?: Record<string, unknown>): void;
+  /** Lifecycle: listening, closed. Silent by default. */
+  info(message: string, fields?: Record<string, unknown>): void;
+  /** Likely misconfiguration, e.g. the first wrong-secret packet from a client. */
+  warn(message: string, fields?: Record<string, unknown>): void;
+  /** Handlers that threw, replies that could not be built. */
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+function write(
+  sink: (...args: unknown[]) => void,
+  message: string,
+  fields?: Record<string, unknown>,
+): void {
+  if (fields === undefined) sink(`radkit server: ${message}`);
+  else sink(`radkit server: ${message}`, fields);
+}
+
+/**
+ * The default logger: warnings and errors to `console.warn` and
+ * `console.error`; debug and info are dropped.
+ */
+export const consoleWarnLogger: Logger = {
+  debug() {},
+  info() {},
+  warn: (message, fields) => write(console.warn, message, fields),
+  error: (message, fields) => write(console.error, message, fields),
+};
