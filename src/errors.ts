@@ -13,7 +13,10 @@ export type RadiusErrorCode =
   | "ERR_MALFORMED_PACKET"
   | "ERR_AUTHENTICATOR_MISMATCH"
   | "ERR_UNKNOWN_ATTRIBUTE"
-  | "ERR_VALUE";
+  | "ERR_VALUE"
+  | "ERR_TIMEOUT"
+  | "ERR_RESPONSE_VERIFICATION"
+  | "ERR_CLIENT_CLOSED";
 
 /** Options accepted by every radkit error constructor. */
 export interface RadiusErrorOptions {
