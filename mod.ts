@@ -57,3 +57,13 @@ export type {
   ValueOf,
 } from "./src/packet.ts";
 export { addChapPassword, verifyChapPassword } from "./src/chap.ts";
+export * from "./src/server.ts";
+export type {
+  Address,
+  AddressFamily,
+  BindOptions,
+  DatagramSocket,
+  DatagramTransport,
+  MessageHandler,
+} from "./src/transport.ts";
+export * from "./src/client.ts";

@@ -23,13 +23,13 @@ const requestAttributes = {
   "Called-Station-Id": "00-04-5F-00-0F-D1",
   "Calling-Station-Id": "00-01-24-80-B3-9C",
   "ADSL-Agent-Circuit-Id": "eth 0/1/2:100",
-};
+} as const;
 const acceptAttributes = {
   "Service-Type": "Framed-User",
   "Framed-IP-Address": "192.168.0.1",
   "Session-Timeout": 3600,
   "Reply-Message": "Welcome",
-};
+} as const;
 
 let sink = 0;
 
@@ -71,8 +71,10 @@ function nodeRadiusRoundTrip(): void {
   if (!radius.verify_response({ request: requestBytes, response: replyBytes, secret: SECRET })) {
     throw new Error("bad reply");
   }
-  const reply = radius.decode({ packet: replyBytes, secret: SECRET });
-  sink += reply.attributes["Session-Timeout"] + requestBytes.length;
+  const reply = radius.decode({ packet: replyBytes, secret: SECRET }) as unknown as {
+    attributes: Record<string, number>;
+  };
+  sink += reply.attributes["Session-Timeout"]! + requestBytes.length;
 }
 
 const [ours, theirs] = compare([radkitRoundTrip, nodeRadiusRoundTrip]) as [number, number];
