@@ -35,6 +35,7 @@
  * @module
  */
 import type { Address, DatagramSocket, DatagramTransport } from "../src/transport.ts";
+import { Dictionary } from "../src/dictionary/dictionary.ts";
 
 /** The parts of Bun's `udp.Socket` used here. */
 interface BunUdpSocketLike {
@@ -53,6 +54,7 @@ interface BunUdpHandlerLike {
 
 /** The parts of the `Bun` namespace used here. */
 interface BunLike {
+  file(path: string): { text(): Promise<string> };
   udpSocket(options: {
     hostname: string;
     port: number;
@@ -209,4 +211,31 @@ function format(address: Address): string {
   return address.family === "IPv6"
     ? `[${address.hostname}]:${address.port}`
     : `${address.hostname}:${address.port}`;
+}
+
+/**
+ * Loads a FreeRADIUS dictionary file with `Bun.file`, following its
+ * `$INCLUDE`s relative to each including file.
+ *
+ * @param path The dictionary file, e.g. `/usr/share/freeradius/dictionary`.
+ * @param base A dictionary to read the file on top of, e.g. `Dictionary.default()`
+ *   to add vendor files to radkit's bundled RFC dictionaries; empty by default.
+ * @returns The loaded dictionary.
+ * @throws {DictionaryError} naming the file and line of the first problem.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { loadDictionary } from "@radkit/radius/adapters/bun";
+ *
+ * const dictionary = await loadDictionary("/usr/share/freeradius/dictionary");
+ * console.log(dictionary.attribute("Cisco-AVPair")?.oid); // "26.9.1"
+ * ```
+ */
+export function loadDictionary(path: string, base?: Dictionary): Promise<Dictionary> {
+  const bun = (globalThis as { Bun?: BunLike }).Bun;
+  if (bun === undefined) {
+    throw new Error("adapters/bun.ts runs on Bun; import the adapter of your runtime");
+  }
+  const read = (file: string): Promise<string> => bun.file(file).text();
+  return base === undefined ? Dictionary.load(path, read) : base.extendFile(path, read);
 }

@@ -28,6 +28,7 @@
  *
  * @module
  */
+import { Dictionary } from "../src/dictionary/dictionary.ts";
 import type {
   Address,
   BindOptions,
@@ -56,6 +57,7 @@ interface DenoLike {
   listenDatagram?: (
     options: { transport: "udp"; hostname: string; port: number },
   ) => DatagramConnLike;
+  readTextFile(path: string): Promise<string>;
 }
 
 /** Covers the largest UDP payload (65,527 bytes over IPv6), so nothing is truncated. */
@@ -177,4 +179,31 @@ function format(address: Address): string {
   return address.family === "IPv6"
     ? `[${address.hostname}]:${address.port}`
     : `${address.hostname}:${address.port}`;
+}
+
+/**
+ * Loads a FreeRADIUS dictionary file with `Deno.readTextFile`, following its
+ * `$INCLUDE`s relative to each including file (needs `--allow-read`).
+ *
+ * @param path The dictionary file, e.g. `/usr/share/freeradius/dictionary`.
+ * @param base A dictionary to read the file on top of, e.g. `Dictionary.default()`
+ *   to add vendor files to radkit's bundled RFC dictionaries; empty by default.
+ * @returns The loaded dictionary.
+ * @throws {DictionaryError} naming the file and line of the first problem.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { loadDictionary } from "@radkit/radius/adapters/deno";
+ *
+ * const dictionary = await loadDictionary("/usr/share/freeradius/dictionary");
+ * console.log(dictionary.attribute("Cisco-AVPair")?.oid); // "26.9.1"
+ * ```
+ */
+export function loadDictionary(path: string, base?: Dictionary): Promise<Dictionary> {
+  const deno = (globalThis as { Deno?: DenoLike }).Deno;
+  if (deno === undefined) {
+    throw new Error("adapters/deno.ts runs on Deno; import the adapter of your runtime");
+  }
+  const read = (file: string): Promise<string> => deno.readTextFile(file);
+  return base === undefined ? Dictionary.load(path, read) : base.extendFile(path, read);
 }

@@ -34,8 +34,10 @@
  * @module
  */
 import { createSocket } from "node:dgram";
+import { readFile } from "node:fs/promises";
 import { versions } from "node:process";
 import type { Address, DatagramSocket, DatagramTransport } from "../src/transport.ts";
+import { Dictionary } from "../src/dictionary/dictionary.ts";
 
 /**
  * Creates a UDP transport on `node:dgram`.
@@ -163,4 +165,36 @@ function format(address: Address): string {
   return address.family === "IPv6"
     ? `[${address.hostname}]:${address.port}`
     : `${address.hostname}:${address.port}`;
+}
+
+/**
+ * Loads a FreeRADIUS dictionary file with `node:fs`, following its
+ * `$INCLUDE`s relative to each including file.
+ *
+ * @param path The dictionary file, e.g. `/usr/share/freeradius/dictionary`.
+ * @param base A dictionary to read the file on top of, e.g. `Dictionary.default()`
+ *   to add vendor files to radkit's bundled RFC dictionaries; empty by default.
+ * @returns The loaded dictionary.
+ * @throws {DictionaryError} naming the file and line of the first problem.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary } from "@radkit/radius";
+ * import { loadDictionary } from "@radkit/radius/adapters/node";
+ * import { mkdtemp, writeFile } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await mkdtemp(join(tmpdir(), "dictionary-"));
+ * await writeFile(join(dir, "dictionary"), "$INCLUDE dictionary.acme\n");
+ * await writeFile(join(dir, "dictionary.acme"), "VENDOR Acme 99999\nBEGIN-VENDOR Acme\nATTRIBUTE Acme-Level 1 integer\nEND-VENDOR Acme\n");
+ * const dictionary = await loadDictionary(join(dir, "dictionary"), Dictionary.default());
+ * assert.equal(dictionary.attribute("Acme-Level")?.oid, "26.99999.1");
+ * assert.equal(dictionary.attribute("User-Name")?.code, 1);
+ * ```
+ */
+export function loadDictionary(path: string, base?: Dictionary): Promise<Dictionary> {
+  const read = (file: string): Promise<string> => readFile(file, "utf8");
+  return base === undefined ? Dictionary.load(path, read) : base.extendFile(path, read);
 }
