@@ -1,70 +1,232 @@
-// Load generator for bench/server_bench.ts, run as its own process on
-// Node.js 24 (node_modules/.bin/node, type stripping) whatever runtime the
-// bench runs on, so every server faces the same client.
+// Load generator for bench/server_bench.ts and bench/soak.ts, run as its own
+// process on Node.js 24 (node_modules/.bin/node, type stripping) whatever
+// runtime the server runs on, so every server faces the same client.
 //
-//   node bench/server_load.ts PORT SECONDS CONCURRENCY POOL
+//   node bench/server_load.ts POOL
 //
-// CONCURRENCY sockets on 127.0.0.1 each keep one PAP Access-Request (with
-// Message-Authenticator) in flight: a reply sends the next one. Requests
-// come from a pre-encoded pool of POOL distinct packets, so encoding costs
-// the generator nothing while measuring; a socket reuses a packet only after
-// the whole pool went by. A request unanswered for 1 s is sent again (lost).
-// Prints one JSON line: { replies, lost, seconds, perSecond }.
+// Builds a pool of POOL distinct pre-encoded PAP Access-Requests
+// (User-Name bob, User-Password hello, NAS-IP-Address, Message-Authenticator
+// first; secret "testing123"), so encoding costs nothing while measuring,
+// prints `READY`, then runs one job per stdin line (JSON) and prints
+// `RESULT {...}` for each:
+//
+//   { "port": N, "seconds": S, "warmup": S, "concurrency": C,
+//     "expect": "accept" | "echo", "rate": R, "requests": N, "progressMs": MS }
+//
+// C sockets on 127.0.0.1 each keep at most one request in flight; a reply
+// sends the next one (closed loop). With rate R > 0 a token bucket caps the
+// total at R requests/s (open loop, for the soak). With requests N > 0 the
+// job ends after N verified replies instead of after S seconds. A request
+// unanswered for 1 s is sent again (counted as lost) - the next packet of the
+// pool, so a server's duplicate cache never answers it.
+//
+// Every reply is verified before it counts: it must come from the port the
+// request went to, on the socket that sent it, carry that request's
+// Identifier and, for "accept", be an Access-Accept whose Response
+// Authenticator verifies (MD5 over the reply and the request authenticator,
+// RFC 2865 §3) and whose Message-Authenticator, when present, verifies
+// (HMAC-MD5, RFC 3579 §3.2); replies with one are counted. For "echo" the
+// reply must equal the request byte for byte. Anything else is counted as
+// `bad` and the request stays in flight. node:crypto does the checks here so
+// they cost every server the same.
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
 import process from "node:process";
 import { Code, Dictionary, Packet } from "../mod.ts";
 
-const [port, seconds, concurrency, poolSize] = process.argv.slice(2).map(Number) as [
-  number,
-  number,
-  number,
-  number,
-];
+const SECRET = "testing123";
+const secret = Buffer.from(SECRET);
+const poolSize = Number(process.argv[2] ?? 200_000);
 const dictionary = Dictionary.default();
-const pool: Uint8Array[] = [];
+const pool: Buffer[] = [];
 for (let i = 0; i < poolSize; i++) {
-  pool.push(
+  pool.push(Buffer.from(
     Packet.create(Code.AccessRequest, dictionary, {
       "User-Name": "bob",
       "User-Password": "hello",
       "NAS-IP-Address": "192.0.2.1",
-    }).encode("testing123"),
-  );
+    }).encode(SECRET),
+  ));
 }
 
-let next = 0;
-let counting = false;
-let replies = 0;
-let lost = 0;
-const sockets: Socket[] = [];
-const timers: ReturnType<typeof setTimeout>[] = [];
-
-function send(index: number): void {
-  const packet = pool[next++ % pool.length]!;
-  sockets[index]!.send(packet, port, "127.0.0.1");
-  clearTimeout(timers[index]);
-  timers[index] = setTimeout(() => {
-    lost++;
-    send(index);
-  }, 1000);
+interface Job {
+  port: number;
+  seconds?: number;
+  warmup?: number;
+  concurrency?: number;
+  expect?: "accept" | "echo";
+  rate?: number;
+  requests?: number;
+  progressMs?: number;
 }
 
-for (let i = 0; i < concurrency; i++) {
-  const socket = createSocket("udp4");
-  socket.on("message", () => {
-    if (counting) replies++;
-    send(i);
-  });
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  sockets.push(socket);
+interface Result {
+  replies: number;
+  withMessageAuthenticator: number;
+  bad: number;
+  lost: number;
+  sent: number;
+  seconds: number;
+  perSecond: number;
 }
-for (let i = 0; i < concurrency; i++) send(i);
-await new Promise((resolve) => setTimeout(resolve, 1000)); // warm-up
-counting = true;
-const start = performance.now();
-await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-counting = false;
-const elapsed = (performance.now() - start) / 1000;
-for (const timer of timers) clearTimeout(timer);
-for (const socket of sockets) socket.close();
-console.log(JSON.stringify({ replies, lost, seconds: elapsed, perSecond: replies / elapsed }));
+
+/** 0: does not verify; 1: verifies; 2: verifies, with a Message-Authenticator. */
+function verifyAccept(reply: Buffer, request: Buffer): 0 | 1 | 2 {
+  if (reply.length < 20 || reply[0] !== Code.AccessAccept || reply[1] !== request[1]) return 0;
+  const length = reply.readUInt16BE(2);
+  if (length < 20 || length > reply.length) return 0;
+  const expected = createHash("md5")
+    .update(reply.subarray(0, 4))
+    .update(request.subarray(4, 20))
+    .update(reply.subarray(20, length))
+    .update(secret)
+    .digest();
+  if (!timingSafeEqual(expected, reply.subarray(4, 20))) return 0;
+  // Message-Authenticator (80), wherever it is.
+  for (let offset = 20; offset + 2 <= length;) {
+    const size = reply[offset + 1]!;
+    if (size < 2) return 0;
+    if (reply[offset] === 80) {
+      if (size !== 18) return 0;
+      const copy = Buffer.from(reply.subarray(0, length));
+      request.copy(copy, 4, 4, 20);
+      copy.fill(0, offset + 2, offset + 18);
+      const mac = createHmac("md5", secret).update(copy).digest();
+      return timingSafeEqual(mac, reply.subarray(offset + 2, offset + 18)) ? 2 : 0;
+    }
+    offset += size;
+  }
+  return 1;
+}
+
+async function run(job: Job): Promise<Result> {
+  const concurrency = job.concurrency ?? 100;
+  const expect = job.expect ?? "accept";
+  const rate = job.rate ?? 0;
+  const target = job.requests ?? 0;
+  let next = Math.floor(Math.random() * pool.length);
+  let counting = false;
+  let replies = 0;
+  let bad = 0;
+  let lost = 0;
+  let sent = 0;
+  let withMessageAuthenticator = 0;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const sockets: Socket[] = [];
+  const inFlight: (Buffer | undefined)[] = [];
+  const timers: (ReturnType<typeof setTimeout> | undefined)[] = [];
+  const idle: number[] = [];
+  let tokens = 0;
+  let stopped = false;
+
+  const send = (index: number): void => {
+    if (stopped) return;
+    if (rate > 0) {
+      if (tokens < 1) {
+        inFlight[index] = undefined;
+        idle.push(index);
+        return;
+      }
+      tokens--;
+    }
+    const packet = pool[next++ % pool.length]!;
+    inFlight[index] = packet;
+    sent++;
+    sockets[index]!.send(packet, job.port, "127.0.0.1");
+    clearTimeout(timers[index]);
+    timers[index] = setTimeout(() => {
+      lost++;
+      send(index);
+    }, 1000);
+  };
+
+  for (let i = 0; i < concurrency; i++) {
+    const socket = createSocket("udp4");
+    socket.on("message", (reply: Buffer, from) => {
+      const request = inFlight[i];
+      const ok = request === undefined || from.port !== job.port
+        ? 0
+        : expect === "echo"
+        ? (reply.equals(request) ? 1 : 0)
+        : verifyAccept(reply, request);
+      if (ok === 0) {
+        bad++;
+        return;
+      }
+      clearTimeout(timers[i]);
+      inFlight[i] = undefined;
+      if (counting) {
+        replies++;
+        if (ok === 2) withMessageAuthenticator++;
+        if (target > 0 && replies >= target) finish();
+      }
+      send(i);
+    });
+    socket.on("error", () => {});
+    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+    sockets.push(socket);
+  }
+
+  let refill: ReturnType<typeof setInterval> | undefined;
+  if (rate > 0) {
+    let last = performance.now();
+    refill = setInterval(() => {
+      const now = performance.now();
+      tokens = Math.min(tokens + ((now - last) * rate) / 1000, rate / 10);
+      last = now;
+      while (tokens >= 1 && idle.length > 0) send(idle.shift()!);
+    }, 5);
+    for (let i = 0; i < concurrency; i++) idle.push(i);
+  } else {
+    for (let i = 0; i < concurrency; i++) send(i);
+  }
+
+  await new Promise((resolve) => setTimeout(resolve, (job.warmup ?? 1) * 1000));
+  counting = true;
+  const start = performance.now();
+  const sentAtStart = sent;
+  let progress: ReturnType<typeof setInterval> | undefined;
+  if ((job.progressMs ?? 0) > 0) {
+    let previous = 0;
+    progress = setInterval(() => {
+      const t = (performance.now() - start) / 1000;
+      console.log(`PROGRESS ${JSON.stringify({ t, replies, perSecond: (replies - previous) / ((job.progressMs ?? 1) / 1000), lost, bad })}`);
+      previous = replies;
+    }, job.progressMs);
+  }
+  if (target === 0) setTimeout(finish, (job.seconds ?? 5) * 1000);
+  await finished;
+  counting = false;
+  const elapsed = (performance.now() - start) / 1000;
+  stopped = true;
+  clearInterval(refill);
+  clearInterval(progress);
+  for (const timer of timers) clearTimeout(timer);
+  await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.close(resolve))));
+  return {
+    replies,
+    withMessageAuthenticator,
+    bad,
+    lost,
+    sent: sent - sentAtStart,
+    seconds: elapsed,
+    perSecond: replies / elapsed,
+  };
+}
+
+console.log("READY");
+let pending = "";
+let queue = Promise.resolve();
+process.stdin.on("data", (chunk: Buffer) => {
+  pending += chunk.toString();
+  let newline;
+  while ((newline = pending.indexOf("\n")) >= 0) {
+    const line = pending.slice(0, newline).trim();
+    pending = pending.slice(newline + 1);
+    if (line === "") continue;
+    const job = JSON.parse(line) as Job;
+    queue = queue.then(async () => console.log(`RESULT ${JSON.stringify(await run(job))}`));
+  }
+});
+process.stdin.on("end", () => void queue.then(() => process.exit(0)));
