@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { requireBytes, requireOutput } from "./_checks.ts";
 
 import { Md5, md5 } from "./md5.ts";
 
@@ -12,26 +13,6 @@ const BLOCK_SIZE = 64;
 /** RFC 2104 §2: the inner and outer pad bytes 0x36 and 0x5c, four at a time. */
 const IPAD_WORD = 0x36363636;
 const OPAD_WORD = 0x5c5c5c5c;
-
-function requireBytes(value: unknown, what: string): void {
-  if (!(value instanceof Uint8Array)) {
-    throw new TypeError(
-      `${what} must be a Uint8Array; encode strings first, e.g. with new TextEncoder().encode(text)`,
-    );
-  }
-}
-
-function requireOutput(into: Uint8Array, offset: number): void {
-  requireBytes(into, "The output buffer");
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset + 16 > into.length) {
-    const fix = into.length < 16
-      ? "pass a buffer of at least 16 bytes"
-      : `pass an integer offset from 0 to ${into.length - 16}`;
-    throw new RangeError(
-      `Cannot write a 16-byte HMAC-MD5 at offset ${offset} of a ${into.length}-byte buffer: ${fix}`,
-    );
-  }
-}
 
 /**
  * Writes the RFC 2104 §2 key block K (the key, or MD5 of the key when it is
@@ -98,7 +79,7 @@ export function hmacMd5(
   let out: Uint8Array;
   if (into === undefined) out = new Uint8Array(16);
   else {
-    requireOutput(into, offset);
+    requireOutput(into, offset, "HMAC-MD5");
     out = into;
   }
   innerKeyBlock(key, scratchKey, scratchKeyWords);
@@ -215,7 +196,7 @@ export class HmacMd5 {
     let out: Uint8Array;
     if (into === undefined) out = new Uint8Array(16);
     else {
-      requireOutput(into, offset);
+      requireOutput(into, offset, "HMAC-MD5");
       out = into;
     }
     this.#finished = true;

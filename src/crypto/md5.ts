@@ -26,6 +26,7 @@
  *
  * @module
  */
+import { requireBytes, requireOutput } from "./_checks.ts";
 
 /** The four 32-bit chaining words A, B, C, D as one reusable array. */
 type State = Int32Array;
@@ -248,26 +249,6 @@ function viewOf(data: Uint8Array): DataView {
   return view;
 }
 
-function requireBytes(data: unknown, what: string): void {
-  if (!(data instanceof Uint8Array)) {
-    throw new TypeError(
-      `${what} must be a Uint8Array; encode strings first, e.g. with new TextEncoder().encode(text)`,
-    );
-  }
-}
-
-function requireOutput(into: Uint8Array, offset: number): void {
-  requireBytes(into, "The output buffer");
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset + 16 > into.length) {
-    const fix = into.length < 16
-      ? "pass a buffer of at least 16 bytes"
-      : `pass an integer offset from 0 to ${into.length - 16}`;
-    throw new RangeError(
-      `Cannot write a 16-byte MD5 digest at offset ${offset} of a ${into.length}-byte buffer: ${fix}`,
-    );
-  }
-}
-
 /**
  * Feeds `data` into a hash whose partial block holds `used` bytes, and
  * returns the new number of buffered bytes (0–63). Whole blocks of `data`
@@ -398,7 +379,7 @@ export function md5(data: Uint8Array, into?: Uint8Array, offset: number = 0): Ui
   let out: Uint8Array;
   if (into === undefined) out = new Uint8Array(16);
   else {
-    requireOutput(into, offset);
+    requireOutput(into, offset, "MD5 digest");
     out = into;
   }
   const s = scratchState;
@@ -448,7 +429,7 @@ export function md5Concat(
   let out: Uint8Array;
   if (into === undefined) out = new Uint8Array(16);
   else {
-    requireOutput(into, offset);
+    requireOutput(into, offset, "MD5 digest");
     out = into;
   }
   const s = scratchState;
@@ -563,7 +544,7 @@ export class Md5 {
     let out: Uint8Array;
     if (into === undefined) out = new Uint8Array(16);
     else {
-      requireOutput(into, offset);
+      requireOutput(into, offset, "MD5 digest");
       out = into;
     }
     this.#finished = true;
