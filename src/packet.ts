@@ -297,7 +297,7 @@ export class Packet {
    * @returns The value.
    */
   get<N extends AttributeName>(name: N): ValueOf<N> | undefined {
-    const def = this.#def(name, false);
+    const def = this.dictionary.attribute(name);
     for (const attr of this.#attributes) {
       if (def !== undefined ? attr.def === def : attr.name === name) {
         return attr.value as ValueOf<N>;
@@ -313,7 +313,7 @@ export class Packet {
    * @returns The values; empty when absent.
    */
   getAll<N extends AttributeName>(name: N): ValueOf<N>[] {
-    const def = this.#def(name, false);
+    const def = this.dictionary.attribute(name);
     const values: ValueOf<N>[] = [];
     for (const attr of this.#attributes) {
       if (def !== undefined ? attr.def === def : attr.name === name) {
@@ -356,7 +356,7 @@ export class Packet {
    */
   set<N extends AttributeName>(name: N, value: InputOf<N> | readonly InputOf<N>[]): this {
     const added = this.#build(name, value);
-    const def = added[0]?.def ?? this.#def(name, true);
+    const def = added[0]?.def ?? requireDef(this.dictionary, name);
     const index = this.#attributes.findIndex((attr) => attr.def === def);
     this.#attributes = this.#attributes.filter((attr) => attr.def !== def);
     this.#attributes.splice(index === -1 ? this.#attributes.length : index, 0, ...added);
@@ -383,7 +383,7 @@ export class Packet {
    * @returns `true` if something was removed.
    */
   delete(name: AttributeName): boolean {
-    const def = this.#def(name, false);
+    const def = this.dictionary.attribute(name);
     const before = this.#attributes.length;
     this.#attributes = this.#attributes.filter((attr) =>
       def !== undefined ? attr.def !== def : attr.name !== name
@@ -538,7 +538,7 @@ export class Packet {
 
   /** Validated attribute records for a name and its value(s). */
   #build(name: string, value: unknown): Attribute[] {
-    const def = this.#def(name, true)!;
+    const def = requireDef(this.dictionary, name);
     const items = Array.isArray(value)
       ? value as readonly AttributeInput[]
       : [value as AttributeInput];
@@ -555,19 +555,6 @@ export class Packet {
       checkValue(attr);
       return attr;
     });
-  }
-
-  #def(name: string, required: boolean): AttributeDef | undefined {
-    const def = this.dictionary.attribute(name);
-    if (def === undefined && required) {
-      if (/^Attr-/i.test(name)) {
-        throw new RadiusError(
-          `Cannot add "${name}": unknown attributes can only be decoded and re-sent, not built by name`,
-        );
-      }
-      throw new UnknownAttributeError(name, this.dictionary.suggest(name, 3));
-    }
-    return def;
   }
 }
 
@@ -611,6 +598,18 @@ function jsonValue(value: AttributeValue): unknown {
     );
   }
   return value;
+}
+
+/** The definition of a name the dictionary must know, or a typed error that suggests close names. */
+function requireDef(dictionary: DictionaryView, name: string): AttributeDef {
+  const def = dictionary.attribute(name);
+  if (def !== undefined) return def;
+  if (/^Attr-/i.test(name)) {
+    throw new RadiusError(
+      `Cannot add "${name}": unknown attributes can only be decoded and re-sent, not built by name`,
+    );
+  }
+  throw new UnknownAttributeError(name, dictionary.suggest(name, 3));
 }
 
 /** Runs the encoder's checks on one value so that a bad value fails where it is set. */
