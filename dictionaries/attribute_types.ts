@@ -10,7 +10,24 @@
  * @module
  */
 
-/** A tagged attribute value (RFC 2868 §3.1): the tag (1..31) and the value. */
+/**
+ * A tagged attribute value (RFC 2868 §3.1): the tag (1..31) and the value.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet, type Tagged } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const vlan: Tagged<"VLAN"> = { tag: 1, value: "VLAN" };
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});
+ * const accept = request.reply(Code.AccessAccept, {
+ *   "Tunnel-Type": vlan,
+ *   "Tunnel-Private-Group-Id": { tag: 1, value: "100" },
+ * });
+ * assert.equal(accept.get("Tunnel-Type"), "VLAN");
+ * assert.deepEqual(accept.attributes().map((attribute) => attribute.tag), [1, 1]);
+ * ```
+ */
 export interface Tagged<T> {
   /** The tag, 1..31; 0 means no tag. */
   readonly tag: number;
@@ -18,7 +35,22 @@ export interface Tagged<T> {
   readonly value: T;
 }
 
-/** The VALUE names of each enumerated attribute of the bundled dictionaries. */
+/**
+ * The VALUE names of each enumerated attribute of the bundled dictionaries.
+ *
+ * @example Usage
+ * ```ts
+ * import { type AttributeValues, Code, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const dictionary = Dictionary.default();
+ * const service: AttributeValues["Service-Type"] = "Framed-User";
+ * const request = Packet.create(Code.AccessRequest, dictionary, { "Service-Type": service });
+ * const received = Packet.decode(request.encode("s3cret"), { dictionary });
+ * assert.equal(received.get("Service-Type"), "Framed-User");
+ * assert.equal(dictionary.attribute("Service-Type")?.valueNumbers.get("framed-user"), 2);
+ * ```
+ */
 export interface AttributeValues {
   /** The VALUE names of Service-Type. */
   "Service-Type":
@@ -302,7 +334,25 @@ export interface AttributeValues {
     | "TLS";
 }
 
-/** The value type of each attribute of the bundled dictionaries, by name. */
+/**
+ * The value type of each attribute of the bundled dictionaries, by name.
+ *
+ * @example Usage
+ * ```ts
+ * import { type AttributeTypes, Code, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const settings: Partial<AttributeTypes> = {
+ *   "Session-Timeout": 3600,
+ *   "Framed-IP-Address": "192.0.2.10",
+ *   "Class": new TextEncoder().encode("gold"),
+ * };
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });
+ * const accept = request.reply(Code.AccessAccept, settings);
+ * assert.equal(accept.get("Session-Timeout"), 3600);
+ * assert.equal(accept.get("Framed-IP-Address"), "192.0.2.10");
+ * ```
+ */
 export interface AttributeTypes {
   /** Attribute 1, string. */
   "User-Name": string;

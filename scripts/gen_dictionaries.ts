@@ -108,7 +108,21 @@ function renderTypes(attributes: readonly AttributeDef[]): string {
     " * @module",
     " */",
     "",
-    "/** A tagged attribute value (RFC 2868 §3.1): the tag (1..31) and the value. */",
+    "/**",
+    " * A tagged attribute value (RFC 2868 §3.1): the tag (1..31) and the value.",
+    ...example(
+      'import { Code, Dictionary, Packet, type Tagged } from "@radkit/radius";',
+      "",
+      'const vlan: Tagged<"VLAN"> = { tag: 1, value: "VLAN" };',
+      "const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});",
+      "const accept = request.reply(Code.AccessAccept, {",
+      '  "Tunnel-Type": vlan,',
+      '  "Tunnel-Private-Group-Id": { tag: 1, value: "100" },',
+      "});",
+      'assert.equal(accept.get("Tunnel-Type"), "VLAN");',
+      "assert.deepEqual(accept.attributes().map((attribute) => attribute.tag), [1, 1]);",
+    ),
+    " */",
     "export interface Tagged<T> {",
     "  /** The tag, 1..31; 0 means no tag. */",
     "  readonly tag: number;",
@@ -116,7 +130,19 @@ function renderTypes(attributes: readonly AttributeDef[]): string {
     "  readonly value: T;",
     "}",
     "",
-    "/** The VALUE names of each enumerated attribute of the bundled dictionaries. */",
+    "/**",
+    " * The VALUE names of each enumerated attribute of the bundled dictionaries.",
+    ...example(
+      'import { type AttributeValues, Code, Dictionary, Packet } from "@radkit/radius";',
+      "",
+      "const dictionary = Dictionary.default();",
+      'const service: AttributeValues["Service-Type"] = "Framed-User";',
+      'const request = Packet.create(Code.AccessRequest, dictionary, { "Service-Type": service });',
+      'const received = Packet.decode(request.encode("s3cret"), { dictionary });',
+      'assert.equal(received.get("Service-Type"), "Framed-User");',
+      'assert.equal(dictionary.attribute("Service-Type")?.valueNumbers.get("framed-user"), 2);',
+    ),
+    " */",
     "export interface AttributeValues {",
   ];
   for (const def of attributes) {
@@ -129,7 +155,22 @@ function renderTypes(attributes: readonly AttributeDef[]): string {
   out.push(
     "}",
     "",
-    "/** The value type of each attribute of the bundled dictionaries, by name. */",
+    "/**",
+    " * The value type of each attribute of the bundled dictionaries, by name.",
+    ...example(
+      'import { type AttributeTypes, Code, Dictionary, Packet } from "@radkit/radius";',
+      "",
+      "const settings: Partial<AttributeTypes> = {",
+      '  "Session-Timeout": 3600,',
+      '  "Framed-IP-Address": "192.0.2.10",',
+      '  "Class": new TextEncoder().encode("gold"),',
+      "};",
+      'const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });',
+      "const accept = request.reply(Code.AccessAccept, settings);",
+      'assert.equal(accept.get("Session-Timeout"), 3600);',
+      'assert.equal(accept.get("Framed-IP-Address"), "192.0.2.10");',
+    ),
+    " */",
     "export interface AttributeTypes {",
   );
   for (const def of attributes) {
@@ -144,6 +185,22 @@ function renderTypes(attributes: readonly AttributeDef[]): string {
     "",
   );
   return out.join("\n");
+}
+
+/**
+ * The JSDoc lines of an `@example Usage` block (run by `deno test --doc`):
+ * `lines` of code, after an import of `assert`.
+ */
+function example(...lines: string[]): string[] {
+  const code = [...lines];
+  code.splice(lines.indexOf(""), 0, 'import assert from "node:assert/strict";');
+  return [
+    " *",
+    " * @example Usage",
+    " * ```ts",
+    ...code.map((line) => (line === "" ? " *" : ` * ${line}`)),
+    " * ```",
+  ];
 }
 
 const ENUMERABLE: ReadonlySet<string> = new Set([

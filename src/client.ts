@@ -31,7 +31,33 @@ export { ClientClosedError, ResponseVerificationError, TimeoutError } from "./cl
 export type { TimeoutAttempt } from "./client/errors.ts";
 export type { PortKind, ServerPorts } from "./client/server_pool.ts";
 
-/** One RADIUS server, when it differs from the client-wide settings. */
+/**
+ * One RADIUS server, when it differs from the client-wide settings.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Dictionary, type RemoteServer, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const primary: RemoteServer = { host: "192.0.2.1", secret: "its own secret" }; // down
+ * const backup: RemoteServer = { host: "127.0.0.1", ports: { auth: 11812 } };
+ * const network = new MemoryTransport();
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+ * });
+ * await server.listen({ hostname: "127.0.0.1", auth: 11812 });
+ * const options = { transport: network, secret: "s3cret", timeout: 100, retries: 0 };
+ * const client = new Client({ ...options, servers: [primary, backup] });
+ * const reply = await client.accessRequest({ "User-Name": "bob" });
+ * assert.equal(reply.code, Code.AccessReject);
+ * assert.equal(client.stats().failovers, 1);
+ * await client.close();
+ * await server.close();
+ * ```
+ */
 export interface RemoteServer {
   /** Its IP address: `"192.0.2.1"` or `"2001:db8::1"` (host names are not resolved). */
   host: string;
@@ -44,6 +70,27 @@ export interface RemoteServer {
 /**
  * Retransmission limits beyond the first timeout and the retry count
  * (RFC 5080 §2.2.1 MRT, MRD and RAND).
+ *
+ * @example Usage
+ * ```ts
+ * import { type BackoffOptions, Client } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * // Waits of 10, 20, 40, 40, … ms, but no more than 100 ms in all.
+ * const backoff: BackoffOptions = { maxTimeout: 40, maxDuration: 100, jitter: 0 };
+ * const client = new Client({
+ *   transport: new MemoryTransport(), // nobody answers
+ *   server: "192.0.2.1",
+ *   secret: "s3cret",
+ *   timeout: 10,
+ *   retries: 100,
+ *   backoff,
+ * });
+ * await assert.rejects(client.statusServer(), { code: "ERR_TIMEOUT" });
+ * assert.ok(client.stats().sent <= 5); // MRD ended it long before 100 retries
+ * await client.close();
+ * ```
  */
 export interface BackoffOptions {
   /** MRT: the longest wait between two transmissions, in ms; default 16000, 0 for no cap. */
@@ -54,7 +101,29 @@ export interface BackoffOptions {
   jitter?: number;
 }
 
-/** How to build a {@linkcode Client}. */
+/**
+ * How to build a {@linkcode Client}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, type ClientOptions, Dictionary } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ClientOptions = {
+ *   transport: new MemoryTransport(),
+ *   server: "127.0.0.1",
+ *   secret: "s3cret",
+ *   timeout: 1000,
+ *   retries: 3,
+ * };
+ * const client = new Client(options);
+ * assert.equal(client.dictionary, Dictionary.default());
+ * assert.deepEqual(client.stats().servers, [{ host: "127.0.0.1", down: false }]);
+ * assert.throws(() => new Client({ ...options, servers: ["127.0.0.2"] }), TypeError);
+ * await client.close();
+ * ```
+ */
 export interface ClientOptions {
   /** The datagram transport: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`. */
   transport: DatagramTransport;
@@ -103,7 +172,29 @@ export interface ClientOptions {
   maxSockets?: number;
 }
 
-/** Options of one request. */
+/**
+ * Options of one request.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, type RequestOptions } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const client = new Client({
+ *   transport: new MemoryTransport({ loss: 1 }),
+ *   server: "127.0.0.1",
+ *   secret: "s3cret",
+ * });
+ * const options: RequestOptions = { signal: AbortSignal.timeout(20) };
+ * await assert.rejects(
+ *   client.accessRequest({ "User-Name": "bob" }, options),
+ *   (error) => error instanceof DOMException && error.name === "TimeoutError",
+ * );
+ * assert.equal(client.stats().aborted, 1);
+ * await client.close();
+ * ```
+ */
 export interface RequestOptions {
   /**
    * Cancels the request: it rejects with `signal.reason` (a `DOMException`
@@ -113,13 +204,58 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** Options of {@linkcode Client.send}. */
+/**
+ * Options of {@linkcode Client.send}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Packet, type SendOptions } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const client = new Client({ transport: new MemoryTransport(), server: "::1", secret: "s" });
+ * const controller = new AbortController();
+ * const options: SendOptions = { port: "acct", signal: controller.signal };
+ * const reply = client.send(Packet.create(Code.StatusServer, client.dictionary, {}), options);
+ * controller.abort(new Error("shutting down"));
+ * await assert.rejects(reply, /shutting down/);
+ * await client.close();
+ * ```
+ */
 export interface SendOptions extends RequestOptions {
   /** The server port to send to; by default from the packet code (auth, acct or coa). */
   port?: PortKind;
 }
 
-/** Replies dropped without ending a request, by reason. */
+/**
+ * Replies dropped without ending a request, by reason.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, type DroppedReplies, Packet } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const network = new MemoryTransport();
+ * const client = new Client({
+ *   transport: network,
+ *   server: "127.0.0.1",
+ *   secret: "s3cret",
+ *   timeout: 100,
+ *   retries: 0,
+ * });
+ * // A server configured with another secret: its replies never verify.
+ * const server = await network.bind({ hostname: "127.0.0.1", port: 1812 }, (data, from) => {
+ *   const request = Packet.decode(data, { dictionary: client.dictionary });
+ *   server.send(request.reply(Code.AccessAccept).encode("not the secret"), from);
+ * });
+ * await assert.rejects(client.accessRequest({ "User-Name": "bob" }), /1 bad-authenticator/);
+ * const dropped: DroppedReplies = client.stats().dropped;
+ * assert.equal(dropped.badAuthenticator, 1);
+ * await client.close();
+ * await server.close();
+ * ```
+ */
 export interface DroppedReplies {
   /** Shorter than a RADIUS header, or its framing is wrong. */
   readonly malformed: number;
@@ -135,7 +271,28 @@ export interface DroppedReplies {
   readonly missingMessageAuthenticator: number;
 }
 
-/** The state of one server in {@linkcode ClientStats}. */
+/**
+ * The state of one server in {@linkcode ClientStats}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, type ServerState } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const client = new Client({
+ *   transport: new MemoryTransport(), // nobody answers
+ *   servers: ["192.0.2.1", "192.0.2.2"],
+ *   secret: "s3cret",
+ *   timeout: 10,
+ *   retries: 0,
+ * });
+ * await assert.rejects(client.statusServer(), { code: "ERR_TIMEOUT" });
+ * const states: readonly ServerState[] = client.stats().servers;
+ * assert.deepEqual(states, [{ host: "192.0.2.1", down: true }, { host: "192.0.2.2", down: true }]);
+ * await client.close();
+ * ```
+ */
 export interface ServerState {
   /** Its address. */
   readonly host: string;
@@ -143,7 +300,31 @@ export interface ServerState {
   readonly down: boolean;
 }
 
-/** Counters since the client was created (see {@linkcode Client.stats}). */
+/**
+ * Counters since the client was created (see {@linkcode Client.stats}).
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, type ClientStats, Code, Dictionary, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const network = new MemoryTransport();
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+ * });
+ * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
+ * await client.accessRequest({ "User-Name": "bob" });
+ * const stats: ClientStats = client.stats();
+ * assert.deepEqual([stats.requests, stats.sent, stats.replies, stats.inFlight], [1, 1, 1, 0]);
+ * assert.equal(stats.sockets, 1);
+ * await client.close();
+ * await server.close();
+ * ```
+ */
 export interface ClientStats {
   /** Requests started, Status-Server probes included. */
   readonly requests: number;

@@ -6,7 +6,33 @@
  * @module
  */
 
-/** The stable codes carried by {@linkcode RadiusError} and its subclasses. */
+/**
+ * The stable codes carried by {@linkcode RadiusError} and its subclasses.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, Packet, RadiusError, type RadiusErrorCode } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * function advice(code: RadiusErrorCode): string {
+ *   switch (code) {
+ *     case "ERR_UNKNOWN_ATTRIBUTE":
+ *       return "check the attribute name";
+ *     case "ERR_VALUE":
+ *       return "check the value";
+ *     default:
+ *       return "see the message";
+ *   }
+ * }
+ * try {
+ *   Packet.create("Access-Request", Dictionary.default(), { "User-Nmae": "bob" });
+ *   assert.fail("User-Nmae is no attribute");
+ * } catch (error) {
+ *   assert.ok(error instanceof RadiusError);
+ *   assert.equal(advice(error.code), "check the attribute name");
+ * }
+ * ```
+ */
 export type RadiusErrorCode =
   | "ERR_RADIUS"
   | "ERR_DICTIONARY"
@@ -18,7 +44,20 @@ export type RadiusErrorCode =
   | "ERR_RESPONSE_VERIFICATION"
   | "ERR_CLIENT_CLOSED";
 
-/** Options accepted by every radkit error constructor. */
+/**
+ * Options accepted by every radkit error constructor.
+ *
+ * @example Usage
+ * ```ts
+ * import { RadiusError, type RadiusErrorOptions } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const cause = new Error("ENOENT: /etc/raddb/dictionary");
+ * const options: RadiusErrorOptions = { cause };
+ * const error = new RadiusError("Cannot load the site dictionary", options);
+ * assert.equal(error.cause, cause);
+ * ```
+ */
 export interface RadiusErrorOptions {
   /** The underlying error, if this one wraps another. */
   cause?: unknown;

@@ -29,7 +29,26 @@ import type { AttributeValue } from "./codec/values.ts";
 import { Writer } from "./codec/writer.ts";
 import type { AttributeTypes, Tagged } from "../dictionaries/attribute_types.ts";
 
-/** A value with an RFC 2868 §3.1 tag, for `has_tag` attributes such as Tunnel-Type. */
+/**
+ * A value with an RFC 2868 §3.1 tag, for `has_tag` attributes such as Tunnel-Type.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet, type TaggedValue } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * // RFC 3580 VLAN assignment: three tunnel attributes that share tag 1.
+ * const vlan = (tag: number, id: string): Record<string, TaggedValue> => ({
+ *   "Tunnel-Type": { tag, value: "VLAN" },
+ *   "Tunnel-Medium-Type": { tag, value: "IEEE-802" },
+ *   "Tunnel-Private-Group-Id": { tag, value: id },
+ * });
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});
+ * const accept = request.reply(Code.AccessAccept, vlan(1, "100"));
+ * assert.equal(accept.get("Tunnel-Private-Group-Id"), "100");
+ * assert.deepEqual(accept.attributes().map((attribute) => attribute.tag), [1, 1, 1]);
+ * ```
+ */
 export interface TaggedValue {
   /** The tag, 0..31; tunnels with the same tag belong together. */
   readonly tag: number;
@@ -37,12 +56,48 @@ export interface TaggedValue {
   readonly value: AttributeValue;
 }
 
-/** What may be given for one attribute: a value, or a tagged value. */
+/**
+ * What may be given for one attribute: a value, or a tagged value.
+ *
+ * @example Usage
+ * ```ts
+ * import { type AttributeInput, Code, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * // Attributes from a configuration file: names are only known at run time.
+ * const configured: Record<string, AttributeInput> = {
+ *   "Reply-Message": "welcome",
+ *   "Session-Timeout": 3600,
+ *   "Tunnel-Type": { tag: 1, value: "VLAN" },
+ * };
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});
+ * const accept = request.reply(Code.AccessAccept);
+ * for (const [name, value] of Object.entries(configured)) accept.add(name, value);
+ * assert.equal(accept.get("Session-Timeout"), 3600);
+ * assert.equal(accept.attributes().at(-1)?.tag, 1);
+ * ```
+ */
 export type AttributeInput = AttributeValue | TaggedValue;
 
 /**
  * An attribute name: editors list the names of the bundled dictionaries, and
  * any other string (a name from a loaded dictionary, any letter case) works too.
+ *
+ * @example Usage
+ * ```ts
+ * import { type AttributeName, Code, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const dictionary = Dictionary.default().extend(
+ *   "VENDOR Acme 9999\nATTRIBUTE Acme-Role 1 string Acme\n",
+ * );
+ * const request = Packet.create(Code.AccessRequest, dictionary, {
+ *   "User-Name": "bob",
+ *   "Acme-Role": "admin",
+ * });
+ * const names: AttributeName[] = ["User-Name", "acme-role", "Reply-Message"];
+ * assert.deepEqual(names.map((name) => request.has(name)), [true, true, false]);
+ * ```
  */
 export type AttributeName = keyof AttributeTypes | (string & Record<never, never>);
 
@@ -52,6 +107,20 @@ export type AttributeName = keyof AttributeTypes | (string & Record<never, never
  * as that type (a wrong-length address, or text that is not UTF-8 such as a
  * password revealed with the wrong secret). Other names give
  * {@linkcode AttributeValue}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet, type ValueOf } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * function seconds(value: ValueOf<"Session-Timeout"> | undefined): number {
+ *   return typeof value === "number" ? value : 0; // bytes when it did not decode
+ * }
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});
+ * const accept = request.reply(Code.AccessAccept, { "Session-Timeout": 3600 });
+ * assert.equal(seconds(accept.get("Session-Timeout")), 3600);
+ * assert.equal(seconds(request.get("Session-Timeout")), 0);
+ * ```
  */
 export type ValueOf<N extends string> = N extends keyof AttributeTypes
   ? Exclude<AttributeTypes[N], Tagged<unknown>> | Uint8Array
@@ -61,6 +130,20 @@ export type ValueOf<N extends string> = N extends keyof AttributeTypes
  * What may be given for attribute `N`: its type, a tagged value for
  * `has_tag` attributes, or raw bytes; octets also take text (its UTF-8
  * bytes) or `0x`-prefixed hex, as in FreeRADIUS.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet, type InputOf } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const timeout: InputOf<"Session-Timeout"> = 3600;
+ * const classes: InputOf<"Class">[] = ["gold", "0x0102", new Uint8Array([3])];
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});
+ * const accept = request.reply(Code.AccessAccept)
+ *   .add("Session-Timeout", timeout)
+ *   .add("Class", classes);
+ * assert.equal(accept.getAll("Class").length, 3);
+ * ```
  */
 export type InputOf<N extends string> = N extends keyof AttributeTypes
   ? AttributeTypes[N] | Uint8Array | (AttributeTypes[N] extends Uint8Array ? string : never)
@@ -69,15 +152,62 @@ export type InputOf<N extends string> = N extends keyof AttributeTypes
 /**
  * Attributes by name: one value, or several for a repeated attribute, in
  * order. Names and values of the bundled dictionaries are type-checked.
+ *
+ * @example Usage
+ * ```ts
+ * import { type AttributesInit, Code, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const attributes: AttributesInit = {
+ *   "User-Name": "bob",
+ *   "Service-Type": "Framed-User",
+ *   "Class": ["gold", "silver"],
+ * };
+ * const wrong: AttributesInit = {
+ *   // @ts-expect-error Session-Timeout is an integer, not text.
+ *   "Session-Timeout": "an hour",
+ * };
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), attributes);
+ * assert.equal(request.getAll("Class").length, 2);
+ * assert.throws(() => request.update(wrong), { code: "ERR_VALUE" });
+ * ```
  */
 export type AttributesInit =
   & { readonly [N in keyof AttributeTypes]?: InputOf<N> | readonly InputOf<N>[] }
   & Readonly<Record<string, AttributeInput | readonly AttributeInput[]>>;
 
-/** A shared secret, as text (UTF-8) or bytes. */
+/**
+ * A shared secret, as text (UTF-8) or bytes.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet, type Secret } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const text: Secret = "testing123";
+ * const bytes: Secret = new TextEncoder().encode("testing123");
+ * const request = Packet.create(Code.AccountingRequest, Dictionary.default(), {
+ *   "Acct-Status-Type": "Start",
+ * });
+ * assert.deepEqual(request.encode(text), request.encode(bytes));
+ * ```
+ */
 export type Secret = string | Uint8Array;
 
-/** Options for {@linkcode Packet.create}. */
+/**
+ * Options for {@linkcode Packet.create}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, type CreateOptions, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const options: CreateOptions = { id: 42, authenticator: new Uint8Array(16).fill(7) };
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {}, options);
+ * assert.equal(request.id, 42);
+ * assert.deepEqual(request.authenticator, new Uint8Array(16).fill(7));
+ * ```
+ */
 export interface CreateOptions {
   /** The Identifier, 0..255; random when omitted. */
   id?: number;
@@ -89,7 +219,23 @@ export interface CreateOptions {
   authenticator?: Uint8Array;
 }
 
-/** Options for {@linkcode Packet.decode}. */
+/**
+ * Options for {@linkcode Packet.decode}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, type DecodeOptions, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const dictionary = Dictionary.default();
+ * const request = Packet.create(Code.AccessRequest, dictionary, { "User-Password": "hello" });
+ * const datagram = request.encode("s3cret");
+ * const options: DecodeOptions = { dictionary, secret: "s3cret" };
+ * assert.equal(Packet.decode(datagram, options).get("User-Password"), "hello");
+ * // Without the secret the password stays hidden bytes.
+ * assert.ok(Packet.decode(datagram, { dictionary }).get("User-Password") instanceof Uint8Array);
+ * ```
+ */
 export interface DecodeOptions {
   /** The dictionary that names the attributes. */
   dictionary: DictionaryView;
@@ -558,7 +704,25 @@ export class Packet {
   }
 }
 
-/** One attribute in {@linkcode PacketJson}. */
+/**
+ * One attribute in {@linkcode PacketJson}.
+ *
+ * @example Usage
+ * ```ts
+ * import { type AttributeJson, Code, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {
+ *   "Tunnel-Type": { tag: 1, value: "VLAN" },
+ *   "Event-Timestamp": new Date(0),
+ * });
+ * const attributes: AttributeJson[] = request.toJSON().attributes;
+ * assert.deepEqual(attributes, [
+ *   { name: "Tunnel-Type", value: "VLAN", tag: 1 },
+ *   { name: "Event-Timestamp", value: "1970-01-01T00:00:00.000Z" },
+ * ]);
+ * ```
+ */
 export interface AttributeJson {
   /** The attribute name. */
   name: string;
@@ -568,7 +732,25 @@ export interface AttributeJson {
   tag?: number;
 }
 
-/** The shape of {@linkcode Packet.toJSON}. */
+/**
+ * The shape of {@linkcode Packet.toJSON}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet, type PacketJson } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const request = Packet.create(Code.AccountingRequest, Dictionary.default(), {
+ *   "User-Name": "bob",
+ *   "Class": new Uint8Array([1, 2]),
+ * }, { id: 7 });
+ * const json: PacketJson = request.toJSON();
+ * assert.equal(json.code, "Accounting-Request");
+ * assert.equal(json.id, 7);
+ * assert.deepEqual(json.attributes.map((attribute) => attribute.value), ["bob", "0x0102"]);
+ * assert.equal(JSON.stringify(request), JSON.stringify(json));
+ * ```
+ */
 export interface PacketJson {
   /** The code name, e.g. `"Access-Accept"`. */
   code: string;

@@ -44,10 +44,66 @@ export type { DropReason, ServerStats } from "./server/stats.ts";
  * The three kinds of port a server listens on: `"auth"` (1812:
  * Access-Request, Status-Server), `"acct"` (1813: Accounting-Request,
  * Status-Server) and `"coa"` (3799: CoA-Request, Disconnect-Request).
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Dictionary, type PortName, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const seen: PortName[] = [];
+ * const network = new MemoryTransport();
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+ *   handleStatusServer(request, { port }) {
+ *     seen.push(port);
+ *     return request.reply(port === "auth" ? Code.AccessAccept : Code.AccountingResponse);
+ *   },
+ * });
+ * await server.listen({ hostname: "127.0.0.1", auth: 1812, acct: 1813 });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
+ * await client.statusServer();
+ * await client.statusServer({ port: "acct" });
+ * assert.deepEqual(seen, ["auth", "acct"]);
+ * await client.close();
+ * await server.close();
+ * ```
  */
 export type PortName = "auth" | "acct" | "coa";
 
-/** What a handler learns about a request besides the packet itself. */
+/**
+ * What a handler learns about a request besides the packet itself.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Dictionary, type RequestContext, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const contexts: RequestContext[] = [];
+ * const network = new MemoryTransport();
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1", secret: "s3cret", name: "lab" }],
+ *   handleAccessRequest(request, context) {
+ *     contexts.push(context);
+ *     return request.reply(Code.AccessAccept);
+ *   },
+ * });
+ * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
+ * await client.accessRequest({ "User-Name": "bob" }).finally(() => client.close());
+ * const [context] = contexts;
+ * assert.equal(context?.clientName, "lab");
+ * assert.equal(context?.port, "auth");
+ * assert.equal(context?.local.port, 1812);
+ * assert.equal(context?.from.hostname, "127.0.0.1");
+ * await server.close();
+ * ```
+ */
 export interface RequestContext {
   /** The client entry that matched, as given (or as the lookup function returned it). */
   readonly client: ClientSettings;
@@ -71,13 +127,69 @@ export interface RequestContext {
  * already revealed with the client's secret.
  * @param context The client, source address and port.
  * @returns The reply, or `undefined` to drop the request.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Dictionary, type RequestHandler, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const passwords = new Map([["bob", "hello"]]);
+ * const authenticate: RequestHandler = async (request) => {
+ *   const expected = passwords.get(String(request.get("User-Name")));
+ *   const ok = expected !== undefined && request.get("User-Password") === expected;
+ *   return request.reply(ok ? Code.AccessAccept : Code.AccessReject);
+ * };
+ * const network = new MemoryTransport();
+ * const clients = [{ address: "127.0.0.1", secret: "s3cret" }];
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients,
+ *   handleAccessRequest: authenticate,
+ * });
+ * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
+ * const good = await client.accessRequest({ "User-Name": "bob", "User-Password": "hello" });
+ * const bad = await client.accessRequest({ "User-Name": "bob", "User-Password": "guess" });
+ * assert.deepEqual([good.code, bad.code], [Code.AccessAccept, Code.AccessReject]);
+ * await client.close();
+ * await server.close();
+ * ```
  */
 export type RequestHandler = (
   request: Packet,
   context: RequestContext,
 ) => Packet | undefined | Promise<Packet | undefined>;
 
-/** Options for {@linkcode Server}. */
+/**
+ * Options for {@linkcode Server}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Dictionary, Server, type ServerOptions } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const network = new MemoryTransport();
+ * const options: ServerOptions = {
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.0/8", secret: "s3cret" }],
+ *   handleAccountingRequest: (request) => request.reply(Code.AccountingResponse),
+ *   closeTimeoutMs: 1000,
+ * };
+ * const server = new Server(options);
+ * await server.listen({ hostname: "127.0.0.1", acct: 1813, coa: 3799 });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
+ * const accounted = await client.accountingRequest({ "Acct-Status-Type": "Start" });
+ * const refused = await client.coaRequest({ "User-Name": "bob" }); // no handleCoaRequest
+ * assert.equal(accounted.code, Code.AccountingResponse);
+ * assert.equal(refused.get("Error-Cause"), "Unsupported-Service");
+ * await client.close();
+ * await server.close();
+ * ```
+ */
 export interface ServerOptions {
   /** Binds the sockets: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`. */
   transport: DatagramTransport;
@@ -129,7 +241,28 @@ export interface ServerOptions {
   closeTimeoutMs?: number;
 }
 
-/** Where and how {@linkcode Server.listen} binds. At least one port is required. */
+/**
+ * Where and how {@linkcode Server.listen} binds. At least one port is required.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, type ListenOptions, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const server = new Server({
+ *   transport: new MemoryTransport(),
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+ * });
+ * const options: ListenOptions = { hostname: "127.0.0.1", auth: 0, acct: 0 };
+ * const bound = await server.listen(options);
+ * assert.equal(bound.auth?.hostname, "127.0.0.1");
+ * assert.notEqual(bound.acct?.port, 0); // 0 asked for a free port
+ * assert.equal(bound.coa, undefined);
+ * await server.close();
+ * ```
+ */
 export interface ListenOptions {
   /**
    * The local IP to bind: `"0.0.0.0"` (default, every IPv4 interface),
@@ -150,7 +283,28 @@ export interface ListenOptions {
   reusePort?: boolean;
 }
 
-/** The addresses {@linkcode Server.listen} bound, with the real ports. */
+/**
+ * The addresses {@linkcode Server.listen} bound, with the real ports.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, Server, type ServerAddresses } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const server = new Server({
+ *   transport: new MemoryTransport(),
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "::1", secret: "s3cret" }],
+ * });
+ * const addresses: ServerAddresses = await server.listen({ hostname: "::1", auth: 0, coa: 3799 });
+ * assert.equal(addresses.auth?.family, "IPv6");
+ * assert.equal(addresses.coa?.port, 3799);
+ * assert.equal(addresses.acct, undefined);
+ * assert.deepEqual(server.addresses, addresses);
+ * await server.close();
+ * ```
+ */
 export interface ServerAddresses {
   /** The authentication port's address, if one was asked for. */
   readonly auth?: Address;

@@ -61,6 +61,22 @@
 /**
  * The address family of an {@linkcode Address}, named as Node.js and Bun name
  * it.
+ *
+ * @example Usage
+ * ```ts
+ * import type { AddressFamily } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const network = new MemoryTransport();
+ * const families: AddressFamily[] = [];
+ * for (const hostname of ["127.0.0.1", "::1"]) {
+ *   const socket = await network.bind({ hostname, port: 0 }, () => {});
+ *   families.push(socket.local.family);
+ *   await socket.close();
+ * }
+ * assert.deepEqual(families, ["IPv4", "IPv6"]);
+ * ```
  */
 export type AddressFamily = "IPv4" | "IPv6";
 
@@ -93,6 +109,26 @@ export interface Address {
  *
  * @param data The datagram's payload, owned by the callee from now on.
  * @param from The peer that sent it.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MessageHandler } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const log: string[] = [];
+ * const onMessage: MessageHandler = (data, from) => {
+ *   log.push(`${data.length} bytes from ${from.hostname}`);
+ * };
+ * const network = new MemoryTransport();
+ * const server = await network.bind({ hostname: "127.0.0.1", port: 1812 }, onMessage);
+ * const client = await network.bind({ hostname: "192.0.2.1", port: 0 }, () => {});
+ * client.send(new Uint8Array(20), server.local);
+ * await network.idle();
+ * assert.deepEqual(log, ["20 bytes from 192.0.2.1"]);
+ * await client.close();
+ * await server.close();
+ * ```
  */
 export type MessageHandler = (data: Uint8Array, from: Address) => void;
 

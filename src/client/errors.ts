@@ -6,7 +6,33 @@
  */
 import { RadiusError, type RadiusErrorOptions } from "../errors.ts";
 
-/** One server a request was sent to, and how many datagrams went there. */
+/**
+ * One server a request was sent to, and how many datagrams went there.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, type TimeoutAttempt, TimeoutError } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const client = new Client({
+ *   transport: new MemoryTransport(), // nobody listens: every datagram is lost
+ *   servers: ["192.0.2.1", "2001:db8::1"],
+ *   secret: "s3cret",
+ *   timeout: 10,
+ *   retries: 1,
+ * });
+ * const attempts: TimeoutAttempt[] = [];
+ * await client.statusServer().catch((error) => {
+ *   if (error instanceof TimeoutError) attempts.push(...error.attempts);
+ * });
+ * assert.deepEqual(attempts, [
+ *   { server: "192.0.2.1:1812", transmissions: 2 },
+ *   { server: "[2001:db8::1]:1812", transmissions: 2 },
+ * ]);
+ * await client.close();
+ * ```
+ */
 export interface TimeoutAttempt {
   /** The destination as `host:port` (`[v6]:port` for IPv6). */
   readonly server: string;

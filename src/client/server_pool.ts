@@ -9,7 +9,31 @@ import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "../codec/ip.ts";
 import type { Secret } from "../packet.ts";
 import type { AddressFamily } from "../transport.ts";
 
-/** The UDP ports of one server, by service. */
+/**
+ * The UDP ports of one server, by service.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Dictionary, Server, type ServerPorts } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const ports: ServerPorts = { auth: 11812, acct: 11813, coa: 13799 };
+ * const network = new MemoryTransport();
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+ *   handleAccountingRequest: (request) => request.reply(Code.AccountingResponse),
+ * });
+ * await server.listen({ hostname: "127.0.0.1", ...ports });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret", ports });
+ * const reply = await client.accountingRequest({ "Acct-Status-Type": "Start" });
+ * assert.equal(reply.code, Code.AccountingResponse);
+ * await client.close();
+ * await server.close();
+ * ```
+ */
 export interface ServerPorts {
   /** Access-Request and Status-Server (RFC 2865 §3): 1812. */
   readonly auth: number;
@@ -22,7 +46,30 @@ export interface ServerPorts {
 /** The IANA ports. */
 export const DEFAULT_PORTS: ServerPorts = Object.freeze({ auth: 1812, acct: 1813, coa: 3799 });
 
-/** Which port of a server a request goes to. */
+/**
+ * Which port of a server a request goes to.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Dictionary, Packet, type PortKind, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const network = new MemoryTransport();
+ * const clients = [{ address: "127.0.0.1", secret: "s3cret" }];
+ * const server = new Server({ transport: network, dictionary: Dictionary.default(), clients });
+ * await server.listen({ hostname: "127.0.0.1", auth: 1812, acct: 1813 });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
+ * const answers: string[] = [];
+ * for (const port of ["auth", "acct"] satisfies PortKind[]) {
+ *   const status = Packet.create(Code.StatusServer, client.dictionary, {});
+ *   answers.push((await client.send(status, { port })).codeName);
+ * }
+ * assert.deepEqual(answers, ["Access-Accept", "Accounting-Response"]);
+ * await client.close();
+ * await server.close();
+ * ```
+ */
 export type PortKind = keyof ServerPorts;
 
 /** One server, resolved from the options. */

@@ -39,7 +39,21 @@ export interface Attribute {
   readonly wire: Uint8Array | undefined;
 }
 
-/** What the codec needs from a dictionary. `Dictionary` implements it. */
+/**
+ * What the codec needs from a dictionary. `Dictionary` implements it.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, type DictionaryView } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const view: DictionaryView = Dictionary.default();
+ * assert.equal(view.attribute("user-name")?.code, 1);
+ * assert.equal(view.standard(4)?.name, "NAS-IP-Address");
+ * assert.equal(view.vendor("Microsoft")?.id, 311);
+ * assert.deepEqual(view.suggest("User-Nmae", 1), ["User-Name"]);
+ * ```
+ */
 export interface DictionaryView {
   /** A top-level IETF attribute by number. */
   standard(code: number): AttributeDef | undefined;

@@ -38,7 +38,25 @@ export const Code = {
   ProtocolError: 52,
 } as const;
 
-/** A packet code: one of {@linkcode Code} or any other number 0..255. */
+/**
+ * A named packet code: one of the values of {@linkcode Code}. (A decoded
+ * packet's `code` is a plain `number`, so other codes 0..255 still fit.)
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, codeName, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const answers: readonly Code[] = [Code.AccessAccept, Code.AccessReject, Code.AccessChallenge];
+ * assert.deepEqual(answers.map((code) => codeName(code)), [
+ *   "Access-Accept",
+ *   "Access-Reject",
+ *   "Access-Challenge",
+ * ]);
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});
+ * assert.ok(answers.includes(request.reply(Code.AccessReject).code as Code));
+ * ```
+ */
 export type Code = (typeof Code)[keyof typeof Code];
 
 const names: ReadonlyMap<number, string> = new Map([

@@ -166,6 +166,28 @@ export function computeAuthenticator(
 /**
  * Why a datagram failed verification: a wrong Request/Response
  * Authenticator, a wrong Message-Authenticator, or none where one is required.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkResponse, Code, Dictionary, Packet } from "@radkit/radius";
+ * import type { VerificationFailure } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * function advice(failure: VerificationFailure): string {
+ *   switch (failure) {
+ *     case "bad-authenticator":
+ *     case "bad-message-authenticator":
+ *       return "check the shared secret";
+ *     case "missing-message-authenticator":
+ *       return "make the server send a Message-Authenticator";
+ *   }
+ * }
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });
+ * const reply = request.reply(Code.AccessAccept).encode("other secret");
+ * const secret = new TextEncoder().encode("s3cret");
+ * const failure = checkResponse(reply, secret, request.authenticator, true);
+ * assert.equal(failure && advice(failure), "check the shared secret");
+ * ```
  */
 export type VerificationFailure =
   | "bad-authenticator"

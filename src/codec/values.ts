@@ -10,7 +10,25 @@ import type { AttributeDef, AttributeType } from "../dictionary/model.ts";
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
 import type { Writer } from "./writer.ts";
 
-/** A nested TLV value: child attribute name → value, or several values. */
+/**
+ * A nested TLV value: child attribute name → value, or several values.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet, type TlvValue } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const dictionary = Dictionary.parse(`
+ * ATTRIBUTE Config       192   tlv
+ * ATTRIBUTE Config-Len   192.1 byte
+ * ATTRIBUTE Config-Name  192.2 string
+ * `);
+ * const config: TlvValue = { "Config-Len": 8, "Config-Name": ["a", "b"] };
+ * const packet = Packet.create(Code.AccountingRequest, dictionary, { "Config": config });
+ * const decoded = Packet.decode(packet.encode("s3cret"), { dictionary });
+ * assert.deepEqual(decoded.get("Config"), { "Config-Len": 8, "Config-Name": ["a", "b"] });
+ * ```
+ */
 export interface TlvValue {
   /** A child attribute's value, or its values in order when repeated. */
   [name: string]: AttributeValue | AttributeValue[];
@@ -21,6 +39,26 @@ export interface TlvValue {
  * `number` (or a VALUE name) for integers, `bigint` for integer64, `Date` for
  * date, `Uint8Array` for octets and for anything that did not decode as its
  * type, and {@linkcode TlvValue} for TLVs.
+ *
+ * @example Usage
+ * ```ts
+ * import { type AttributeValue, Code, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * function show(value: AttributeValue): string {
+ *   if (value instanceof Uint8Array) return `${value.length} bytes`;
+ *   if (value instanceof Date) return value.toISOString();
+ *   return typeof value === "object" ? "a TLV" : String(value);
+ * }
+ * const dictionary = Dictionary.default();
+ * const datagram = Packet.create(Code.AccountingRequest, dictionary, {
+ *   "Acct-Status-Type": 1,
+ *   "Event-Timestamp": new Date(0),
+ *   "Class": new Uint8Array(2),
+ * }).encode("s3cret");
+ * const shown = [...Packet.decode(datagram, { dictionary })].map(([, value]) => show(value));
+ * assert.deepEqual(shown, ["Start", "1970-01-01T00:00:00.000Z", "2 bytes"]);
+ * ```
  */
 export type AttributeValue = string | number | bigint | Uint8Array | Date | TlvValue;
 

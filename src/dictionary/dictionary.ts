@@ -8,7 +8,30 @@ import { closestNames } from "./_suggest.ts";
 import { type IncludeReader, parseInto } from "./parser.ts";
 import type { AttributeDef, VendorDef } from "./model.ts";
 
-/** Options of {@linkcode Dictionary.parse} and {@linkcode Dictionary.prototype.extend}. */
+/**
+ * Options of {@linkcode Dictionary.parse} and {@linkcode Dictionary.prototype.extend}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, type ParseOptions } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const files: Record<string, string> = {
+ *   "raddb/dictionary.extra": "ATTRIBUTE Site-Extra 193 string\n",
+ * };
+ * const options: ParseOptions = {
+ *   filename: "raddb/dictionary.site",
+ *   include: (name) => files[name],
+ * };
+ * const dictionary = Dictionary.parse("$INCLUDE dictionary.extra\n", options);
+ * assert.equal(dictionary.attribute("Site-Extra")?.code, 193);
+ * assert.throws(() => Dictionary.parse("ATTRIBUTE Broken\n", options), {
+ *   name: "DictionaryError",
+ *   file: "raddb/dictionary.site",
+ *   line: 1,
+ * });
+ * ```
+ */
 export interface ParseOptions {
   /**
    * The name of the text's file: used in error messages and to resolve its
@@ -24,7 +47,26 @@ export interface ParseOptions {
   include?: (name: string, from: string) => string | undefined;
 }
 
-/** Reads a file's text, for {@linkcode Dictionary.load}; may be sync or async. */
+/**
+ * Reads a file's text, for {@linkcode Dictionary.load}; may be sync or async.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, type ReadText } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * // On a server: const readText: ReadText = (path) => readFile(path, "utf8");
+ * const files = new Map([["/etc/raddb/dictionary", "ATTRIBUTE Site-Flag 192 integer\n"]]);
+ * const readText: ReadText = async (path) => {
+ *   const text = files.get(path);
+ *   if (text === undefined) throw new Error(`ENOENT: ${path}`);
+ *   return text;
+ * };
+ * const dictionary = await Dictionary.load("/etc/raddb/dictionary", readText);
+ * assert.equal(dictionary.attribute("Site-Flag")?.type, "integer");
+ * await assert.rejects(Dictionary.load("/nowhere", readText), { name: "DictionaryError" });
+ * ```
+ */
 export type ReadText = (path: string) => string | Promise<string>;
 
 /** One parse call, kept so that a later `extend` can replay it exactly. */

@@ -10,6 +10,22 @@
  * aliases are resolved (`uint8` → `byte`, `uint16` → `short`, `uint32` →
  * `integer`, `uint64` → `integer64`, `int32` → `signed`; names are
  * case-insensitive in files and lower-case here).
+ *
+ * @example Usage
+ * ```ts
+ * import { type AttributeType, Dictionary } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const dictionary = Dictionary.parse(`
+ * ATTRIBUTE Port-Limit 62 uint32
+ * ATTRIBUTE Prefix     97 ipv6prefix
+ * `);
+ * const types: (AttributeType | undefined)[] = [
+ *   dictionary.attribute("Port-Limit")?.type,
+ *   dictionary.attribute("Prefix")?.type,
+ * ];
+ * assert.deepEqual(types, ["integer", "ipv6prefix"]); // uint32 is an alias of integer
+ * ```
  */
 export type AttributeType =
   | "string"
@@ -38,10 +54,40 @@ export type AttributeType =
  * How an attribute's value is hidden on the wire, from the `encrypt=N` flag:
  * 0 none, 1 User-Password (RFC 2865 §5.2), 2 salted (RFC 2868 §3.5),
  * 3 Ascend-Send-Secret.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, type EncryptMethod } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const hiding: Record<EncryptMethod, string> = {
+ *   0: "none",
+ *   1: "User-Password (RFC 2865 §5.2)",
+ *   2: "salted (RFC 2868 §3.5)",
+ *   3: "Ascend-Send-Secret",
+ * };
+ * const method = Dictionary.default().attribute("Tunnel-Password")?.flags.encrypt;
+ * assert.equal(method === undefined ? undefined : hiding[method], "salted (RFC 2868 §3.5)");
+ * ```
  */
 export type EncryptMethod = 0 | 1 | 2 | 3;
 
-/** The flags column of an `ATTRIBUTE` line. */
+/**
+ * The flags column of an `ATTRIBUTE` line.
+ *
+ * @example Usage
+ * ```ts
+ * import { type AttributeFlags, Dictionary } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const dictionary = Dictionary.default();
+ * const flags = (name: string): AttributeFlags | undefined => dictionary.attribute(name)?.flags;
+ * assert.equal(flags("User-Password")?.encrypt, 1);
+ * assert.equal(flags("Tunnel-Password")?.encrypt, 2);
+ * assert.equal(flags("Tunnel-Password")?.hasTag, true);
+ * assert.equal(flags("User-Name")?.hasTag, false);
+ * ```
+ */
 export interface AttributeFlags {
   /** `has_tag`: RFC 2868 §3.1 tag byte before the value. */
   readonly hasTag: boolean;
@@ -57,7 +103,21 @@ export interface AttributeFlags {
   readonly secret: boolean;
 }
 
-/** A `VENDOR` definition and its wire format (`format=t,l[,c]`). */
+/**
+ * A `VENDOR` definition and its wire format (`format=t,l[,c]`).
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, type VendorDef } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const microsoft: VendorDef | undefined = Dictionary.default().vendor("Microsoft");
+ * assert.equal(microsoft?.id, 311);
+ * assert.equal(microsoft?.typeLength, 1);
+ * assert.equal(microsoft?.lengthLength, 1);
+ * assert.equal(microsoft?.attributes.get(11)?.name, "MS-CHAP-Challenge");
+ * ```
+ */
 export interface VendorDef {
   /** The vendor name as written in the dictionary. */
   readonly name: string;
@@ -79,7 +139,24 @@ export interface VendorDef {
   readonly evsAttributes: ReadonlyMap<number, ReadonlyMap<number, AttributeDef>>;
 }
 
-/** One attribute definition. */
+/**
+ * One attribute definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { type AttributeDef, Dictionary } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const dictionary = Dictionary.default();
+ * const tunnelType: AttributeDef | undefined = dictionary.attribute("tunnel-type");
+ * assert.equal(tunnelType?.name, "Tunnel-Type");
+ * assert.equal(tunnelType?.oid, "64");
+ * assert.equal(tunnelType?.valueNumbers.get("vlan"), 13);
+ * const challenge = dictionary.attribute("MS-CHAP-Challenge");
+ * assert.equal(challenge?.oid, "26.311.11");
+ * assert.equal(challenge?.vendor?.name, "Microsoft");
+ * ```
+ */
 export interface AttributeDef {
   /** The name as written in the dictionary (lookups ignore case). */
   readonly name: string;

@@ -14,6 +14,32 @@ import type { Address } from "../transport.ts";
 /**
  * What the server knows about one RADIUS client (a NAS): its shared secret
  * and its BlastRADIUS policy.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, type ClientSettings, Code, Dictionary, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const lab: ClientSettings = { secret: "s3cret", name: "lab-switch" };
+ * const network = new MemoryTransport();
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients: () => lab,
+ *   handleAccessRequest: (request, context) =>
+ *     request.reply(Code.AccessAccept, { "Reply-Message": `hello ${context.clientName}` }),
+ * });
+ * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
+ * try {
+ *   const reply = await client.accessRequest({ "User-Name": "bob" });
+ *   assert.equal(reply.get("Reply-Message"), "hello lab-switch");
+ * } finally {
+ *   await client.close();
+ *   await server.close();
+ * }
+ * ```
  */
 export interface ClientSettings {
   /** The shared secret (RFC 2865 §3), as text (UTF-8) or bytes; never empty. */
@@ -35,7 +61,43 @@ export interface ClientSettings {
   readonly limitProxyState?: boolean;
 }
 
-/** One entry of a client list: {@linkcode ClientSettings} for an address or network. */
+/**
+ * One entry of a client list: {@linkcode ClientSettings} for an address or network.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, type ClientEntry, Code, Dictionary, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const clients: ClientEntry[] = [
+ *   { address: "10.0.0.0/8", secret: "campus" },
+ *   { address: "10.1.2.3", secret: "s3cret", name: "core-switch" }, // longest prefix wins
+ * ];
+ * const network = new MemoryTransport();
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients,
+ *   handleAccessRequest: (request, { clientName }) =>
+ *     request.reply(Code.AccessAccept, { "Reply-Message": clientName }),
+ * });
+ * await server.listen({ hostname: "10.0.0.1", auth: 1812 });
+ * const client = new Client({
+ *   transport: network,
+ *   server: "10.0.0.1",
+ *   secret: "s3cret",
+ *   localAddress: { ipv4: "10.1.2.3" },
+ * });
+ * try {
+ *   const reply = await client.accessRequest({ "User-Name": "bob" });
+ *   assert.equal(reply.get("Reply-Message"), "core-switch");
+ * } finally {
+ *   await client.close();
+ *   await server.close();
+ * }
+ * ```
+ */
 export interface ClientEntry extends ClientSettings {
   /**
    * An IP address (`"192.0.2.1"`, `"::1"`) or a CIDR network
@@ -54,6 +116,28 @@ export interface ClientEntry extends ClientSettings {
  * turned into IPv4 (`"192.0.2.1"`) and any IPv6 zone kept.
  * @param from The source as the transport reported it.
  * @returns The client, its secret, or `undefined` for an unknown source.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, type ClientLookup, Code, Dictionary, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const secrets = new Map([["127.0.0.1", "s3cret"]]); // say, loaded from a database
+ * const lookup: ClientLookup = async (address) => secrets.get(address);
+ * const network = new MemoryTransport();
+ * const dictionary = Dictionary.default();
+ * const server = new Server({ transport: network, dictionary, clients: lookup });
+ * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
+ * try {
+ *   const reply = await client.accessRequest({ "User-Name": "bob" });
+ *   assert.equal(reply.code, Code.AccessReject); // no handler: every Access-Request is rejected
+ * } finally {
+ *   await client.close();
+ *   await server.close();
+ * }
+ * ```
  */
 export type ClientLookup = (
   address: string,

@@ -7,7 +7,32 @@
  * @module
  */
 
-/** Limits of the duplicate cache. */
+/**
+ * Limits of the duplicate cache.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, type DuplicateCacheOptions, Packet, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const duplicateCache: DuplicateCacheOptions = { maxEntries: 10_000, ttlMs: 10_000 };
+ * const network = new MemoryTransport();
+ * const clients = [{ address: "127.0.0.1", secret: "s3cret" }];
+ * const dictionary = Dictionary.default();
+ * const server = new Server({ transport: network, dictionary, clients, duplicateCache });
+ * const { auth } = await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+ * const nas = await network.bind({ hostname: "127.0.0.1", port: 0 }, () => {});
+ * const datagram = Packet.create(Code.AccessRequest, dictionary, {}).encode("s3cret");
+ * for (let i = 0; i < 2; i++) {
+ *   await nas.send(datagram, auth!);
+ *   await network.idle();
+ * }
+ * assert.equal(server.stats().resent, 1); // the retransmission got the cached reply
+ * await nas.close();
+ * await server.close();
+ * ```
+ */
 export interface DuplicateCacheOptions {
   /**
    * At most this many requests are remembered (in flight and answered);

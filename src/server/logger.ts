@@ -9,6 +9,26 @@
  * optionally, structured fields (source address, reason, code, error).
  * Fields never hold a shared secret, a User-Password or a CHAP value.
  * `console` fits, and so do most structured loggers (pino, winston, …).
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, type Logger, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const lines: string[] = [];
+ * const logger: Logger = {
+ *   debug: (message) => lines.push(`debug: ${message}`),
+ *   info: (message) => lines.push(`info: ${message}`),
+ *   warn: (message) => lines.push(`warn: ${message}`),
+ *   error: (message) => lines.push(`error: ${message}`),
+ * };
+ * const transport = new MemoryTransport();
+ * const server = new Server({ transport, dictionary: Dictionary.default(), clients: [], logger });
+ * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+ * await server.close();
+ * assert.deepEqual(lines, ["info: listening", "info: closed"]);
+ * ```
  */
 export interface Logger {
   /** Every dropped datagram, once, with its reason. Silent by default. */

@@ -8,7 +8,30 @@
  */
 import { codeName } from "../codec/code.ts";
 
-/** Why the server dropped a datagram without answering it. */
+/**
+ * Why the server dropped a datagram without answering it.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, type DropReason, Packet, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const network = new MemoryTransport();
+ * const dictionary = Dictionary.default();
+ * const clients = [{ address: "127.0.0.1", secret: "s3cret" }];
+ * const server = new Server({ transport: network, dictionary, clients });
+ * const { auth } = await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+ * const nas = await network.bind({ hostname: "127.0.0.1", port: 0 }, () => {});
+ * await nas.send(new Uint8Array(3), auth!);
+ * await nas.send(Packet.create(Code.AccountingRequest, dictionary, {}).encode("s3cret"), auth!);
+ * await network.idle();
+ * const reasons: DropReason[] = ["malformed", "wrong-port", "unknown-client"];
+ * assert.deepEqual(reasons.map((reason) => server.stats().droppedBy[reason]), [1, 1, 0]);
+ * await nas.close();
+ * await server.close();
+ * ```
+ */
 export type DropReason =
   /** The source address matches no client. */
   | "unknown-client"
@@ -60,7 +83,32 @@ export const DROP_REASONS: readonly DropReason[] = [
   "close-timeout",
 ];
 
-/** A snapshot of the server's counters. */
+/**
+ * A snapshot of the server's counters.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Dictionary, Server, type ServerStats } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const network = new MemoryTransport();
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+ *   handleAccessRequest: (request) => request.reply(Code.AccessAccept),
+ * });
+ * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
+ * await client.accessRequest({ "User-Name": "bob" }).finally(() => client.close());
+ * const stats: ServerStats = server.stats();
+ * assert.deepEqual(stats.requests, { "Access-Request": 1 });
+ * assert.deepEqual(stats.replies, { "Access-Accept": 1 });
+ * assert.equal(stats.received, stats.replied + stats.resent + stats.dropped + stats.inFlight);
+ * await server.close();
+ * ```
+ */
 export interface ServerStats {
   /** Datagrams received. */
   readonly received: number;

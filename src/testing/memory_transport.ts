@@ -41,6 +41,30 @@ import type {
  * @param from The sending socket's address.
  * @param to The destination as given to `send`, with its family.
  * @returns What to do with the datagram.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Dictionary, Server } from "@radkit/radius";
+ * import { type InterceptHook, MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * let replies = 0;
+ * const loseFirstReply: InterceptHook = (_data, from) =>
+ *   from.port === 1812 && replies++ === 0 ? "drop" : "deliver";
+ * const network = new MemoryTransport({ intercept: loseFirstReply });
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1", secret: "s" }],
+ * });
+ * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+ * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s", timeout: 100 });
+ * assert.equal((await client.accessRequest({ "User-Name": "bob" })).code, Code.AccessReject);
+ * assert.equal(client.stats().retransmitted, 1);
+ * assert.equal(server.stats().resent, 1); // answered again from the duplicate cache
+ * await client.close();
+ * await server.close();
+ * ```
  */
 export type InterceptHook = (
   data: Uint8Array,
@@ -52,6 +76,23 @@ export type InterceptHook = (
  * The faults a {@linkcode MemoryTransport} injects. Each datagram passes, in
  * order: the intercept hook, loss, duplication, then a delay of `latency`
  * plus a random share of `jitter` per copy.
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryTransport, type MemoryTransportOptions } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const options: MemoryTransportOptions = { seed: 42, duplicate: 1, latency: 5 };
+ * const network = new MemoryTransport(options);
+ * let received = 0;
+ * const server = await network.bind({ hostname: "127.0.0.1", port: 1812 }, () => received++);
+ * const client = await network.bind({ hostname: "127.0.0.1", port: 0 }, () => {});
+ * client.send(new Uint8Array(20), server.local);
+ * await network.idle();
+ * assert.equal(received, 2);
+ * await client.close();
+ * await server.close();
+ * ```
  */
 export interface MemoryTransportOptions {
   /** Seeds the generator behind loss, duplication and jitter. Default 1. */
@@ -74,7 +115,26 @@ export interface MemoryTransportOptions {
   intercept?: InterceptHook | undefined;
 }
 
-/** Counters of a {@linkcode MemoryTransport}, since it was created. */
+/**
+ * Counters of a {@linkcode MemoryTransport}, since it was created.
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryTransport, type MemoryTransportStats } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const network = new MemoryTransport({ seed: 3, loss: 0.3, duplicate: 0.3 });
+ * const server = await network.bind({ hostname: "127.0.0.1", port: 1812 }, () => {});
+ * const client = await network.bind({ hostname: "127.0.0.1", port: 0 }, () => {});
+ * for (let i = 0; i < 50; i++) client.send(new Uint8Array([i]), server.local);
+ * await network.idle();
+ * const { sent, delivered, dropped, duplicated }: MemoryTransportStats = network.stats;
+ * assert.equal(sent, 50);
+ * assert.equal(delivered, sent - dropped + duplicated);
+ * await client.close();
+ * await server.close();
+ * ```
+ */
 export interface MemoryTransportStats {
   /** Datagrams accepted by `send`. */
   readonly sent: number;

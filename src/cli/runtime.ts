@@ -1,0 +1,191 @@
+/**
+ * What the CLI needs from the runtime it runs on — Deno, Bun or Node — in
+ * one place: the UDP adapter, file and stdin reading, host name lookup and
+ * stop signals. Everything else in `src/cli` is runtime-agnostic.
+ *
+ * @module
+ */
+import { lookup } from "node:dns/promises";
+import { readFile } from "node:fs/promises";
+import process from "node:process";
+import { udp as bunUdp } from "../../adapters/bun.ts";
+import { udp as denoUdp } from "../../adapters/deno.ts";
+import { udp as nodeUdp } from "../../adapters/node.ts";
+import type { DatagramTransport } from "../../mod.ts";
+
+/** The runtime running the CLI. */
+export type RuntimeName = "deno" | "bun" | "node";
+
+/**
+ * Which runtime runs this code.
+ *
+ * @returns `"deno"`, `"bun"` or `"node"`.
+ *
+ * @example Usage
+ * ```ts
+ * import { runtimeName } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(["deno", "bun", "node"].includes(runtimeName()));
+ * ```
+ */
+export function runtimeName(): RuntimeName {
+  if ("Deno" in globalThis) return "deno";
+  if ("Bun" in globalThis) return "bun";
+  return "node";
+}
+
+/**
+ * This runtime's UDP transport: `Deno.listenDatagram` (needs
+ * `--unstable-net`), `Bun.udpSocket` or `node:dgram`.
+ *
+ * @returns A transport from `adapters/deno.ts`, `bun.ts` or `node.ts`.
+ *
+ * @example Usage
+ * ```ts
+ * import { udp } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(typeof udp().bind, "function");
+ * ```
+ */
+export function udp(): DatagramTransport {
+  switch (runtimeName()) {
+    case "deno":
+      return denoUdp();
+    case "bun":
+      return bunUdp();
+    default:
+      return nodeUdp();
+  }
+}
+
+/**
+ * Reads a text file (UTF-8), or standard input for `"-"`.
+ *
+ * @param path The file path, or `"-"`.
+ * @returns The text.
+ *
+ * @example Usage
+ * ```ts
+ * import { readText } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(readText("/nonexistent/radkit-users"));
+ * ```
+ */
+export function readText(path: string): Promise<string> {
+  return path === "-" ? readStdin() : readFile(path, "utf8");
+}
+
+/**
+ * Reads all of standard input as UTF-8 text.
+ *
+ * @returns The text.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { readStdin } from "./runtime.ts";
+ *
+ * const text = await readStdin(); // e.g. `echo 'User-Name = "bob"' | radkit send ... -`
+ * ```
+ */
+export async function readStdin(): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of process.stdin) {
+    text += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * Resolves a host name to an IP address (the client takes IP literals only);
+ * IP literals come back as they are.
+ *
+ * @param host A host name or IP address.
+ * @returns An IP address.
+ * @throws {Error} when the name does not resolve.
+ *
+ * @example Usage
+ * ```ts
+ * import { resolveHost } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await resolveHost("127.0.0.1"), "127.0.0.1");
+ * assert.equal(await resolveHost("::1"), "::1");
+ * ```
+ */
+export async function resolveHost(host: string): Promise<string> {
+  if (IPV4.test(host) || host.includes(":")) return host;
+  const { address } = await lookup(host);
+  return address;
+}
+
+/**
+ * Calls `stop` on the first SIGINT or SIGTERM; a second one exits at once
+ * (status 130). Call the returned function once stopped, so that the
+ * listeners no longer keep the process alive.
+ *
+ * @param stop What to do on the first signal.
+ * @returns A function that removes the listeners.
+ *
+ * @example Usage
+ * ```ts
+ * import { onStopSignal } from "./runtime.ts";
+ *
+ * const dispose = onStopSignal(() => console.log("stopping"));
+ * dispose();
+ * ```
+ */
+export function onStopSignal(stop: (signal: string) => void): () => void {
+  let stopping = false;
+  const listeners = new Map<string, () => void>();
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    const listener = () => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      stop(signal);
+    };
+    listeners.set(signal, listener);
+    process.on(signal, listener);
+  }
+  return () => {
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+    listeners.clear();
+  };
+}
+
+/**
+ * Writes a line to standard output.
+ *
+ * @param line The text, without the newline.
+ *
+ * @example Usage
+ * ```ts
+ * import { out } from "./runtime.ts";
+ *
+ * out("Received Access-Accept Id 7 from 127.0.0.1:1812");
+ * ```
+ */
+export function out(line: string): void {
+  console.log(line);
+}
+
+/**
+ * Writes a line to standard error.
+ *
+ * @param line The text, without the newline.
+ *
+ * @example Usage
+ * ```ts
+ * import { err } from "./runtime.ts";
+ *
+ * err("radkit: something went wrong");
+ * ```
+ */
+export function err(line: string): void {
+  console.error(line);
+}

@@ -1,0 +1,337 @@
+/**
+ * `radkit send`: radclient, on the radkit `Client`. Sends one request built
+ * from `Name=value` arguments, or many from radclient-format input, and
+ * prints each reply.
+ *
+ * @module
+ */
+import { addChapPassword, Client, Code, type Dictionary, Packet, TimeoutError } from "../../mod.ts";
+import {
+  addAttributes,
+  type AttributeText,
+  parseAttributeArg,
+  parseRadclientText,
+} from "./args.ts";
+import { loadDictionary } from "./dictionary.ts";
+import { UsageError } from "./errors.ts";
+import { integerFlag, listFlag, parseFlags, requiredFlag, stringFlag } from "./flags.ts";
+import { attributeLines } from "./output.ts";
+import { err, out, readText, resolveHost, udp } from "./runtime.ts";
+
+/** `radkit send --help`. */
+export const SEND_HELP: string = `Send RADIUS requests and print the replies, like radclient.
+
+Usage:
+  radkit send --server HOST[:PORT] --secret S [options] ATTR=VALUE ...
+  radkit send --server HOST[:PORT] --secret S [options] --file FILE|-
+
+Options:
+  --server HOST[:PORT]  The server: an IP address or host name, IPv6 as [::1]:1812.
+                        Default port by --code: 1812 auth, 1813 accounting, 3799 CoA.
+  --secret S            The shared secret.
+  --code CODE           access-request (default), accounting-request, coa-request,
+                        disconnect-request or status-server (radclient's auth, acct,
+                        coa, disconnect and status work too).
+  --dict FILE           Read a FreeRADIUS dictionary file on top of the bundled ones
+                        (repeatable; $INCLUDEs are relative to the file). A first FILE
+                        that defines the RFC attributes itself replaces them.
+  --timeout MS          How long to wait for each reply, in ms (default 3000).
+  --retries N           Retransmissions before giving up (default 3).
+  --file FILE, -f FILE  Read packets in radclient's format: "Attr = value" pairs,
+                        comma- or newline-separated, one packet per paragraph
+                        (blank line between packets). "-" (or a lone - argument)
+                        reads standard input. ATTR=VALUE arguments are added to each.
+  --parallel N          Packets from --file in flight at once (default 1).
+  --chap                Send the User-Password as CHAP-Password instead (CHAP, RFC 2865).
+                        Giving CHAP-Password=<cleartext> does the same, as radclient does.
+  --no-require-message-authenticator
+                        Accept Access-Accept/Reject replies without a Message-Authenticator,
+                        for legacy servers (FreeRADIUS before 3.2.5). Not for production.
+  --json                Print each reply as one JSON object per line:
+                        {"code": "Access-Accept", "id": 7, "authenticator": "…",
+                         "attributes": [{"name": "…", "value": …}]}
+  -h, --help            Show this help.
+
+Attributes: Name=value (tags as Name:1=value; repeat a name to send it several times).
+Values are text as FreeRADIUS writes them: numbers or VALUE names for integers,
+192.0.2.1 for addresses, 0x0102… for octets. Access-Request and Status-Server always
+carry a Message-Authenticator.
+
+Exit status: 0 on a positive reply (Access-Accept, Access-Challenge, Accounting-Response,
+CoA-ACK, Disconnect-ACK), 1 on Access-Reject, NAK, timeout or any error, 2 on a usage error.
+
+Examples:
+  radkit send --server 127.0.0.1 --secret testing123 User-Name=bob User-Password=hello
+  radkit send --server 127.0.0.1 --secret testing123 --chap User-Name=bob User-Password=hello
+  radkit send --server 127.0.0.1 --secret testing123 --code accounting-request \\
+    User-Name=bob Acct-Status-Type=Start Acct-Session-Id=42
+  radkit send --server 127.0.0.1:1812 --secret testing123 --code status-server
+  radkit send --server 10.0.0.1 --secret s3 --code disconnect-request User-Name=bob --json
+  printf 'User-Name = "bob", User-Password = "hello"\\n\\nUser-Name = "alice"\\n' |
+    radkit send --server 127.0.0.1 --secret testing123 --parallel 8 -`;
+
+const CODES: ReadonlyMap<string, number> = new Map([
+  ["access-request", Code.AccessRequest],
+  ["auth", Code.AccessRequest],
+  ["accounting-request", Code.AccountingRequest],
+  ["acct", Code.AccountingRequest],
+  ["coa-request", Code.CoARequest],
+  ["coa", Code.CoARequest],
+  ["disconnect-request", Code.DisconnectRequest],
+  ["disconnect", Code.DisconnectRequest],
+  ["status-server", Code.StatusServer],
+  ["status", Code.StatusServer],
+]);
+
+const POSITIVE: ReadonlySet<number> = new Set([
+  Code.AccessAccept,
+  Code.AccessChallenge,
+  Code.AccountingResponse,
+  Code.CoAACK,
+  Code.DisconnectACK,
+]);
+
+/** Where to send: host and optional port. */
+interface Target {
+  readonly host: string;
+  readonly port: number | undefined;
+}
+
+function parseServer(text: string): Target {
+  let host = text;
+  let port: string | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed !== null) {
+    host = bracketed[1]!;
+    port = bracketed[2];
+  } else if ((text.match(/:/g) ?? []).length === 1) {
+    [host, port] = text.split(":") as [string, string];
+  }
+  const number = port === undefined ? undefined : Number(port);
+  if (
+    host === "" ||
+    (number !== undefined && !(Number.isInteger(number) && number > 0 && number < 65536))
+  ) {
+    throw new UsageError(
+      `Invalid --server "${text}": give HOST or HOST:PORT, e.g. 127.0.0.1:1812 or [::1]:1812`,
+    );
+  }
+  return { host, port: number };
+}
+
+function endpoint(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function isChapCleartext(item: AttributeText): boolean {
+  return item.name.toLowerCase() === "chap-password" && !/^0x[0-9a-f]{34}$/i.test(item.value);
+}
+
+/** Builds one request; CHAP from `--chap` or a clear-text CHAP-Password. */
+function buildRequest(
+  code: number,
+  dictionary: Dictionary,
+  items: readonly AttributeText[],
+  chap: boolean,
+): Packet {
+  const packet = Packet.create(code, dictionary);
+  const chapItem = items.find(isChapCleartext);
+  addAttributes(packet, items.filter((item) => !isChapCleartext(item)));
+  let password: string | undefined = chapItem?.value;
+  if (chap && password === undefined) {
+    const given = packet.get("User-Password");
+    if (typeof given !== "string") {
+      throw new UsageError("--chap needs the password: add User-Password=... (it is sent as CHAP)");
+    }
+    password = given;
+  }
+  if (password !== undefined) {
+    packet.delete("User-Password");
+    addChapPassword(packet, password);
+  }
+  return packet;
+}
+
+/** One line saying what went wrong and what to do. */
+function describeError(error: unknown): string {
+  if (error instanceof TimeoutError) {
+    let message = error.message.replace(
+      / \(for a server that sends no Message-Authenticator.*\)$/,
+      "",
+    );
+    if (error.dropped["missing-message-authenticator"]) {
+      message +=
+        "; the server sends no Message-Authenticator: for a legacy server add --no-require-message-authenticator";
+    } else if (error.dropped["bad-authenticator"] || error.dropped["bad-message-authenticator"]) {
+      message += "; check --secret";
+    } else {
+      message +=
+        "; check that the server runs at --server, knows this host as a client, and shares --secret";
+    }
+    return message;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Runs `tasks` with at most `limit` at once; results in order. */
+function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T>[] {
+  const results: Promise<T>[] = [];
+  const gates: (() => void)[] = [];
+  let running = 0;
+  const release = () => {
+    running--;
+    gates.shift()?.();
+  };
+  for (const task of tasks) {
+    results.push(
+      (async () => {
+        if (running >= limit) await new Promise<void>((resolve) => gates.push(resolve));
+        running++;
+        try {
+          return await task();
+        } finally {
+          release();
+        }
+      })(),
+    );
+  }
+  return results;
+}
+
+/**
+ * Runs `radkit send`.
+ *
+ * @param args The arguments after `send`.
+ * @returns The exit status: 0 positive reply, 1 reject/NAK/error, 2 usage error.
+ * @throws {UsageError} for a command line that does not parse (`main` prints it, exit 2).
+ *
+ * @example Usage
+ * ```ts
+ * import { send } from "./send.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(send(["--secret", "s"]), /Missing --server/);
+ * ```
+ */
+export async function send(args: readonly string[]): Promise<number> {
+  const flags = parseFlags(args, {
+    server: { type: "string" },
+    secret: { type: "string" },
+    code: { type: "string" },
+    dict: { type: "string", multiple: true },
+    timeout: { type: "string" },
+    retries: { type: "string" },
+    file: { type: "string", short: "f" },
+    parallel: { type: "string" },
+    chap: { type: "boolean" },
+    "no-require-message-authenticator": { type: "boolean" },
+    json: { type: "boolean" },
+  }, "send");
+  if (flags.values.help === true) {
+    out(SEND_HELP);
+    return 0;
+  }
+  const target = parseServer(
+    requiredFlag(flags, "server", "where to send, e.g. --server 127.0.0.1", "send"),
+  );
+  const secret = requiredFlag(
+    flags,
+    "secret",
+    "the shared secret, e.g. --secret testing123",
+    "send",
+  );
+  const codeText = (stringFlag(flags, "code") ?? "access-request").toLowerCase();
+  const code = CODES.get(codeText);
+  if (code === undefined) {
+    throw new UsageError(
+      `Unknown --code "${codeText}": use access-request, accounting-request, coa-request, disconnect-request or status-server`,
+    );
+  }
+  const timeout = integerFlag(flags, "timeout", 3000, 1, 600000);
+  const retries = integerFlag(flags, "retries", 3, 0, 100);
+  const parallel = integerFlag(flags, "parallel", 1, 1, 65536);
+  const json = flags.values.json === true;
+  let file = stringFlag(flags, "file");
+  const positionals = [...flags.positionals];
+  if (positionals.includes("-")) {
+    if (file !== undefined && file !== "-") {
+      throw new UsageError('Give either --file FILE or "-" for standard input, not both');
+    }
+    file = "-";
+    positionals.splice(positionals.indexOf("-"), 1);
+  }
+  const common = positionals.map(parseAttributeArg);
+
+  const { dictionary } = await loadDictionary(listFlag(flags, "dict"));
+  let batches: AttributeText[][];
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = await readText(file);
+    } catch (error) {
+      throw new UsageError(`Cannot read --file "${file}": ${(error as Error).message}`);
+    }
+    batches = parseRadclientText(text, file === "-" ? "standard input" : file).map((items) => [
+      ...items,
+      ...common,
+    ]);
+    if (batches.length === 0) {
+      throw new UsageError(
+        `No packets in ${file === "-" ? "standard input" : file}: write Attr = value lines`,
+      );
+    }
+  } else batches = [common];
+  const requests = batches.map((items) =>
+    buildRequest(code, dictionary, items, flags.values.chap === true)
+  );
+
+  const host = await resolveHost(target.host).catch((error: Error) => {
+    throw new UsageError(`Cannot resolve --server host "${target.host}": ${error.message}`);
+  });
+  const port = target.port;
+  const client = new Client({
+    transport: udp(),
+    server: host,
+    secret,
+    dictionary,
+    timeout,
+    retries,
+    // radclient-like: the same wait before every retransmission, no overall cap.
+    backoff: { maxTimeout: timeout, maxDuration: 0 },
+    requireMessageAuthenticator: flags.values["no-require-message-authenticator"] !== true,
+    ...(port === undefined ? {} : { ports: { auth: port, acct: port, coa: port } }),
+  });
+  const defaultPort = code === Code.AccountingRequest
+    ? 1813
+    : code === Code.CoARequest || code === Code.DisconnectRequest
+    ? 3799
+    : 1812;
+  const to = endpoint(host, port ?? defaultPort);
+  let status = 0;
+  try {
+    const replies = pool(
+      requests.map((request) => () => client.send(request)),
+      parallel,
+    );
+    for (const [index, pending] of replies.entries()) {
+      const request = requests[index]!;
+      try {
+        const reply = await pending;
+        if (json) out(JSON.stringify(reply.toJSON()));
+        else {
+          out(`Sent ${request.codeName} Id ${request.id} to ${to}`);
+          out(`Received ${reply.codeName} Id ${reply.id} from ${to}`);
+          for (const line of attributeLines(reply)) out(line);
+        }
+        if (!POSITIVE.has(reply.code)) status = 1;
+      } catch (error) {
+        err(`radkit send: ${describeError(error)}`);
+        status = 1;
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  return status;
+}
