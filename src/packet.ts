@@ -25,7 +25,7 @@ import {
   packetLength,
   PROXY_STATE,
 } from "./codec/packet_codec.ts";
-import type { AttributeValue } from "./codec/values.ts";
+import { type AttributeValue, octetsFromText } from "./codec/values.ts";
 import { Writer } from "./codec/writer.ts";
 import type { AttributeTypes, Tagged } from "../dictionaries/attribute_types.ts";
 
@@ -360,7 +360,8 @@ export class Packet {
    *   "Acct-Status-Type": "Start",
    *   "Class": ["a", "b"],
    * });
-   * assert.deepEqual(packet.getAll("Class"), ["a", "b"]);
+   * // Octets given as text are kept as its UTF-8 bytes.
+   * assert.deepEqual(packet.getAll("Class"), [new Uint8Array([0x61]), new Uint8Array([0x62])]);
    * ```
    */
   static create(
@@ -690,10 +691,16 @@ export class Packet {
       : [value as AttributeInput];
     return items.map((item) => {
       const tagged = isTagged(def, item);
+      let value = tagged ? item.value : item;
+      // Octets given as text are kept as the bytes they stand for, so that
+      // get() returns what the types promise and what a decoded packet holds.
+      if (typeof value === "string" && (def.type === "octets" || def.type === "abinary")) {
+        value = octetsFromText(def, value);
+      }
       const attr = attribute(
         def,
         def.name,
-        tagged ? item.value : item,
+        value,
         tagged ? item.tag : undefined,
         undefined,
         undefined,

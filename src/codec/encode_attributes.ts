@@ -44,7 +44,7 @@ export function encodeAttributes(
       if (attr.wire !== undefined) out.bytes(attr.wire);
       continue;
     }
-    if (def.flags.virtual) continue; // server-internal, never on the wire (FreeRADIUS does the same)
+    if (isInternal(def)) continue;
     scratch.pos = 0;
     writeValue(def, attr.value, attr.tag, ctx, scratch);
     if (def.flags.array) {
@@ -61,6 +61,18 @@ export function encodeAttributes(
     }
     frame(def, scratch.buf, scratch.pos, out);
   }
+}
+
+/**
+ * Server-internal attributes never go on the wire, as in FreeRADIUS: `virtual`
+ * ones, and IETF-space numbers above 255 (FreeRADIUS's internal attributes,
+ * such as Cleartext-Password 1100), which no one-byte Type field can carry.
+ * (The dictionary parser already refuses vendor and TLV numbers too wide for
+ * their Type field.)
+ */
+function isInternal(def: AttributeDef): boolean {
+  return def.flags.virtual ||
+    (def.parent === undefined && def.vendor === undefined && def.code > 255);
 }
 
 /** The Value field of one attribute: tag, type codec, then hiding. */
@@ -147,6 +159,7 @@ export function validateAttribute(
 ): void {
   scratch.pos = 0;
   writeValue(def, value, tag, undefined, scratch);
+  if (isInternal(def)) return;
   checkOut.pos = 0;
   frame(def, scratch.buf, scratch.pos, checkOut);
 }

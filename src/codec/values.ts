@@ -216,20 +216,28 @@ const string: ValueCodec = {
   },
 };
 
+/**
+ * The bytes an octets value given as text stands for: `0x`-prefixed hex, as
+ * FreeRADIUS writes octets, or else the text's UTF-8 bytes.
+ *
+ * @throws {ValueError} for `0x` followed by anything but an even number of hex digits.
+ */
+export function octetsFromText(def: AttributeDef, text: string): Uint8Array {
+  if (!/^0x/i.test(text)) return textEncoder.encode(text);
+  const bytes = hexToBytes(text.slice(2));
+  if (bytes === undefined) fail(def, text, "0x must be followed by an even number of hex digits");
+  return bytes;
+}
+
+const textEncoder = new TextEncoder();
+
 function octets(fixed: boolean): ValueCodec {
   return {
     size: undefined,
     write(value, def, out) {
       const start = out.pos;
       if (value instanceof Uint8Array) out.bytes(value);
-      else if (typeof value === "string" && /^0x/i.test(value)) {
-        // FreeRADIUS writes octets as 0x-prefixed hex.
-        const bytes = hexToBytes(value.slice(2));
-        if (bytes === undefined) {
-          fail(def, value, "0x must be followed by an even number of hex digits");
-        }
-        out.bytes(bytes);
-      } else if (typeof value === "string") out.utf8(value); // other text: its UTF-8 bytes
+      else if (typeof value === "string") out.bytes(octetsFromText(def, value));
       else fail(def, value, "expected a Uint8Array or a 0x-prefixed hex string");
       if (fixed && def.size !== undefined && out.pos - start !== def.size) {
         const length = out.pos - start;

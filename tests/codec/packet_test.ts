@@ -6,6 +6,7 @@ import { checkRequest, checkResponse } from "../../src/codec/packet_codec.ts";
 import { addChapPassword, verifyChapPassword } from "../../src/chap.ts";
 import { MalformedPacketError, UnknownAttributeError, ValueError } from "../../src/errors.ts";
 import { ascii, hex, testDictionary as dictionary, toHex } from "./_helpers.ts";
+import { Dictionary } from "../../src/dictionary/dictionary.ts";
 
 const SECRET = "s3cret";
 
@@ -252,4 +253,23 @@ test("Packet.encode() refuses a packet over 4096 bytes", () => {
     "Class": Array(20).fill(new Uint8Array(250)),
   });
   assert.throws(() => packet.encode(SECRET), /RADIUS allows 4096/);
+});
+
+test("internal attributes (numbers above 255, virtual) never go on the wire", () => {
+  const dictionary = Dictionary.parse(
+    "ATTRIBUTE User-Name 1 string\nATTRIBUTE Cleartext-Password 1100 string\nATTRIBUTE Virt 1101 string virtual\n",
+  );
+  const packet = Packet.create(Code.AccountingRequest, dictionary, {
+    "User-Name": "bob",
+    "Cleartext-Password": "hello",
+    "Virt": "x",
+  });
+  const bytes = packet.encode(SECRET);
+  assert.equal(toHex(bytes.subarray(20)), "0105626f62");
+  assert.equal(packet.get("Cleartext-Password"), "hello", "kept in the packet for server-side use");
+});
+
+test("octets given as text are stored and read back as bytes", () => {
+  const packet = Packet.create(Code.AccountingRequest, dictionary, { "Class": ["ab", "0x0102"] });
+  assert.deepEqual(packet.getAll("Class"), [ascii("ab"), hex("0102")]);
 });
