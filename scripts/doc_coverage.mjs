@@ -11,6 +11,7 @@ const entries = [
   "adapters/bun.ts",
   "adapters/node.ts",
   "src/testing/memory_transport.ts",
+  "src/cli/main.ts",
 ];
 const json = JSON.parse(
   execFileSync(`${root}node_modules/.bin/deno`, ["doc", "--json", ...entries], {

@@ -265,7 +265,7 @@ export function attributeValue(def: AttributeDef, text: string): AttributeValue 
  *
  * const packet = Packet.create(Code.AccessRequest, Dictionary.default());
  * addAttributes(packet, ["User-Name=bob", "Class=a", "Class=b"].map(parseAttributeArg));
- * assert.deepEqual(packet.getAll("Class"), ["a", "b"]);
+ * assert.deepEqual(packet.getAll("Class"), [new TextEncoder().encode("a"), new TextEncoder().encode("b")]);
  * assert.throws(() => addAttributes(packet, [parseAttributeArg("User-Nam=x")]), /did you mean "User-Name"/);
  * ```
  */

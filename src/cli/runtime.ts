@@ -102,8 +102,8 @@ export async function readStdin(): Promise<string> {
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
- * Resolves a host name to an IP address (the client takes IP literals only);
- * IP literals come back as they are.
+ * Resolves a host name to an IP address, IPv4 preferred (the client takes
+ * IP literals only); IP literals come back as they are.
  *
  * @param host A host name or IP address.
  * @returns An IP address.
@@ -120,8 +120,11 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  */
 export async function resolveHost(host: string): Promise<string> {
   if (IPV4.test(host) || host.includes(":")) return host;
-  const { address } = await lookup(host);
-  return address;
+  // IPv4 first, as `radkit serve` listens on 127.0.0.1 by default.
+  const addresses = await lookup(host, { all: true });
+  const chosen = addresses.find((entry) => entry.family === 4) ?? addresses[0];
+  if (chosen === undefined) throw new Error(`no address for "${host}"`);
+  return chosen.address;
 }
 
 /**

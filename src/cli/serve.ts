@@ -233,7 +233,11 @@ export async function serve(args: readonly string[]): Promise<number> {
   else {
     out(
       `radkit serve: listening on auth ${listening.auth}, acct ${listening.acct}, coa ${listening.coa}` +
-        ` for any client with the secret; ${users.length} users entries; Ctrl-C stops`,
+        ` for any client with the secret; ${
+          usersFile === undefined
+            ? "no --users file, so every Access-Request is rejected"
+            : `${users.length} users entries from ${usersFile}`
+        }; Ctrl-C stops`,
     );
   }
 
