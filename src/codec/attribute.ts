@@ -37,6 +37,11 @@ export interface Attribute {
   readonly raw: Uint8Array | undefined;
   /** @internal Verbatim wire bytes of an unknown attribute, re-emitted byte-exact. */
   readonly wire: Uint8Array | undefined;
+  /**
+   * @internal The value is a hidden Value field that could not be revealed
+   * (wrong length for its hiding method), re-sent as it came.
+   */
+  readonly verbatim?: boolean;
 }
 
 /**

@@ -113,14 +113,21 @@ function decodeLeaf(
     if (def.type === "integer" || def.type === "signed") {
       // RFC 2868 §3.1: the tag is the first octet of the 4-octet value.
       if (end - start === 4) {
+        if (bytes[start]! > 0x1f) {
+          // Not a valid tag (0x00..0x1F): the value is kept, and re-sent, as it came.
+          const span = new WireSpan(bytes, start, end);
+          out.push(new ReceivedAttribute(def, span.copy(), undefined, span, true));
+          return;
+        }
         tag = bytes[start];
         data = Uint8Array.of(0, bytes[start + 1]!, bytes[start + 2]!, bytes[start + 3]!);
         start = 0;
         end = 4;
       }
-    } else if (def.flags.encrypt === 2 || bytes[start]! <= 0x1f) {
-      // Salted values always start with the tag (RFC 2868 §3.5); text values
-      // only when the first octet is a tag (0x00..0x1F).
+    } else if (bytes[start]! <= 0x1f) {
+      // Salted values always start with the tag (RFC 2868 §3.5), text values
+      // when the first octet is one; a first octet above 0x1F is no tag
+      // (§3.1), and a salted value without one does not reveal: it stays raw.
       tag = bytes[start++];
     }
   }
@@ -134,7 +141,7 @@ function decodeLeaf(
       ? trimNul(ascendSecret(data.subarray(start, end), ctx.secret, ctx.vector))
       : undefined;
     if (revealed === undefined) {
-      out.push(new ReceivedAttribute(def, raw.copy(), tag, raw));
+      out.push(new ReceivedAttribute(def, raw.copy(), tag, raw, true));
       return;
     }
     data = revealed;
@@ -146,7 +153,7 @@ function decodeLeaf(
     // RFC 8044 §3.8 / RFC 6929: several fixed-size values packed in one attribute.
     const size = codec.size;
     if (end === start || (end - start) % size !== 0) {
-      out.push(new ReceivedAttribute(def, raw.copy(), tag, raw));
+      out.push(new ReceivedAttribute(def, raw.copy(), tag, raw, true));
       return;
     }
     for (let i = start; i < end; i += size) {
@@ -158,7 +165,12 @@ function decodeLeaf(
   const value = def.type === "tlv"
     ? decodeTlv(def, data, start, end, ctx)
     : codec?.read(data, start, end, def);
-  out.push(new ReceivedAttribute(def, value ?? raw.copy(), tag, raw));
+  // A value that does not decode as its type is kept, and re-sent, as it came.
+  out.push(
+    value === undefined
+      ? new ReceivedAttribute(def, raw.copy(), tag, raw, true)
+      : new ReceivedAttribute(def, value, tag, raw),
+  );
 }
 
 /** Where a value sits in the received bytes; copied out only when asked for. */
@@ -183,13 +195,21 @@ class ReceivedAttribute implements Attribute {
   readonly value: AttributeValue;
   readonly tag: number | undefined;
   readonly wire: undefined;
+  readonly verbatim: boolean;
   #raw: WireSpan;
-  constructor(def: AttributeDef, value: AttributeValue, tag: number | undefined, raw: WireSpan) {
+  constructor(
+    def: AttributeDef,
+    value: AttributeValue,
+    tag: number | undefined,
+    raw: WireSpan,
+    verbatim = false,
+  ) {
     this.name = def.name;
     this.def = def;
     this.value = value;
     this.tag = tag;
     this.wire = undefined;
+    this.verbatim = verbatim;
     this.#raw = raw;
   }
   get raw(): Uint8Array {
@@ -218,16 +238,22 @@ function decodeTlv(
     if (p + 2 > end || bytes[p + 1]! < 2 || p + bytes[p + 1]! > end) return undefined;
   }
   const result: TlvValue = {};
-  const children: Attribute[] = [];
+  const decoded: Attribute[] = [];
   for (let p = start; p < end; p += bytes[p + 1]!) {
     const child = def.children.get(bytes[p]!);
-    if (child === undefined) {
-      children.push(unknown(`Attr-${def.oid}.${bytes[p]}`, bytes, p, p + bytes[p + 1]!));
-    } else {
-      decodeLeaf(child, bytes, p + 2, p + bytes[p + 1]!, ctx, children);
+    const childEnd = p + bytes[p + 1]!;
+    if (child !== undefined) {
+      decoded.length = 0;
+      decodeLeaf(child, bytes, p + 2, childEnd, ctx, decoded);
+      // A child that does not decode as its type is named and kept like an
+      // unknown one (as FreeRADIUS does), so that it is re-sent as it came.
+      if (!decoded.some((attribute) => attribute.verbatim === true)) {
+        for (const attribute of decoded) addTo(result, attribute.name, attribute.value);
+        continue;
+      }
     }
+    addTo(result, `Attr-${def.oid}.${bytes[p]}`, bytes.slice(p + 2, childEnd));
   }
-  for (const child of children) addTo(result, child.name, child.value);
   return result;
 }
 

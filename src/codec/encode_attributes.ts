@@ -12,7 +12,7 @@ import { ValueError } from "../errors.ts";
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
 import type { Attribute } from "./attribute.ts";
 import { ascendSecret, hideSalted, hideUserPassword } from "./hiding.ts";
-import { type TlvValue, valueCodecs } from "./values.ts";
+import { type TlvValue, type ValueCodec, valueCodecs } from "./values.ts";
 import { Writer } from "./writer.ts";
 
 /** Secrets needed to hide values while encoding. */
@@ -46,6 +46,13 @@ export function encodeAttributes(
     }
     if (isInternal(def)) continue;
     scratch.pos = 0;
+    if (attr.verbatim === true) {
+      // A hidden value that could not be revealed goes out as it came in.
+      if (attr.tag !== undefined) scratch.u8(attr.tag);
+      scratch.bytes(attr.value as Uint8Array);
+      frame(def, scratch.buf, scratch.pos, out);
+      continue;
+    }
     writeValue(def, attr.value, attr.tag, ctx, scratch);
     if (def.flags.array) {
       const limit = maxPayload(def);
@@ -93,10 +100,16 @@ function writeValue(
   if (def.type === "tlv") {
     writeTlv(def, value, ctx, out);
   } else {
-    const codec = valueCodecs[def.type];
-    if (codec === undefined) {
+    const typed = valueCodecs[def.type];
+    if (typed === undefined) {
       throw new ValueError(def.name, def.type, value, "a container type has no value of its own");
     }
+    // Raw bytes stand for the Value field as it is on the wire, for any type:
+    // how a received value that did not decode as its type is re-sent (proxying).
+    // (octets and string take bytes themselves, with their own checks.)
+    const codec = value instanceof Uint8Array && def.type !== "octets" && def.type !== "string"
+      ? rawCodec
+      : typed;
     if (def.flags.encrypt === 0) {
       if (def.flags.hasTag && def.type !== "integer" && def.type !== "signed") {
         // A text value whose first octet looks like a tag needs an explicit tag 0 before it.
@@ -135,7 +148,7 @@ function writeValue(
 
 /** The length limits of hiding, without the MD5 work, for {@linkcode validateAttribute}. */
 function checkHideable(encrypt: number, plain: Uint8Array): Uint8Array {
-  const limit = encrypt === 1 ? 128 : encrypt === 2 ? 239 : 16;
+  const limit = encrypt === 1 ? 128 : encrypt === 2 ? 255 : 16;
   if (plain.length > limit) {
     throw new RangeError(
       `a hidden value of this kind is limited to ${limit} bytes, got ${plain.length}`,
@@ -164,6 +177,13 @@ export function validateAttribute(
   frame(def, scratch.buf, scratch.pos, checkOut);
 }
 
+/** Writes raw Value bytes as they are. */
+const rawCodec: Pick<ValueCodec, "write"> = {
+  write(value, _def, out) {
+    out.bytes(value as Uint8Array);
+  },
+};
+
 /** A TLV's value: its children as 1-byte type, 1-byte length attributes. */
 function writeTlv(
   def: AttributeDef,
@@ -186,6 +206,24 @@ function writeTlv(
   const children = byLowerName(def);
   for (const [name, childValue] of Object.entries(value as TlvValue)) {
     const child = children.get(name.toLowerCase());
+    const unknownChild = child === undefined ? /^Attr-[\d.]+\.(\d+)$/.exec(name) : null;
+    if (unknownChild !== null && Number(unknownChild[1]) <= 255) {
+      // A child the dictionary lacks, decoded as raw bytes: re-sent as it came.
+      for (const item of Array.isArray(childValue) ? childValue : [childValue]) {
+        if (!(item instanceof Uint8Array) || item.length > 253) {
+          throw new ValueError(
+            def.name,
+            "tlv",
+            item,
+            `unknown child "${name}" takes raw bytes (at most 253)`,
+          );
+        }
+        out.u8(Number(unknownChild[1]));
+        out.u8(item.length + 2);
+        out.bytes(item);
+      }
+      continue;
+    }
     if (child === undefined) {
       const known = [...def.children.values()].map((c) => `"${c.name}"`).join(", ");
       throw new ValueError(def.name, "tlv", value, `unknown child "${name}"; children: ${known}`);

@@ -99,8 +99,8 @@ export function revealUserPassword(
  *
  * @param salt Two bytes; random (high bit set) when omitted. Senders must not
  *   reuse a salt within a packet.
- * @throws {RangeError} if the value is longer than 239 bytes (the hidden form
- *   must fit one attribute).
+ * @throws {RangeError} if the value is longer than 255 bytes (its length
+ *   octet); whether the hidden form fits its attribute is the framing's check.
  */
 export function hideSalted(
   plain: Uint8Array,
@@ -108,8 +108,10 @@ export function hideSalted(
   authenticator: Uint8Array,
   salt?: Uint8Array,
 ): Uint8Array {
-  if (plain.length > 239) {
-    throw new RangeError(`A salted value is limited to 239 bytes, got ${plain.length}`);
+  if (plain.length > 255) {
+    throw new RangeError(
+      `A salted value is limited to 255 bytes (its length octet), got ${plain.length}`,
+    );
   }
   const body = Math.ceil((plain.length + 1) / BLOCK) * BLOCK;
   const out = new Uint8Array(2 + body);

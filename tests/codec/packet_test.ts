@@ -273,3 +273,22 @@ test("octets given as text are stored and read back as bytes", () => {
   const packet = Packet.create(Code.AccountingRequest, dictionary, { "Class": ["ab", "0x0102"] });
   assert.deepEqual(packet.getAll("Class"), [ascii("ab"), hex("0102")]);
 });
+
+test("a decoded packet re-encodes as it came: raw wrong-size values, untagged salts, unknown TLV children", () => {
+  // NAS-IP-Address of 3 bytes, Tunnel-Password whose first octet is no tag,
+  // and a vendor TLV with a child the dictionary lacks.
+  const body = hex(
+    "0405c0a801" + "4515" + "80".repeat(19) + "1a1000000010030a0105616263 0903ff",
+  );
+  const datagram = new Uint8Array(20 + body.length);
+  datagram.set([Code.AccountingRequest, 1, 0, datagram.length]);
+  datagram.set(body, 20);
+  const packet = Packet.decode(datagram, { dictionary, secret: SECRET });
+  assert.deepEqual(packet.get("NAS-IP-Address"), hex("c0a801"));
+  const tlv = packet.get("TestV-TLV") as Record<string, unknown>;
+  assert.equal(tlv["TestV-TLV-Str"], "abc");
+  assert.deepEqual(tlv["Attr-26.16.3.9"], hex("ff"));
+  const again = Packet.decode(packet.encode(SECRET), { dictionary, secret: SECRET });
+  assert.deepEqual(again.get("NAS-IP-Address"), hex("c0a801"));
+  assert.deepEqual(again.get("TestV-TLV"), tlv);
+});
