@@ -6,7 +6,7 @@
  * @module
  */
 import { Md5 } from "./crypto/md5.ts";
-import { randomBytes } from "./crypto/random.ts";
+import { randomByte } from "./crypto/random.ts";
 import { timingSafeEqual } from "./crypto/timing_safe_equal.ts";
 import type { Packet } from "./packet.ts";
 
@@ -51,7 +51,7 @@ export function addChapPassword(
   password: string | Uint8Array,
   ident?: number,
 ): Packet {
-  const id = ident ?? randomBytes(1)[0]!;
+  const id = ident ?? randomByte();
   return packet.set("CHAP-Password", response(id, password, challengeOf(packet)));
 }
 

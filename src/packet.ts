@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { randomBytes } from "./crypto/random.ts";
+import { randomByte, randomBytes } from "./crypto/random.ts";
 import { RadiusError, UnknownAttributeError, ValueError } from "./errors.ts";
 import type { AttributeDef } from "./dictionary/model.ts";
 import { type Attribute, attribute, type DictionaryView } from "./codec/attribute.ts";
@@ -378,7 +378,7 @@ export class Packet {
     }
     const authenticator = options.authenticator ??
       (hasComputedRequestAuthenticator(numeric) ? new Uint8Array(16) : randomBytes(16));
-    const packet = new Packet(numeric, options.id ?? randomBytes(1)[0]!, authenticator, dictionary);
+    const packet = new Packet(numeric, options.id ?? randomByte(), authenticator, dictionary);
     packet.update(attributes);
     return packet;
   }

@@ -115,8 +115,9 @@ function decodeLeaf(
       if (end - start === 4) {
         if (bytes[start]! > 0x1f) {
           // Not a valid tag (0x00..0x1F): the value is kept, and re-sent, as it came.
-          const span = new WireSpan(bytes, start, end);
-          out.push(new ReceivedAttribute(def, span.copy(), undefined, span, true));
+          out.push(
+            new ReceivedAttribute(def, bytes.slice(start, end), undefined, bytes, start, end, true),
+          );
           return;
         }
         tag = bytes[start];
@@ -131,7 +132,10 @@ function decodeLeaf(
       tag = bytes[start++];
     }
   }
-  const raw = new WireSpan(data, start, end);
+  // The Value field as received (after the tag): what `raw` returns.
+  const rawBytes = data;
+  const rawStart = start;
+  const rawEnd = end;
   if (def.flags.encrypt !== 0 && ctx.secret !== undefined) {
     const revealed = def.flags.encrypt === 1
       ? revealUserPassword(data, ctx.secret, ctx.vector, start, end)
@@ -141,7 +145,7 @@ function decodeLeaf(
       ? trimNul(ascendSecret(data.subarray(start, end), ctx.secret, ctx.vector))
       : undefined;
     if (revealed === undefined) {
-      out.push(new ReceivedAttribute(def, raw.copy(), tag, raw, true));
+      out.push(verbatim(def, tag, rawBytes, rawStart, rawEnd));
       return;
     }
     data = revealed;
@@ -153,12 +157,12 @@ function decodeLeaf(
     // RFC 8044 §3.8 / RFC 6929: several fixed-size values packed in one attribute.
     const size = codec.size;
     if (end === start || (end - start) % size !== 0) {
-      out.push(new ReceivedAttribute(def, raw.copy(), tag, raw, true));
+      out.push(verbatim(def, tag, rawBytes, rawStart, rawEnd));
       return;
     }
     for (let i = start; i < end; i += size) {
       const value = codec.read(data, i, i + size, def) ?? data.slice(i, i + size);
-      out.push(new ReceivedAttribute(def, value, tag, new WireSpan(data, i, i + size)));
+      out.push(new ReceivedAttribute(def, value, tag, data, i, i + size, false));
     }
     return;
   }
@@ -168,27 +172,23 @@ function decodeLeaf(
   // A value that does not decode as its type is kept, and re-sent, as it came.
   out.push(
     value === undefined
-      ? new ReceivedAttribute(def, raw.copy(), tag, raw, true)
-      : new ReceivedAttribute(def, value, tag, raw),
+      ? verbatim(def, tag, rawBytes, rawStart, rawEnd)
+      : new ReceivedAttribute(def, value, tag, rawBytes, rawStart, rawEnd, false),
   );
 }
 
-/** Where a value sits in the received bytes; copied out only when asked for. */
-class WireSpan {
-  readonly bytes: Uint8Array;
-  readonly start: number;
-  readonly end: number;
-  constructor(bytes: Uint8Array, start: number, end: number) {
-    this.bytes = bytes;
-    this.start = start;
-    this.end = end;
-  }
-  copy(): Uint8Array {
-    return this.bytes.slice(this.start, this.end);
-  }
+/** An attribute whose value is re-sent exactly as received (see `Attribute.verbatim`). */
+function verbatim(
+  def: AttributeDef,
+  tag: number | undefined,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): Attribute {
+  return new ReceivedAttribute(def, bytes.slice(start, end), tag, bytes, start, end, true);
 }
 
-/** A decoded attribute whose `raw` bytes are copied lazily from the datagram. */
+/** A decoded attribute whose `raw` bytes are copied out of the datagram only when asked for. */
 class ReceivedAttribute implements Attribute {
   readonly name: string;
   readonly def: AttributeDef;
@@ -196,13 +196,17 @@ class ReceivedAttribute implements Attribute {
   readonly tag: number | undefined;
   readonly wire: undefined;
   readonly verbatim: boolean;
-  #raw: WireSpan;
+  #bytes: Uint8Array;
+  #start: number;
+  #end: number;
   constructor(
     def: AttributeDef,
     value: AttributeValue,
     tag: number | undefined,
-    raw: WireSpan,
-    verbatim = false,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    verbatim: boolean,
   ) {
     this.name = def.name;
     this.def = def;
@@ -210,10 +214,12 @@ class ReceivedAttribute implements Attribute {
     this.tag = tag;
     this.wire = undefined;
     this.verbatim = verbatim;
-    this.#raw = raw;
+    this.#bytes = bytes;
+    this.#start = start;
+    this.#end = end;
   }
   get raw(): Uint8Array {
-    return this.#raw.copy();
+    return this.#bytes.slice(this.#start, this.#end);
   }
 }
 

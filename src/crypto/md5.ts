@@ -595,8 +595,16 @@ export class Md5 {
    */
   copyFrom(source: Md5): this {
     if (source !== this) {
-      this.#state.set(source.#state);
-      this.#block.set(source.#block);
+      const state = this.#state;
+      const from = source.#state;
+      state[0] = from[0]!;
+      state[1] = from[1]!;
+      state[2] = from[2]!;
+      state[3] = from[3]!;
+      // Only the buffered bytes matter (an HMAC's saved state has none).
+      const block = this.#block;
+      const fromBlock = source.#block;
+      for (let i = 0; i < source.#used; i++) block[i] = fromBlock[i]!;
       this.#used = source.#used;
       this.#total = source.#total;
       this.#finished = source.#finished;

@@ -33,6 +33,17 @@ function fillFromPool(target: Uint8Array): void {
   poolOffset += length;
 }
 
+/** One random byte from the pool, without allocating (an Identifier, a CHAP Ident). */
+export function randomByte(): number {
+  if (poolOffset >= POOL_SIZE) {
+    crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
+  const byte = pool[poolOffset]!;
+  pool[poolOffset++] = 0;
+  return byte;
+}
+
 /**
  * Fills `target` with cryptographically strong random bytes, in chunks of
  * at most 65536 bytes (the `crypto.getRandomValues()` limit).
