@@ -5,6 +5,7 @@
 //   node_modules/.bin/deno run -A bench/codec_bench.ts
 //   node_modules/.bin/bun bench/codec_bench.ts
 //   node_modules/.bin/node bench/codec_bench.ts
+import process from "node:process";
 import radius from "radius";
 import { Code } from "../src/codec/code.ts";
 import { checkRequest, checkResponse } from "../src/codec/packet_codec.ts";
@@ -77,10 +78,25 @@ function nodeRadiusRoundTrip(): void {
   sink += reply.attributes["Session-Timeout"]! + requestBytes.length;
 }
 
-const [ours, theirs] = compare([radkitRoundTrip, nodeRadiusRoundTrip]) as [number, number];
+// BENCH_QUICK=1 (scripts/bench_all.mjs --quick): shorter rounds.
+const quick = process.env.BENCH_QUICK === "1";
+const [ours, theirs] = compare(
+  [radkitRoundTrip, nodeRadiusRoundTrip],
+  quick ? 150 : 400,
+  quick ? 3 : 5,
+) as [number, number];
 console.log(`# codec: Access-Request + Access-Accept round trip, ${runtimeName()}`);
 console.log("| implementation | round trips/s | ratio |");
 console.log("|---|---:|---:|");
 console.log(`| radkit | ${Math.round(ours)} | ${(ours / theirs).toFixed(2)}× |`);
 console.log(`| node-radius 1.1.4 | ${Math.round(theirs)} | 1.00× |`);
 if (sink === 0) console.log("(sink)");
+console.log(`BENCH ${
+  JSON.stringify({
+    bench: "codec",
+    runtime: runtimeName(),
+    radkit: ours,
+    nodeRadius: theirs,
+    ratio: ours / theirs,
+  })
+}`);

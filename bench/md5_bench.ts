@@ -13,9 +13,12 @@ import { createHash, createHmac } from "node:crypto";
 import process from "node:process";
 import { HmacMd5, hmacMd5, md5 } from "../src/crypto/mod.ts";
 
-const WARMUP_MS = 200;
+// BENCH_QUICK=1 (scripts/bench_all.mjs --quick): shorter rounds.
+const quick = process.env.BENCH_QUICK === "1";
+const WARMUP_MS = quick ? 100 : 200;
 const ROUNDS = 3;
-const ROUND_MS = 300;
+const ROUND_MS = quick ? 120 : 300;
+const rows: { case: string; radkit: number; nodeCrypto: number; unit: string }[] = [];
 
 let sink = 0;
 
@@ -77,6 +80,7 @@ for (const size of [16, 64, 128, 1024]) {
     () => createHash("md5").update(data).digest(),
   );
   console.log(`| md5 ${size} B | ${calls(ours)} | ${calls(theirs)} | ${ratio(ours, theirs)} |`);
+  rows.push({ case: `md5 ${size} B`, radkit: ours, nodeCrypto: theirs, unit: "calls/s" });
 }
 
 {
@@ -91,6 +95,7 @@ for (const size of [16, 64, 128, 1024]) {
   console.log(
     `| md5 1 MiB | ${ours.toFixed(0)} MB/s | ${theirs.toFixed(0)} MB/s | ${ratio(ours, theirs)} |`,
   );
+  rows.push({ case: "md5 1 MiB", radkit: ours, nodeCrypto: theirs, unit: "MB/s" });
 }
 
 {
@@ -101,6 +106,7 @@ for (const size of [16, 64, 128, 1024]) {
     () => createHmac("md5", key).update(data).digest(),
   );
   console.log(`| hmacMd5 64 B | ${calls(ours)} | ${calls(theirs)} | ${ratio(ours, theirs)} |`);
+  rows.push({ case: "hmacMd5 64 B", radkit: ours, nodeCrypto: theirs, unit: "calls/s" });
   const hmac = new HmacMd5(key);
   const [reused] = compare(
     () => hmac.reset().update(data).digest(),
@@ -109,7 +115,14 @@ for (const size of [16, 64, 128, 1024]) {
   console.log(
     `| HmacMd5 64 B, key reused | ${calls(reused)} | ${calls(theirs)} | ${ratio(reused, theirs)} |`,
   );
+  rows.push({
+    case: "HmacMd5 64 B, key reused",
+    radkit: reused,
+    nodeCrypto: theirs,
+    unit: "calls/s",
+  });
 }
 
 console.log();
 console.log(`(checksum ${sink})`);
+console.log(`BENCH ${JSON.stringify({ bench: "md5", runtime: runtime(), rows })}`);
