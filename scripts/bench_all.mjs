@@ -361,7 +361,9 @@ if (s.error) {
   p(
     `One load generator (\`bench/server_load.ts\`, Node, its own process) keeps 100 PAP Access-Requests`,
     "with Message-Authenticator in flight over 127.0.0.1 and verifies every reply (Identifier, Response",
-    "Authenticator, Message-Authenticator when present; echo: identical bytes) before counting it.",
+    "Authenticator, Message-Authenticator when present; echo: identical bytes) before counting it. For",
+    "the echo it also spends the same hashing on each datagram, so that every contender loads the",
+    "generator alike (on 2 shared cores the generator's cost otherwise favours the echo).",
     `Best of ${s.rounds} rounds × ${s.seconds} s per contender, contenders alternating.`,
     "",
     "| runtime | bare UDP echo (ceiling) | radkit Server | radkit / echo | radkit / FreeRADIUS | radkit / pyrad | server CPU per reply: echo, radkit |",
