@@ -230,20 +230,20 @@ export interface LoadResult {
   perSecond: number;
 }
 
+/** One job for the generator (bench/server_load.ts), sent as a JSON line. */
+export interface LoadJob {
+  port: number;
+  seconds?: number;
+  warmup?: number;
+  concurrency?: number;
+  expect?: "accept" | "echo";
+  rate?: number;
+  requests?: number;
+  progressMs?: number;
+}
+
 /** Runs one job on the generator. */
-export function runLoad(
-  load: Proc,
-  job: {
-    port: number;
-    seconds?: number;
-    warmup?: number;
-    concurrency?: number;
-    expect?: "accept" | "echo";
-    rate?: number;
-    requests?: number;
-    progressMs?: number;
-  },
-): Promise<LoadResult> {
+export function runLoad(load: Proc, job: LoadJob): Promise<LoadResult> {
   const result = load.next<LoadResult>("RESULT", 3_600_000);
   load.write(JSON.stringify(job));
   return result;

@@ -33,6 +33,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
 import process from "node:process";
 import { Code, Dictionary, Packet } from "../mod.ts";
+import type { LoadJob as Job, LoadResult as Result } from "./_proc.ts";
 
 const SECRET = "testing123";
 const secret = Buffer.from(SECRET);
@@ -60,27 +61,6 @@ for (let i = 0; i < poolSize; i++) {
       "NAS-IP-Address": "192.0.2.1",
     }).encode(SECRET),
   ));
-}
-
-interface Job {
-  port: number;
-  seconds?: number;
-  warmup?: number;
-  concurrency?: number;
-  expect?: "accept" | "echo";
-  rate?: number;
-  requests?: number;
-  progressMs?: number;
-}
-
-interface Result {
-  replies: number;
-  withMessageAuthenticator: number;
-  bad: number;
-  lost: number;
-  sent: number;
-  seconds: number;
-  perSecond: number;
 }
 
 /** 0: does not verify; 1: verifies; 2: verifies, with a Message-Authenticator. */

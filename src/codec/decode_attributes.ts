@@ -28,6 +28,33 @@ export interface DecodeContext {
 const VENDOR_SPECIFIC = 26;
 
 /**
+ * Checks the framing of the attributes in `bytes[start..end)` (each length
+ * at least 2 and inside `end`, RFC 2865 §5) and returns the offset of the
+ * Value of the first attribute of `type`, or -1.
+ *
+ * @throws {MalformedPacketError} at the first attribute that does not frame.
+ */
+export function scanAttributes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  type: number,
+): number {
+  let found = -1;
+  for (let p = start; p < end;) {
+    if (p + 2 > end) throw new MalformedPacketError("attribute header is cut off", p);
+    const length = bytes[p + 1]!;
+    if (length < 2) throw new MalformedPacketError(`attribute length ${length} is below 2`, p);
+    if (p + length > end) {
+      throw new MalformedPacketError(`attribute length ${length} runs past the packet end`, p);
+    }
+    if (found === -1 && bytes[p] === type) found = p + 2;
+    p += length;
+  }
+  return found;
+}
+
+/**
  * Decodes the attributes in `bytes[start..end)` and appends them to `out`.
  *
  * @throws {MalformedPacketError} if an attribute's length field is below 2 or
@@ -41,15 +68,7 @@ export function decodeAttributes(
   out: Attribute[],
 ): void {
   // Validate the whole frame first so that no partial result escapes.
-  for (let p = start; p < end;) {
-    if (p + 2 > end) throw new MalformedPacketError("attribute header is cut off", p);
-    const length = bytes[p + 1]!;
-    if (length < 2) throw new MalformedPacketError(`attribute length ${length} is below 2`, p);
-    if (p + length > end) {
-      throw new MalformedPacketError(`attribute length ${length} runs past the packet end`, p);
-    }
-    p += length;
-  }
+  scanAttributes(bytes, start, end, -1);
   let p = start;
   while (p < end) {
     const type = bytes[p]!;

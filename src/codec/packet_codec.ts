@@ -11,6 +11,7 @@ import { HmacMd5 } from "../crypto/hmac_md5.ts";
 import { Md5 } from "../crypto/md5.ts";
 import { MalformedPacketError } from "../errors.ts";
 import { Code } from "./code.ts";
+import { scanAttributes } from "./decode_attributes.ts";
 
 /** Code, Identifier, Length, Authenticator. */
 export const HEADER_LENGTH = 20;
@@ -73,23 +74,7 @@ export function packetLength(datagram: Uint8Array): number {
  * @throws {MalformedPacketError} if an attribute length is below 2 or runs past `length`.
  */
 export function findAttribute(packet: Uint8Array, length: number, type: number): number {
-  let found = -1;
-  for (let p = HEADER_LENGTH; p < length;) {
-    if (p + 2 > length) throw new MalformedPacketError("attribute header is cut off", p);
-    const attributeLength = packet[p + 1]!;
-    if (attributeLength < 2) {
-      throw new MalformedPacketError(`attribute length ${attributeLength} is below 2`, p);
-    }
-    if (p + attributeLength > length) {
-      throw new MalformedPacketError(
-        `attribute length ${attributeLength} runs past the packet end`,
-        p,
-      );
-    }
-    if (found === -1 && packet[p] === type) found = p + 2;
-    p += attributeLength;
-  }
-  return found;
+  return scanAttributes(packet, HEADER_LENGTH, length, type);
 }
 
 /**
