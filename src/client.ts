@@ -11,7 +11,7 @@ import { Code, codeName } from "./codec/code.ts";
 import { checkResponse, type VerificationFailure } from "./codec/packet_codec.ts";
 import { randomBytes } from "./crypto/random.ts";
 import { Dictionary } from "./dictionary/dictionary.ts";
-import { type AttributesInit, Packet, type Secret } from "./packet.ts";
+import { type AttributesInit, decodeOwnedDatagram, Packet, type Secret } from "./packet.ts";
 import type { Address, AddressFamily, DatagramSocket, DatagramTransport } from "./transport.ts";
 import { ClientClosedError, ResponseVerificationError, TimeoutError } from "./client/errors.ts";
 import { IdAllocator } from "./client/id_allocator.ts";
@@ -1150,7 +1150,8 @@ export class Client {
     exchange.packet.authenticator = transmission.authenticator;
     let reply: Packet;
     try {
-      reply = Packet.decode(data, {
+      // The transport hands `data` over (DatagramTransport contract): no copy.
+      reply = decodeOwnedDatagram(data, {
         dictionary: this.#dictionary,
         secret: server.secret,
         request: exchange.packet,

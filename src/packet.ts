@@ -406,30 +406,9 @@ export class Packet {
    * ```
    */
   static decode(datagram: Uint8Array, options: DecodeOptions): Packet {
-    const length = packetLength(datagram);
-    const code = datagram[0]!;
-    const authenticator = datagram.slice(4, 20);
-    const vector = hasComputedRequestAuthenticator(code)
-      ? ZERO_VECTOR
-      : isRequest(code)
-      ? authenticator
-      : options.request?.authenticator;
-    const attributes: Attribute[] = [];
-    decodeAttributes(datagram, HEADER_LENGTH, length, {
-      dictionary: options.dictionary,
-      secret: options.secret === undefined || vector === undefined
-        ? undefined
-        : secretBytes(options.secret),
-      vector: vector ?? ZERO_VECTOR,
-    }, attributes);
-    return new Packet(
-      code,
-      datagram[1]!,
-      authenticator,
-      options.dictionary,
-      attributes,
-      options.request,
-    );
+    // One copy, which the packet's byte values are views into: the caller
+    // stays free to reuse or change `datagram`.
+    return decodeOwnedDatagram(datagram.slice(0, packetLength(datagram)), options);
   }
 
   /** The registry name of {@linkcode Packet.code}, e.g. `"Access-Accept"`. */
@@ -651,17 +630,15 @@ export class Packet {
     buf[3] = length & 0xff;
     if (withMessageAuthenticator) {
       // The header already holds the vector RFC 3579 §3.2 / RFC 5176 §3.5 ask for.
-      buf.set(
-        computeMessageAuthenticator(buf, length, HEADER_LENGTH + 2, key, undefined),
-        HEADER_LENGTH + 2,
-      );
+      const at = HEADER_LENGTH + 2;
+      computeMessageAuthenticator(buf, length, at, key, undefined, buf, at);
     }
-    if (computed || request !== undefined) {
-      const authenticator = computeAuthenticator(buf, length, vector, key);
-      buf.set(authenticator, 4);
-      this.authenticator = authenticator;
-    }
-    return out.copy();
+    const computesAuthenticator = computed || request !== undefined;
+    // Written in place: the hash reads bytes 0..4 and 20.., never 4..20.
+    if (computesAuthenticator) computeAuthenticator(buf, length, vector, key, buf, 4);
+    const datagram = out.copy();
+    if (computesAuthenticator) this.authenticator = datagram.slice(4, 20);
+    return datagram;
   }
 
   /**
@@ -709,6 +686,39 @@ export class Packet {
       return attr;
     });
   }
+}
+
+/**
+ * {@linkcode Packet.decode} for a datagram the caller owns and hands over,
+ * as a transport's `onMessage` does: no copy is made, so the authenticator
+ * and byte values of the packet are views into `datagram`, which must not be
+ * changed afterwards. The Server and the Client decode with this.
+ */
+export function decodeOwnedDatagram(datagram: Uint8Array, options: DecodeOptions): Packet {
+  const length = packetLength(datagram);
+  const code = datagram[0]!;
+  const authenticator = datagram.subarray(4, 20);
+  const vector = hasComputedRequestAuthenticator(code)
+    ? ZERO_VECTOR
+    : isRequest(code)
+    ? authenticator
+    : options.request?.authenticator;
+  const attributes: Attribute[] = [];
+  decodeAttributes(datagram, HEADER_LENGTH, length, {
+    dictionary: options.dictionary,
+    secret: options.secret === undefined || vector === undefined
+      ? undefined
+      : secretBytes(options.secret),
+    vector: vector ?? ZERO_VECTOR,
+  }, attributes);
+  return new Packet(
+    code,
+    datagram[1]!,
+    authenticator,
+    options.dictionary,
+    attributes,
+    options.request,
+  );
 }
 
 /**

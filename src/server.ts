@@ -16,7 +16,7 @@ import {
   PROXY_STATE,
 } from "./codec/packet_codec.ts";
 import { RadiusError } from "./errors.ts";
-import { Packet } from "./packet.ts";
+import { decodeOwnedDatagram, type Packet } from "./packet.ts";
 import type { Address, DatagramSocket, DatagramTransport } from "./transport.ts";
 import {
   type ClientEntry,
@@ -30,6 +30,7 @@ import {
 import {
   DuplicateCache,
   type DuplicateCacheOptions,
+  type RequestKey,
   requestKey,
 } from "./server/duplicate_cache.ts";
 import { consoleWarnLogger, type Logger } from "./server/logger.ts";
@@ -847,7 +848,7 @@ export class Server {
     if (!accepts(listener.port, code)) {
       return this.#drop(job, "wrong-port", from, { code: codeName(code), port: listener.port });
     }
-    let key: string | undefined;
+    let key: RequestKey | undefined;
     if (code !== Code.StatusServer) {
       key = requestKey(listener.tag, from.hostname, from.port, data);
       const state = this.#cache.check(key);
@@ -873,7 +874,8 @@ export class Server {
         }
       }
       if (failure !== undefined) return this.#drop(job, failure, from, { client: client.name });
-      request = Packet.decode(data, { dictionary: this.#dictionary, secret: client.secret });
+      // The transport hands `data` over (DatagramTransport contract): no copy.
+      request = decodeOwnedDatagram(data, { dictionary: this.#dictionary, secret: client.secret });
     } catch (error) {
       return this.#drop(job, "malformed", from, { error: (error as Error).message });
     }
@@ -925,7 +927,7 @@ export class Server {
     job: Job | undefined,
     listener: Listener,
     client: ResolvedClient,
-    key: string | undefined,
+    key: RequestKey | undefined,
     request: Packet,
     from: Address,
     reply: unknown,
@@ -967,7 +969,7 @@ export class Server {
 
   #handlerFailed(
     job: Job | undefined,
-    key: string | undefined,
+    key: RequestKey | undefined,
     context: RequestContext,
     request: Packet,
     error: unknown,

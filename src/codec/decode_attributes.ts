@@ -100,7 +100,7 @@ export function decodeAttributes(
 }
 
 function unknown(name: string, bytes: Uint8Array, start: number, end: number): Attribute {
-  const wire = bytes.slice(start, end);
+  const wire = bytes.subarray(start, end);
   return attribute(undefined, name, wire.subarray(2), undefined, wire.subarray(2), wire);
 }
 
@@ -204,7 +204,7 @@ function verbatim(
   start: number,
   end: number,
 ): Attribute {
-  return new ReceivedAttribute(def, bytes.slice(start, end), tag, bytes, start, end, true);
+  return new ReceivedAttribute(def, bytes.subarray(start, end), tag, bytes, start, end, true);
 }
 
 /** A decoded attribute whose `raw` bytes are copied out of the datagram only when asked for. */

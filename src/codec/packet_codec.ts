@@ -27,6 +27,8 @@ const md5 = new Md5();
 const savedValue = new Uint8Array(16);
 const savedVector = new Uint8Array(16);
 const scratchDigest = new Uint8Array(16);
+/** Where a received Message-Authenticator's expected value is computed. */
+const scratchMac = new Uint8Array(16);
 
 /** HMAC states precomputed per secret (RFC 2104 §4), so a MAC costs two MD5 passes over the data only. */
 const hmacs = new WeakMap<Uint8Array, HmacMd5>();
@@ -284,7 +286,7 @@ function checkMessageAuthenticator(
   if (offset === -1) return required ? "missing-message-authenticator" : undefined;
   if (datagram[offset - 1] !== 18) return "bad-message-authenticator";
   const vector = messageAuthenticatorVector(datagram[0]!, requestAuthenticator);
-  const mac = computeMessageAuthenticator(datagram, length, offset, secret, vector);
+  const mac = computeMessageAuthenticator(datagram, length, offset, secret, vector, scratchMac);
   return equal16(mac, datagram, offset) ? undefined : "bad-message-authenticator";
 }
 

@@ -68,7 +68,11 @@ export interface ValueCodec {
   readonly size: number | undefined;
   /** Appends the encoding of `value` to `out`; throws {@linkcode ValueError} if it does not fit. */
   write(value: unknown, def: AttributeDef, out: Writer): void;
-  /** Decodes `bytes[start..end)`; `undefined` when the bytes are not a valid value of the type. */
+  /**
+   * Decodes `bytes[start..end)`; `undefined` when the bytes are not a valid
+   * value of the type. Byte values are views into `bytes`, not copies: the
+   * packet decoder owns the datagram they come from.
+   */
   read(
     bytes: Uint8Array,
     start: number,
@@ -211,7 +215,7 @@ const string: ValueCodec = {
     try {
       return decoder.decode(bytes.subarray(start, end));
     } catch {
-      return bytes.slice(start, end);
+      return bytes.subarray(start, end);
     }
   },
 };
@@ -247,7 +251,7 @@ function octets(fixed: boolean): ValueCodec {
     },
     read(bytes, start, end, def) {
       if (fixed && def.size !== undefined && end - start !== def.size) return undefined;
-      return bytes.slice(start, end);
+      return bytes.subarray(start, end);
     },
   };
 }

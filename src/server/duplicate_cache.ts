@@ -53,11 +53,36 @@ export type DuplicateState =
   | { readonly kind: "in-flight" }
   | { readonly kind: "answered"; readonly reply: Uint8Array };
 
+/**
+ * The RFC 5080 §2.2.2 identity of a request datagram: which listener,
+ * source address and port, code, Identifier and Request Authenticator, with
+ * a hash of them. Built by {@linkcode requestKey}.
+ */
+export interface RequestKey {
+  readonly listener: string;
+  readonly hostname: string;
+  readonly port: number;
+  /** Code and Identifier: `code << 8 | id`. */
+  readonly codeAndId: number;
+  /** The Request Authenticator as four big-endian 32-bit words. */
+  readonly a0: number;
+  readonly a1: number;
+  readonly a2: number;
+  readonly a3: number;
+  /** A seeded hash of the fields above (hostname and listener excepted). */
+  readonly hash: number;
+}
+
 interface Entry {
+  readonly key: RequestKey;
   /** The reply's bytes once answered. */
-  reply: Uint8Array | undefined;
+  readonly reply: Uint8Array | undefined;
   /** When an answered entry stops counting; Infinity while in flight. */
-  expires: number;
+  readonly expires: number;
+  /** False once the entry left the table (forgotten, evicted, expired or replaced). */
+  live: boolean;
+  /** The next entry whose key has the same hash. */
+  next: Entry | undefined;
 }
 
 const NEW: DuplicateState = { kind: "new" };
@@ -69,12 +94,28 @@ export const DEFAULT_DUPLICATE_CACHE: Required<DuplicateCacheOptions> = {
   ttlMs: 5000,
 };
 
+/** Expired answers dropped per new request at most: amortised O(1). */
+const SWEEP_BUDGET = 4;
+
 /**
- * A Map in insertion order: new and just-answered entries go to the end, so
- * the oldest entry (first to evict or expire) is always at the front.
+ * A hash table from {@linkcode RequestKey} to entries (a Map from the hash
+ * to a chain of entries with that hash), plus a queue of the same entries
+ * in the order they were inserted: new and just-answered entries go to the
+ * back, so the oldest entry (first to evict or expire) is at the front.
+ *
+ * Hashing numbers instead of building a string key per datagram, and
+ * keeping the order apart from the Map, keep each operation O(1) and cheap:
+ * walking a Map from its front after many deletions is slow, because V8 and
+ * JavaScriptCore leave a deleted entry's slot in place until the table is
+ * rebuilt. An entry leaves the table at once and its queue record when it
+ * reaches the front (or when the queue is compacted).
  */
 export class DuplicateCache {
-  #entries = new Map<string, Entry>();
+  #buckets = new Map<number, Entry>();
+  #size = 0;
+  /** Entry records, oldest first from {@linkcode DuplicateCache.#head}. */
+  #queue: (Entry | undefined)[] = [];
+  #head = 0;
   #maxEntries: number;
   #ttlMs: number;
   #now: () => number;
@@ -106,21 +147,21 @@ export class DuplicateCache {
 
   /** How many requests are remembered. */
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
   /**
-   * What is known about a request key.
+   * What is known about a request.
    *
-   * @param key The request key from {@linkcode requestKey}.
+   * @param key The request's key from {@linkcode requestKey}.
    * @returns New, in flight, or answered with the reply's bytes.
    */
-  check(key: string): DuplicateState {
-    const entry = this.#entries.get(key);
+  check(key: RequestKey): DuplicateState {
+    const entry = this.#find(key);
     if (entry === undefined) return NEW;
     if (entry.reply === undefined) return IN_FLIGHT;
     if (entry.expires <= this.#now()) {
-      this.#entries.delete(key);
+      this.#remove(entry);
       return NEW;
     }
     return { kind: "answered", reply: entry.reply };
@@ -129,89 +170,158 @@ export class DuplicateCache {
   /**
    * Marks a request as in flight.
    *
-   * @param key The request key.
+   * @param key The request's key.
    */
-  begin(key: string): void {
+  begin(key: RequestKey): void {
     this.#sweep();
-    this.#entries.set(key, { reply: undefined, expires: Infinity });
-    if (this.#entries.size > this.#maxEntries) {
-      this.#entries.delete(this.#entries.keys().next().value!);
-    }
+    this.#insert(key, undefined, Infinity);
   }
 
   /**
    * Records the reply of a request, for retransmissions.
    *
-   * @param key The request key.
+   * @param key The request's key.
    * @param reply The reply's bytes, kept as they are.
    */
-  answer(key: string, reply: Uint8Array): void {
-    // Re-inserted so that the entry's place in the Map follows its expiry.
-    this.#entries.delete(key);
-    if (this.#ttlMs === 0) return;
-    this.#entries.set(key, { reply, expires: this.#now() + this.#ttlMs });
-    if (this.#entries.size > this.#maxEntries) {
-      this.#entries.delete(this.#entries.keys().next().value!);
-    }
+  answer(key: RequestKey, reply: Uint8Array): void {
+    if (this.#ttlMs === 0) return this.forget(key);
+    // A new record at the back, so that the queue order follows the expiry.
+    this.#insert(key, reply, this.#now() + this.#ttlMs);
   }
 
   /**
    * Forgets a request that got no reply, so a retransmission is handled anew.
    *
-   * @param key The request key.
+   * @param key The request's key.
    */
-  forget(key: string): void {
-    this.#entries.delete(key);
+  forget(key: RequestKey): void {
+    const entry = this.#find(key);
+    if (entry !== undefined) this.#remove(entry);
+  }
+
+  #find(key: RequestKey): Entry | undefined {
+    let entry = this.#buckets.get(key.hash);
+    while (entry !== undefined && !sameRequest(entry.key, key)) entry = entry.next;
+    return entry;
+  }
+
+  #insert(key: RequestKey, reply: Uint8Array | undefined, expires: number): void {
+    const old = this.#find(key);
+    if (old !== undefined) this.#remove(old);
+    const buckets = this.#buckets;
+    const entry: Entry = { key, reply, expires, live: true, next: buckets.get(key.hash) };
+    buckets.set(key.hash, entry);
+    this.#size++;
+    this.#queue.push(entry);
+    if (this.#size > this.#maxEntries) this.#remove(this.#oldest()!);
+    this.#compact();
+  }
+
+  #remove(entry: Entry): void {
+    entry.live = false;
+    this.#size--;
+    const buckets = this.#buckets;
+    const hash = entry.key.hash;
+    const first = buckets.get(hash)!;
+    if (first === entry) {
+      if (entry.next === undefined) buckets.delete(hash);
+      else buckets.set(hash, entry.next);
+      return;
+    }
+    let previous = first;
+    while (previous.next !== entry) previous = previous.next!;
+    previous.next = entry.next;
+  }
+
+  /** The oldest live entry, after dropping the records of gone ones from the front. */
+  #oldest(): Entry | undefined {
+    const queue = this.#queue;
+    while (this.#head < queue.length) {
+      const entry = queue[this.#head];
+      if (entry?.live) return entry;
+      queue[this.#head++] = undefined; // Let the gone entry (and its reply) be collected.
+    }
+    return undefined;
   }
 
   /** Drops expired answers from the front: amortised O(1) per insert. */
   #sweep(): void {
-    if (this.#entries.size === 0) return;
     const now = this.#now();
-    let budget = 4;
-    for (const [key, entry] of this.#entries) {
-      if (budget-- === 0 || entry.expires > now) return;
-      this.#entries.delete(key);
+    for (let budget = SWEEP_BUDGET; budget > 0; budget--) {
+      const entry = this.#oldest();
+      if (entry === undefined || entry.expires > now) return;
+      this.#remove(entry);
+    }
+  }
+
+  /**
+   * Keeps the queue within twice the live entries (plus slack): records of
+   * gone entries pile up behind an old in-flight entry that holds the front.
+   * Each compaction costs what the inserts since the last one paid for.
+   */
+  #compact(): void {
+    const queue = this.#queue;
+    const pending = queue.length - this.#head;
+    if (pending > 2 * this.#size + 1024) {
+      this.#queue = queue.slice(this.#head).filter((entry) => entry?.live);
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
+      this.#queue = queue.slice(this.#head);
+      this.#head = 0;
     }
   }
 }
 
+function sameRequest(a: RequestKey, b: RequestKey): boolean {
+  return a.hash === b.hash && a.codeAndId === b.codeAndId && a.port === b.port &&
+    a.a0 === b.a0 && a.a1 === b.a1 && a.a2 === b.a2 && a.a3 === b.a3 &&
+    a.hostname === b.hostname && a.listener === b.listener;
+}
+
+/**
+ * A per-process random seed, so that a peer cannot choose requests whose
+ * keys share a hash (entries are only added after a request verifies, but
+ * lookups come first).
+ */
+const SEED = globalThis.crypto.getRandomValues(new Uint32Array(1))[0]! | 0;
+
+/** One step of a 32-bit multiplicative mix (MurmurHash3's constants). */
+function mix(hash: number, word: number): number {
+  hash = Math.imul(hash ^ word, 0xcc9e2d51);
+  return Math.imul((hash << 15) | (hash >>> 17), 0x1b873593);
+}
+
+function word(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+}
+
 /**
  * The RFC 5080 key of a request datagram: which listener, source address
- * and port, code, Identifier and Request Authenticator.
+ * and port, code, Identifier and Request Authenticator (not the Length).
  *
  * @param listener A tag for the receiving socket.
  * @param hostname The source IP.
  * @param port The source port.
  * @param datagram The request (at least 20 bytes).
- * @returns A string key.
+ * @returns The key, with its hash.
  */
 export function requestKey(
   listener: string,
   hostname: string,
   port: number,
   datagram: Uint8Array,
-): string {
-  let key = `${listener}|${hostname}|${port}|`;
-  key += String.fromCharCode(
-    datagram[0]!,
-    datagram[1]!,
-    datagram[4]!,
-    datagram[5]!,
-    datagram[6]!,
-    datagram[7]!,
-    datagram[8]!,
-    datagram[9]!,
-    datagram[10]!,
-    datagram[11]!,
-    datagram[12]!,
-    datagram[13]!,
-    datagram[14]!,
-    datagram[15]!,
-    datagram[16]!,
-    datagram[17]!,
-    datagram[18]!,
-    datagram[19]!,
-  );
-  return key;
+): RequestKey {
+  const codeAndId = (datagram[0]! << 8) | datagram[1]!;
+  const a0 = word(datagram, 4);
+  const a1 = word(datagram, 8);
+  const a2 = word(datagram, 12);
+  const a3 = word(datagram, 16);
+  let hash = mix(SEED, (port << 16) | codeAndId);
+  hash = mix(hash, a0);
+  hash = mix(hash, a1);
+  hash = mix(hash, a2);
+  hash = mix(hash, a3);
+  // Small integers (below 2^30) are the cheapest Map keys.
+  hash = (hash ^ (hash >>> 16)) & 0x3fffffff;
+  return { listener, hostname, port, codeAndId, a0, a1, a2, a3, hash };
 }
