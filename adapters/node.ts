@@ -34,6 +34,8 @@
  * @module
  */
 import { createSocket } from "node:dgram";
+import { lookup, type LookupOptions } from "node:dns";
+import { isIP } from "node:net";
 import { readFile } from "node:fs/promises";
 import { versions } from "node:process";
 import type { Address, DatagramSocket, DatagramTransport } from "../src/transport.ts";
@@ -73,7 +75,11 @@ export const udp: () => DatagramTransport = (): DatagramTransport => ({
         // The contract ignores exceptions from onError.
       }
     };
-    const socket = createSocket({ type: hostname.includes(":") ? "udp6" : "udp4", reusePort });
+    const socket = createSocket({
+      type: hostname.includes(":") ? "udp6" : "udp4",
+      reusePort,
+      lookup: literalLookup,
+    });
     let closed = false;
     let failBind: ((error: Error) => void) | undefined;
     socket.on("error", (error) => failBind === undefined ? report(error) : failBind(error));
@@ -141,6 +147,22 @@ export const udp: () => DatagramTransport = (): DatagramTransport => ({
     };
   },
 });
+
+/**
+ * The socket's name lookup: an IP literal (every transport Address is one)
+ * is answered at once, so `send` reaches the kernel in the same tick instead
+ * of after `dns.lookup`'s deferred callback; anything else goes to
+ * `dns.lookup`.
+ */
+function literalLookup(
+  address: string,
+  family: number | LookupOptions,
+  callback: (error: Error | null, address: string, family: number) => void,
+): void {
+  const version = isIP(address);
+  if (version === 0) return lookup(address, family as LookupOptions, callback as never);
+  callback(null, address, version);
+}
 
 /** Errors that an ICMP message about an earlier datagram leaves pending on the socket. */
 const STALE_ERRORS: ReadonlySet<unknown> = new Set([
