@@ -3,8 +3,10 @@
  * with `--unstable-net`, or add `"unstable": ["net"]` to `deno.json`, and grant
  * `--allow-net`.
  *
- * - Ownership: datagrams are read into one reused 64 KiB buffer and copied
- *   out, so the handler owns each `data` and a small packet holds no 64 KiB.
+ * - Ownership: datagrams are received one after the other into 256 KiB
+ *   blocks and handed over in place, never overwritten, so the handler owns
+ *   each `data`; a `data` kept alive keeps its block alive (`data.buffer` is
+ *   the block: use `data.slice()` to keep a datagram on its own for long).
  * - Zero-length datagrams are sent and received.
  * - `reusePort` is not supported: `Deno.listenDatagram` cannot set
  *   `SO_REUSEPORT` (its `reuseAddress` sets `SO_REUSEADDR`, where the newest
@@ -61,7 +63,14 @@ interface DenoLike {
 }
 
 /** Covers the largest UDP payload (65,527 bytes over IPv6), so nothing is truncated. */
-const RECEIVE_BUFFER_SIZE = 65536;
+/** Room for the largest UDP payload, so that no datagram is cut short. */
+const MAX_DATAGRAM = 65536;
+/**
+ * Datagrams are received one after the other into blocks of this size and
+ * handed over in place, one allocation per block instead of a copy per
+ * datagram (each typed array costs Deno a malloc).
+ */
+const RECEIVE_BLOCK_SIZE = 4 * MAX_DATAGRAM;
 
 /**
  * Creates a UDP transport on `Deno.listenDatagram`.
@@ -128,11 +137,16 @@ function open(
   };
   let closed = false;
   const loop = (async () => {
-    const buffer = new Uint8Array(RECEIVE_BUFFER_SIZE);
+    let block = new Uint8Array(RECEIVE_BLOCK_SIZE);
+    let used = 0;
     while (!closed) {
+      if (block.length - used < MAX_DATAGRAM) {
+        block = new Uint8Array(RECEIVE_BLOCK_SIZE);
+        used = 0;
+      }
       let received: [Uint8Array, DenoAddrLike];
       try {
-        received = await conn.receive(buffer);
+        received = await conn.receive(block.subarray(used));
       } catch (error) {
         if (closed) return;
         report(error);
@@ -143,8 +157,10 @@ function open(
       }
       if (closed) return;
       try {
-        // A copy: the buffer is reused for the next datagram.
-        onMessage(received[0].slice(), toAddress(received[1]));
+        // Handed over as received: the next datagram goes after it in the block.
+        const data = received[0];
+        used += data.length;
+        onMessage(data, toAddress(received[1]));
       } catch (error) {
         report(error);
       }

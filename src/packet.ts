@@ -265,6 +265,13 @@ function isTagged(def: AttributeDef, input: unknown): input is TaggedValue {
     "value" in input;
 }
 
+/** Set by Packet's static block: {@linkcode encodePacketInto}'s way in to `#encode`. */
+let encodeWith: (
+  packet: Packet,
+  secret: Secret,
+  allocate: (length: number) => Uint8Array,
+) => Uint8Array;
+
 /**
  * A RADIUS packet: code, identifier, authenticator and attributes in wire
  * order. Build one with {@linkcode Packet.create} or
@@ -406,9 +413,7 @@ export class Packet {
    * ```
    */
   static decode(datagram: Uint8Array, options: DecodeOptions): Packet {
-    // One copy, which the packet's byte values are views into: the caller
-    // stays free to reuse or change `datagram`.
-    return decodeOwnedDatagram(datagram.slice(0, packetLength(datagram)), options);
+    return decodeDatagram(datagram, options, false);
   }
 
   /** The registry name of {@linkcode Packet.code}, e.g. `"Access-Accept"`. */
@@ -579,6 +584,14 @@ export class Packet {
    * @throws {TypeError} for a reply without the request it answers.
    */
   encode(secret: Secret): Uint8Array {
+    return this.#encode(secret, undefined);
+  }
+
+  static {
+    encodeWith = (packet, secret, allocate) => packet.#encode(secret, allocate);
+  }
+
+  #encode(secret: Secret, allocate: ((length: number) => Uint8Array) | undefined): Uint8Array {
     const key = secretBytes(secret);
     const code = this.code;
     const computed = hasComputedRequestAuthenticator(code);
@@ -636,8 +649,14 @@ export class Packet {
     const computesAuthenticator = computed || request !== undefined;
     // Written in place: the hash reads bytes 0..4 and 20.., never 4..20.
     if (computesAuthenticator) computeAuthenticator(buf, length, vector, key, buf, 4);
-    const datagram = out.copy();
-    if (computesAuthenticator) this.authenticator = datagram.slice(4, 20);
+    if (allocate === undefined) {
+      const datagram = out.copy();
+      if (computesAuthenticator) this.authenticator = datagram.slice(4, 20);
+      return datagram;
+    }
+    const datagram = allocate(length);
+    datagram.set(buf.subarray(0, length));
+    if (computesAuthenticator) this.authenticator = datagram.subarray(4, 20);
     return datagram;
   }
 
@@ -689,15 +708,32 @@ export class Packet {
 }
 
 /**
+ * {@linkcode Packet.encode} into bytes from `allocate` (given the length),
+ * which the packet's computed authenticator then is a view into. The Server
+ * encodes its replies with this, into blocks shared by many replies.
+ */
+export function encodePacketInto(
+  packet: Packet,
+  secret: Secret,
+  allocate: (length: number) => Uint8Array,
+): Uint8Array {
+  return encodeWith(packet, secret, allocate);
+}
+
+/**
  * {@linkcode Packet.decode} for a datagram the caller owns and hands over,
- * as a transport's `onMessage` does: no copy is made, so the authenticator
- * and byte values of the packet are views into `datagram`, which must not be
- * changed afterwards. The Server and the Client decode with this.
+ * as a transport's `onMessage` does: the authenticator and byte values of
+ * the packet may be views into `datagram`, which must not be changed
+ * afterwards. The Server and the Client decode with this.
  */
 export function decodeOwnedDatagram(datagram: Uint8Array, options: DecodeOptions): Packet {
+  return decodeDatagram(datagram, options, true);
+}
+
+function decodeDatagram(datagram: Uint8Array, options: DecodeOptions, owned: boolean): Packet {
   const length = packetLength(datagram);
   const code = datagram[0]!;
-  const authenticator = datagram.subarray(4, 20);
+  const authenticator = owned ? datagram.subarray(4, 20) : datagram.slice(4, 20);
   const vector = hasComputedRequestAuthenticator(code)
     ? ZERO_VECTOR
     : isRequest(code)
@@ -710,6 +746,7 @@ export function decodeOwnedDatagram(datagram: Uint8Array, options: DecodeOptions
       ? undefined
       : secretBytes(options.secret),
     vector: vector ?? ZERO_VECTOR,
+    owned,
   }, attributes);
   return new Packet(
     code,

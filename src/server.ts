@@ -16,7 +16,8 @@ import {
   PROXY_STATE,
 } from "./codec/packet_codec.ts";
 import { RadiusError } from "./errors.ts";
-import { decodeOwnedDatagram, type Packet } from "./packet.ts";
+import { decodeOwnedDatagram, encodePacketInto, Packet } from "./packet.ts";
+import { ByteBlocks } from "./server/byte_blocks.ts";
 import type { Address, DatagramSocket, DatagramTransport } from "./transport.ts";
 import {
   type ClientEntry,
@@ -456,6 +457,9 @@ export class Server {
   #handlers: Record<number, RequestHandler | undefined>;
   #logger: Logger;
   #cache: DuplicateCache;
+  /** Reply datagrams, a block shared by many (see ByteBlocks). */
+  #blocks = new ByteBlocks();
+  #replyBytes = (length: number): Uint8Array => this.#blocks.take(length);
   #closeTimeoutMs: number;
   #counters = new Counters();
   #state: State = "new";
@@ -950,7 +954,9 @@ export class Server {
           `the handler returned ${typeof reply}, not a Packet: return request.reply(code, attributes) or undefined`,
         );
       }
-      bytes = (reply as Packet).encode(client.secret);
+      bytes = reply instanceof Packet
+        ? encodePacketInto(reply, client.secret, this.#replyBytes)
+        : (reply as Packet).encode(client.secret); // a Packet of another copy of radkit
     } catch (error) {
       if (key !== undefined) this.#cache.forget(key);
       if (!this.#settle(job)) return;

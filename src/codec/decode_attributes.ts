@@ -23,6 +23,11 @@ export interface DecodeContext {
   readonly secret: Uint8Array | undefined;
   /** The authenticator hidden values were hidden with (RFC 2865 §5.2, RFC 2868 §3.5). */
   readonly vector: Uint8Array;
+  /**
+   * The datagram is handed over to the decoder (a transport's `onMessage`
+   * data): byte values may be views into it instead of copies.
+   */
+  readonly owned: boolean;
 }
 
 const VENDOR_SPECIFIC = 26;
@@ -100,7 +105,7 @@ export function decodeAttributes(
 }
 
 function unknown(name: string, bytes: Uint8Array, start: number, end: number): Attribute {
-  const wire = bytes.subarray(start, end);
+  const wire = bytes.slice(start, end);
   return attribute(undefined, name, wire.subarray(2), undefined, wire.subarray(2), wire);
 }
 
@@ -180,14 +185,14 @@ function decodeLeaf(
       return;
     }
     for (let i = start; i < end; i += size) {
-      const value = codec.read(data, i, i + size, def) ?? data.slice(i, i + size);
+      const value = codec.read(data, i, i + size, def, ctx.owned) ?? data.slice(i, i + size);
       out.push(new ReceivedAttribute(def, value, tag, data, i, i + size, false));
     }
     return;
   }
   const value = def.type === "tlv"
     ? decodeTlv(def, data, start, end, ctx)
-    : codec?.read(data, start, end, def);
+    : codec?.read(data, start, end, def, ctx.owned);
   // A value that does not decode as its type is kept, and re-sent, as it came.
   out.push(
     value === undefined
@@ -204,7 +209,7 @@ function verbatim(
   start: number,
   end: number,
 ): Attribute {
-  return new ReceivedAttribute(def, bytes.subarray(start, end), tag, bytes, start, end, true);
+  return new ReceivedAttribute(def, bytes.slice(start, end), tag, bytes, start, end, true);
 }
 
 /** A decoded attribute whose `raw` bytes are copied out of the datagram only when asked for. */

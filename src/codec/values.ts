@@ -70,14 +70,17 @@ export interface ValueCodec {
   write(value: unknown, def: AttributeDef, out: Writer): void;
   /**
    * Decodes `bytes[start..end)`; `undefined` when the bytes are not a valid
-   * value of the type. Byte values are views into `bytes`, not copies: the
-   * packet decoder owns the datagram they come from.
+   * value of the type. Byte values are copies, or views into `bytes` when
+   * `owned` (the decoder was handed the datagram). Which is cheaper differs:
+   * Deno allocates every typed array with malloc, while JavaScriptCore pays
+   * to give a fresh array its ArrayBuffer on its first `subarray()`.
    */
   read(
     bytes: Uint8Array,
     start: number,
     end: number,
     def: AttributeDef,
+    owned: boolean,
   ): AttributeValue | undefined;
 }
 
@@ -215,7 +218,7 @@ const string: ValueCodec = {
     try {
       return decoder.decode(bytes.subarray(start, end));
     } catch {
-      return bytes.subarray(start, end);
+      return bytes.slice(start, end);
     }
   },
 };
@@ -249,9 +252,9 @@ function octets(fixed: boolean): ValueCodec {
         fail(def, value, `must be exactly ${def.size} bytes, got ${length}`);
       }
     },
-    read(bytes, start, end, def) {
+    read(bytes, start, end, def, owned) {
       if (fixed && def.size !== undefined && end - start !== def.size) return undefined;
-      return bytes.subarray(start, end);
+      return owned ? bytes.subarray(start, end) : bytes.slice(start, end);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Packet } from "../../src/packet.ts";
+import { decodeOwnedDatagram, Packet } from "../../src/packet.ts";
 import { Code } from "../../src/codec/code.ts";
 import { checkRequest, checkResponse } from "../../src/codec/packet_codec.ts";
 import { addChapPassword, verifyChapPassword } from "../../src/chap.ts";
@@ -291,4 +291,21 @@ test("a decoded packet re-encodes as it came: raw wrong-size values, untagged sa
   const again = Packet.decode(packet.encode(SECRET), { dictionary, secret: SECRET });
   assert.deepEqual(again.get("NAS-IP-Address"), hex("c0a801"));
   assert.deepEqual(again.get("TestV-TLV"), tlv);
+});
+
+test("Packet.decode() copies what it keeps; decodeOwnedDatagram() keeps views of a handed-over datagram", () => {
+  const dictionary = Dictionary.default();
+  const datagram = Packet.create(Code.AccessRequest, dictionary, { "Class": "0x0102" })
+    .encode("s3cret");
+  const authenticator = datagram.slice(4, 20);
+  const messageAuthenticator = datagram.slice(22, 38); // the first attribute's value
+  const decoded = Packet.decode(datagram, { dictionary });
+  const owned = decodeOwnedDatagram(datagram, { dictionary });
+  datagram.fill(0xee, 4); // the caller reuses its buffer
+  assert.deepEqual(decoded.authenticator, authenticator);
+  assert.deepEqual(decoded.get("Class"), new Uint8Array([1, 2]));
+  assert.deepEqual(decoded.get("Message-Authenticator"), messageAuthenticator);
+  // The owned decode made no copies: its views see the change.
+  assert.deepEqual(owned.authenticator, new Uint8Array(16).fill(0xee));
+  assert.deepEqual(owned.get("Class"), new Uint8Array([0xee, 0xee]));
 });
