@@ -474,7 +474,12 @@ export class Packet {
    * @throws {ValueError} for a value that does not fit the attribute.
    */
   add<N extends AttributeName>(name: N, value: InputOf<N> | readonly InputOf<N>[]): this {
-    this.#attributes.push(...this.#build(name, value));
+    const def = requireDef(this.dictionary, name);
+    const attributes = this.#attributes;
+    if (!Array.isArray(value)) attributes.push(this.#buildOne(def, value as AttributeInput));
+    else {for (const item of value as readonly AttributeInput[]) {
+        attributes.push(this.#buildOne(def, item));
+      }}
     return this;
   }
 
@@ -682,28 +687,30 @@ export class Packet {
   /** Validated attribute records for a name and its value(s). */
   #build(name: string, value: unknown): Attribute[] {
     const def = requireDef(this.dictionary, name);
-    const items = Array.isArray(value)
-      ? value as readonly AttributeInput[]
-      : [value as AttributeInput];
-    return items.map((item) => {
-      const tagged = isTagged(def, item);
-      let value = tagged ? item.value : item;
-      // Octets given as text are kept as the bytes they stand for, so that
-      // get() returns what the types promise and what a decoded packet holds.
-      if (typeof value === "string" && (def.type === "octets" || def.type === "abinary")) {
-        value = octetsFromText(def, value);
-      }
-      const attr = attribute(
-        def,
-        def.name,
-        value,
-        tagged ? item.tag : undefined,
-        undefined,
-        undefined,
-      );
-      checkValue(attr);
-      return attr;
-    });
+    if (!Array.isArray(value)) return [this.#buildOne(def, value as AttributeInput)];
+    const built: Attribute[] = [];
+    for (const item of value as readonly AttributeInput[]) built.push(this.#buildOne(def, item));
+    return built;
+  }
+
+  #buildOne(def: AttributeDef, item: AttributeInput): Attribute {
+    const tagged = isTagged(def, item);
+    let value = tagged ? item.value : item;
+    // Octets given as text are kept as the bytes they stand for, so that
+    // get() returns what the types promise and what a decoded packet holds.
+    if (typeof value === "string" && (def.type === "octets" || def.type === "abinary")) {
+      value = octetsFromText(def, value);
+    }
+    const attr = attribute(
+      def,
+      def.name,
+      value,
+      tagged ? item.tag : undefined,
+      undefined,
+      undefined,
+    );
+    checkValue(attr);
+    return attr;
   }
 }
 
@@ -733,7 +740,13 @@ export function decodeOwnedDatagram(datagram: Uint8Array, options: DecodeOptions
 function decodeDatagram(datagram: Uint8Array, options: DecodeOptions, owned: boolean): Packet {
   const length = packetLength(datagram);
   const code = datagram[0]!;
-  const authenticator = owned ? datagram.subarray(4, 20) : datagram.slice(4, 20);
+  let authenticator: Uint8Array;
+  if (owned) authenticator = datagram.subarray(4, 20);
+  else {
+    // A loop into a new array beats slice() at 16 bytes on all three runtimes.
+    authenticator = new Uint8Array(16);
+    for (let i = 0; i < 16; i++) authenticator[i] = datagram[4 + i]!;
+  }
   const vector = hasComputedRequestAuthenticator(code)
     ? ZERO_VECTOR
     : isRequest(code)
