@@ -168,9 +168,18 @@ function open(
   })();
   return {
     local,
-    async send(data, to): Promise<void> {
-      if (closed) throw new Error(`Cannot send on a closed socket (${format(local)})`);
-      await conn.send(data, { transport: "udp", hostname: to.hostname, port: to.port });
+    send(data, to): Promise<void> {
+      if (closed) {
+        return Promise.reject(new Error(`Cannot send on a closed socket (${format(local)})`));
+      }
+      // The op's own promise (it resolves to the byte count, which no one
+      // reads): no async wrapper, one promise and one microtask less per send.
+      const sent: Promise<unknown> = conn.send(data, {
+        transport: "udp",
+        hostname: to.hostname,
+        port: to.port,
+      });
+      return sent as Promise<void>;
     },
     close(): Promise<void> {
       if (!closed) {
