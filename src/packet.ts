@@ -474,12 +474,7 @@ export class Packet {
    * @throws {ValueError} for a value that does not fit the attribute.
    */
   add<N extends AttributeName>(name: N, value: InputOf<N> | readonly InputOf<N>[]): this {
-    const def = requireDef(this.dictionary, name);
-    const attributes = this.#attributes;
-    if (!Array.isArray(value)) attributes.push(this.#buildOne(def, value as AttributeInput));
-    else {for (const item of value as readonly AttributeInput[]) {
-        attributes.push(this.#buildOne(def, item));
-      }}
+    this.#build(requireDef(this.dictionary, name), value, this.#attributes);
     return this;
   }
 
@@ -491,8 +486,9 @@ export class Packet {
    * @returns This packet.
    */
   set<N extends AttributeName>(name: N, value: InputOf<N> | readonly InputOf<N>[]): this {
-    const added = this.#build(name, value);
-    const def = added[0]?.def ?? requireDef(this.dictionary, name);
+    const def = requireDef(this.dictionary, name);
+    const added: Attribute[] = [];
+    this.#build(def, value, added);
     const index = this.#attributes.findIndex((attr) => attr.def === def);
     this.#attributes = this.#attributes.filter((attr) => attr.def !== def);
     this.#attributes.splice(index === -1 ? this.#attributes.length : index, 0, ...added);
@@ -684,13 +680,18 @@ export class Packet {
     };
   }
 
-  /** Validated attribute records for a name and its value(s). */
-  #build(name: string, value: unknown): Attribute[] {
-    const def = requireDef(this.dictionary, name);
-    if (!Array.isArray(value)) return [this.#buildOne(def, value as AttributeInput)];
+  /**
+   * Appends to `into` the validated attribute records of a value or of each
+   * of several: all of them, or none when one does not validate.
+   */
+  #build(def: AttributeDef, value: unknown, into: Attribute[]): void {
+    if (!Array.isArray(value)) {
+      into.push(this.#buildOne(def, value as AttributeInput));
+      return;
+    }
     const built: Attribute[] = [];
     for (const item of value as readonly AttributeInput[]) built.push(this.#buildOne(def, item));
-    return built;
+    for (const attr of built) into.push(attr);
   }
 
   #buildOne(def: AttributeDef, item: AttributeInput): Attribute {

@@ -309,3 +309,11 @@ test("Packet.decode() copies what it keeps; decodeOwnedDatagram() keeps views of
   assert.deepEqual(owned.authenticator, new Uint8Array(16).fill(0xee));
   assert.deepEqual(owned.get("Class"), new Uint8Array([0xee, 0xee]));
 });
+
+test("add() with several values adds all of them or, when one does not fit, none", () => {
+  const packet = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });
+  assert.throws(() => packet.add("NAS-Port", [1, 2, 2 ** 32]), ValueError);
+  assert.deepEqual(packet.getAll("NAS-Port"), []);
+  packet.add("NAS-Port", [1, 2]);
+  assert.deepEqual(packet.getAll("NAS-Port"), [1, 2]);
+});
