@@ -4,6 +4,7 @@
 // in-memory transport has the same faults built in; this brings them to real
 // loopback sockets.
 import type { DatagramSocket, DatagramTransport } from "../../src/transport.ts";
+import { seededRandom } from "../_random.ts";
 
 /** Faults to inject on send. */
 export interface Faults {
@@ -27,22 +28,12 @@ export interface FaultStats {
   delayed: number;
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Wraps `inner` so that its sockets lose, duplicate and delay what they send. */
 export function faulty(
   inner: DatagramTransport,
   faults: Faults,
 ): DatagramTransport & { stats: FaultStats } {
-  const rand = random(faults.seed);
+  const rand = seededRandom(faults.seed);
   const stats: FaultStats = { sent: 0, lost: 0, duplicated: 0, delayed: 0 };
   return {
     name: `faulty(${inner.name})`,

@@ -17,6 +17,7 @@
 // show, and how the replies matched.
 import process from "node:process";
 import { udp } from "../_udp.ts";
+import { seededRandom } from "../_random.ts";
 import { Dictionary } from "../../src/dictionary/dictionary.ts";
 import { Packet } from "../../src/packet.ts";
 import { Code } from "../../src/codec/code.ts";
@@ -65,17 +66,6 @@ export interface StormReport {
 
 type Port = "auth" | "acct";
 
-/** mulberry32. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Outstanding {
   readonly n: number;
   readonly port: Port;
@@ -107,7 +97,7 @@ function accepts(port: Port, code: number): boolean {
 
 /** Runs the storm; resolves with the report. */
 export async function storm(config: StormConfig): Promise<StormReport> {
-  const rand = random(config.seed);
+  const rand = seededRandom(config.seed);
   const int = (n: number) => Math.floor(rand() * n);
   const dictionary = Dictionary.default();
   const secretBytes = new TextEncoder().encode(config.secret);
