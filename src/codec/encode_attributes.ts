@@ -241,7 +241,7 @@ function writeTlv(
       }
       out.u8(child.code);
       out.u8(nested.pos + 2);
-      out.bytes(nested.buf, 0, nested.pos);
+      out.range(nested.buf, 0, nested.pos);
     }
   }
 }
@@ -309,7 +309,7 @@ function frameStandard(def: AttributeDef, payload: Uint8Array, length: number, o
     const chunk = Math.min(253, length - offset);
     out.u8(def.code);
     out.u8(chunk + 2);
-    out.bytes(payload, offset, offset + chunk);
+    out.range(payload, offset, offset + chunk);
     offset += chunk;
   } while (offset < length);
 }
@@ -337,7 +337,7 @@ function frameVendor(
     if (vendor.lengthLength === 1) out.u8(header + chunk);
     else if (vendor.lengthLength === 2) out.u16(header + chunk);
     if (vendor.continuation) out.u8(more ? 0x80 : 0);
-    out.bytes(payload, offset, offset + chunk);
+    out.range(payload, offset, offset + chunk);
     offset += chunk;
   } while (offset < length);
 }
@@ -355,7 +355,7 @@ function frameExtended(
     out.u8(container.code);
     out.u8(length + 3);
     out.u8(extType);
-    out.bytes(payload, 0, length);
+    out.range(payload, 0, length);
     return;
   }
   // RFC 6929 §2.2: fragments of up to 251 bytes, the "M" flag on all but the last.
@@ -367,7 +367,7 @@ function frameExtended(
     out.u8(chunk + 4);
     out.u8(extType);
     out.u8(more ? 0x80 : 0);
-    out.bytes(payload, offset, offset + chunk);
+    out.range(payload, offset, offset + chunk);
     offset += chunk;
   } while (offset < length);
 }

@@ -108,8 +108,8 @@ export function computeMessageAuthenticator(
   offset: number,
   secret: Uint8Array,
   vector: Uint8Array | undefined,
-  into: Uint8Array = new Uint8Array(16),
-  intoOffset = 0,
+  into: Uint8Array,
+  intoOffset: number,
 ): Uint8Array {
   for (let i = 0; i < 16; i++) {
     savedValue[i] = packet[offset + i]!;
@@ -139,14 +139,14 @@ export function computeAuthenticator(
   length: number,
   vector: Uint8Array,
   secret: Uint8Array,
-  into: Uint8Array = new Uint8Array(16),
-  intoOffset = 0,
+  into: Uint8Array,
+  intoOffset: number,
 ): Uint8Array {
   return md5.reset()
     .update(packet, 0, 4)
-    .update(vector)
+    .update(vector, 0, 16)
     .update(packet, HEADER_LENGTH, length)
-    .update(secret)
+    .update(secret, 0, secret.length)
     .digest(into, intoOffset);
 }
 
@@ -216,7 +216,7 @@ export function checkRequest(
   if (
     code === Code.AccountingRequest || code === Code.CoARequest || code === Code.DisconnectRequest
   ) {
-    const expected = computeAuthenticator(datagram, length, ZERO_VECTOR, secret, scratchDigest);
+    const expected = computeAuthenticator(datagram, length, ZERO_VECTOR, secret, scratchDigest, 0);
     if (!equal16(expected, datagram, 4)) return "bad-authenticator";
   }
   return checkMessageAuthenticator(
@@ -264,6 +264,7 @@ export function checkResponse(
     requestAuthenticator,
     secret,
     scratchDigest,
+    0,
   );
   if (!equal16(expected, datagram, 4)) return "bad-authenticator";
   return checkMessageAuthenticator(
@@ -286,7 +287,15 @@ function checkMessageAuthenticator(
   if (offset === -1) return required ? "missing-message-authenticator" : undefined;
   if (datagram[offset - 1] !== 18) return "bad-message-authenticator";
   const vector = messageAuthenticatorVector(datagram[0]!, requestAuthenticator);
-  const mac = computeMessageAuthenticator(datagram, length, offset, secret, vector, scratchMac);
+  const mac = computeMessageAuthenticator(
+    datagram,
+    length,
+    offset,
+    secret,
+    vector,
+    scratchMac,
+    0,
+  );
   return equal16(mac, datagram, offset) ? undefined : "bad-message-authenticator";
 }
 

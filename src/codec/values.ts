@@ -335,7 +335,7 @@ const ipv6prefix: ValueCodec = {
     maskBits(scratch16, 0, 16, bits);
     out.u8(0);
     out.u8(bits);
-    out.bytes(scratch16, 0, Math.ceil(bits / 8));
+    out.range(scratch16, 0, Math.ceil(bits / 8));
   },
   read(bytes, start, end) {
     const length = end - start;
@@ -360,7 +360,7 @@ const ipv4prefix: ValueCodec = {
     maskBits(scratch16, 0, 4, bits);
     out.u8(0);
     out.u8(bits);
-    out.bytes(scratch16, 0, 4);
+    out.range(scratch16, 0, 4);
   },
   read(bytes, start, end) {
     // Shorter prefix fields (only the significant octets) are accepted, as pyrad and FreeRADIUS do.

@@ -52,17 +52,34 @@ export class Writer {
     this.pos += 4;
   }
 
-  /** Appends bytes. */
-  bytes(data: Uint8Array, start = 0, end: number = data.length): void {
+  /** Appends all of `data`. */
+  bytes(data: Uint8Array): void {
+    // No optional range here: JavaScriptCore runs a loop whose bounds come
+    // from a missing or undefined argument several times slower (16 bytes:
+    // ~130 ns against ~15 ns), so whole arrays and ranges are separate calls.
+    const length = data.length;
+    this.ensure(length);
+    if (length <= 64) {
+      // A loop beats set() for the short values RADIUS is made of.
+      const buf = this.buf;
+      const pos = this.pos;
+      for (let i = 0; i < length; i++) buf[pos + i] = data[i]!;
+    } else {
+      this.buf.set(data, this.pos);
+    }
+    this.pos += length;
+  }
+
+  /** Appends `data[start..end)`. */
+  range(data: Uint8Array, start: number, end: number): void {
     const length = end - start;
     this.ensure(length);
     if (length <= 64) {
-      // A loop beats subarray() + set() for the short values RADIUS is made of.
       const buf = this.buf;
-      let pos = this.pos;
-      for (let i = start; i < end; i++) buf[pos++] = data[i]!;
+      const offset = this.pos - start;
+      for (let i = start; i < end; i++) buf[offset + i] = data[i]!;
     } else {
-      this.buf.set(start === 0 && end === data.length ? data : data.subarray(start, end), this.pos);
+      this.buf.set(data.subarray(start, end), this.pos);
     }
     this.pos += length;
   }

@@ -156,7 +156,7 @@ export class HmacMd5 {
    * assert.deepEqual(mac, hmacMd5(key, new Uint8Array([1, 2])));
    * ```
    */
-  update(data: Uint8Array, start: number = 0, end: number = data.length): this {
+  update(data: Uint8Array, start?: number, end?: number): this {
     if (this.#finished) {
       throw new TypeError(
         "HmacMd5.update() called after digest(): call reset() to authenticate a new message",

@@ -27,8 +27,12 @@ function withoutMessageAuthenticator(reply: Packet): Uint8Array {
   out.set(bytes.subarray(38), 20);
   out[2] = out.length >> 8;
   out[3] = out.length & 0xff;
-  out.set(
-    computeAuthenticator(out, out.length, reply.request!.authenticator, encoder.encode(SECRET)),
+  computeAuthenticator(
+    out,
+    out.length,
+    reply.request!.authenticator,
+    encoder.encode(SECRET),
+    out,
     4,
   );
   return out;
@@ -263,8 +267,12 @@ describe("Client reply verification", () => {
       const bytes = echo(request).encode(SECRET);
       if (replies++ > 0) return bytes;
       bytes[25] = bytes[25]! ^ 1; // inside the Message-Authenticator
-      bytes.set(
-        computeAuthenticator(bytes, bytes.length, request.authenticator, encoder.encode(SECRET)),
+      computeAuthenticator(
+        bytes,
+        bytes.length,
+        request.authenticator,
+        encoder.encode(SECRET),
+        bytes,
         4,
       );
       return bytes;

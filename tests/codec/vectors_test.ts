@@ -85,7 +85,16 @@ test("computeAuthenticator() gives pyrad's reply authenticator of an empty packe
   const packet = new Uint8Array(20);
   packet[3] = 20;
   assert.equal(
-    toHex(computeAuthenticator(packet, 20, ascii("01234567890ABCDE"), ascii("secret"))),
+    toHex(
+      computeAuthenticator(
+        packet,
+        20,
+        ascii("01234567890ABCDE"),
+        ascii("secret"),
+        new Uint8Array(16),
+        0,
+      ),
+    ),
     "5596b43997ebf849a01cf88e6c8d15e3",
   );
 });
