@@ -11,7 +11,13 @@
 import { ValueError } from "../errors.ts";
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
 import type { Attribute } from "./attribute.ts";
-import { ascendSecret, hideSalted, hideUserPassword } from "./hiding.ts";
+import {
+  ascendSecretAt,
+  hiddenPasswordLength,
+  hiddenSaltedLength,
+  hideSaltedAt,
+  hideUserPasswordAt,
+} from "./hiding.ts";
 import { type TlvValue, type ValueCodec, valueCodecs } from "./values.ts";
 import { Writer } from "./writer.ts";
 
@@ -125,36 +131,47 @@ function writeValue(
       }
       return;
     }
+    // Hidden in place (RFC 2865 §5.2, RFC 2868 §3.5): room for the tag and,
+    // for a salted value, the salt and length octet goes before the value.
+    const encrypt = def.flags.encrypt;
+    const lead = (def.flags.hasTag ? 1 : 0) + (encrypt === 2 ? 3 : 0);
+    out.ensure(lead);
+    out.pos += lead;
+    const valueStart = out.pos;
     codec.write(value, def, out);
-    const plain = out.buf.slice(start, out.pos);
-    out.pos = start;
-    let hidden: Uint8Array;
+    const n = out.pos - valueStart;
+    // RFC 2868 §3.5: a tagged salted value always carries its tag octet.
+    if (def.flags.hasTag) out.buf[start] = tag ?? 0;
+    const hiddenLength = encrypt === 1
+      ? hiddenPasswordLength(n)
+      : encrypt === 2
+      ? hiddenSaltedLength(n)
+      : 16;
+    out.pos = valueStart;
+    out.ensure(hiddenLength);
     try {
-      hidden = ctx === undefined
-        ? checkHideable(def.flags.encrypt, plain)
-        : def.flags.encrypt === 1
-        ? hideUserPassword(plain, ctx.secret, ctx.vector)
-        : def.flags.encrypt === 2
-        ? hideSalted(plain, ctx.secret, ctx.vector)
-        : ascendSecret(plain, ctx.secret, ctx.vector);
+      if (encrypt === 1) {
+        if (ctx !== undefined) hideUserPasswordAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
+        else checkHideable(128, n);
+      } else if (encrypt === 2) {
+        if (ctx !== undefined) hideSaltedAt(out.buf, valueStart - 3, n, ctx.secret, ctx.vector);
+        else checkHideable(255, n);
+      } else if (ctx !== undefined) ascendSecretAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
+      else checkHideable(16, n);
     } catch (error) {
+      out.pos = start;
       throw new ValueError(def.name, def.type, value, (error as Error).message, { cause: error });
     }
-    // RFC 2868 §3.5: a tagged salted value always carries its tag octet.
-    if (def.flags.hasTag) out.u8(tag ?? 0);
-    out.bytes(hidden);
+    // Validation (no context) only needs the hidden length, for the framing check.
+    out.pos = (encrypt === 2 ? valueStart - 3 : valueStart) + hiddenLength;
   }
 }
 
-/** The length limits of hiding, without the MD5 work, for {@linkcode validateAttribute}. */
-function checkHideable(encrypt: number, plain: Uint8Array): Uint8Array {
-  const limit = encrypt === 1 ? 128 : encrypt === 2 ? 255 : 16;
-  if (plain.length > limit) {
-    throw new RangeError(
-      `a hidden value of this kind is limited to ${limit} bytes, got ${plain.length}`,
-    );
+/** The length limit of a kind of hiding, checked without the MD5 work, for {@linkcode validateAttribute}. */
+function checkHideable(limit: number, n: number): void {
+  if (n > limit) {
+    throw new RangeError(`a hidden value of this kind is limited to ${limit} bytes, got ${n}`);
   }
-  return plain;
 }
 
 const checkOut = new Writer(4096);

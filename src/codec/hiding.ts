@@ -6,7 +6,7 @@
  * @module
  */
 import { Md5 } from "../crypto/md5.ts";
-import { fillRandom } from "../crypto/random.ts";
+import { randomByte } from "../crypto/random.ts";
 
 const BLOCK = 16;
 /** RFC 2865 §5.2: a hidden User-Password is at most 128 octets. */
@@ -17,8 +17,10 @@ const pad = new Uint8Array(BLOCK);
 const previous = new Uint8Array(BLOCK);
 
 /**
- * XORs `data` in place with the MD5 chain b(1) = MD5(S + seed),
- * b(i) = MD5(S + c(i-1)), where c is the ciphertext (RFC 2865 §5.2).
+ * XORs `data[offset .. offset + length)` in place with the MD5 chain
+ * b(1) = MD5(S + seed [+ salt]), b(i) = MD5(S + c(i-1)), where c is the
+ * ciphertext (RFC 2865 §5.2). When `salted`, the salt is the two bytes just
+ * before `offset` (RFC 2868 §3.5).
  */
 function chain(
   data: Uint8Array,
@@ -26,15 +28,15 @@ function chain(
   length: number,
   secret: Uint8Array,
   seed: Uint8Array,
-  salt: Uint8Array | undefined,
+  salted: boolean,
   encrypt: boolean,
 ): void {
   for (let block = 0; block < length; block += BLOCK) {
-    md5.reset().update(secret);
+    md5.reset().update(secret, 0, secret.length);
     if (block === 0) {
-      md5.update(seed);
-      if (salt !== undefined) md5.update(salt);
-    } else md5.update(previous);
+      md5.update(seed, 0, seed.length);
+      if (salted) md5.update(data, offset - 2, offset);
+    } else md5.update(previous, 0, BLOCK);
     md5.digest(pad, 0);
     for (let i = 0; i < BLOCK; i++) {
       const at = offset + block + i;
@@ -45,10 +47,43 @@ function chain(
   }
 }
 
+/** The hidden length of an `n`-byte User-Password: NUL-padded to a multiple of 16, at least 16. */
+export function hiddenPasswordLength(n: number): number {
+  return n <= BLOCK ? BLOCK : Math.ceil(n / BLOCK) * BLOCK;
+}
+
+/** The hidden length of an `n`-byte salted value: salt, then length octet + value padded to 16s. */
+export function hiddenSaltedLength(n: number): number {
+  return 2 + Math.ceil((n + 1) / BLOCK) * BLOCK;
+}
+
 /**
- * Hides a User-Password (RFC 2865 §5.2): pads with NULs to a multiple of 16
- * bytes (at least 16, at most 128) and XORs with the MD5 chain seeded by the
- * Request Authenticator.
+ * Hides in place the User-Password at `buf[offset .. offset + n)`
+ * (RFC 2865 §5.2): NUL-pads it to {@linkcode hiddenPasswordLength} and XORs
+ * the MD5 chain seeded by the Request Authenticator. `buf` must have room for
+ * the padding. Returns the hidden length.
+ *
+ * @throws {RangeError} if the password is longer than 128 bytes.
+ */
+export function hideUserPasswordAt(
+  buf: Uint8Array,
+  offset: number,
+  n: number,
+  secret: Uint8Array,
+  authenticator: Uint8Array,
+): number {
+  if (n > MAX_PASSWORD) {
+    throw new RangeError(`User-Password is ${n} bytes; RFC 2865 §5.2 allows at most 128`);
+  }
+  const length = hiddenPasswordLength(n);
+  for (let i = offset + n; i < offset + length; i++) buf[i] = 0;
+  chain(buf, offset, length, secret, authenticator, false, true);
+  return length;
+}
+
+/**
+ * Hides a User-Password (RFC 2865 §5.2) into a new array; see
+ * {@linkcode hideUserPasswordAt}.
  *
  * @throws {RangeError} if the password is longer than 128 bytes.
  */
@@ -57,14 +92,14 @@ export function hideUserPassword(
   secret: Uint8Array,
   authenticator: Uint8Array,
 ): Uint8Array {
-  if (plain.length > 128) {
+  if (plain.length > MAX_PASSWORD) {
     throw new RangeError(
       `User-Password is ${plain.length} bytes; RFC 2865 §5.2 allows at most 128`,
     );
   }
-  const out = new Uint8Array(Math.max(BLOCK, Math.ceil(plain.length / BLOCK) * BLOCK));
+  const out = new Uint8Array(hiddenPasswordLength(plain.length));
   out.set(plain);
-  chain(out, 0, out.length, secret, authenticator, undefined, true);
+  hideUserPasswordAt(out, 0, plain.length, secret, authenticator);
   return out;
 }
 
@@ -83,7 +118,7 @@ export function revealUserPassword(
   const length = end - start;
   if (length === 0 || length % BLOCK !== 0 || length > MAX_PASSWORD) return undefined;
   for (let i = 0; i < length; i++) passwordScratch[i] = hidden[start + i]!;
-  chain(passwordScratch, 0, length, secret, authenticator, undefined, false);
+  chain(passwordScratch, 0, length, secret, authenticator, false, false);
   let used = length;
   while (used > 0 && passwordScratch[used - 1] === 0) used--;
   const out = new Uint8Array(used);
@@ -93,9 +128,50 @@ export function revealUserPassword(
 }
 
 /**
- * Hides a value with a salt (RFC 2868 §3.5): two salt bytes whose first has
- * the high bit set, then the chain over (length byte + value + NUL padding),
- * seeded with Request Authenticator + salt.
+ * Hides in place the value at `buf[offset + 3 .. offset + 3 + n)` with a salt
+ * (RFC 2868 §3.5): writes a random salt whose first byte has the high bit set
+ * at `offset`, the length octet `n` at `offset + 2`, NUL-pads to
+ * {@linkcode hiddenSaltedLength} and XORs the chain seeded with Request
+ * Authenticator + salt. `buf` must have room for the padding. Returns the
+ * hidden length (salt included).
+ *
+ * @throws {RangeError} if the value is longer than 255 bytes (its length octet).
+ */
+export function hideSaltedAt(
+  buf: Uint8Array,
+  offset: number,
+  n: number,
+  secret: Uint8Array,
+  authenticator: Uint8Array,
+): number {
+  // Senders must not reuse a salt within a packet: each value draws its own.
+  buf[offset] = randomByte();
+  buf[offset + 1] = randomByte();
+  return hideWithSalt(buf, offset, n, secret, authenticator);
+}
+
+/** {@linkcode hideSaltedAt} with the salt already at `buf[offset .. offset + 2)`. */
+function hideWithSalt(
+  buf: Uint8Array,
+  offset: number,
+  n: number,
+  secret: Uint8Array,
+  authenticator: Uint8Array,
+): number {
+  if (n > 255) {
+    throw new RangeError(`A salted value is limited to 255 bytes (its length octet), got ${n}`);
+  }
+  const length = hiddenSaltedLength(n);
+  buf[offset] = buf[offset]! | 0x80; // RFC 2868 §3.5: the salt's most significant bit is set
+  buf[offset + 2] = n;
+  for (let i = offset + 3 + n; i < offset + length; i++) buf[i] = 0;
+  chain(buf, offset + 2, length - 2, secret, authenticator, true, true);
+  return length;
+}
+
+/**
+ * Hides a value with a salt (RFC 2868 §3.5) into a new array; see
+ * {@linkcode hideSaltedAt}.
  *
  * @param salt Two bytes; random (high bit set) when omitted. Senders must not
  *   reuse a salt within a packet.
@@ -113,14 +189,14 @@ export function hideSalted(
       `A salted value is limited to 255 bytes (its length octet), got ${plain.length}`,
     );
   }
-  const body = Math.ceil((plain.length + 1) / BLOCK) * BLOCK;
-  const out = new Uint8Array(2 + body);
-  if (salt) out.set(salt.subarray(0, 2));
-  else fillRandom(out.subarray(0, 2));
-  out[0]! |= 0x80;
-  out[2] = plain.length;
+  const out = new Uint8Array(hiddenSaltedLength(plain.length));
   out.set(plain, 3);
-  chain(out, 2, out.length - 2, secret, authenticator, out.subarray(0, 2), true);
+  if (salt === undefined) hideSaltedAt(out, 0, plain.length, secret, authenticator);
+  else {
+    out[0] = salt[0]!;
+    out[1] = salt[1]!;
+    hideWithSalt(out, 0, plain.length, secret, authenticator);
+  }
   return out;
 }
 
@@ -135,11 +211,11 @@ export function revealSalted(
   authenticator: Uint8Array,
 ): Uint8Array | undefined {
   if (hidden.length < 2 + BLOCK || (hidden.length - 2) % BLOCK !== 0) return undefined;
-  const body = hidden.slice(2);
-  chain(body, 0, body.length, secret, authenticator, hidden.subarray(0, 2), false);
-  const length = body[0]!;
-  if (length > body.length - 1) return undefined;
-  return body.subarray(1, 1 + length);
+  const copy = hidden.slice();
+  chain(copy, 2, copy.length - 2, secret, authenticator, true, false);
+  const length = copy[2]!;
+  if (length > copy.length - 3) return undefined;
+  return copy.subarray(3, 3 + length);
 }
 
 /**
@@ -156,8 +232,28 @@ export function ascendSecret(
   if (value.length > BLOCK) {
     throw new RangeError(`An encrypt=3 value is limited to 16 bytes, got ${value.length}`);
   }
-  md5.reset().update(authenticator).update(secret).digest(pad, 0);
   const out = new Uint8Array(BLOCK);
-  for (let i = 0; i < BLOCK; i++) out[i] = (value[i] ?? 0) ^ pad[i]!;
+  out.set(value);
+  ascendSecretAt(out, 0, value.length, secret, authenticator);
   return out;
+}
+
+/**
+ * {@linkcode ascendSecret} in place on `buf[offset .. offset + n)`, which is
+ * NUL-padded to 16 bytes (`buf` must have room). Returns 16.
+ *
+ * @throws {RangeError} if the value is longer than 16 bytes.
+ */
+export function ascendSecretAt(
+  buf: Uint8Array,
+  offset: number,
+  n: number,
+  secret: Uint8Array,
+  authenticator: Uint8Array,
+): number {
+  if (n > BLOCK) throw new RangeError(`An encrypt=3 value is limited to 16 bytes, got ${n}`);
+  md5.reset().update(authenticator, 0, authenticator.length).update(secret, 0, secret.length);
+  md5.digest(pad, 0);
+  for (let i = 0; i < BLOCK; i++) buf[offset + i] = (i < n ? buf[offset + i]! : 0) ^ pad[i]!;
+  return BLOCK;
 }

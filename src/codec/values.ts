@@ -230,13 +230,27 @@ const string: ValueCodec = {
  * @throws {ValueError} for `0x` followed by anything but an even number of hex digits.
  */
 export function octetsFromText(def: AttributeDef, text: string): Uint8Array {
-  if (!/^0x/i.test(text)) return textEncoder.encode(text);
+  const hex = text.length >= 2 && text.charCodeAt(0) === 0x30 &&
+    (text.charCodeAt(1) | 0x20) === 0x78;
+  if (!hex) return utf8Bytes(text);
   const bytes = hexToBytes(text.slice(2));
   if (bytes === undefined) fail(def, text, "0x must be followed by an even number of hex digits");
   return bytes;
 }
 
 const textEncoder = new TextEncoder();
+
+/** UTF-8 bytes of `text`; ASCII without a call into the runtime's TextEncoder. */
+function utf8Bytes(text: string): Uint8Array {
+  const n = text.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return textEncoder.encode(text);
+    out[i] = c;
+  }
+  return out;
+}
 
 function octets(fixed: boolean): ValueCodec {
   return {

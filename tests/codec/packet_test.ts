@@ -61,6 +61,34 @@ test("Tunnel-Password keeps its tag before the salt and round-trips (RFC 2868 §
   assert.equal(decoded.get("Tunnel-Type"), "L2TP");
 });
 
+test("hidden values are checked at their hidden length when added, not first at encode", () => {
+  const request = Packet.create(Code.AccessRequest, dictionary, {});
+  // Tag, salt, then length octet + value padded to 16s: 239 bytes take 1 + 2 + 240 = 243 of
+  // the 253 an attribute holds; 240 bytes would take 1 + 2 + 256.
+  const fits = request.reply(Code.AccessAccept, {
+    "Tunnel-Password": { tag: 1, value: "x".repeat(239) },
+  });
+  const bytes = fits.encode(SECRET);
+  const decoded = Packet.decode(bytes, { dictionary, secret: SECRET, request });
+  assert.equal(decoded.get("Tunnel-Password"), "x".repeat(239));
+  const reply = request.reply(Code.AccessAccept);
+  assert.throws(
+    () => reply.add("Tunnel-Password", { tag: 1, value: "x".repeat(240) }),
+    (error: unknown) => error instanceof ValueError && /Tunnel-Password/.test(error.message),
+  );
+  assert.equal(reply.has("Tunnel-Password"), false);
+  // User-Password pads to 16s, 128 bytes at most (RFC 2865 §5.2).
+  assert.throws(
+    () => Packet.create(Code.AccessRequest, dictionary, { "User-Password": "p".repeat(129) }),
+    (error: unknown) => error instanceof ValueError && /128/.test(error.message),
+  );
+  const longest = Packet.create(Code.AccessRequest, dictionary, {
+    "User-Password": "p".repeat(128),
+  });
+  const received = Packet.decode(longest.encode(SECRET), { dictionary, secret: SECRET });
+  assert.equal(received.get("User-Password"), "p".repeat(128));
+});
+
 test("tagged text attributes: tag byte only when tagged or when the value looks like a tag", () => {
   const packet = Packet.create(Code.AccountingRequest, dictionary, {
     "Tunnel-Server-Endpoint": ["10.0.0.1", { tag: 2, value: "10.0.0.2" }, "\u0001odd"],
