@@ -82,8 +82,8 @@ function nodeRadiusRoundTrip(): void {
 const quick = process.env.BENCH_QUICK === "1";
 const [ours, theirs] = compare(
   [radkitRoundTrip, nodeRadiusRoundTrip],
-  quick ? 150 : 400,
-  quick ? 3 : 5,
+  100,
+  quick ? 8 : 24,
 ) as [number, number];
 console.log(`# codec: Access-Request + Access-Accept round trip, ${runtimeName()}`);
 console.log("| implementation | round trips/s | ratio |");

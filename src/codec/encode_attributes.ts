@@ -190,6 +190,9 @@ export function validateAttribute(
   scratch.pos = 0;
   writeValue(def, value, tag, undefined, scratch);
   if (isInternal(def)) return;
+  // A top-level value that fits one attribute cannot fail to frame; the
+  // rest is framed for real, which also words the error.
+  if (def.parent === undefined && scratch.pos <= maxPayload(def)) return;
   checkOut.pos = 0;
   frame(def, scratch.buf, scratch.pos, checkOut);
 }
