@@ -260,6 +260,13 @@ function secretBytes(secret: Secret): Uint8Array {
   return lastSecretBytes;
 }
 
+/** The top-level Message-Authenticator (RFC 2869 §5.14), not a vendor's or a child's 80. */
+function isMessageAuthenticator(attr: Attribute): boolean {
+  const def = attr.def;
+  return def !== undefined && def.code === MESSAGE_AUTHENTICATOR && def.vendor === undefined &&
+    def.parent === undefined;
+}
+
 function isTagged(def: AttributeDef, input: unknown): input is TaggedValue {
   return def.flags.hasTag && typeof input === "object" && input !== null && "tag" in input &&
     "value" in input;
@@ -560,14 +567,16 @@ export class Packet {
   reply(code: number | string, attributes: AttributesInit = {}): Packet {
     const numeric = typeof code === "number" ? code : codeFromName(code);
     if (numeric === undefined) throw new TypeError(`Unknown packet code "${code}"`);
-    const proxyState = this.#attributes.filter((attr) =>
-      attr.def?.code === PROXY_STATE && attr.def.vendor === undefined &&
-        attr.def.parent === undefined ||
-      attr.def === undefined && attr.name === "Attr-33"
-    );
     const reply = new Packet(numeric, this.id, new Uint8Array(16), this.dictionary, [], this);
     reply.update(attributes);
-    reply.#attributes.push(...proxyState);
+    const into = reply.#attributes;
+    for (const attr of this.#attributes) {
+      const def = attr.def;
+      const proxyState = def === undefined
+        ? attr.name === "Attr-33"
+        : def.code === PROXY_STATE && def.vendor === undefined && def.parent === undefined;
+      if (proxyState) into.push(attr);
+    }
     return reply;
   }
 
@@ -607,12 +616,10 @@ export class Packet {
       : request !== undefined
       ? request.authenticator
       : this.authenticator;
-    const withMessageAuthenticator = code === Code.AccessRequest || code === Code.StatusServer ||
-      code === Code.AccessAccept || code === Code.AccessReject || code === Code.AccessChallenge ||
-      request?.code === Code.StatusServer ||
-      this.#attributes.some((attr) =>
-        attr.def?.code === MESSAGE_AUTHENTICATOR && attr.def.vendor === undefined
-      );
+    const holdsMessageAuthenticator = this.#attributes.some(isMessageAuthenticator);
+    const withMessageAuthenticator = holdsMessageAuthenticator || code === Code.AccessRequest ||
+      code === Code.StatusServer || code === Code.AccessAccept || code === Code.AccessReject ||
+      code === Code.AccessChallenge || request?.code === Code.StatusServer;
 
     const out = packetWriter;
     out.pos = 0;
@@ -627,10 +634,9 @@ export class Packet {
       out.buf.fill(0, out.pos, out.pos + 16);
       out.pos += 16;
     }
-    const attributes = withMessageAuthenticator
-      ? this.#attributes.filter((attr) =>
-        !(attr.def?.code === MESSAGE_AUTHENTICATOR && attr.def.vendor === undefined)
-      )
+    // radkit writes the Message-Authenticator itself, first; one the packet holds is left out.
+    const attributes = holdsMessageAuthenticator
+      ? this.#attributes.filter((attr) => !isMessageAuthenticator(attr))
       : this.#attributes;
     encodeAttributes(attributes, out, { secret: key, vector });
     const length = out.pos;

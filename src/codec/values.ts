@@ -95,11 +95,30 @@ function typeLabel(def: AttributeDef): string {
   return def.size !== undefined ? `${def.type}[${def.size}]` : def.type;
 }
 
-/** Integer-like input: a number, or a VALUE name of the attribute. */
+/**
+ * VALUE names as the dictionary spells them → numbers, per attribute: names
+ * given as spelled are found without lowercasing (a new string to hash) first.
+ */
+const spelledValues = new WeakMap<AttributeDef, ReadonlyMap<string, number | bigint>>();
+function spelledValueNumbers(def: AttributeDef): ReadonlyMap<string, number | bigint> {
+  let map = spelledValues.get(def);
+  if (map === undefined) {
+    const built = new Map<string, number | bigint>();
+    for (const [number, name] of def.valueNames) {
+      // Only where the case-insensitive lookup agrees, so both ways give one answer.
+      if (def.valueNumbers.get(name.toLowerCase()) === number) built.set(name, number);
+    }
+    spelledValues.set(def, built);
+    map = built;
+  }
+  return map;
+}
+
+/** Integer-like input: a number, or a VALUE name of the attribute (case-insensitive). */
 function toInteger(value: unknown, def: AttributeDef, min: number, max: number): number {
   let n: unknown = value;
   if (typeof value === "string") {
-    n = def.valueNumbers.get(value.toLowerCase());
+    n = spelledValueNumbers(def).get(value) ?? def.valueNumbers.get(value.toLowerCase());
     if (n === undefined) {
       if (/^(0x[0-9a-f]+|\d+)$/i.test(value)) n = Number(value);
       else {

@@ -345,3 +345,18 @@ test("add() with several values adds all of them or, when one does not fit, none
   packet.add("NAS-Port", [1, 2]);
   assert.deepEqual(packet.getAll("NAS-Port"), [1, 2]);
 });
+
+test("only the top-level attribute 80 is Message-Authenticator: an extended 241.80 is sent as it is", () => {
+  const extended = Dictionary.parse(
+    "ATTRIBUTE Message-Authenticator 80 octets\n" +
+      "ATTRIBUTE Extended-Attribute-1 241 extended\n" +
+      "ATTRIBUTE Example-Eighty 241.80 string\n",
+  );
+  const packet = Packet.create(Code.AccountingRequest, extended, { "Example-Eighty": "hello" });
+  const bytes = packet.encode(SECRET);
+  // Header, then 241 / length 8 / extended type 80 / "hello"; no Message-Authenticator.
+  assert.equal(toHex(bytes.subarray(20)), "f1085068656c6c6f");
+  const decoded = Packet.decode(bytes, { dictionary: extended, secret: SECRET });
+  assert.equal(decoded.get("Example-Eighty"), "hello");
+  assert.equal(checkRequest(bytes, ascii(SECRET), false), undefined);
+});
