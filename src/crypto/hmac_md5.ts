@@ -6,7 +6,7 @@
  */
 import { requireBytes, requireOutput } from "./_checks.ts";
 
-import { Md5, md5 } from "./md5.ts";
+import { absorbBlock, Md5, md5 } from "./md5.ts";
 
 /** RFC 2104 §2: B, the MD5 block size in bytes; keys longer than this are hashed first. */
 const BLOCK_SIZE = 64;
@@ -21,13 +21,15 @@ const OPAD_WORD = 0x5c5c5c5c;
  * steps; the pad bytes are all alike, so byte order does not matter.
  */
 function innerKeyBlock(key: Uint8Array, block: Uint8Array, words: Int32Array): void {
-  if (key.length > BLOCK_SIZE) {
+  // Plain loops: at these sizes set() and fill() cost more in call overhead.
+  let length = key.length;
+  if (length > BLOCK_SIZE) {
     md5(key, block, 0);
-    block.fill(0, 16);
+    length = 16;
   } else {
-    block.set(key);
-    block.fill(0, key.length);
+    for (let i = 0; i < length; i++) block[i] = key[i]!;
   }
+  for (let i = length; i < BLOCK_SIZE; i++) block[i] = 0;
   for (let i = 0; i < 16; i++) words[i] = words[i]! ^ IPAD_WORD;
 }
 
@@ -39,6 +41,7 @@ function toOuterKeyBlock(words: Int32Array): void {
 // Scratch state for the synchronous one-shot hmacMd5().
 const scratchKey = new Uint8Array(BLOCK_SIZE);
 const scratchKeyWords = new Int32Array(scratchKey.buffer);
+const scratchKeyView = new DataView(scratchKey.buffer);
 const scratchInner = new Md5();
 const scratchOuter = new Md5();
 const scratchMac = new Uint8Array(16);
@@ -83,10 +86,15 @@ export function hmacMd5(
     out = into;
   }
   innerKeyBlock(key, scratchKey, scratchKeyWords);
-  scratchInner.reset().update(scratchKey).update(data).digest(scratchMac, 0);
+  absorbBlock(scratchInner.reset(), scratchKeyView, 0);
+  scratchInner.update(data, 0, data.length);
+  scratchInner.digest(scratchMac, 0);
   toOuterKeyBlock(scratchKeyWords);
-  scratchOuter.reset().update(scratchKey).update(scratchMac).digest(out, offset);
-  scratchKey.fill(0); // do not leave key material in module memory
+  absorbBlock(scratchOuter.reset(), scratchKeyView, 0);
+  scratchOuter.update(scratchMac, 0, 16);
+  scratchOuter.digest(out, offset);
+  // Do not leave key material in module memory.
+  for (let i = 0; i < 16; i++) scratchKeyWords[i] = 0;
   return out;
 }
 

@@ -472,7 +472,29 @@ export function md5Concat(
  * assert.deepEqual(b1, md5Concat([secret, authenticator]));
  * ```
  */
+/**
+ * Set by {@linkcode Md5}'s static block: feeds the 64-byte block at
+ * `view[offset]` to an `Md5` with no buffered bytes, without copying it
+ * first. Internal to the crypto module (HMAC's key blocks).
+ */
+let absorbBlockWith: (hash: Md5, view: DataView, offset: number) => void;
+
+/** Feeds one whole 64-byte block from `view` at `offset` to `hash`, which must hold no partial block. */
+export function absorbBlock(hash: Md5, view: DataView, offset: number): void {
+  absorbBlockWith(hash, view, offset);
+}
+
 export class Md5 {
+  static {
+    absorbBlockWith = (hash, view, offset) => {
+      if (hash.#finished || hash.#used !== 0) {
+        throw new TypeError("absorbBlock() needs a hash without buffered bytes");
+      }
+      compress(hash.#state, view, offset, offset + 64);
+      hash.#total += 64;
+    };
+  }
+
   #state: State = new Int32Array(4);
   #block: Uint8Array = new Uint8Array(64);
   #view: DataView = new DataView(this.#block.buffer);
