@@ -13,7 +13,14 @@
 import { MalformedPacketError } from "../errors.ts";
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
 import { type Attribute, attribute, type DictionaryView } from "./attribute.ts";
-import { ascendSecret, revealSalted, revealUserPassword } from "./hiding.ts";
+import {
+  ascendSecret,
+  revealedPassword,
+  revealSalted,
+  revealUserPassword,
+  revealUserPasswordToScratch,
+  wipeRevealedPassword,
+} from "./hiding.ts";
 import { type AttributeValue, type TlvValue, valueCodecs } from "./values.ts";
 
 /** Secrets and context needed to decode a packet's attributes. */
@@ -160,6 +167,27 @@ function decodeLeaf(
   const rawBytes = data;
   const rawStart = start;
   const rawEnd = end;
+  const codec = valueCodecs[def.type];
+  if (
+    def.flags.encrypt === 1 && ctx.secret !== undefined && codec !== undefined && !def.flags.array
+  ) {
+    // RFC 2865 §5.2: revealed into scratch memory and read from there at once.
+    const used = revealUserPasswordToScratch(data, start, end, ctx.secret, ctx.vector);
+    let value: AttributeValue | undefined;
+    if (used !== -1) {
+      try {
+        value = codec.read(revealedPassword, 0, used, def, false);
+      } finally {
+        wipeRevealedPassword();
+      }
+    }
+    out.push(
+      value === undefined
+        ? verbatim(def, tag, rawBytes, rawStart, rawEnd)
+        : new ReceivedAttribute(def, value, tag, rawBytes, rawStart, rawEnd, false),
+    );
+    return;
+  }
   if (def.flags.encrypt !== 0 && ctx.secret !== undefined) {
     const revealed = def.flags.encrypt === 1
       ? revealUserPassword(data, ctx.secret, ctx.vector, start, end)
@@ -176,7 +204,6 @@ function decodeLeaf(
     start = 0;
     end = revealed.length;
   }
-  const codec = valueCodecs[def.type];
   if (def.flags.array && codec?.size !== undefined) {
     // RFC 8044 §3.8 / RFC 6929: several fixed-size values packed in one attribute.
     const size = codec.size;

@@ -112,19 +112,48 @@ export function revealUserPassword(
   hidden: Uint8Array,
   secret: Uint8Array,
   authenticator: Uint8Array,
-  start: number = 0,
-  end: number = hidden.length,
+  start: number,
+  end: number,
 ): Uint8Array | undefined {
+  const used = revealUserPasswordToScratch(hidden, start, end, secret, authenticator);
+  if (used === -1) return undefined;
+  const out = new Uint8Array(used);
+  for (let i = 0; i < used; i++) out[i] = revealedPassword[i]!;
+  wipeRevealedPassword();
+  return out;
+}
+
+/**
+ * Where {@linkcode revealUserPasswordToScratch} reveals a password. Read it
+ * at once, then call {@linkcode wipeRevealedPassword}.
+ */
+export const revealedPassword: Uint8Array = passwordScratch;
+
+/**
+ * Reveals the User-Password at `hidden[start .. end)` into
+ * {@linkcode revealedPassword}, without allocating, and returns its length
+ * with the NUL padding removed, or -1 when the length is not a multiple of
+ * 16 up to 128.
+ */
+export function revealUserPasswordToScratch(
+  hidden: Uint8Array,
+  start: number,
+  end: number,
+  secret: Uint8Array,
+  authenticator: Uint8Array,
+): number {
   const length = end - start;
-  if (length === 0 || length % BLOCK !== 0 || length > MAX_PASSWORD) return undefined;
+  if (length === 0 || length % BLOCK !== 0 || length > MAX_PASSWORD) return -1;
   for (let i = 0; i < length; i++) passwordScratch[i] = hidden[start + i]!;
   chain(passwordScratch, 0, length, secret, authenticator, false, false);
   let used = length;
   while (used > 0 && passwordScratch[used - 1] === 0) used--;
-  const out = new Uint8Array(used);
-  for (let i = 0; i < used; i++) out[i] = passwordScratch[i]!;
-  passwordScratch.fill(0);
-  return out;
+  return used;
+}
+
+/** Zeroes {@linkcode revealedPassword}: no password stays in module memory. */
+export function wipeRevealedPassword(): void {
+  for (let i = 0; i < MAX_PASSWORD; i++) passwordScratch[i] = 0;
 }
 
 /**
