@@ -78,7 +78,9 @@ function nodeRadiusRoundTrip(): void {
   sink += reply.attributes["Session-Timeout"]! + requestBytes.length;
 }
 
-// BENCH_QUICK=1 (scripts/bench_all.mjs --quick): shorter rounds.
+// Many short alternating rounds: this machine's speed drifts over seconds,
+// and short rounds let both contenders meet its fast and slow spells alike.
+// BENCH_QUICK=1 (scripts/bench_all.mjs --quick): fewer rounds.
 const quick = process.env.BENCH_QUICK === "1";
 const [ours, theirs] = compare(
   [radkitRoundTrip, nodeRadiusRoundTrip],
