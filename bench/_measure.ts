@@ -36,3 +36,55 @@ export function compare(fns: readonly (() => void)[], budgetMs = 400, rounds = 5
   }
   return best;
 }
+
+/** What {@linkcode compareRatio} measured. */
+export interface Ratio {
+  /** Best calls per second of the first function. */
+  ours: number;
+  /** Best calls per second of the second function. */
+  theirs: number;
+  /** Median over the rounds of ours / theirs within the same round. */
+  ratio: number;
+}
+
+/**
+ * Measures two functions in back-to-back pairs of rounds (the order swapped
+ * every round) and returns each one's best rate and the median of the
+ * per-round ratios. This machine's speed drifts over seconds by up to 2×; a
+ * ratio taken within one round pair cancels the drift, where a ratio of two
+ * best rounds can pair one contender's fast spell with the other's slow one.
+ */
+export function compareRatio(
+  ours: () => void,
+  theirs: () => void,
+  budgetMs: number,
+  rounds: number,
+): Ratio {
+  for (let i = 0; i < 3000; i++) {
+    ours();
+    theirs();
+  }
+  const ratios: number[] = [];
+  let bestOurs = 0;
+  let bestTheirs = 0;
+  for (let r = 0; r < rounds; r++) {
+    let a: number;
+    let b: number;
+    if (r % 2 === 0) {
+      a = round(ours, budgetMs);
+      b = round(theirs, budgetMs);
+    } else {
+      b = round(theirs, budgetMs);
+      a = round(ours, budgetMs);
+    }
+    bestOurs = Math.max(bestOurs, a);
+    bestTheirs = Math.max(bestTheirs, b);
+    ratios.push(a / b);
+  }
+  ratios.sort((x, y) => x - y);
+  const middle = ratios.length >> 1;
+  const ratio = ratios.length % 2 === 1
+    ? ratios[middle]!
+    : (ratios[middle - 1]! + ratios[middle]!) / 2;
+  return { ours: bestOurs, theirs: bestTheirs, ratio };
+}

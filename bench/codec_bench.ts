@@ -11,7 +11,7 @@ import { Code } from "../src/codec/code.ts";
 import { checkRequest, checkResponse } from "../src/codec/packet_codec.ts";
 import { Dictionary } from "../src/dictionary/dictionary.ts";
 import { Packet } from "../src/packet.ts";
-import { compare, runtimeName } from "./_measure.ts";
+import { compareRatio, runtimeName } from "./_measure.ts";
 
 const SECRET = "testing123";
 const secretBytes = new TextEncoder().encode(SECRET);
@@ -78,19 +78,20 @@ function nodeRadiusRoundTrip(): void {
   sink += reply.attributes["Session-Timeout"]! + requestBytes.length;
 }
 
-// Many short alternating rounds: this machine's speed drifts over seconds,
-// and short rounds let both contenders meet its fast and slow spells alike.
+// Many short rounds in pairs, the ratio taken within each pair: this
+// machine's speed drifts over seconds, and a pair shares one spell of it.
 // BENCH_QUICK=1 (scripts/bench_all.mjs --quick): fewer rounds.
 const quick = process.env.BENCH_QUICK === "1";
-const [ours, theirs] = compare(
-  [radkitRoundTrip, nodeRadiusRoundTrip],
-  100,
-  quick ? 8 : 24,
-) as [number, number];
+const { ours, theirs, ratio } = compareRatio(
+  radkitRoundTrip,
+  nodeRadiusRoundTrip,
+  200,
+  quick ? 7 : 25,
+);
 console.log(`# codec: Access-Request + Access-Accept round trip, ${runtimeName()}`);
 console.log("| implementation | round trips/s | ratio |");
 console.log("|---|---:|---:|");
-console.log(`| radkit | ${Math.round(ours)} | ${(ours / theirs).toFixed(2)}× |`);
+console.log(`| radkit | ${Math.round(ours)} | ${ratio.toFixed(2)}× |`);
 console.log(`| node-radius 1.1.4 | ${Math.round(theirs)} | 1.00× |`);
 if (sink === 0) console.log("(sink)");
 console.log(`BENCH ${
@@ -99,6 +100,6 @@ console.log(`BENCH ${
     runtime: runtimeName(),
     radkit: ours,
     nodeRadius: theirs,
-    ratio: ours / theirs,
+    ratio,
   })
 }`);
