@@ -10,8 +10,9 @@
 //       Message-Authenticator, pyrad cannot),
 // every server in its own process, against one load generator in another
 // process (bench/server_load.ts on Node, which verifies every reply). The
-// contenders run in alternating rounds and each keeps its best round, so a
-// burst of load from other processes on this 2-core machine hits all alike.
+// contenders run in alternating rounds (each round starting one contender
+// further on); the table gives each one's best round, and each ratio is the
+// median over the rounds of the two rates within a round.
 // Then, per runtime, a fresh radkit server answers REQUESTS requests (1M in
 // the full run) and its RSS is read from /proc after each quarter.
 //
@@ -49,6 +50,8 @@ function option(name: string, fallback: string): string {
 
 const runtimes = option("runtimes", currentRuntime()).split(",") as Runtime[];
 const SECONDS = Number(option("seconds", "5"));
+/** Seconds of load before each round's count starts (JIT warm-up, socket buffers). */
+const WARMUP = 0.5;
 const ROUNDS = Number(option("rounds", "3"));
 const REQUESTS = Number(option("requests", "1000000"));
 const CONCURRENCY = 100;
@@ -66,9 +69,11 @@ interface Contender {
   bad: number;
   kernelDrops: number;
   /** The server's pid when known (for its CPU time). */
-  pid?: number;
+  pid?: number | undefined;
   /** Lowest CPU time per verified reply over the rounds, in microseconds. */
   cpuPerReply?: number;
+  /** Replies per second in each round, in round order. */
+  rates: number[];
 }
 
 const FREERADIUS = "/usr/sbin/freeradius";
@@ -93,6 +98,7 @@ try {
         lost: 0,
         bad: 0,
         kernelDrops: 0,
+        rates: [],
       });
     }
   }
@@ -107,10 +113,12 @@ try {
         kind: "freeradius",
         port: freeradius.authPort,
         expect: "accept",
+        pid: freeradius.pid,
         stop: () => freeradius.stop(),
         lost: 0,
         bad: 0,
         kernelDrops: 0,
+        rates: [],
       });
     }
     if (!have(PYRAD) || !have(PYTHON)) {
@@ -128,6 +136,7 @@ try {
         lost: 0,
         bad: 0,
         kernelDrops: 0,
+        rates: [],
       });
     }
   } else {
@@ -136,26 +145,31 @@ try {
   }
 
   for (let round = 0; round < ROUNDS; round++) {
-    for (const contender of contenders) {
+    // Each round starts one contender further on, so no contender always
+    // follows the same one.
+    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+    for (const contender of order) {
       const before = udpReceiveBufferErrors() ?? 0;
-      // CPU time includes the 1 s warm-up: replies are counted over it too, below.
+      // CPU time includes the warm-up: replies are counted over it too, below.
       const cpuBefore = contender.pid === undefined ? undefined : cpuSecondsOf(contender.pid);
       const result = await runLoad(load, {
         port: contender.port,
         seconds: SECONDS,
-        warmup: 1,
+        warmup: WARMUP,
         concurrency: CONCURRENCY,
         expect: contender.expect,
       });
       contender.kernelDrops += (udpReceiveBufferErrors() ?? 0) - before;
       const cpuAfter = contender.pid === undefined ? undefined : cpuSecondsOf(contender.pid);
       if (cpuBefore !== undefined && cpuAfter !== undefined && result.replies > 0) {
-        // Replies over the warm-up second are estimated at the measured rate.
-        const perReply = (1e6 * (cpuAfter - cpuBefore)) / (result.replies + result.perSecond * 1);
+        // Replies over the warm-up are estimated at the measured rate.
+        const perReply = (1e6 * (cpuAfter - cpuBefore)) /
+          (result.replies + result.perSecond * WARMUP);
         contender.cpuPerReply = Math.min(contender.cpuPerReply ?? Infinity, perReply);
       }
       contender.lost += result.lost;
       contender.bad += result.bad;
+      contender.rates.push(result.perSecond);
       if (contender.best === undefined || result.perSecond > contender.best.perSecond) {
         contender.best = result;
       }
@@ -230,6 +244,18 @@ try {
   await load.stop();
 }
 
+/**
+ * The median over the rounds of `a`'s rate / `b`'s rate in the same round.
+ * This machine's speed drifts by up to 2× over seconds; rates from one round
+ * (all contenders within a minute) share more of that drift than two best
+ * rounds do, which may come from different spells.
+ */
+function roundRatio(a: Contender, b: Contender): number {
+  const ratios = a.rates.map((rate, round) => rate / b.rates[round]!).sort((x, y) => x - y);
+  const middle = ratios.length >> 1;
+  return ratios.length % 2 === 1 ? ratios[middle]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString("en");
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 const byKind = (kind: Contender["kind"], runtime?: Runtime) =>
@@ -237,21 +263,23 @@ const byKind = (kind: Contender["kind"], runtime?: Runtime) =>
 const freeradius = byKind("freeradius");
 const pyrad = byKind("pyrad");
 console.log(
-  `# server: verified PAP Access-Accepts/s, ${CONCURRENCY} in flight, best of ${ROUNDS} × ${SECONDS} s`,
+  `# server: verified PAP Access-Accepts/s, ${CONCURRENCY} in flight, best of ${ROUNDS} × ${SECONDS} s; ratios: median over the rounds`,
 );
 console.log(
   "| runtime | bare UDP echo | radkit Server | radkit / echo | radkit / FreeRADIUS | radkit / pyrad | server CPU µs/reply (echo, radkit) |",
 );
 console.log("|---|---:|---:|---:|---:|---:|---:|");
 for (const runtime of runtimes) {
-  const echo = byKind("echo", runtime)!.best!.perSecond;
-  const ours = byKind("radkit", runtime)!.best!.perSecond;
+  const echo = byKind("echo", runtime)!;
+  const ours = byKind("radkit", runtime)!;
   console.log(
-    `| ${runtime} | ${fmt(echo)} | ${fmt(ours)} | ${(ours / echo).toFixed(2)}× | ${
-      freeradius ? `${(ours / freeradius.best!.perSecond).toFixed(2)}×` : "-"
-    } | ${pyrad ? `${(ours / pyrad.best!.perSecond).toFixed(2)}×` : "-"} | ${
-      byKind("echo", runtime)!.cpuPerReply?.toFixed(0) ?? "?"
-    }, ${byKind("radkit", runtime)!.cpuPerReply?.toFixed(0) ?? "?"} |`,
+    `| ${runtime} | ${fmt(echo.best!.perSecond)} | ${fmt(ours.best!.perSecond)} | ${
+      roundRatio(ours, echo).toFixed(2)
+    }× | ${freeradius ? `${roundRatio(ours, freeradius).toFixed(2)}×` : "-"} | ${
+      pyrad ? `${roundRatio(ours, pyrad).toFixed(2)}×` : "-"
+    } | ${byKind("echo", runtime)!.cpuPerReply?.toFixed(0) ?? "?"}, ${
+      byKind("radkit", runtime)!.cpuPerReply?.toFixed(0) ?? "?"
+    } |`,
   );
 }
 console.log(
@@ -276,12 +304,14 @@ console.log(`BENCH ${
     bench: "server",
     concurrency: CONCURRENCY,
     seconds: SECONDS,
+    warmup: WARMUP,
     rounds: ROUNDS,
     results: contenders.map((c) => ({
       name: c.name,
       kind: c.kind,
       runtime: c.runtime ?? null,
       perSecond: c.best?.perSecond ?? 0,
+      rates: c.rates,
       replies: c.best?.replies ?? 0,
       withMessageAuthenticator: c.best?.withMessageAuthenticator ?? 0,
       lost: c.lost,

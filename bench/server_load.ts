@@ -21,13 +21,14 @@
 // pool, so a server's duplicate cache never answers it.
 //
 // Every reply is verified before it counts: it must come from the port the
-// request went to, on the socket that sent it, carry that request's
-// Identifier and, for "accept", be an Access-Accept whose Response
-// Authenticator verifies (MD5 over the reply and the request authenticator,
-// RFC 2865 §3) and whose Message-Authenticator, when present, verifies
-// (HMAC-MD5, RFC 3579 §3.2); replies with one are counted. For "echo" the
-// reply must equal the request byte for byte. Anything else is counted as
-// `bad` and the request stays in flight. node:crypto does the checks here so
+// request went to (datagrams from any other port are ignored: a late reply
+// of an earlier run can reach a socket that reuses its port), on the socket
+// that sent it, carry that request's Identifier and, for "accept", be an
+// Access-Accept whose Response Authenticator verifies (MD5 over the reply and
+// the request authenticator, RFC 2865 §3) and whose Message-Authenticator,
+// when present, verifies (HMAC-MD5, RFC 3579 §3.2); replies with one are
+// counted. For "echo" the reply must equal the request byte for byte.
+// Anything else is counted as `bad` and the request stays in flight. node:crypto does the checks here so
 // they cost every server the same.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
@@ -155,8 +156,11 @@ async function run(job: Job): Promise<Result> {
   for (let i = 0; i < concurrency; i++) {
     const socket = createSocket("udp4");
     socket.on("message", (reply: Buffer, from) => {
+      // A datagram from elsewhere is no reply of this server: a late reply of
+      // an earlier run to a socket that had this port before, say.
+      if (from.port !== job.port || from.address !== "127.0.0.1") return;
       const request = inFlight[i];
-      const ok = request === undefined || from.port !== job.port
+      const ok = request === undefined
         ? 0
         : expect === "echo"
         ? (verificationWork(reply, request), reply.equals(request) ? 1 : 0)

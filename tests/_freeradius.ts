@@ -25,6 +25,8 @@ export const FREERADIUS_SECRET = "testing123";
 export interface FreeRadius {
   readonly authPort: number;
   readonly acctPort: number;
+  /** The server process (for its CPU time in benchmarks). */
+  readonly pid: number | undefined;
   /** Everything the server printed so far (for failure messages). */
   log(): string;
   /** Stops the server and removes its temporary configuration. */
@@ -131,5 +133,5 @@ async function startOnce(): Promise<FreeRadius> {
     throw error;
   });
 
-  return { authPort, acctPort, log: () => output, stop: cleanup };
+  return { authPort, acctPort, pid: child.pid, log: () => output, stop: cleanup };
 }
