@@ -147,7 +147,7 @@ function writeValue(
       : encrypt === 2
       ? hiddenSaltedLength(n)
       : 16;
-    out.pos = valueStart;
+    // Room for the padding, while `pos` still covers the value (growing copies up to `pos`).
     out.ensure(hiddenLength);
     try {
       if (encrypt === 1) {

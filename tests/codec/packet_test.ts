@@ -360,3 +360,26 @@ test("only the top-level attribute 80 is Message-Authenticator: an extended 241.
   assert.equal(decoded.get("Example-Eighty"), "hello");
   assert.equal(checkRequest(bytes, ascii(SECRET), false), undefined);
 });
+
+test("a salted value inside a TLV round-trips when hiding it outgrows the TLV's buffer", () => {
+  const vendor = Dictionary.parse(
+    "ATTRIBUTE Message-Authenticator 80 octets\n" +
+      "ATTRIBUTE Vendor-Specific 26 vsa\n" +
+      "VENDOR Example 32473\n" +
+      "BEGIN-VENDOR Example\n" +
+      "ATTRIBUTE Example-Group 1 tlv\n" +
+      "ATTRIBUTE Example-Key 1.1 octets encrypt=2\n" +
+      "END-VENDOR Example\n",
+  );
+  const request = Packet.create(Code.AccessRequest, vendor, {});
+  for (const length of [1, 60, 100, 120, 200]) {
+    const key = Uint8Array.from({ length }, (_, i) => (i * 7 + 1) & 0xff);
+    const reply = request.reply(Code.AccessAccept, { "Example-Group": { "Example-Key": key } });
+    const decoded = Packet.decode(reply.encode(SECRET), {
+      dictionary: vendor,
+      secret: SECRET,
+      request,
+    });
+    assert.deepEqual(decoded.get("Example-Group"), { "Example-Key": key }, `${length} bytes`);
+  }
+});
