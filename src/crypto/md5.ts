@@ -472,6 +472,18 @@ export function md5Concat(
 }
 
 /**
+ * Set by {@linkcode Md5}'s static block: feeds the 64-byte block at
+ * `view[offset]` to an `Md5` with no buffered bytes, without copying it
+ * first. Internal to the crypto module (HMAC's key blocks).
+ */
+let absorbBlockWith: (hash: Md5, view: DataView, offset: number) => void;
+
+/** Feeds one whole 64-byte block from `view` at `offset` to `hash`, which must hold no partial block. */
+export function absorbBlock(hash: Md5, view: DataView, offset: number): void {
+  absorbBlockWith(hash, view, offset);
+}
+
+/**
  * An incremental MD5 hash (RFC 1321): feed input with
  * {@linkcode Md5.prototype.update}, then read the digest once with
  * {@linkcode Md5.prototype.digest}. After `digest()` the hash is finished:
@@ -497,18 +509,6 @@ export function md5Concat(
  * assert.deepEqual(b1, md5Concat([secret, authenticator]));
  * ```
  */
-/**
- * Set by {@linkcode Md5}'s static block: feeds the 64-byte block at
- * `view[offset]` to an `Md5` with no buffered bytes, without copying it
- * first. Internal to the crypto module (HMAC's key blocks).
- */
-let absorbBlockWith: (hash: Md5, view: DataView, offset: number) => void;
-
-/** Feeds one whole 64-byte block from `view` at `offset` to `hash`, which must hold no partial block. */
-export function absorbBlock(hash: Md5, view: DataView, offset: number): void {
-  absorbBlockWith(hash, view, offset);
-}
-
 export class Md5 {
   static {
     absorbBlockWith = (hash, view, offset) => {
