@@ -64,6 +64,15 @@ export function compareRatio(
     ours();
     theirs();
   }
+  return pairedRounds(() => round(ours, budgetMs), () => round(theirs, budgetMs), rounds);
+}
+
+/**
+ * Runs `rounds` back-to-back pairs of one round of `ours` and one of
+ * `theirs` (each returning its rate), swapping the order every pair, and
+ * returns each one's best rate and the median of the within-pair ratios.
+ */
+export function pairedRounds(ours: () => number, theirs: () => number, rounds: number): Ratio {
   const ratios: number[] = [];
   let bestOurs = 0;
   let bestTheirs = 0;
@@ -71,11 +80,11 @@ export function compareRatio(
     let a: number;
     let b: number;
     if (r % 2 === 0) {
-      a = round(ours, budgetMs);
-      b = round(theirs, budgetMs);
+      a = ours();
+      b = theirs();
     } else {
-      b = round(theirs, budgetMs);
-      a = round(ours, budgetMs);
+      b = theirs();
+      a = ours();
     }
     bestOurs = Math.max(bestOurs, a);
     bestTheirs = Math.max(bestTheirs, b);

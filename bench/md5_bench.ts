@@ -14,6 +14,7 @@
 import { createHash, createHmac } from "node:crypto";
 import process from "node:process";
 import { HmacMd5, hmacMd5, md5 } from "../src/crypto/mod.ts";
+import { pairedRounds } from "./_measure.ts";
 
 // BENCH_QUICK=1 (scripts/bench_all.mjs --quick): shorter rounds.
 const quick = process.env.BENCH_QUICK === "1";
@@ -46,25 +47,8 @@ function run(fn: () => Uint8Array, ms: number): number {
 function compare(ours: () => Uint8Array, theirs: () => Uint8Array): [number, number, number] {
   run(ours, WARMUP_MS);
   run(theirs, WARMUP_MS);
-  let bestOurs = 0;
-  let bestTheirs = 0;
-  const ratios: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    let a: number;
-    let b: number;
-    if (round % 2 === 0) {
-      a = run(ours, ROUND_MS);
-      b = run(theirs, ROUND_MS);
-    } else {
-      b = run(theirs, ROUND_MS);
-      a = run(ours, ROUND_MS);
-    }
-    bestOurs = Math.max(bestOurs, a);
-    bestTheirs = Math.max(bestTheirs, b);
-    ratios.push(a / b);
-  }
-  ratios.sort((x, y) => x - y);
-  return [bestOurs, bestTheirs, ratios[ratios.length >> 1]!];
+  const result = pairedRounds(() => run(ours, ROUND_MS), () => run(theirs, ROUND_MS), ROUNDS);
+  return [result.ours, result.theirs, result.ratio];
 }
 
 function runtime(): string {

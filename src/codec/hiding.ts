@@ -92,11 +92,6 @@ export function hideUserPassword(
   secret: Uint8Array,
   authenticator: Uint8Array,
 ): Uint8Array {
-  if (plain.length > MAX_PASSWORD) {
-    throw new RangeError(
-      `User-Password is ${plain.length} bytes; RFC 2865 §5.2 allows at most 128`,
-    );
-  }
   const out = new Uint8Array(hiddenPasswordLength(plain.length));
   out.set(plain);
   hideUserPasswordAt(out, 0, plain.length, secret, authenticator);
@@ -213,11 +208,6 @@ export function hideSalted(
   authenticator: Uint8Array,
   salt?: Uint8Array,
 ): Uint8Array {
-  if (plain.length > 255) {
-    throw new RangeError(
-      `A salted value is limited to 255 bytes (its length octet), got ${plain.length}`,
-    );
-  }
   const out = new Uint8Array(hiddenSaltedLength(plain.length));
   out.set(plain, 3);
   if (salt === undefined) hideSaltedAt(out, 0, plain.length, secret, authenticator);
