@@ -13,6 +13,7 @@ import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
 import type { Attribute } from "./attribute.ts";
 import {
   ascendSecretAt,
+  checkHideable,
   hiddenPasswordLength,
   hiddenSaltedLength,
   hideSaltedAt,
@@ -150,27 +151,16 @@ function writeValue(
     // Room for the padding, while `pos` still covers the value (growing copies up to `pos`).
     out.ensure(hiddenLength);
     try {
-      if (encrypt === 1) {
-        if (ctx !== undefined) hideUserPasswordAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
-        else checkHideable(128, n);
-      } else if (encrypt === 2) {
-        if (ctx !== undefined) hideSaltedAt(out.buf, valueStart - 3, n, ctx.secret, ctx.vector);
-        else checkHideable(255, n);
-      } else if (ctx !== undefined) ascendSecretAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
-      else checkHideable(16, n);
+      if (ctx === undefined) checkHideable(encrypt, n);
+      else if (encrypt === 1) hideUserPasswordAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
+      else if (encrypt === 2) hideSaltedAt(out.buf, valueStart - 3, n, ctx.secret, ctx.vector);
+      else ascendSecretAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
     } catch (error) {
       out.pos = start;
       throw new ValueError(def.name, def.type, value, (error as Error).message, { cause: error });
     }
     // Validation (no context) only needs the hidden length, for the framing check.
     out.pos = (encrypt === 2 ? valueStart - 3 : valueStart) + hiddenLength;
-  }
-}
-
-/** The length limit of a kind of hiding, checked without the MD5 work, for {@linkcode validateAttribute}. */
-function checkHideable(limit: number, n: number): void {
-  if (n > limit) {
-    throw new RangeError(`a hidden value of this kind is limited to ${limit} bytes, got ${n}`);
   }
 }
 

@@ -47,6 +47,25 @@ function chain(
   }
 }
 
+/**
+ * Throws the RangeError that hiding an `n`-byte value with `encrypt` (1:
+ * User-Password, 2: salted, 3: Ascend-Send-Secret) would throw, without the
+ * MD5 work: how a value is validated before there is a secret to hide it with.
+ *
+ * @throws {RangeError} if the value is too long for that kind of hiding.
+ */
+export function checkHideable(encrypt: number, n: number): void {
+  if (encrypt === 1 && n > MAX_PASSWORD) {
+    throw new RangeError(`User-Password is ${n} bytes; RFC 2865 §5.2 allows at most 128`);
+  }
+  if (encrypt === 2 && n > 255) {
+    throw new RangeError(`A salted value is limited to 255 bytes (its length octet), got ${n}`);
+  }
+  if (encrypt === 3 && n > BLOCK) {
+    throw new RangeError(`An encrypt=3 value is limited to 16 bytes, got ${n}`);
+  }
+}
+
 /** The hidden length of an `n`-byte User-Password: NUL-padded to a multiple of 16, at least 16. */
 export function hiddenPasswordLength(n: number): number {
   return n <= BLOCK ? BLOCK : Math.ceil(n / BLOCK) * BLOCK;
@@ -72,9 +91,7 @@ export function hideUserPasswordAt(
   secret: Uint8Array,
   authenticator: Uint8Array,
 ): number {
-  if (n > MAX_PASSWORD) {
-    throw new RangeError(`User-Password is ${n} bytes; RFC 2865 §5.2 allows at most 128`);
-  }
+  checkHideable(1, n);
   const length = hiddenPasswordLength(n);
   for (let i = offset + n; i < offset + length; i++) buf[i] = 0;
   chain(buf, offset, length, secret, authenticator, false, true);
@@ -182,9 +199,7 @@ function hideWithSalt(
   secret: Uint8Array,
   authenticator: Uint8Array,
 ): number {
-  if (n > 255) {
-    throw new RangeError(`A salted value is limited to 255 bytes (its length octet), got ${n}`);
-  }
+  checkHideable(2, n);
   const length = hiddenSaltedLength(n);
   buf[offset] = buf[offset]! | 0x80; // RFC 2868 §3.5: the salt's most significant bit is set
   buf[offset + 2] = n;
@@ -248,9 +263,7 @@ export function ascendSecret(
   secret: Uint8Array,
   authenticator: Uint8Array,
 ): Uint8Array {
-  if (value.length > BLOCK) {
-    throw new RangeError(`An encrypt=3 value is limited to 16 bytes, got ${value.length}`);
-  }
+  checkHideable(3, value.length);
   const out = new Uint8Array(BLOCK);
   out.set(value);
   ascendSecretAt(out, 0, value.length, secret, authenticator);
@@ -270,7 +283,7 @@ export function ascendSecretAt(
   secret: Uint8Array,
   authenticator: Uint8Array,
 ): number {
-  if (n > BLOCK) throw new RangeError(`An encrypt=3 value is limited to 16 bytes, got ${n}`);
+  checkHideable(3, n);
   md5.reset().update(authenticator, 0, authenticator.length).update(secret, 0, secret.length);
   md5.digest(pad, 0);
   for (let i = 0; i < BLOCK; i++) buf[offset + i] = (i < n ? buf[offset + i]! : 0) ^ pad[i]!;
