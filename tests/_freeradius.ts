@@ -15,6 +15,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { peers } from "./_peers.ts";
 
 const template = fileURLToPath(new URL("./freeradius/raddb", import.meta.url));
 
@@ -53,23 +54,38 @@ function canBind(port: number, type: "udp4" | "udp6", address: string): Promise<
   });
 }
 
+/** Options of {@linkcode startFreeRadius}. */
+export interface StartOptions {
+  /**
+   * The server binary, by path: the one `tests/_peers.ts` checks for. Not
+   * looked up on PATH, which for a non-root Debian user lacks /usr/sbin.
+   */
+  readonly command?: string;
+}
+
+/** A binary that could not be run at all: retrying cannot help. */
+class SpawnError extends Error {}
+
 /**
- * Starts FreeRADIUS (`freeradius -f -l stdout -d <copy>`) and resolves once it
- * prints "Ready to process requests". Rejects with its log if it exits first.
+ * Starts FreeRADIUS (`/usr/sbin/freeradius -f -l stdout -d <copy>`) and
+ * resolves once it prints "Ready to process requests". Rejects with its log
+ * if it exits first, and at once, naming the binary, if it cannot be run.
  */
-export async function startFreeRadius(): Promise<FreeRadius> {
+export async function startFreeRadius(options: StartOptions = {}): Promise<FreeRadius> {
+  const command = options.command ?? peers.freeradius.path;
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce();
+      return await startOnce(command);
     } catch (error) {
+      if (error instanceof SpawnError) throw error;
       lastError = error; // most likely a port taken between probe and bind
     }
   }
   throw lastError;
 }
 
-async function startOnce(): Promise<FreeRadius> {
+async function startOnce(command: string): Promise<FreeRadius> {
   const authPort = await freePort();
   let acctPort = await freePort();
   while (acctPort === authPort) acctPort = await freePort();
@@ -92,12 +108,14 @@ async function startOnce(): Promise<FreeRadius> {
   // started it; it still refuses a world-writable configuration directory.
   for (const sub of [dir, confDir, runDir]) chmodSync(sub, 0o755);
 
-  const child: ChildProcess = spawn("freeradius", ["-f", "-l", "stdout", "-d", confDir], {
+  const child: ChildProcess = spawn(command, ["-f", "-l", "stdout", "-d", confDir], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   const cleanup = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    // A child that never started (spawn error) never emits "exit": Deno and
+    // Bun leave its exitCode null, so waiting for it would hang the test.
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
@@ -126,7 +144,9 @@ async function startOnce(): Promise<FreeRadius> {
     });
     child.once("error", (error) => {
       clearTimeout(timer);
-      reject(error);
+      reject(
+        new SpawnError(`Cannot run FreeRADIUS (${command}): ${error.message}`, { cause: error }),
+      );
     });
   }).catch(async (error) => {
     await cleanup();

@@ -1,6 +1,7 @@
 // Runs FreeRADIUS's radclient as a peer: it builds and sends the packets, we
 // read what it prints.
 import { spawn } from "node:child_process";
+import { peers } from "./_peers.ts";
 
 /** What one radclient run printed and how it exited. */
 export interface RadclientResult {
@@ -24,7 +25,8 @@ export function radclient(
   extraArgs: readonly string[] = [],
 ): Promise<RadclientResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("radclient", [
+    // By path, as _peers.ts checks it: PATH need not hold its directory.
+    const child = spawn(peers.radclient.path, [
       "-x",
       "-r",
       "2",
@@ -41,7 +43,11 @@ export function radclient(
     let stderr = "";
     child.stdout.on("data", (chunk: Uint8Array) => (stdout += new TextDecoder().decode(chunk)));
     child.stderr.on("data", (chunk: Uint8Array) => (stderr += new TextDecoder().decode(chunk)));
-    child.once("error", reject);
+    child.once(
+      "error",
+      (error) =>
+        reject(new Error(`Cannot run radclient (${peers.radclient.path}): ${error.message}`)),
+    );
     child.once("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input);
   });

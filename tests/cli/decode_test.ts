@@ -2,7 +2,7 @@
 // node:dgram listener), and of the RFC 2865 §7.1 example.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assertPeers, needs } from "../_peers.ts";
+import { assertPeers, needs, peers } from "../_peers.ts";
 import { capture, SECRET, toHex } from "../interop/codec_udp.ts";
 import { Code, Dictionary, Packet } from "../../mod.ts";
 import { cli, lines } from "./_cli.ts";
@@ -14,7 +14,7 @@ const dictionary = Dictionary.default();
 async function radclientPacket(kind: "auth" | "acct", input: string): Promise<Uint8Array> {
   const { datagrams, stdout, stderr } = await capture(
     (port) => ({
-      command: "radclient",
+      command: peers.radclient.path,
       args: ["-r", "1", "-t", "2", `127.0.0.1:${port}`, kind, SECRET],
       input,
     }),

@@ -45,6 +45,10 @@ function startPyrad(): Promise<{ child: ChildProcess; ports: Ports; log: () => s
       clearTimeout(timer);
       reject(new Error(`pyrad_server.py exited with ${code}:\n${log()}`));
     });
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`Cannot run /usr/bin/python3: ${error.message}`, { cause: error }));
+    });
   });
 }
 

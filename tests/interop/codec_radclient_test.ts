@@ -4,7 +4,7 @@
 // listener answers with radkit-encoded replies, which radclient must accept.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assertPeers, needs } from "../_peers.ts";
+import { assertPeers, needs, peers } from "../_peers.ts";
 import { Dictionary } from "../../src/dictionary/dictionary.ts";
 import { Packet } from "../../src/packet.ts";
 import { Code } from "../../src/codec/code.ts";
@@ -27,7 +27,7 @@ function radclient(
   respond?: (datagram: Uint8Array) => Uint8Array | undefined,
 ): Promise<Captured> {
   return capture((port) => ({
-    command: "radclient",
+    command: peers.radclient.path,
     args: ["-x", "-r", "1", "-t", "1", `127.0.0.1:${port}`, kind, SECRET],
     input,
   }), respond);

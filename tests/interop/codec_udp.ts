@@ -113,7 +113,7 @@ export function run(
     child.stderr.on("data", (chunk: Uint8Array) => (stderr += decoder.decode(chunk)));
     child.once("error", (error) => {
       clearTimeout(timer);
-      reject(error);
+      reject(new Error(`Cannot run ${command}: ${error.message}`, { cause: error }));
     });
     child.once("close", (code) => {
       clearTimeout(timer);
