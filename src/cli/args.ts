@@ -8,6 +8,7 @@
  */
 import type { AttributeDef, AttributeValue, DictionaryView, Packet } from "../../mod.ts";
 import { UsageError } from "./errors.ts";
+import { fromHex } from "./output.ts";
 
 /** One attribute as text: its name, its tag (RFC 2868) if any, and its value. */
 export interface AttributeText {
@@ -22,13 +23,15 @@ export interface AttributeText {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]*/;
 
 /**
- * Parses one command-line attribute: `Name=value`, `Name:tag=value`. The
- * value is everything after the first `=`; one pair of surrounding double
- * quotes is removed, so radclient-style `User-Name="bob"` also works.
+ * Parses one command-line attribute as radclient reads one: `Name=value`,
+ * `Name = value`, `Name:tag=value`, with `=` (or `:=`, `+=`, `==`), the
+ * value bare (everything after the operator, spaces around it dropped) or
+ * in double or single quotes with FreeRADIUS's backslash escapes (see
+ * {@linkcode unquote}).
  *
  * @param arg The argument.
  * @returns The attribute as text.
- * @throws {UsageError} when it is not `Name=value`.
+ * @throws {UsageError} when it is not `Name=value`, or a quoted value does not end with its quote.
  *
  * @example Usage
  * ```ts
@@ -36,38 +39,124 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]*/;
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(parseAttributeArg("User-Name=bob"), { name: "User-Name", tag: undefined, value: "bob" });
+ * assert.deepEqual(parseAttributeArg('User-Name = "bob"'), { name: "User-Name", tag: undefined, value: "bob" });
  * assert.deepEqual(parseAttributeArg("Tunnel-Type:1=L2TP"), { name: "Tunnel-Type", tag: 1, value: "L2TP" });
+ * assert.equal(parseAttributeArg("NAS-Port = 5").value, "5");
  * assert.equal(parseAttributeArg('Reply-Message="a=b"').value, "a=b");
+ * assert.equal(parseAttributeArg("Reply-Message='it\\'s'").value, "it's");
  * assert.throws(() => parseAttributeArg("bob"), /Name=value/);
  * ```
  */
 export function parseAttributeArg(arg: string): AttributeText {
-  const match = /^([A-Za-z0-9][A-Za-z0-9._/-]*)(?::(\d+))?\s*=(.*)$/s.exec(arg);
+  const match = /^\s*([A-Za-z0-9][A-Za-z0-9._/-]*)(?::(\d+))?\s*(?::=|\+=|==|=)(.*)$/s.exec(arg);
   if (match === null) {
     throw new UsageError(
       `Cannot read attribute "${arg}": write Name=value (or Name:tag=value), e.g. User-Name=bob`,
     );
   }
-  let value = match[3]!;
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-    value = unescape(value.slice(1, -1));
+  const name = match[1]!;
+  let value = match[3]!.trim();
+  const quoteChar = value[0];
+  if (quoteChar === '"' || quoteChar === "'") {
+    const end = closingQuote(value, 0);
+    if (end !== value.length - 1) {
+      throw new UsageError(
+        end === -1
+          ? `Cannot read attribute "${arg}": the value's ${quoteChar} has no closing ${quoteChar}`
+          : `Cannot read attribute "${arg}": text after the closing ${quoteChar}; separate attributes with ", "`,
+      );
+    }
+    value = unquote(value.slice(1, -1), quoteChar);
   }
-  return { name: match[1]!, tag: match[2] === undefined ? undefined : Number(match[2]), value };
+  return { name, tag: match[2] === undefined ? undefined : Number(match[2]), value };
 }
 
-function unescape(text: string): string {
-  return text.replace(/\\(.)/gs, (_, char: string) => {
-    switch (char) {
-      case "n":
-        return "\n";
-      case "r":
-        return "\r";
-      case "t":
-        return "\t";
-      default:
-        return char;
+/**
+ * Parses one command-line argument that holds one attribute or, as a
+ * line of radclient's input, several separated by commas
+ * (`'User-Name = "bob", NAS-Port = 5'`). An argument that does not read
+ * as such a list is one attribute, so `Reply-Message=Hello, bob` keeps its
+ * comma (quote a value that holds `, Name=`).
+ *
+ * @param arg The argument.
+ * @returns The attributes in order.
+ * @throws {UsageError} when it is not `Name=value`.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseAttributeArgs } from "./args.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseAttributeArgs('User-Name = "bob", NAS-Port = 5').map((a) => a.value), ["bob", "5"]);
+ * assert.deepEqual(parseAttributeArgs("Reply-Message=Hello, bob").map((a) => a.value), ["Hello, bob"]);
+ * ```
+ */
+export function parseAttributeArgs(arg: string): AttributeText[] {
+  let pairs: AttributePair[] | undefined;
+  try {
+    pairs = parsePairs(arg);
+  } catch {
+    pairs = undefined;
+  }
+  if (pairs !== undefined && pairs.length > 1 && pairs.every((pair) => SEND_OPS.has(pair.op))) {
+    return pairs.map(({ name, tag, value }) => ({ name, tag, value }));
+  }
+  return [parseAttributeArg(arg)];
+}
+
+/** The index of the quote that closes the one at `start`, or -1. */
+function closingQuote(text: string, start: number): number {
+  const quoteChar = text[start];
+  for (let end = start + 1; end < text.length; end += text[end] === "\\" ? 2 : 1) {
+    if (text[end] === quoteChar) return end;
+  }
+  return -1;
+}
+
+/**
+ * The value of a quoted string, the quotes removed, escapes read as
+ * FreeRADIUS 3.2 reads them (`value_data_from_str`): in double quotes
+ * `\n`, `\r`, `\t`, `\\`, `\"` and three octal digits (`\101`), any
+ * other backslash kept as it is; in single quotes only `\'` and `\\`.
+ *
+ * @param text The text between the quotes.
+ * @param quoteChar The quote: `"` or `'`.
+ * @returns The value.
+ *
+ * @example Usage
+ * ```ts
+ * import { unquote } from "./args.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(unquote('say \\"hi\\"\\n\\101\\d', '"'), 'say "hi"\nA\\d');
+ * assert.equal(unquote("it\\'s \\n", "'"), "it's \\n");
+ * ```
+ */
+export function unquote(text: string, quoteChar: '"' | "'"): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    const next = text[i + 1];
+    if (char !== "\\" || next === undefined) {
+      out += char;
+      continue;
     }
-  });
+    if (next === "\\" || next === quoteChar) {
+      out += next;
+      i++;
+    } else if (quoteChar === "'") {
+      out += char;
+    } else if (next === "n" || next === "r" || next === "t") {
+      out += next === "n" ? "\n" : next === "r" ? "\r" : "\t";
+      i++;
+    } else if (/^[0-7]{3}$/.test(text.slice(i + 1, i + 4))) {
+      out += String.fromCharCode(parseInt(text.slice(i + 1, i + 4), 8) & 0xff);
+      i += 3;
+    } else {
+      out += char;
+    }
+  }
+  return out;
 }
 
 /**
@@ -175,10 +264,9 @@ export function parsePairs(line: string): AttributePair[] {
     let value: string;
     const quote = line[pos];
     if (quote === '"' || quote === "'") {
-      let end = pos + 1;
-      while (end < line.length && line[end] !== quote) end += line[end] === "\\" ? 2 : 1;
-      if (end >= line.length) throw new Error(`unterminated string for ${name}`);
-      value = unescape(line.slice(pos + 1, end));
+      const end = closingQuote(line, pos);
+      if (end === -1) throw new Error(`unterminated string for ${name}`);
+      value = unquote(line.slice(pos + 1, end), quote);
       pos = end + 1;
     } else {
       let end = pos;
@@ -271,9 +359,29 @@ export function attributeValue(def: AttributeDef, text: string): AttributeValue 
  */
 export function addAttributes(packet: Packet, items: readonly AttributeText[]): Packet {
   const dictionary: DictionaryView = packet.dictionary;
+  // Consecutive members of one TLV go back into one TLV attribute, as
+  // FreeRADIUS 3.2 encodes them (and as radkit prints a TLV: member by member).
+  let group: { top: AttributeDef; value: TlvValue } | undefined;
+  const flush = () => {
+    if (group !== undefined) add(packet, group.top, group.value, undefined);
+    group = undefined;
+  };
   for (const item of items) {
+    const member = tlvMember(dictionary, item);
+    if (member !== undefined) {
+      if (item.tag !== undefined) throw new UsageError(`${item.name} takes no tag`);
+      if (group?.top !== member.path[0]) flush();
+      group ??= { top: member.path[0]!, value: {} };
+      insert(group.value, member.path.slice(1).map((def) => def.name), member.name, member.value);
+      continue;
+    }
+    flush();
     const def = dictionary.attribute(item.name);
     if (def === undefined) {
+      if (RAW_NAME.test(item.name)) {
+        add(packet, item.name, rawValue(item), item.tag);
+        continue;
+      }
       const close = dictionary.suggest(item.name, 3);
       const hint = close.length > 0
         ? `did you mean ${close.map((name) => `"${name}"`).join(" or ")}?`
@@ -286,14 +394,111 @@ export function addAttributes(packet: Packet, items: readonly AttributeText[]): 
     if (item.tag !== undefined && item.tag > 31) {
       throw new UsageError(`Invalid tag ${item.tag} for ${def.name}: tags are 0..31`);
     }
-    const value = attributeValue(def, item.value);
-    try {
-      packet.add(def.name, item.tag === undefined ? value : { tag: item.tag, value });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error), {
-        cause: error,
-      });
+    add(packet, def, attributeValue(def, item.value), item.tag);
+  }
+  flush();
+  return packet;
+}
+
+/** `Attr-<oid>`: FreeRADIUS's (and radkit's decode's) name for an attribute a dictionary lacks. */
+const RAW_NAME = /^Attr-\d+(?:\.\d+)*$/i;
+
+type TlvValue = { [name: string]: AttributeValue | AttributeValue[] };
+
+function add(
+  packet: Packet,
+  def: AttributeDef | string,
+  value: AttributeValue,
+  tag: number | undefined,
+): void {
+  const name = typeof def === "string" ? def : def.name;
+  try {
+    packet.add(name, tag === undefined ? value : { tag, value });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), {
+      cause: error,
+    });
+  }
+}
+
+function rawValue(item: AttributeText): Uint8Array {
+  const bytes = /^0x/i.test(item.value) ? fromHex(item.value) : undefined;
+  if (bytes === undefined) {
+    throw new UsageError(
+      `${item.name} is an attribute the dictionary lacks: give its value as raw bytes, e.g. ${item.name}=0x0102`,
+    );
+  }
+  return bytes;
+}
+
+/** Where a TLV member goes: its TLVs from the top one down, its name and value. */
+interface TlvMember {
+  readonly path: readonly AttributeDef[];
+  readonly name: string;
+  readonly value: AttributeValue;
+}
+
+/**
+ * A member of a TLV: a named attribute whose parent is a TLV, or an
+ * `Attr-<oid>.<n>` whose `<oid>` is a TLV (a member the dictionary lacks,
+ * raw bytes, as radkit decode prints it).
+ */
+function tlvMember(dictionary: DictionaryView, item: AttributeText): TlvMember | undefined {
+  const def = dictionary.attribute(item.name);
+  let parent: AttributeDef | undefined;
+  let value: AttributeValue;
+  let name: string;
+  if (def !== undefined) {
+    if (def.parent?.type !== "tlv") return undefined;
+    parent = def.parent;
+    name = def.name;
+    value = attributeValue(def, item.value);
+  } else {
+    const oid = /^Attr-(\d+(?:\.\d+)*)\.\d+$/i.exec(item.name);
+    if (oid === null) return undefined;
+    parent = defByOid(dictionary, oid[1]!.split(".").map(Number));
+    if (parent?.type !== "tlv") return undefined;
+    name = `Attr-${item.name.slice(5)}`;
+    value = rawValue(item);
+  }
+  const path: AttributeDef[] = [];
+  for (let at: AttributeDef | undefined = parent; at?.type === "tlv"; at = at.parent) {
+    path.unshift(at);
+  }
+  return { path, name, value };
+}
+
+/** The attribute with a numeric OID (`26.311.1`, `241.1`, `245.26.9.1`), if the dictionary has it. */
+function defByOid(dictionary: DictionaryView, oid: readonly number[]): AttributeDef | undefined {
+  let def = dictionary.standard(oid[0]!);
+  let rest = oid.slice(1);
+  if (oid[0] === 26 && oid.length >= 3) {
+    def = dictionary.vendor(oid[1]!)?.attributes.get(oid[2]!);
+    rest = oid.slice(3);
+  } else if (def !== undefined && (def.type === "extended" || def.type === "long-extended")) {
+    const inner = def.children.get(oid[1]!);
+    if (inner?.type === "evs" && oid.length >= 4) {
+      def = dictionary.vendor(oid[2]!)?.evsAttributes.get(oid[0]!)?.get(oid[3]!);
+      rest = oid.slice(4);
+    } else {
+      def = inner;
+      rest = oid.slice(2);
     }
   }
-  return packet;
+  for (const number of rest) def = def?.children.get(number);
+  return def;
+}
+
+/** Puts a member value into a TLV value, under its TLVs; a repeated member becomes a list. */
+function insert(target: TlvValue, path: readonly string[], name: string, value: AttributeValue) {
+  let at = target;
+  for (const key of path) {
+    const inner = at[key];
+    if (inner === undefined || Array.isArray(inner) || typeof inner !== "object") at[key] = {};
+    at = at[key] as TlvValue;
+  }
+  const existing = at[name];
+  if (existing === undefined) at[name] = value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else at[name] = [existing, value];
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Attribute, AttributeValue, Packet, PacketJson } from "../../mod.ts";
+import type { Attribute, AttributeDef, AttributeValue, Packet, PacketJson } from "../../mod.ts";
 
 /**
  * Hex text of bytes, lower case, no separators.
@@ -54,33 +54,109 @@ export function isSecret(attribute: Attribute): boolean {
       (def.vendor === undefined && def.parent === undefined && def.code === 3));
 }
 
-function quote(text: string): string {
-  return `"${
-    text.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
-      .replace(/\t/g, "\\t")
-  }"`;
+/**
+ * A string value in double quotes, escaped as FreeRADIUS 3.2 prints it
+ * (`fr_prints`): `\\`, `\"`, `\n`, `\r`, `\t`, and other control
+ * characters as three octal digits, so that the text reads back as the
+ * same value in radclient's input and in `radkit send`.
+ *
+ * @param text The value.
+ * @returns The quoted text.
+ *
+ * @example Usage
+ * ```ts
+ * import { quote } from "./output.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(quote('a"b\\c\n\u0001'), '"a\\"b\\\\c\\n\\001"');
+ * ```
+ */
+export function quote(text: string): string {
+  let out = '"';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if (char === "\\" || char === '"') out += `\\${char}`;
+    else if (char === "\n") out += "\\n";
+    else if (char === "\r") out += "\\r";
+    else if (char === "\t") out += "\\t";
+    else if (code < 0x20 || code === 0x7f) out += `\\${code.toString(8).padStart(3, "0")}`;
+    else out += char;
+  }
+  return `${out}"`;
 }
 
 function valueText(value: AttributeValue, type: string | undefined): string {
   if (value instanceof Uint8Array) return `0x${toHex(value)}`;
   if (value instanceof Date) return quote(value.toISOString());
   if (typeof value === "string") return type === "string" ? quote(value) : value;
-  if (typeof value === "object") {
-    const parts = Object.entries(value).map(([name, inner]) =>
-      `${name} = ${
-        Array.isArray(inner)
-          ? inner.map((v) => valueText(v, undefined)).join(", ")
-          : valueText(inner as AttributeValue, undefined)
-      }`
-    );
-    return `{ ${parts.join(", ")} }`;
-  }
   return String(value);
 }
 
+/** A TLV child by name (or undefined for an `Attr-<oid>` child the dictionary lacks). */
+function childDef(def: AttributeDef | undefined, name: string): AttributeDef | undefined {
+  if (def === undefined) return undefined;
+  for (const child of def.children.values()) if (child.name === name) return child;
+  return undefined;
+}
+
+/** `[name, value, def]` of every leaf of a value, TLVs flattened in order. */
+function leaves(
+  name: string,
+  value: AttributeValue,
+  def: AttributeDef | undefined,
+): [string, AttributeValue, AttributeDef | undefined][] {
+  if (
+    typeof value !== "object" || value instanceof Uint8Array || value instanceof Date
+  ) return [[name, value, def]];
+  const result: [string, AttributeValue, AttributeDef | undefined][] = [];
+  for (const [childName, inner] of Object.entries(value)) {
+    const child = childDef(def, childName);
+    for (const item of Array.isArray(inner) ? inner : [inner]) {
+      result.push(...leaves(childName, item as AttributeValue, child));
+    }
+  }
+  return result;
+}
+
 /**
- * One attribute as radclient prints it: `Name = value`, `Name:tag = value`
- * for tagged ones, strings quoted, bytes as `0x…`.
+ * One attribute as radclient (FreeRADIUS 3.2) prints it, one line per
+ * value: `Name = value`, `Name:tag = value` for tagged ones, strings in
+ * double quotes, bytes as `0x…`. A TLV is printed as its members, each
+ * under its own name (`WiMAX-Release = "2.1"`), as FreeRADIUS 3.2 does;
+ * `radkit send` puts consecutive members back into one TLV.
+ *
+ * @param attribute The attribute.
+ * @param hideSecrets Print `<hidden>` for secret values (see {@linkcode isSecret}).
+ * @returns The lines (several for a TLV).
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet } from "../../mod.ts";
+ * import { formatAttributeLines } from "./output.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const packet = Packet.create(Code.AccessAccept, Dictionary.default(), {
+ *   "Reply-Message": "Hello, bob",
+ * });
+ * assert.deepEqual(formatAttributeLines(packet.attributes()[0]!), ['Reply-Message = "Hello, bob"']);
+ * ```
+ */
+export function formatAttributeLines(attribute: Attribute, hideSecrets = false): string[] {
+  if (hideSecrets && isSecret(attribute)) return [`${attributeName(attribute)} = <hidden>`];
+  const items = leaves(attribute.name, attribute.value, attribute.def);
+  if (items.length === 1 && items[0]![0] === attribute.name) {
+    return [`${attributeName(attribute)} = ${valueText(attribute.value, attribute.def?.type)}`];
+  }
+  return items.map(([name, value, def]) => `${name} = ${valueText(value, def?.type)}`);
+}
+
+function attributeName(attribute: Attribute): string {
+  return attribute.tag === undefined ? attribute.name : `${attribute.name}:${attribute.tag}`;
+}
+
+/**
+ * One attribute as radclient prints it, on one line: see
+ * {@linkcode formatAttributeLines}; a TLV's members are joined with `, `.
  *
  * @param attribute The attribute.
  * @param hideSecrets Print `<hidden>` for secret values (see {@linkcode isSecret}).
@@ -105,11 +181,7 @@ function valueText(value: AttributeValue, type: string | undefined): string {
  * ```
  */
 export function formatAttribute(attribute: Attribute, hideSecrets = false): string {
-  const name = attribute.tag === undefined ? attribute.name : `${attribute.name}:${attribute.tag}`;
-  const value = hideSecrets && isSecret(attribute)
-    ? "<hidden>"
-    : valueText(attribute.value, attribute.def?.type);
-  return `${name} = ${value}`;
+  return formatAttributeLines(attribute, hideSecrets).join(", ");
 }
 
 /**
@@ -134,7 +206,9 @@ export function formatAttribute(attribute: Attribute, hideSecrets = false): stri
  * ```
  */
 export function attributeLines(packet: Packet, hideSecrets = false): string[] {
-  return packet.attributes().map((attribute) => `\t${formatAttribute(attribute, hideSecrets)}`);
+  return packet.attributes().flatMap((attribute) =>
+    formatAttributeLines(attribute, hideSecrets).map((line) => `\t${line}`)
+  );
 }
 
 /**

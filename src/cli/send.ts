@@ -9,7 +9,7 @@ import { addChapPassword, Client, Code, type Dictionary, Packet, TimeoutError } 
 import {
   addAttributes,
   type AttributeText,
-  parseAttributeArg,
+  parseAttributeArgs,
   parseRadclientText,
 } from "./args.ts";
 import { loadDictionary } from "./dictionary.ts";
@@ -261,7 +261,7 @@ export async function send(args: readonly string[]): Promise<number> {
     file = "-";
     positionals.splice(positionals.indexOf("-"), 1);
   }
-  const common = positionals.map(parseAttributeArg);
+  const common = positionals.flatMap(parseAttributeArgs);
 
   const { dictionary } = await loadDictionary(listFlag(flags, "dict"));
   let batches: AttributeText[][];

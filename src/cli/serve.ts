@@ -14,6 +14,7 @@ import {
   type RequestContext,
   Server,
 } from "../../mod.ts";
+import { unmapIPv4 } from "../server/client_table.ts";
 import { addAttributes } from "./args.ts";
 import { loadDictionary } from "./dictionary.ts";
 import { UsageError } from "./errors.ts";
@@ -68,10 +69,14 @@ Examples:
   Then, in another terminal:
   radkit send --server 127.0.0.1 --secret testing123 User-Name=bob User-Password=hello`;
 
+/**
+ * `host:port`, `[v6]:port`; an IPv4 client reaching a dual-stack `::`
+ * socket (`::ffff:127.0.0.1`) is shown as the IPv4 address it is, as the
+ * Server matches it against IPv4 client entries.
+ */
 function where(address: Address): string {
-  return address.family === "IPv6"
-    ? `[${address.hostname}]:${address.port}`
-    : `${address.hostname}:${address.port}`;
+  const hostname = unmapIPv4(address.hostname);
+  return hostname.includes(":") ? `[${hostname}]:${address.port}` : `${hostname}:${address.port}`;
 }
 
 function summary(packet: Packet): string {

@@ -24,7 +24,7 @@
  */
 import { Code, type Packet, verifyChapPassword } from "../../mod.ts";
 import type { AttributePair, AttributeText } from "./args.ts";
-import { addAttributes, parsePairs } from "./args.ts";
+import { addAttributes, parsePairs, unquote } from "./args.ts";
 import { formatAttribute } from "./output.ts";
 
 /** One check item of an entry. */
@@ -164,7 +164,7 @@ function valueText(request: Packet, name: string): string | undefined {
   const attribute = request.attributes().find((a) => a.name.toLowerCase() === name.toLowerCase());
   if (attribute === undefined) return undefined;
   const text = formatAttribute(attribute).replace(/^[^=]*= /, "");
-  return text.startsWith('"') ? JSON.parse(text) as string : text;
+  return text.startsWith('"') ? unquote(text.slice(1, -1), '"') : text;
 }
 
 function matches(entry: UserEntry, request: Packet, userName: string | undefined): boolean {
