@@ -15,6 +15,7 @@ import {
   isRequest,
 } from "./codec/code.ts";
 import { decodeAttributes } from "./codec/decode_attributes.ts";
+import { RAW_NAME, rawAttribute } from "./codec/raw_attribute.ts";
 import { encodeAttributes, validateAttribute } from "./codec/encode_attributes.ts";
 import {
   computeAuthenticator,
@@ -474,13 +475,26 @@ export class Packet {
   /**
    * Appends a value (or several) of an attribute.
    *
-   * @param name The attribute name.
+   * @param name The attribute name, or `Attr-<oid>` for one named by number
+   * as FreeRADIUS names what its dictionary lacks (`Attr-26.9.1`,
+   * `Attr-241.5`, `Attr-26`), whose value is raw bytes, sent as they are.
    * @param value The value, a tagged value, or an array of them.
    * @returns This packet.
    * @throws {UnknownAttributeError} for a name the dictionary lacks.
    * @throws {ValueError} for a value that does not fit the attribute.
    */
   add<N extends AttributeName>(name: N, value: InputOf<N> | readonly InputOf<N>[]): this {
+    if (RAW_NAME.test(name) && this.dictionary.attribute(name) === undefined) {
+      // `Attr-<oid>` with raw bytes, as FreeRADIUS names what its dictionary lacks.
+      const built: Attribute[] = [];
+      for (const item of Array.isArray(value) ? value : [value]) {
+        const raw = rawAttribute(this.dictionary, name, item);
+        if ("attribute" in raw) built.push(raw.attribute);
+        else this.#build(raw.def, raw.value, built);
+      }
+      this.#attributes.push(...built);
+      return this;
+    }
     this.#build(requireDef(this.dictionary, name), value, this.#attributes);
     return this;
   }
@@ -862,7 +876,7 @@ function requireDef(dictionary: DictionaryView, name: string): AttributeDef {
   if (def !== undefined) return def;
   if (/^Attr-/i.test(name)) {
     throw new RadiusError(
-      `Cannot add "${name}": unknown attributes can only be decoded and re-sent, not built by name`,
+      `Cannot set "${name}": give an attribute named by number raw bytes with add()`,
     );
   }
   throw new UnknownAttributeError(name, dictionary.suggest(name, 3));

@@ -7,6 +7,7 @@
  * @module
  */
 import type { AttributeDef, AttributeValue, DictionaryView, Packet } from "../../mod.ts";
+import { defByOid, RAW_NAME } from "../codec/raw_attribute.ts";
 import { UsageError } from "./errors.ts";
 import { fromHex } from "./output.ts";
 
@@ -400,9 +401,6 @@ export function addAttributes(packet: Packet, items: readonly AttributeText[]): 
   return packet;
 }
 
-/** `Attr-<oid>`: FreeRADIUS's (and radkit's decode's) name for an attribute a dictionary lacks. */
-const RAW_NAME = /^Attr-\d+(?:\.\d+)*$/i;
-
 type TlvValue = { [name: string]: AttributeValue | AttributeValue[] };
 
 function add(
@@ -466,27 +464,6 @@ function tlvMember(dictionary: DictionaryView, item: AttributeText): TlvMember |
     path.unshift(at);
   }
   return { path, name, value };
-}
-
-/** The attribute with a numeric OID (`26.311.1`, `241.1`, `245.26.9.1`), if the dictionary has it. */
-function defByOid(dictionary: DictionaryView, oid: readonly number[]): AttributeDef | undefined {
-  let def = dictionary.standard(oid[0]!);
-  let rest = oid.slice(1);
-  if (oid[0] === 26 && oid.length >= 3) {
-    def = dictionary.vendor(oid[1]!)?.attributes.get(oid[2]!);
-    rest = oid.slice(3);
-  } else if (def !== undefined && (def.type === "extended" || def.type === "long-extended")) {
-    const inner = def.children.get(oid[1]!);
-    if (inner?.type === "evs" && oid.length >= 4) {
-      def = dictionary.vendor(oid[2]!)?.evsAttributes.get(oid[0]!)?.get(oid[3]!);
-      rest = oid.slice(4);
-    } else {
-      def = inner;
-      rest = oid.slice(2);
-    }
-  }
-  for (const number of rest) def = def?.children.get(number);
-  return def;
 }
 
 /** Puts a member value into a TLV value, under its TLVs; a repeated member becomes a list. */

@@ -52,10 +52,16 @@ Options:
                          "attributes": [{"name": "…", "value": …}]}
   -h, --help            Show this help.
 
-Attributes: Name=value (tags as Name:1=value; repeat a name to send it several times).
-Values are text as FreeRADIUS writes them: numbers or VALUE names for integers,
-192.0.2.1 for addresses, 0x0102… for octets. Access-Request and Status-Server always
-carry a Message-Authenticator.
+Attributes: Name=value, or as radclient reads them: 'Name = "value"' (quoted, with
+\n \t \" \\ escapes), several in one argument separated by commas
+('User-Name = "bob", NAS-Port = 5'). Tags as Name:1=value; repeat a name to send it
+several times. Values are text as FreeRADIUS writes them: numbers or VALUE names for
+integers, 192.0.2.1 for addresses, 0x0102… for octets. TLV members by their own names
+(consecutive ones share one TLV). Attributes a dictionary lacks by number, with raw
+bytes, as radclient and radkit decode name them: Attr-200=0x0102,
+Attr-26.VENDOR.TYPE=0x…, Attr-241.TYPE=0x…, Attr-245.26.VENDOR.TYPE=0x….
+What radkit decode prints can be given back as arguments. Access-Request and
+Status-Server always carry a Message-Authenticator.
 
 Exit status: 0 on a positive reply (Access-Accept, Access-Challenge, Accounting-Response,
 CoA-ACK, Disconnect-ACK), 1 on Access-Reject, NAK, timeout or any error, 2 on a usage error.
