@@ -12,6 +12,7 @@ import {
   Packet,
   type VerificationFailure,
 } from "../../mod.ts";
+import { findPacket } from "./capture.ts";
 import { loadDictionary } from "./dictionary.ts";
 import { UsageError } from "./errors.ts";
 import { listFlag, parseFlags, requiredFlag, stringFlag } from "./flags.ts";
@@ -38,7 +39,10 @@ Options:
   -h, --help            Show this help.
 
 HEX may contain spaces, colons or dashes, span several arguments, or come on
-standard input with "-". What is verified: the Request Authenticator of
+standard input with "-". It may also be the hex dump of a captured frame as
+tcpdump -x, -xx or -X and tshark -x print it: the offsets, the ASCII column
+and the link-layer, IPv4/IPv6 and UDP headers are checked and skipped (the
+first frame of a dump is decoded). What is verified: the Request Authenticator of
 Accounting, CoA and Disconnect requests; the Message-Authenticator wherever
 present; a reply's Response Authenticator with --request-authenticator.
 
@@ -47,7 +51,8 @@ verification, 2 usage error.
 
 Examples:
   radkit decode --secret xyzzy5461 010000380f403f9473978057bd83d5cb98f4227a01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003
-  tcpdump -x ... | radkit decode --secret testing123 --json -`;
+  tcpdump -c 1 -x -i lo udp port 1812 | radkit decode --secret testing123 -
+  tshark -r capture.pcap -x -Y 'frame.number == 3' | radkit decode --secret testing123 --json -`;
 
 const REQUESTS: ReadonlySet<number> = new Set([
   Code.AccessRequest,
@@ -150,10 +155,12 @@ export async function decode(args: readonly string[]): Promise<number> {
   const text = flags.positionals.length === 1 && flags.positionals[0] === "-"
     ? await readStdin()
     : flags.positionals.join(" ");
-  const bytes = fromHex(text);
-  if (bytes === undefined) {
-    throw new UsageError(
-      "The packet is not hex: give pairs of hex digits (spaces, colons and a 0x prefix are fine)",
+  const found = findPacket(text);
+  const bytes = found.bytes;
+  if (found.frames > 1) {
+    err(
+      `radkit decode: the dump holds ${found.frames} frames; decoding the first (${found.udp}). ` +
+        "Capture one with tcpdump -c 1.",
     );
   }
   let requestAuthenticator: Uint8Array | undefined;
