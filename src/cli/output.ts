@@ -147,7 +147,13 @@ export function formatAttributeLines(attribute: Attribute, hideSecrets = false):
   if (items.length === 1 && items[0]![0] === attribute.name) {
     return [`${attributeName(attribute)} = ${valueText(attribute.value, attribute.def?.type)}`];
   }
-  return items.map(([name, value, def]) => `${name} = ${valueText(value, def?.type)}`);
+  return items.map(([name, value, def]) =>
+    `${name} = ${
+      hideSecrets && def !== undefined && (def.flags.encrypt !== 0 || def.flags.secret)
+        ? "<hidden>"
+        : valueText(value, def?.type)
+    }`
+  );
 }
 
 function attributeName(attribute: Attribute): string {

@@ -99,3 +99,18 @@ test("nested TLV members and unknown members read back byte for byte", () => {
   addAttributes(again, lines.flatMap(parseAttributeArgs));
   assert.deepEqual(again.encode("s"), packet.encode("s"));
 });
+
+test("a hidden TLV member prints as <hidden> where secrets are hidden (serve's log)", () => {
+  const dictionary = Dictionary.default().extend(
+    "ATTRIBUTE Test-Tlv 250 tlv\nATTRIBUTE Test-Name 250.1 string\n" +
+      "ATTRIBUTE Test-Key 250.2 string encrypt=2\n",
+  );
+  const packet = Packet.create(Code.AccessAccept, dictionary, {
+    "Test-Tlv": { "Test-Name": "visible", "Test-Key": "k3y-value" },
+  });
+  assert.deepEqual(attributeLines(packet, true), [
+    '\tTest-Name = "visible"',
+    "\tTest-Key = <hidden>",
+  ]);
+  assert.deepEqual(attributeLines(packet), ['\tTest-Name = "visible"', '\tTest-Key = "k3y-value"']);
+});
