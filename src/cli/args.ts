@@ -293,7 +293,7 @@ export function parsePairs(line: string): AttributePair[] {
  * @param def The attribute's definition.
  * @param text The value as typed.
  * @returns The value for `Packet.add`.
- * @throws {UsageError} for structural types (tlv, vsa, extended), which
+ * @throws {UsageError} for structural types (vsa, extended, and tlv unless given 0x… bytes), which
  * take their members instead.
  *
  * @example Usage
@@ -323,7 +323,14 @@ export function attributeValue(def: AttributeDef, text: string): AttributeValue 
       const time = Date.parse(text);
       return Number.isNaN(time) ? text : new Date(time);
     }
-    case "tlv":
+    case "tlv": {
+      // A TLV whose content did not decode is printed as its bytes: re-sent as they are.
+      const bytes = /^0x/i.test(text) ? fromHex(text) : undefined;
+      if (bytes !== undefined) return bytes;
+      throw new UsageError(
+        `${def.name} is a tlv container: give the attributes inside it instead (or its content as 0x…)`,
+      );
+    }
     case "vsa":
     case "extended":
     case "long-extended":

@@ -114,3 +114,18 @@ test("a hidden TLV member prints as <hidden> where secrets are hidden (serve's l
   ]);
   assert.deepEqual(attributeLines(packet), ['\tTest-Name = "visible"', '\tTest-Key = "k3y-value"']);
 });
+
+test("a TLV whose content did not decode prints as its bytes and is re-sent as they are", () => {
+  const packet = Packet.create(Code.AccountingRequest, wimax, {}, { id: 2 });
+  packet.add("WiMAX-Capability", new Uint8Array([1, 5, 0x32])); // a member longer than the TLV
+  const decoded = Packet.decode(packet.encode("s"), { dictionary: wimax, secret: "s" });
+  const lines = attributeLines(decoded);
+  assert.deepEqual(lines, ["\tWiMAX-Capability = 0x010532"]);
+  const again = Packet.create(Code.AccountingRequest, wimax, {}, { id: 2 });
+  addAttributes(again, lines.flatMap(parseAttributeArgs));
+  assert.deepEqual(again.encode("s"), packet.encode("s"));
+  assert.throws(
+    () => addAttributes(again, parseAttributeArgs("WiMAX-Capability = text")),
+    /give the attributes inside it/,
+  );
+});
