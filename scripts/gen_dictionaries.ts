@@ -240,6 +240,8 @@ function plainType(def: AttributeDef, indent: string): string {
       return enumerated(def, "number");
     case "integer64":
       return enumerated(def, "bigint");
+    case "bool":
+      return "boolean";
     case "date":
       return "Date";
     case "tlv": {

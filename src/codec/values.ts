@@ -36,8 +36,8 @@ export interface TlvValue {
 
 /**
  * A decoded attribute value. `string` for text, addresses and prefixes,
- * `number` (or a VALUE name) for integers, `bigint` for integer64, `Date` for
- * date, `Uint8Array` for octets and for anything that did not decode as its
+ * `number` (or a VALUE name) for integers, `bigint` for integer64, `boolean`
+ * for bool, `Date` for date, `Uint8Array` for octets and for anything that did not decode as its
  * type, and {@linkcode TlvValue} for TLVs.
  *
  * @example Usage
@@ -60,7 +60,7 @@ export interface TlvValue {
  * assert.deepEqual(shown, ["Start", "1970-01-01T00:00:00.000Z", "2 bytes"]);
  * ```
  */
-export type AttributeValue = string | number | bigint | Uint8Array | Date | TlvValue;
+export type AttributeValue = string | number | bigint | boolean | Uint8Array | Date | TlvValue;
 
 /** Encodes and decodes the Value field of one data type. */
 export interface ValueCodec {
@@ -188,6 +188,39 @@ const integer64: ValueCodec = {
   read(bytes, start, end) {
     if (end - start !== 8) return undefined;
     return new DataView(bytes.buffer, bytes.byteOffset + start, 8).getBigUint64(0);
+  },
+};
+
+/** Text FreeRADIUS accepts for a bool (`yes`/`no` is what it prints). */
+const BOOL_WORDS: ReadonlyMap<string, boolean> = new Map([
+  ["yes", true],
+  ["true", true],
+  ["1", true],
+  ["no", false],
+  ["false", false],
+  ["0", false],
+]);
+
+const bool: ValueCodec = {
+  size: 1,
+  write(value, def, out) {
+    // FreeRADIUS 3.2.9+ `bool`: one octet, 1 or 0 (src/lib/radius.c encodes `vp_byte & 1`).
+    let truth: boolean | undefined;
+    if (typeof value === "boolean") truth = value;
+    else if (value === 0 || value === 1) truth = value === 1;
+    else if (typeof value === "string") {
+      truth = BOOL_WORDS.get(value.toLowerCase());
+      if (truth === undefined) {
+        const number = def.valueNumbers.get(value.toLowerCase());
+        if (number !== undefined) truth = Number(number) !== 0;
+      }
+    }
+    if (truth === undefined) fail(def, value, 'expected a boolean, 0 or 1, or "yes"/"no"');
+    out.u8(truth ? 1 : 0);
+  },
+  read(bytes, start, end) {
+    // Any non-zero octet is true, as FreeRADIUS decodes it.
+    return end - start === 1 ? bytes[start] !== 0 : undefined;
   },
 };
 
@@ -465,5 +498,6 @@ export const valueCodecs: Readonly<Partial<Record<AttributeType, ValueCodec>>> =
   byte: unsigned(1),
   signed,
   integer64,
+  bool,
   date,
 };
