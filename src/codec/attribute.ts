@@ -81,3 +81,11 @@ export function attribute(
 ): Attribute {
   return { name, def, value, tag, raw, wire };
 }
+
+/**
+ * Whether `def` is the top-level IETF attribute numbered `code` (not a vendor,
+ * TLV or extended attribute that happens to carry the same number).
+ */
+export function isStandardAttribute(def: AttributeDef, code: number): boolean {
+  return def.code === code && def.vendor === undefined && def.parent === undefined;
+}

@@ -10,7 +10,7 @@
  */
 import { ValueError } from "../errors.ts";
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
-import type { Attribute } from "./attribute.ts";
+import { type Attribute, isStandardAttribute } from "./attribute.ts";
 import {
   ascendSecretAt,
   checkHideable,
@@ -32,6 +32,8 @@ export interface EncodeContext {
 
 const scratch = new Writer(4096);
 const VENDOR_SPECIFIC = 26;
+const USER_PASSWORD = 2;
+const CHARGEABLE_USER_IDENTITY = 89;
 
 /**
  * Appends the wire form of `attributes` to `out`. Consecutive values of an
@@ -106,6 +108,7 @@ function writeValue(
   const start = out.pos;
   if (def.type === "tlv") {
     writeTlv(def, value, ctx, out);
+    if (out.pos === start) refuseEmpty(def, out, start);
   } else {
     const typed = valueCodecs[def.type];
     if (typed === undefined) {
@@ -122,12 +125,14 @@ function writeValue(
         // A text value whose first octet looks like a tag needs an explicit tag 0 before it.
         out.u8(tag ?? 0);
         codec.write(value, def, out);
-        if (tag === undefined && (out.pos === start + 1 || out.buf[start + 1]! > 0x1f)) {
+        if (out.pos === start + 1) refuseEmpty(def, out, start);
+        if (tag === undefined && out.buf[start + 1]! > 0x1f) {
           out.buf.copyWithin(start, start + 1, out.pos);
           out.pos--;
         }
       } else {
         codec.write(value, def, out);
+        if (out.pos === start) refuseEmpty(def, out, start);
         if (def.flags.hasTag) out.buf[start] = tag ?? 0; // RFC 2868 §3.1: tag in the first octet
       }
       return;
@@ -151,9 +156,12 @@ function writeValue(
     // Room for the padding, while `pos` still covers the value (growing copies up to `pos`).
     out.ensure(hiddenLength);
     try {
-      if (ctx === undefined) checkHideable(encrypt, n);
-      else if (encrypt === 1) hideUserPasswordAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
-      else if (encrypt === 2) hideSaltedAt(out.buf, valueStart - 3, n, ctx.secret, ctx.vector);
+      // RFC 2865 §5.2 limits User-Password (2) itself to 128 octets.
+      const userPassword = isStandardAttribute(def, USER_PASSWORD);
+      if (ctx === undefined) checkHideable(encrypt, n, userPassword);
+      else if (encrypt === 1) {
+        hideUserPasswordAt(out.buf, valueStart, n, ctx.secret, ctx.vector, userPassword);
+      } else if (encrypt === 2) hideSaltedAt(out.buf, valueStart - 3, n, ctx.secret, ctx.vector);
       else ascendSecretAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
     } catch (error) {
       out.pos = start;
@@ -162,6 +170,25 @@ function writeValue(
     // Validation (no context) only needs the hidden length, for the framing check.
     out.pos = (encrypt === 2 ? valueStart - 3 : valueStart) + hiddenLength;
   }
+}
+
+/**
+ * RFC 2865 §5: a string, octets or TLV value has at least one octet.
+ * FreeRADIUS leaves such attributes out; radkit refuses them where they are
+ * added, so that the mistake shows. (A hidden value is never empty on the
+ * wire: an empty User-Password hides to 16 octets, as in FreeRADIUS.)
+ * Chargeable-User-Identity is the one exception FreeRADIUS makes.
+ */
+function refuseEmpty(def: AttributeDef, out: Writer, start: number): void {
+  // WiMAX sends Chargeable-User-Identity empty; FreeRADIUS keeps it, so it can be proxied.
+  if (isStandardAttribute(def, CHARGEABLE_USER_IDENTITY)) return;
+  out.pos = start;
+  throw new ValueError(
+    def.name,
+    def.type,
+    "",
+    "an attribute's value has at least one octet (RFC 2865 §5); leave the attribute out instead",
+  );
 }
 
 const checkOut = new Writer(4096);

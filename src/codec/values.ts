@@ -404,13 +404,15 @@ const ipv6prefix: ValueCodec = {
     out.range(scratch16, 0, Math.ceil(bits / 8));
   },
   read(bytes, start, end) {
+    // As FreeRADIUS 3.2 reads it (data2vp): 2..18 octets, a length of at most
+    // 128; the Reserved octet is not checked, missing octets are zero and
+    // bits past the length are shown as sent (RFC 3162 §2.3 has senders zero them).
     const length = end - start;
-    if (length < 2 || length > 18 || bytes[start] !== 0) return undefined;
+    if (length < 2 || length > 18) return undefined;
     const bits = bytes[start + 1]!;
-    if (bits > 128 || length - 2 < Math.ceil(bits / 8)) return undefined;
+    if (bits > 128) return undefined;
     scratch16.fill(0);
     scratch16.set(bytes.subarray(start + 2, end));
-    maskBits(scratch16, 0, 16, bits);
     return `${formatIPv6(scratch16)}/${bits}`;
   },
 };
@@ -429,14 +431,17 @@ const ipv4prefix: ValueCodec = {
     out.range(scratch16, 0, 4);
   },
   read(bytes, start, end) {
-    // Shorter prefix fields (only the significant octets) are accepted, as pyrad and FreeRADIUS do.
+    // As FreeRADIUS 3.2 reads it (data2vp): a length of at most 32; the
+    // Reserved octet is not checked, and bits past the length are shown as
+    // sent. FreeRADIUS wants all 6 octets (RFC 8044 §3.11); radkit also reads
+    // the shorter form pyrad sends (only the octets the length needs), which
+    // FreeRADIUS shows as raw bytes (dictionaries/DIFFERENCES.md).
     const length = end - start;
     if (length < 2 || length > 6) return undefined;
     const bits = bytes[start + 1]!;
     if (bits > 32 || length - 2 < Math.ceil(bits / 8)) return undefined;
     scratch16.fill(0, 0, 4);
     scratch16.set(bytes.subarray(start + 2, end));
-    maskBits(scratch16, 0, 4, bits);
     return `${formatIPv4(scratch16)}/${bits}`;
   },
 };
