@@ -45,6 +45,7 @@ export interface DecodeContext {
 const VENDOR_SPECIFIC = 26;
 const USER_PASSWORD = 2;
 const CHARGEABLE_USER_IDENTITY = 89;
+const NAS_FILTER_RULE = 92;
 /** RFC 2865 §5.2: User-Password is at most 128 octets, so a longer one is not revealed. */
 const MAX_USER_PASSWORD = 128;
 
@@ -102,6 +103,8 @@ export function decodeAttributes(
       p = decodeVendorSpecific(bytes, p, end, ctx, out);
     } else if (def.type === "extended" || def.type === "long-extended") {
       p = decodeExtended(def, bytes, p, end, ctx, out);
+    } else if (def.type === "string" && isStandardAttribute(def, NAS_FILTER_RULE)) {
+      p = decodeFilterRules(def, bytes, p, end, ctx, out);
     } else if (def.flags.concat) {
       // Consecutive attributes of the same type are one value (RFC 2869 §5.13 EAP-Message, RFC 7268).
       let q = p;
@@ -118,6 +121,35 @@ export function decodeAttributes(
       p += length;
     }
   }
+}
+
+/**
+ * RFC 4849 §2 NAS-Filter-Rule: consecutive attributes are one stream of
+ * rules, each ended by a NUL (the last one may not be); a rule may span
+ * attributes. One attribute per rule, empty ones skipped, as FreeRADIUS
+ * 3.0.22+ reads them. Returns the offset after the run.
+ */
+function decodeFilterRules(
+  def: AttributeDef,
+  bytes: Uint8Array,
+  p: number,
+  end: number,
+  ctx: DecodeContext,
+  out: Attribute[],
+): number {
+  const parts: Uint8Array[] = [];
+  while (p < end && bytes[p] === NAS_FILTER_RULE) {
+    parts.push(bytes.subarray(p + 2, p + bytes[p + 1]!));
+    p += bytes[p + 1]!;
+  }
+  const stream = join(parts);
+  let start = 0;
+  for (let i = 0; i <= stream.length; i++) {
+    if (i < stream.length && stream[i] !== 0) continue;
+    if (i > start) decodeLeaf(def, stream, start, i, ctx, out);
+    start = i + 1;
+  }
+  return p;
 }
 
 function unknown(name: string, bytes: Uint8Array, start: number, end: number): Attribute {

@@ -34,6 +34,7 @@ const scratch = new Writer(4096);
 const VENDOR_SPECIFIC = 26;
 const USER_PASSWORD = 2;
 const CHARGEABLE_USER_IDENTITY = 89;
+const NAS_FILTER_RULE = 92;
 
 /**
  * Appends the wire form of `attributes` to `out`. Consecutive values of an
@@ -54,6 +55,10 @@ export function encodeAttributes(
       continue;
     }
     if (isInternal(def)) continue;
+    if (isFilterRule(def) && attr.verbatim !== true) {
+      i = encodeFilterRules(attributes, i, ctx, out);
+      continue;
+    }
     scratch.pos = 0;
     if (attr.verbatim === true) {
       // A hidden value that could not be revealed goes out as it came in.
@@ -76,6 +81,63 @@ export function encodeAttributes(
       }
     }
     frame(def, scratch.buf, scratch.pos, out);
+  }
+}
+
+/**
+ * RFC 4849 §2 NAS-Filter-Rule (92): consecutive rules are one stream, each
+ * rule ended by a NUL, split over as many attributes as it takes. FreeRADIUS
+ * 3.0.22+ reads them back so; sent one per attribute without the NULs, a
+ * FreeRADIUS peer would read "hello", "bob" as the single rule "hellobob".
+ */
+function isFilterRule(def: AttributeDef): boolean {
+  return def.type === "string" && isStandardAttribute(def, NAS_FILTER_RULE);
+}
+
+/**
+ * Packs the run of NAS-Filter-Rule values starting at `attributes[first]`
+ * as FreeRADIUS does: NUL between rules, cut into 253-octet attributes (a
+ * rule may span two; unlike FreeRADIUS, radkit also sends rules over 253
+ * octets). Returns the index of the last value packed.
+ */
+function encodeFilterRules(
+  attributes: readonly Attribute[],
+  first: number,
+  ctx: EncodeContext,
+  out: Writer,
+): number {
+  const def = attributes[first]!.def!;
+  scratch.pos = 0;
+  let last = first;
+  for (let i = first; i < attributes.length; i++) {
+    const attr = attributes[i]!;
+    if (attr.def !== def || attr.verbatim === true) break;
+    if (i > first) scratch.u8(0);
+    const start = scratch.pos;
+    writeValue(def, attr.value, attr.tag, ctx, scratch);
+    checkFilterRule(def, scratch.buf, start, scratch.pos);
+    last = i;
+  }
+  for (let offset = 0; offset < scratch.pos; offset += 253) {
+    const chunk = Math.min(253, scratch.pos - offset);
+    out.u8(NAS_FILTER_RULE);
+    out.u8(chunk + 2);
+    out.range(scratch.buf, offset, offset + chunk);
+  }
+  return last;
+}
+
+/** RFC 4849 §2: a NUL ends a rule, so no rule can hold one. */
+function checkFilterRule(def: AttributeDef, bytes: Uint8Array, start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    if (bytes[i] === 0) {
+      throw new ValueError(
+        def.name,
+        def.type,
+        `<${end - start} bytes>`,
+        "a NAS-Filter-Rule cannot hold a NUL, which ends a rule (RFC 4849 §2); give one rule per value",
+      );
+    }
   }
 }
 
@@ -207,6 +269,7 @@ export function validateAttribute(
   scratch.pos = 0;
   writeValue(def, value, tag, undefined, scratch);
   if (isInternal(def)) return;
+  if (isFilterRule(def)) return checkFilterRule(def, scratch.buf, 0, scratch.pos); // any length
   // A top-level value that fits one attribute cannot fail to frame; the
   // rest is framed for real, which also words the error.
   if (def.parent === undefined && scratch.pos <= maxPayload(def)) return;

@@ -154,3 +154,45 @@ test("IP prefixes read as FreeRADIUS reads them: Reserved ignored, bits shown as
   }).encode(SECRET).subarray(20);
   assert.equal(toHex(sent), "6108002020010db8" + "9b080018c0000200");
 });
+
+test("NAS-Filter-Rule values are packed with a NUL between rules, as FreeRADIUS sends them", () => {
+  const packet = Packet.create(Code.AccountingRequest, dictionary, {
+    "NAS-Filter-Rule": ["hello", "bob"],
+  });
+  const datagram = packet.encode(SECRET);
+  assert.equal(toHex(datagram.subarray(20)), "5c0b68656c6c6f00626f62"); // RFC 4849 §2
+  assert.deepEqual(Packet.decode(datagram, { dictionary }).getAll("NAS-Filter-Rule"), [
+    "hello",
+    "bob",
+  ]);
+  // A rule over 253 octets spans attributes; the next rule follows its NUL.
+  const long = ["r".repeat(300), "s".repeat(250), "t"];
+  const packed = Packet.create(Code.AccountingRequest, dictionary, { "NAS-Filter-Rule": long })
+    .encode(SECRET);
+  const lengths = [];
+  for (let p = 20; p < packed.length; p += packed[p + 1]!) {
+    assert.equal(packed[p], 92);
+    lengths.push(packed[p + 1]);
+  }
+  assert.deepEqual(lengths, [255, 255, 49]); // 300 + 1 + 250 + 1 + 1 = 553 = 253 + 253 + 47
+  assert.deepEqual(Packet.decode(packed, { dictionary }).getAll("NAS-Filter-Rule"), long);
+});
+
+test("NAS-Filter-Rule: consecutive attributes are one stream of rules when read", () => {
+  const request = Packet.create(Code.AccountingRequest, dictionary, {});
+  const read = (wire: string) =>
+    Packet.decode(withAttributes(request, hex(wire)), { dictionary }).getAll("NAS-Filter-Rule");
+  // One rule per attribute without NULs (older radkit, pyrad) is one rule to FreeRADIUS.
+  assert.deepEqual(read("5c0768656c6c6f5c05626f62"), ["hellobob"]);
+  // Empty rules (consecutive or trailing NULs) are skipped.
+  assert.deepEqual(read("5c08610000620000"), ["a", "b"]);
+  // Another attribute in between starts a new stream.
+  assert.deepEqual(read("5c0361" + "0506" + "00000001" + "5c0362"), ["a", "b"]);
+});
+
+test("NAS-Filter-Rule refuses a NUL inside a rule, which would end it", () => {
+  assert.throws(
+    () => Packet.create(Code.AccountingRequest, dictionary, { "NAS-Filter-Rule": "a\0b" }),
+    /cannot hold a NUL, which ends a rule \(RFC 4849 §2\)/,
+  );
+});
