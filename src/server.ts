@@ -10,6 +10,7 @@ import { Code, codeName } from "./codec/code.ts";
 import type { DictionaryView } from "./codec/attribute.ts";
 import {
   checkRequest,
+  EAP_MESSAGE,
   findAttribute,
   MESSAGE_AUTHENTICATOR,
   packetLength,
@@ -351,6 +352,8 @@ const WARNINGS: Partial<Record<DropReason, string>> = {
     "Dropping Access-Requests without Message-Authenticator (BlastRADIUS): make the NAS send one, or set requireMessageAuthenticator: false for this client",
   "proxy-state-without-message-authenticator":
     "Dropping Access-Requests with Proxy-State but no Message-Authenticator (BlastRADIUS): make the NAS send one, or set limitProxyState: false for this client",
+  "eap-without-message-authenticator":
+    "Dropping Access-Requests with EAP-Message but no Message-Authenticator (RFC 3579 §3.2 requires one): fix the NAS",
 };
 
 function accepts(port: PortName, code: number): boolean {
@@ -875,6 +878,17 @@ export class Server {
           findAttribute(data, length, MESSAGE_AUTHENTICATOR) === -1
         ) {
           failure = "proxy-state-without-message-authenticator";
+        }
+      }
+      if (failure === undefined && code === Code.AccessRequest && !requireMessageAuthenticator) {
+        // RFC 3579 §3.2: an Access-Request with EAP-Message and no
+        // Message-Authenticator MUST be silently discarded, whatever the client's settings.
+        const length = packetLength(data);
+        if (
+          findAttribute(data, length, EAP_MESSAGE) !== -1 &&
+          findAttribute(data, length, MESSAGE_AUTHENTICATOR) === -1
+        ) {
+          failure = "eap-without-message-authenticator";
         }
       }
       if (failure !== undefined) return this.#drop(job, failure, from, { client: client.name });
