@@ -11,6 +11,7 @@ import { Code } from "../../src/codec/code.ts";
 import { ValueError } from "../../src/errors.ts";
 import { compileFilter, decodeFilter, printFilter } from "../../src/codec/abinary.ts";
 import { hex, toHex } from "./_helpers.ts";
+import { anyCase, genericText, ipText } from "./_abinary_texts.ts";
 
 // From FreeRADIUS's dictionary.ascend (CC-BY-4.0).
 const dictionary = Dictionary.default().extend(`
@@ -244,7 +245,7 @@ test("abinary: bytes FreeRADIUS would not print as a filter come back as bytes, 
     Uint8Array.from(ip, (b, i) => (i === 3 || i === 31 ? 1 : b)), // fill that prints as nothing
     Uint8Array.from(ip, (b, i) => (i === 12 ? 24 : b)), // a mask for no address
     compileFilter("ip in drop srcip 0.0.0.0/24"),
-    compileFilter("generic in forward"), // prints "generic in forward 0  ==", which does not compile
+    compileFilter("generic in forward"), // prints "generic in forward 0   ==", which does not compile
     Uint8Array.from(
       compileFilter("generic in drop 1 ffffffffffff 000000000000"),
       (b, i) => i === 7 ? 7 : b,
@@ -297,56 +298,6 @@ test("abinary: arbitrary values never throw on decode, and printed text compiles
     { numRuns: 2000, seed: 20261202 },
   );
 });
-
-/** Filter text drawn from the whole grammar, fields in random order and case. */
-const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255), fc.option(fc.nat(32)))
-  .map(([a, b, c, d, mask]) => `${a}.${b}.${c}.${d}${mask === null ? "" : `/${mask}`}`);
-const ipv6 = fc.tuple(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.option(fc.nat(128)))
-  .map(([bytes, prefix]) => {
-    const groups = [0, 2, 4, 6, 8, 10, 12, 14].map((i) =>
-      ((bytes[i]! << 8) | bytes[i + 1]!).toString(16)
-    );
-    return `${groups.join(":")}${prefix === null ? "" : `/${prefix}`}`;
-  });
-const port = fc.oneof(fc.nat(65535).map(String), fc.constantFrom("www", "ftp", "DOMAIN", "ntp"));
-const comparison = fc.constantFrom("<", "=", ">", "!=");
-function ipText(v6: boolean): fc.Arbitrary<string> {
-  const fields = fc.record({
-    srcip: fc.option((v6 ? ipv6 : ipv4).map((a) => `srcip ${a}`)),
-    dstip: fc.option((v6 ? ipv6 : ipv4).map((a) => `dstip ${a}`)),
-    proto: fc.option(
-      fc.oneof(fc.constantFrom("tcp", "udp", "icmp", "ospf", "0"), fc.nat(255).map(String)),
-    ),
-    srcport: fc.option(fc.tuple(comparison, port).map(([c, p]) => `srcport ${c} ${p}`)),
-    dstport: fc.option(fc.tuple(comparison, port).map(([c, p]) => `dstport ${c} ${p}`)),
-    est: fc.option(fc.constant("est")),
-  });
-  return fc.tuple(
-    fc.constantFrom("in", "out"),
-    fc.constantFrom("forward", "drop"),
-    fields,
-    fc.nat(),
-  ).map(([direction, action, parts, order]) => {
-    const words = Object.values(parts).filter((p): p is string => p !== null);
-    // a rotation: any field order is read the same
-    const rotated = words.map((_, i) => words[(i + order) % words.length]!);
-    return [v6 ? "ipv6" : "ip", direction, action, ...rotated].join(" ");
-  });
-}
-const genericText = fc.tuple(
-  fc.constantFrom("in", "out"),
-  fc.constantFrom("forward", "drop"),
-  fc.nat(65535),
-  fc.uint8Array({ minLength: 6, maxLength: 6 }),
-  fc.uint8Array({ minLength: 6, maxLength: 6 }),
-  fc.constantFrom("", " ==", " !="),
-  fc.constantFrom("", " more"),
-).map(([d, a, offset, mask, value, comparison, more]) =>
-  `generic ${d} ${a} ${offset} ${toHex(mask)} ${toHex(value)}${comparison}${more}`
-);
-/** Random capitals: FreeRADIUS reads keywords in any case. */
-const anyCase = (text: string, seed: number) =>
-  [...text].map((c, i) => ((seed >> (i % 30)) & 1 ? c.toUpperCase() : c)).join("");
 
 test("abinary: every filter text compiles, and what decodes compiles back to the same bytes", () => {
   fc.assert(
