@@ -26,6 +26,7 @@ import {
   PROXY_STATE,
 } from "./codec/packet_codec.ts";
 import { type AttributeValue, octetsFromText } from "./codec/values.ts";
+import { filterValue } from "./codec/abinary.ts";
 import { Writer } from "./codec/writer.ts";
 import type { AttributeTypes, Tagged } from "../dictionaries/attribute_types.ts";
 
@@ -705,9 +706,9 @@ export class Packet {
     let value = tagged ? item.value : item;
     // Octets given as text are kept as the bytes they stand for, so that
     // get() returns what the types promise and what a decoded packet holds.
-    if (typeof value === "string" && (def.type === "octets" || def.type === "abinary")) {
-      value = octetsFromText(def, value);
-    }
+    if (typeof value === "string" && def.type === "octets") value = octetsFromText(def, value);
+    // Ascend filter text is compiled (and refused when it does not compile).
+    if (def.type === "abinary") value = filterValue(def, value);
     const attr = attribute(
       def,
       def.name,

@@ -64,7 +64,10 @@ function quote(text: string): string {
 function valueText(value: AttributeValue, type: string | undefined): string {
   if (value instanceof Uint8Array) return `0x${toHex(value)}`;
   if (value instanceof Date) return quote(value.toISOString());
-  if (typeof value === "string") return type === "string" ? quote(value) : value;
+  if (typeof value === "string") {
+    // radclient quotes Ascend filter text too.
+    return type === "string" || type === "abinary" ? quote(value) : value;
+  }
   if (typeof value === "object") {
     const parts = Object.entries(value).map(([name, inner]) =>
       `${name} = ${

@@ -7,6 +7,7 @@
  */
 import { ValueError } from "../errors.ts";
 import type { AttributeDef, AttributeType } from "../dictionary/model.ts";
+import { abinaryCodec } from "./abinary.ts";
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
 import type { Writer } from "./writer.ts";
 
@@ -484,7 +485,7 @@ function hexGroups(
 export const valueCodecs: Readonly<Partial<Record<AttributeType, ValueCodec>>> = {
   string,
   octets: octets(true),
-  abinary: octets(false),
+  abinary: abinaryCodec,
   ipaddr,
   ipv6addr,
   "combo-ip": comboIp,
