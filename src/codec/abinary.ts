@@ -326,35 +326,34 @@ export function printFilter(
   }
   const size = type === IPV6 ? 16 : 4;
   const maskAt = start + 4 + 2 * size;
-  for (
-    const [name, at, mask] of [["srcip", start + 4, maskAt], [
-      "dstip",
-      start + 4 + size,
-      maskAt + 1,
-    ]] as const
-  ) {
-    let zero = true;
-    for (let k = 0; k < size; k++) if (bytes[at + k] !== 0) zero = false;
-    if (zero) continue;
-    const address = size === 4 ? formatIPv4(bytes, at) : formatFilterIPv6(bytes, at);
-    text += ` ${name} ${address}/${bytes[mask]}`;
-  }
+  text += printAddress("srcip", bytes, start + 4, size, bytes[maskAt]!);
+  text += printAddress("dstip", bytes, start + 4 + size, size, bytes[maskAt + 1]!);
   text += ` ${PROTOCOL_NAMES.get(bytes[maskAt + 2]!) ?? "??"}`;
-  for (
-    const [name, portAt, comparisonAt] of [["srcport", maskAt + 4, maskAt + 8], [
-      "dstport",
-      maskAt + 6,
-      maskAt + 9,
-    ]] as const
-  ) {
-    const comparison = bytes[comparisonAt]!;
-    if (comparison === 0) continue;
-    text += ` ${name} ${COMPARISONS[comparison] ?? "??"} ${
-      (bytes[portAt]! << 8) | bytes[portAt + 1]!
-    }`;
-  }
+  text += printPort("srcport", bytes, maskAt + 4, bytes[maskAt + 8]!);
+  text += printPort("dstport", bytes, maskAt + 6, bytes[maskAt + 9]!);
   if (bytes[maskAt + 3] !== 0) text += " est";
   return text;
+}
+
+/** ` srcip A/len`, or nothing for the zero address (print_abinary). */
+function printAddress(
+  name: string,
+  bytes: Uint8Array,
+  at: number,
+  size: number,
+  mask: number,
+): string {
+  let zero = true;
+  for (let k = 0; k < size; k++) if (bytes[at + k] !== 0) zero = false;
+  if (zero) return "";
+  const address = size === 4 ? formatIPv4(bytes, at) : formatFilterIPv6(bytes, at);
+  return ` ${name} ${address}/${mask}`;
+}
+
+/** ` dstport > N`, or nothing without a comparison (print_abinary). */
+function printPort(name: string, bytes: Uint8Array, at: number, comparison: number): string {
+  if (comparison === 0) return "";
+  return ` ${name} ${COMPARISONS[comparison] ?? "??"} ${(bytes[at]! << 8) | bytes[at + 1]!}`;
 }
 
 /**

@@ -12,6 +12,7 @@ import { ValueError } from "../../src/errors.ts";
 import { compileFilter, decodeFilter, printFilter } from "../../src/codec/abinary.ts";
 import { hex, toHex } from "./_helpers.ts";
 import { anyCase, genericText, ipText } from "./_abinary_texts.ts";
+import { formatAttribute } from "../../src/cli/output.ts";
 
 // From FreeRADIUS's dictionary.ascend (CC-BY-4.0).
 const dictionary = Dictionary.default().extend(`
@@ -318,4 +319,15 @@ test("abinary: every filter text compiles, and what decodes compiles back to the
     }),
     { numRuns: 1000, seed: 20261202 },
   );
+});
+
+test("formatAttribute() quotes filter text as radclient prints it, and shows other bytes as 0x", () => {
+  const packet = Packet.create(Code.AccountingRequest, dictionary, {
+    "Ascend-Data-Filter": "ip in drop tcp dstport > 1023",
+    "Ascend-Call-Filter": "0x0102",
+  });
+  assert.deepEqual(packet.attributes().map((a) => formatAttribute(a)), [
+    'Ascend-Data-Filter = "ip in drop tcp dstport > 1023"',
+    "Ascend-Call-Filter = 0x0102",
+  ]);
 });
