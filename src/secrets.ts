@@ -287,3 +287,30 @@ function secretParts(def: AttributeDef | undefined, value: unknown): unknown {
   }
   return { parts };
 }
+
+type Inspect = (value: unknown, options: unknown) => string;
+
+/**
+ * Gives attribute records of a class (`proto`: its prototype) an inspect
+ * view for Node and Bun (`util.inspect`, `console.log`) and Deno
+ * (`Deno.inspect`, `console.log`): `{ name, value, tag }` with a secret value
+ * shown as `<hidden, N bytes>`, as `Packet` does.
+ */
+export function inspectWithoutSecrets(proto: object): void {
+  const view = (
+    attr: { def: AttributeDef | undefined; name: string; value: unknown; tag?: unknown },
+  ) =>
+    attr.tag === undefined
+      ? { name: attr.name, value: redactValue(attr.def, attr.name, attr.value) }
+      : { name: attr.name, value: redactValue(attr.def, attr.name, attr.value), tag: attr.tag };
+  Object.defineProperty(proto, Symbol.for("nodejs.util.inspect.custom"), {
+    value(this: Parameters<typeof view>[0], _depth: number, options: unknown, inspect?: Inspect) {
+      return `Attribute ${inspect?.(view(this), options) ?? JSON.stringify(view(this))}`;
+    },
+  });
+  Object.defineProperty(proto, Symbol.for("Deno.customInspect"), {
+    value(this: Parameters<typeof view>[0], inspect?: Inspect, options?: unknown) {
+      return `Attribute ${inspect?.(view(this), options) ?? JSON.stringify(view(this))}`;
+    },
+  });
+}

@@ -13,6 +13,7 @@
 import { MalformedPacketError } from "../errors.ts";
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
 import { type Attribute, attribute, type DictionaryView } from "./attribute.ts";
+import { inspectWithoutSecrets } from "../secrets.ts";
 import {
   ascendSecret,
   revealedPassword,
@@ -273,6 +274,7 @@ class ReceivedAttribute implements Attribute {
     return this.#bytes.slice(this.#start, this.#end);
   }
 }
+inspectWithoutSecrets(ReceivedAttribute.prototype);
 
 function trimNul(data: Uint8Array): Uint8Array {
   let end = data.length;
