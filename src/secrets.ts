@@ -74,12 +74,27 @@ export function isSecretAttribute(def: AttributeDef): boolean {
 }
 
 /**
- * Whether an attribute the dictionary does not define, named `Attr-<oid>`
- * (e.g. `Attr-26.311.11` without the Microsoft dictionary), is secret by its
- * number.
+ * Whether an attribute is secret, also one the dictionary does not define,
+ * named `Attr-<oid>`, by its number: `Attr-26.311.11` (a vendor without that
+ * attribute), or `Attr-26` whose Vendor-Specific data (vendor without a
+ * dictionary, RFC 2865 §5.26's suggested format) holds, say, MS-CHAP material.
  */
-export function isSecretOid(oid: string): boolean {
-  return SECRET_OIDS.has(oid);
+export function isSecretRecord(
+  attr: { readonly def: AttributeDef | undefined; readonly name: string; readonly value: unknown },
+): boolean {
+  if (attr.def !== undefined) return isSecretAttribute(attr.def);
+  if (!attr.name.startsWith("Attr-")) return false;
+  const oid = attr.name.slice(5);
+  if (SECRET_OIDS.has(oid)) return true;
+  const value = attr.value;
+  // Attr-26 (no Vendor-Specific definition) and Attr-26.<vendor> (no such vendor)
+  // keep the whole Vendor-Specific value: Vendor-Id, then sub-attributes.
+  if (!/^26(\.\d+)?$/.test(oid) || !(value instanceof Uint8Array) || value.length < 6) return false;
+  const vendor = ((value[0]! << 24) | (value[1]! << 16) | (value[2]! << 8) | value[3]!) >>> 0;
+  for (let p = 4; p + 2 <= value.length && value[p + 1]! >= 2; p += value[p + 1]!) {
+    if (SECRET_OIDS.has(`26.${vendor}.${value[p]}`)) return true;
+  }
+  return false;
 }
 
 /**
@@ -141,9 +156,7 @@ function childByName(def: AttributeDef, name: string): AttributeDef | undefined 
  * value, and nothing otherwise (the same value is returned).
  */
 export function redactValue(def: AttributeDef | undefined, name: string, value: unknown): unknown {
-  if (def === undefined) {
-    return name.startsWith("Attr-") && isSecretOid(name.slice(5)) ? hiddenValue(value) : value;
-  }
+  if (def === undefined) return isSecretRecord({ def, name, value }) ? hiddenValue(value) : value;
   if (isSecretAttribute(def)) return hiddenValue(value);
   if (
     def.type !== "tlv" || typeof value !== "object" || value === null ||

@@ -5,14 +5,8 @@
  *
  * @module
  */
-import {
-  type Attribute,
-  type AttributeValue,
-  isSecretAttribute,
-  type Packet,
-  type PacketJson,
-} from "../../mod.ts";
-import { isSecretOid, redactValue } from "../secrets.ts";
+import { type Attribute, type AttributeValue, type Packet, type PacketJson } from "../../mod.ts";
+import { isSecretRecord, redactValue } from "../secrets.ts";
 
 /**
  * Hex text of bytes, lower case, no separators.
@@ -56,9 +50,7 @@ export function toHex(bytes: Uint8Array): string {
  * ```
  */
 export function isSecret(attribute: Attribute): boolean {
-  const def = attribute.def;
-  if (def !== undefined) return isSecretAttribute(def);
-  return attribute.name.startsWith("Attr-") && isSecretOid(attribute.name.slice(5));
+  return isSecretRecord(attribute);
 }
 
 function quote(text: string): string {
