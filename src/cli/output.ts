@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Attribute, type AttributeValue, type Packet, type PacketJson } from "../../mod.ts";
+import type { Attribute, AttributeValue, Packet, PacketJson } from "../../mod.ts";
 import { isSecretRecord, redactValue } from "../secrets.ts";
 
 /**
