@@ -36,6 +36,7 @@ import {
   requestKey,
 } from "./server/duplicate_cache.ts";
 import { consoleWarnLogger, type Logger } from "./server/logger.ts";
+import { SecretScrubber } from "./secrets.ts";
 import { Counters, type DropReason, type ServerStats } from "./server/stats.ts";
 
 export type { ClientEntry, ClientLookup, ClientSettings } from "./server/client_table.ts";
@@ -975,11 +976,14 @@ export class Server {
       if (key !== undefined) this.#cache.forget(key);
       if (!this.#settle(job)) return;
       this.#counters.drop("reply-error");
+      const attributes = reply instanceof Packet
+        ? [...request.attributes(), ...reply.attributes()]
+        : request.attributes();
       this.#logger.error("could not encode the reply", {
         request: request.codeName,
         client: client.name,
         from: where(from),
-        error,
+        error: new SecretScrubber(attributes).scrubError(error),
       });
       return;
     }
@@ -1003,7 +1007,8 @@ export class Server {
       id: request.id,
       client: context.clientName,
       from: where(context.from),
-      error,
+      // A handler's own message may quote the request: its secret values are hidden.
+      error: new SecretScrubber(request.attributes()).scrubError(error),
     });
   }
 

@@ -6,8 +6,47 @@
  *
  * @module
  */
-import type { AttributeDef, AttributeValue, DictionaryView, Packet } from "../../mod.ts";
+import {
+  type AttributeDef,
+  type AttributeValue,
+  Dictionary,
+  type DictionaryView,
+  hiddenValue,
+  isSecretAttribute,
+  type Packet,
+} from "../../mod.ts";
 import { UsageError } from "./errors.ts";
+
+/**
+ * Whether the values of an attribute, by name, are secret (see
+ * `isSecretAttribute`) in `dictionary`: what parse errors must not quote.
+ *
+ * @param dictionary The dictionary the names are looked up in.
+ * @returns The test; unknown names are not secret.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary } from "../../mod.ts";
+ * import { secretNames } from "./args.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const secret = secretNames(Dictionary.default());
+ * assert.equal(secret("user-password"), true);
+ * assert.equal(secret("User-Name"), false);
+ * ```
+ */
+export function secretNames(dictionary: DictionaryView): (name: string) => boolean {
+  return (name) => {
+    const def = dictionary.attribute(name);
+    return def !== undefined && isSecretAttribute(def);
+  };
+}
+
+let bundledSecretNames: ((name: string) => boolean) | undefined;
+function defaultSecretNames(name: string): boolean {
+  bundledSecretNames ??= secretNames(Dictionary.default());
+  return bundledSecretNames(name);
+}
 
 /** One attribute as text: its name, its tag (RFC 2868) if any, and its value. */
 export interface AttributeText {
@@ -79,6 +118,8 @@ function unescape(text: string): string {
  *
  * @param text The input.
  * @param source The file name, for error messages.
+ * @param isSecret Which names have secret values, never quoted in errors
+ *   (default: those of the bundled dictionary).
  * @returns The packets' attributes; paragraphs without attributes are skipped.
  * @throws {UsageError} naming the line that does not parse.
  *
@@ -96,7 +137,11 @@ function unescape(text: string): string {
  * assert.equal(packets[1]![0]!.value, "alice");
  * ```
  */
-export function parseRadclientText(text: string, source: string): AttributeText[][] {
+export function parseRadclientText(
+  text: string,
+  source: string,
+  isSecret: (name: string) => boolean = defaultSecretNames,
+): AttributeText[][] {
   const packets: AttributeText[][] = [];
   let current: AttributeText[] = [];
   const lines = text.split(/\r?\n/);
@@ -108,7 +153,7 @@ export function parseRadclientText(text: string, source: string): AttributeText[
       continue;
     }
     try {
-      for (const { op, ...item } of parsePairs(line)) {
+      for (const { op, ...item } of parsePairs(line, isSecret)) {
         if (!SEND_OPS.has(op)) throw new Error(`operator "${op}" does not add an attribute; use =`);
         current.push(item);
       }
@@ -135,6 +180,8 @@ export interface AttributePair extends AttributeText {
  * quoted, `#` starting a comment.
  *
  * @param line One line of text.
+ * @param isSecret Which names have secret values, never quoted in errors
+ *   (default: those of the bundled dictionary).
  * @returns The pairs in order.
  * @throws {Error} describing what is wrong.
  *
@@ -149,7 +196,10 @@ export interface AttributePair extends AttributeText {
  * ]);
  * ```
  */
-export function parsePairs(line: string): AttributePair[] {
+export function parsePairs(
+  line: string,
+  isSecret: (name: string) => boolean = defaultSecretNames,
+): AttributePair[] {
   const items: AttributePair[] = [];
   let pos = 0;
   const skipSpace = () => {
@@ -159,7 +209,14 @@ export function parsePairs(line: string): AttributePair[] {
     skipSpace();
     if (pos >= line.length || line[pos] === "#") return items;
     const name = NAME.exec(line.slice(pos))?.[0];
-    if (name === undefined) throw new Error(`expected an attribute name at "${line.slice(pos)}"`);
+    if (name === undefined) {
+      // Only up to the next comma: what follows may be a secret attribute's pair.
+      const rest = line.slice(pos);
+      const comma = rest.indexOf(",");
+      throw new Error(
+        `expected an attribute name at "${comma === -1 ? rest : `${rest.slice(0, comma)}…`}"`,
+      );
+    }
     pos += name.length;
     let tag: number | undefined;
     const tagMatch = /^:(\d+)/.exec(line.slice(pos));
@@ -190,7 +247,9 @@ export function parsePairs(line: string): AttributePair[] {
     skipSpace();
     if (pos < line.length && line[pos] === ",") pos++;
     else if (pos < line.length && line[pos] !== "#") {
-      throw new Error(`expected "," after ${name} = ${value}`);
+      throw new Error(
+        `expected "," after ${name} = ${isSecret(name) ? hiddenValue(value) : value}`,
+      );
     }
   }
 }
@@ -281,7 +340,8 @@ export function addAttributes(packet: Packet, items: readonly AttributeText[]): 
       throw new UsageError(`Unknown attribute "${item.name}": ${hint}`);
     }
     if (item.tag !== undefined && !def.flags.hasTag) {
-      throw new UsageError(`${def.name} takes no tag: write ${def.name}=${item.value}`);
+      const shown = isSecretAttribute(def) ? hiddenValue(item.value) : item.value;
+      throw new UsageError(`${def.name} takes no tag: write ${def.name}=${shown}`);
     }
     if (item.tag !== undefined && item.tag > 31) {
       throw new UsageError(`Invalid tag ${item.tag} for ${def.name}: tags are 0..31`);

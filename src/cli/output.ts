@@ -6,6 +6,7 @@
  * @module
  */
 import type { Attribute, AttributeValue, Packet, PacketJson } from "../../mod.ts";
+import { isSecretRecord, redactValue } from "../secrets.ts";
 
 /**
  * Hex text of bytes, lower case, no separators.
@@ -28,8 +29,9 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 /**
- * Whether an attribute's value must stay out of logs: hidden attributes
- * (`encrypt=N`, e.g. User-Password), `secret` ones and CHAP-Password.
+ * Whether an attribute's value must stay out of logs (`isSecretAttribute`:
+ * hidden ones such as User-Password, `secret` ones, CHAP, MS-CHAP and EAP
+ * material), also for an attribute the dictionary lacks, by its number.
  *
  * @param attribute The attribute.
  * @returns `true` when its value is secret.
@@ -48,10 +50,7 @@ export function toHex(bytes: Uint8Array): string {
  * ```
  */
 export function isSecret(attribute: Attribute): boolean {
-  const def = attribute.def;
-  return def !== undefined &&
-    (def.flags.encrypt !== 0 || def.flags.secret ||
-      (def.vendor === undefined && def.parent === undefined && def.code === 3));
+  return isSecretRecord(attribute);
 }
 
 function quote(text: string): string {
@@ -86,7 +85,8 @@ function valueText(value: AttributeValue, type: string | undefined): string {
  * for tagged ones, strings quoted, bytes as `0x…`.
  *
  * @param attribute The attribute.
- * @param hideSecrets Print `<hidden>` for secret values (see {@linkcode isSecret}).
+ * @param hideSecrets Print `<hidden, N bytes>` for secret values (see {@linkcode isSecret}),
+ *   also inside TLVs.
  * @returns The text.
  *
  * @example Usage
@@ -109,10 +109,12 @@ function valueText(value: AttributeValue, type: string | undefined): string {
  */
 export function formatAttribute(attribute: Attribute, hideSecrets = false): string {
   const name = attribute.tag === undefined ? attribute.name : `${attribute.name}:${attribute.tag}`;
-  const value = hideSecrets && isSecret(attribute)
-    ? "<hidden>"
-    : valueText(attribute.value, attribute.def?.type);
-  return `${name} = ${value}`;
+  if (!hideSecrets) return `${name} = ${valueText(attribute.value, attribute.def?.type)}`;
+  if (isSecret(attribute)) {
+    return `${name} = ${redactValue(attribute.def, attribute.name, attribute.value)}`;
+  }
+  const shown = redactValue(attribute.def, attribute.name, attribute.value) as AttributeValue;
+  return `${name} = ${valueText(shown, attribute.def?.type)}`;
 }
 
 /**
@@ -120,7 +122,7 @@ export function formatAttribute(attribute: Attribute, hideSecrets = false): stri
  * indented with a tab.
  *
  * @param packet The packet.
- * @param hideSecrets Print `<hidden>` for secret values.
+ * @param hideSecrets Print `<hidden, N bytes>` for secret values.
  * @returns The lines.
  *
  * @example Usage
@@ -133,7 +135,10 @@ export function formatAttribute(attribute: Attribute, hideSecrets = false): stri
  *   "User-Name": "bob",
  *   "User-Password": "hello",
  * });
- * assert.deepEqual(attributeLines(packet, true), ['\tUser-Name = "bob"', "\tUser-Password = <hidden>"]);
+ * assert.deepEqual(attributeLines(packet, true), [
+ *   '\tUser-Name = "bob"',
+ *   "\tUser-Password = <hidden, 5 bytes>",
+ * ]);
  * ```
  */
 export function attributeLines(packet: Packet, hideSecrets = false): string[] {
@@ -142,8 +147,8 @@ export function attributeLines(packet: Packet, hideSecrets = false): string[] {
 
 /**
  * The packet as `Packet.toJSON()` gives it (`{ code, id, authenticator,
- * attributes: [{ name, value, tag? }] }`), optionally with secret values
- * replaced by `"<hidden>"`.
+ * attributes: [{ name, value, tag? }] }`), with secret values replaced by
+ * `"<hidden, N bytes>"` unless they are to be shown.
  *
  * @param packet The packet.
  * @param hideSecrets Replace secret values.
@@ -162,19 +167,12 @@ export function attributeLines(packet: Packet, hideSecrets = false): string[] {
  * const json = packetJson(packet, true);
  * assert.equal(json.code, "Access-Request");
  * assert.equal(json.id, 7);
- * assert.deepEqual(json.attributes[1], { name: "User-Password", value: "<hidden>" });
+ * assert.deepEqual(json.attributes[1], { name: "User-Password", value: "<hidden, 5 bytes>" });
+ * assert.equal(packetJson(packet, false).attributes[1]?.value, "hello");
  * ```
  */
-export function packetJson(packet: Packet, hideSecrets = false): PacketJson {
-  const json = packet.toJSON();
-  if (!hideSecrets) return json;
-  const attributes = packet.attributes();
-  json.attributes = json.attributes.map((item, index) =>
-    attributes[index] !== undefined && isSecret(attributes[index])
-      ? { ...item, value: "<hidden>" }
-      : item
-  );
-  return json;
+export function packetJson(packet: Packet, hideSecrets = true): PacketJson {
+  return packet.toJSON({ reveal: !hideSecrets });
 }
 
 /**

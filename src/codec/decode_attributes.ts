@@ -18,6 +18,7 @@ import {
   type DictionaryView,
   isStandardAttribute,
 } from "./attribute.ts";
+import { inspectWithoutSecrets } from "../secrets.ts";
 import {
   ascendSecret,
   revealedPassword,
@@ -353,6 +354,7 @@ class ReceivedAttribute implements Attribute {
     return this.#bytes.slice(this.#start, this.#end);
   }
 }
+inspectWithoutSecrets(ReceivedAttribute.prototype);
 
 function trimNul(data: Uint8Array): Uint8Array {
   let end = data.length;

@@ -10,6 +10,7 @@
  */
 import { ValueError } from "../errors.ts";
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
+import { holdsSecret } from "../secrets.ts";
 import { type Attribute, isStandardAttribute } from "./attribute.ts";
 import {
   ascendSecretAt,
@@ -174,7 +175,9 @@ function writeValue(
   } else {
     const typed = valueCodecs[def.type];
     if (typed === undefined) {
-      throw new ValueError(def.name, def.type, value, "a container type has no value of its own");
+      throw new ValueError(def.name, def.type, value, "a container type has no value of its own", {
+        secret: holdsSecret(def),
+      });
     }
     // Raw bytes stand for the Value field as it is on the wire, for any type:
     // how a received value that did not decode as its type is re-sent (proxying).
@@ -227,7 +230,10 @@ function writeValue(
       else ascendSecretAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
     } catch (error) {
       out.pos = start;
-      throw new ValueError(def.name, def.type, value, (error as Error).message, { cause: error });
+      throw new ValueError(def.name, def.type, value, (error as Error).message, {
+        cause: error,
+        secret: true,
+      });
     }
     // Validation (no context) only needs the hidden length, for the framing check.
     out.pos = (encrypt === 2 ? valueStart - 3 : valueStart) + hiddenLength;
@@ -301,6 +307,7 @@ function writeTlv(
       "tlv",
       value,
       "expected an object of child attribute names to values",
+      { secret: holdsSecret(def) },
     );
   }
   const children = byLowerName(def);
@@ -316,6 +323,7 @@ function writeTlv(
             "tlv",
             item,
             `unknown child "${name}" takes raw bytes (at most 253)`,
+            { secret: holdsSecret(def) },
           );
         }
         out.u8(Number(unknownChild[1]));
@@ -326,7 +334,9 @@ function writeTlv(
     }
     if (child === undefined) {
       const known = [...def.children.values()].map((c) => `"${c.name}"`).join(", ");
-      throw new ValueError(def.name, "tlv", value, `unknown child "${name}"; children: ${known}`);
+      throw new ValueError(def.name, "tlv", value, `unknown child "${name}"; children: ${known}`, {
+        secret: holdsSecret(def),
+      });
     }
     for (const item of Array.isArray(childValue) ? childValue : [childValue]) {
       const nested = new Writer(64);
@@ -337,6 +347,7 @@ function writeTlv(
           child.type,
           item,
           `${nested.pos} bytes do not fit a TLV (max 253)`,
+          { secret: holdsSecret(child) },
         );
       }
       out.u8(child.code);

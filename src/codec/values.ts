@@ -7,6 +7,7 @@
  */
 import { ValueError } from "../errors.ts";
 import type { AttributeDef, AttributeType } from "../dictionary/model.ts";
+import { isSecretAttribute } from "../secrets.ts";
 import { abinaryCodec } from "./abinary.ts";
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
 import type { Writer } from "./writer.ts";
@@ -89,7 +90,9 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 const scratch16 = new Uint8Array(16);
 
 function fail(def: AttributeDef, value: unknown, reason: string): never {
-  throw new ValueError(def.name, typeLabel(def), value, reason);
+  throw new ValueError(def.name, typeLabel(def), value, reason, {
+    secret: isSecretAttribute(def),
+  });
 }
 
 function typeLabel(def: AttributeDef): string {
