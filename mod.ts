@@ -52,11 +52,13 @@ export type {
   DecodeOptions,
   InputOf,
   PacketJson,
+  PacketJsonOptions,
   Secret,
   TaggedValue,
   ValueOf,
 } from "./src/packet.ts";
 export { addChapPassword, verifyChapPassword } from "./src/chap.ts";
+export { hiddenValue, isSecretAttribute } from "./src/secrets.ts";
 export * from "./src/server.ts";
 export type {
   Address,

@@ -19,7 +19,7 @@
 //     radclient -x 127.0.0.1:1812 auth Kah3choteereethiejeimaeziecumi
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { Code, Dictionary, type Packet } from "../mod.ts";
+import { Code, Dictionary, hiddenValue, isSecretAttribute, type Packet } from "../mod.ts";
 import { type RequestContext, Server } from "../mod.ts";
 import type { DatagramTransport } from "../src/transport.ts";
 
@@ -52,17 +52,22 @@ function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** Logs what the seed guide logs, except hidden values: passwords stay out of logs. */
+/**
+ * Logs what the seed guide logs, except secret values: passwords, CHAP and
+ * MS-CHAP challenges and responses, EAP messages stay out of logs.
+ */
 function logRequest(kind: string, request: Packet, context: RequestContext): void {
   log(`Received ${kind} with id ${request.id} from ${context.clientName}`);
   log(`Authenticator ${hex(request.authenticator)}`);
   log("Attributes:");
   for (const attribute of request.attributes()) {
-    const hidden = (attribute.def?.flags.encrypt ?? 0) !== 0 || attribute.name === "CHAP-Password";
-    const value = attribute.value instanceof Uint8Array
+    const secret = attribute.def !== undefined && isSecretAttribute(attribute.def);
+    const value = secret
+      ? hiddenValue(attribute.value)
+      : attribute.value instanceof Uint8Array
       ? `0x${hex(attribute.value)}`
       : String(attribute.value);
-    log(`  ${attribute.name}: ${hidden ? "<hidden>" : value}`);
+    log(`  ${attribute.name}: ${value}`);
   }
 }
 

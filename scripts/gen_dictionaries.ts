@@ -240,6 +240,8 @@ function plainType(def: AttributeDef, indent: string): string {
       return enumerated(def, "number");
     case "integer64":
       return enumerated(def, "bigint");
+    case "bool":
+      return "boolean";
     case "date":
       return "Date";
     case "tlv": {
@@ -253,8 +255,9 @@ function plainType(def: AttributeDef, indent: string): string {
       });
       return `{\n${fields.join("\n")}\n${indent}}`;
     }
-    case "octets":
     case "abinary":
+      return "string | Uint8Array"; // filter text, or bytes that print as no filter
+    case "octets":
     case "vsa":
     case "extended":
     case "long-extended":

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { hiddenValue } from "./secrets.ts";
 
 /**
  * The stable codes carried by {@linkcode RadiusError} and its subclasses.
@@ -237,15 +238,44 @@ export class UnknownAttributeError extends RadiusError {
 }
 
 /**
- * A value does not fit the type of the attribute it was given for.
+ * Options of {@linkcode ValueError}.
  *
  * @example Usage
  * ```ts
- * import { ValueError } from "@radkit/radius";
+ * import { ValueError, type ValueErrorOptions } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ValueErrorOptions = { secret: true };
+ * const error = new ValueError("User-Password", "string", "S3cret!", "too long", options);
+ * assert.equal(error.message, "Invalid value <hidden, 7 bytes> for User-Password (string): too long");
+ * ```
+ */
+export interface ValueErrorOptions extends RadiusErrorOptions {
+  /**
+   * The value is secret (see `isSecretAttribute`): the message shows
+   * `<hidden, N bytes>` instead of it.
+   */
+  secret?: boolean;
+}
+
+/**
+ * A value does not fit the type of the attribute it was given for. The
+ * message quotes the value, except a secret one (User-Password,
+ * Tunnel-Password, MS-CHAP material, …), shown as `<hidden, N bytes>`.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, Packet, ValueError } from "@radkit/radius";
  * import assert from "node:assert/strict";
  *
  * const error = new ValueError("NAS-IP-Address", "ipaddr", "10.0.0.256", "each part must be 0..255");
  * assert.match(error.message, /NAS-IP-Address/);
+ *
+ * // A secret value never appears in the message.
+ * assert.throws(
+ *   () => Packet.create("Access-Request", Dictionary.default(), { "User-Password": "S3cret!".repeat(19) }),
+ *   { message: /^Invalid value <hidden, 133 bytes> for User-Password/ },
+ * );
  * ```
  */
 export class ValueError extends RadiusError {
@@ -259,17 +289,18 @@ export class ValueError extends RadiusError {
    * @param type The attribute's dictionary type.
    * @param value The offending value.
    * @param reason Why it does not fit.
-   * @param options The underlying `cause`, if any.
+   * @param options The underlying `cause`, if any, and whether the value is secret.
    */
   constructor(
     attribute: string,
     type: string,
     value: unknown,
     reason: string,
-    options?: RadiusErrorOptions,
+    options?: ValueErrorOptions,
   ) {
+    const shown = options?.secret === true ? hiddenValue(value) : describe(value);
     super(
-      `Invalid value ${describe(value)} for ${attribute} (${type}): ${reason}`,
+      `Invalid value ${shown} for ${attribute} (${type}): ${reason}`,
       options,
       "ERR_VALUE",
     );

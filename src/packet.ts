@@ -27,7 +27,9 @@ import {
   PROXY_STATE,
 } from "./codec/packet_codec.ts";
 import { type AttributeValue, octetsFromText } from "./codec/values.ts";
+import { filterValue } from "./codec/abinary.ts";
 import { Writer } from "./codec/writer.ts";
+import { holdsSecret, redactValue } from "./secrets.ts";
 import type { AttributeTypes, Tagged } from "../dictionaries/attribute_types.ts";
 
 /**
@@ -684,20 +686,61 @@ export class Packet {
   /**
    * A JSON-friendly view: `{ code, id, authenticator, attributes: [{ name, value, tag? }] }`
    * with bytes as `0x…` hex, bigints as strings and dates as ISO text.
+   * Secret values (see `isSecretAttribute`: User-Password, Tunnel-Password,
+   * MS-CHAP and EAP material, …) are `"<hidden, N bytes>"` unless
+   * `{ reveal: true }` is given, so `JSON.stringify(packet)` is safe to log.
    *
+   * @param options `reveal: true` to include secret values.
    * @returns The plain object.
+   *
+   * @example Usage
+   * ```ts
+   * import { Code, Dictionary, Packet } from "@radkit/radius";
+   * import assert from "node:assert/strict";
+   *
+   * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {
+   *   "User-Name": "bob",
+   *   "User-Password": "hello",
+   * });
+   * assert.deepEqual(request.toJSON().attributes[1], {
+   *   name: "User-Password",
+   *   value: "<hidden, 5 bytes>",
+   * });
+   * assert.equal(request.toJSON({ reveal: true }).attributes[1]?.value, "hello");
+   * assert.doesNotMatch(JSON.stringify(request), /hello/);
+   * ```
    */
-  toJSON(): PacketJson {
+  toJSON(options?: PacketJsonOptions): PacketJson {
+    // JSON.stringify calls toJSON(key) with a string: only an options object reveals.
+    const reveal = typeof options === "object" && options !== null && options.reveal === true;
     return {
       code: this.codeName,
       id: this.id,
       authenticator: toHex(this.authenticator),
       attributes: this.#attributes.map((attr) => {
-        const json: AttributeJson = { name: attr.name, value: jsonValue(attr.value) };
+        const value = reveal ? attr.value : redactValue(attr.def, attr.name, attr.value);
+        const json: AttributeJson = { name: attr.name, value: jsonValue(value as AttributeValue) };
         if (attr.tag !== undefined) json.tag = attr.tag;
         return json;
       }),
     };
+  }
+
+  /** Node's and Bun's `util.inspect`: the packet as {@linkcode Packet.toJSON} shows it, secrets hidden. */
+  [Symbol.for("nodejs.util.inspect.custom")](
+    depth: number,
+    options: unknown,
+    inspect?: (value: unknown, options: unknown) => string,
+  ): string {
+    return inspectText(this.toJSON(), depth, (value) => inspect?.(value, options));
+  }
+
+  /** Deno's `Deno.inspect` and `console.log`: as in Node, secrets hidden. */
+  [Symbol.for("Deno.customInspect")](
+    inspect?: (value: unknown, options: unknown) => string,
+    options?: unknown,
+  ): string {
+    return inspectText(this.toJSON(), 1, (value) => inspect?.(value, options));
   }
 
   /**
@@ -719,9 +762,9 @@ export class Packet {
     let value = tagged ? item.value : item;
     // Octets given as text are kept as the bytes they stand for, so that
     // get() returns what the types promise and what a decoded packet holds.
-    if (typeof value === "string" && (def.type === "octets" || def.type === "abinary")) {
-      value = octetsFromText(def, value);
-    }
+    if (typeof value === "string" && def.type === "octets") value = octetsFromText(def, value);
+    // Ascend filter text is compiled (and refused when it does not compile).
+    if (def.type === "abinary") value = filterValue(def, value);
     const attr = attribute(
       def,
       def.name,
@@ -821,6 +864,24 @@ export interface AttributeJson {
 }
 
 /**
+ * Options of {@linkcode Packet.toJSON}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet, type PacketJsonOptions } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Password": "hello" });
+ * const options: PacketJsonOptions = { reveal: true };
+ * assert.equal(request.toJSON(options).attributes[0]?.value, "hello");
+ * ```
+ */
+export interface PacketJsonOptions {
+  /** Include secret values instead of `<hidden, N bytes>` (default `false`). */
+  reveal?: boolean;
+}
+
+/**
  * The shape of {@linkcode Packet.toJSON}.
  *
  * @example Usage
@@ -848,6 +909,16 @@ export interface PacketJson {
   authenticator: string;
   /** Attributes in wire order. */
   attributes: AttributeJson[];
+}
+
+/** `Packet <json>`, through the runtime's own inspect when it hands one over. */
+function inspectText(
+  json: PacketJson,
+  depth: number,
+  inspect: (value: unknown) => string | undefined,
+): string {
+  if (depth < 0) return `[Packet ${json.code} Id ${json.id}]`;
+  return `Packet ${inspect(json) ?? JSON.stringify(json, null, 2)}`;
 }
 
 function toHex(bytes: Uint8Array): string {
@@ -890,6 +961,7 @@ function checkValue(attr: Attribute): void {
     if (error instanceof ValueError || error instanceof RangeError) throw error;
     throw new ValueError(attr.name, attr.def?.type ?? "unknown", attr.value, String(error), {
       cause: error,
+      secret: attr.def !== undefined && holdsSecret(attr.def),
     });
   }
 }

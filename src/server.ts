@@ -10,6 +10,7 @@ import { Code, codeName } from "./codec/code.ts";
 import type { DictionaryView } from "./codec/attribute.ts";
 import {
   checkRequest,
+  EAP_MESSAGE,
   findAttribute,
   MESSAGE_AUTHENTICATOR,
   packetLength,
@@ -35,6 +36,7 @@ import {
   requestKey,
 } from "./server/duplicate_cache.ts";
 import { consoleWarnLogger, type Logger } from "./server/logger.ts";
+import { SecretScrubber } from "./secrets.ts";
 import { Counters, type DropReason, type ServerStats } from "./server/stats.ts";
 
 export type { ClientEntry, ClientLookup, ClientSettings } from "./server/client_table.ts";
@@ -351,6 +353,8 @@ const WARNINGS: Partial<Record<DropReason, string>> = {
     "Dropping Access-Requests without Message-Authenticator (BlastRADIUS): make the NAS send one, or set requireMessageAuthenticator: false for this client",
   "proxy-state-without-message-authenticator":
     "Dropping Access-Requests with Proxy-State but no Message-Authenticator (BlastRADIUS): make the NAS send one, or set limitProxyState: false for this client",
+  "eap-without-message-authenticator":
+    "Dropping Access-Requests with EAP-Message but no Message-Authenticator (RFC 3579 §3.2 requires one): fix the NAS",
 };
 
 function accepts(port: PortName, code: number): boolean {
@@ -877,6 +881,17 @@ export class Server {
           failure = "proxy-state-without-message-authenticator";
         }
       }
+      if (failure === undefined && code === Code.AccessRequest && !requireMessageAuthenticator) {
+        // RFC 3579 §3.2: an Access-Request with EAP-Message and no
+        // Message-Authenticator MUST be silently discarded, whatever the client's settings.
+        const length = packetLength(data);
+        if (
+          findAttribute(data, length, EAP_MESSAGE) !== -1 &&
+          findAttribute(data, length, MESSAGE_AUTHENTICATOR) === -1
+        ) {
+          failure = "eap-without-message-authenticator";
+        }
+      }
       if (failure !== undefined) return this.#drop(job, failure, from, { client: client.name });
       // The transport hands `data` over (DatagramTransport contract): no copy.
       request = decodeOwnedDatagram(data, { dictionary: this.#dictionary, secret: client.secret });
@@ -961,11 +976,14 @@ export class Server {
       if (key !== undefined) this.#cache.forget(key);
       if (!this.#settle(job)) return;
       this.#counters.drop("reply-error");
+      const attributes = reply instanceof Packet
+        ? [...request.attributes(), ...reply.attributes()]
+        : request.attributes();
       this.#logger.error("could not encode the reply", {
         request: request.codeName,
         client: client.name,
         from: where(from),
-        error,
+        error: new SecretScrubber(attributes).scrubError(error),
       });
       return;
     }
@@ -989,7 +1007,8 @@ export class Server {
       id: request.id,
       client: context.clientName,
       from: where(context.from),
-      error,
+      // A handler's own message may quote the request: its secret values are hidden.
+      error: new SecretScrubber(request.attributes()).scrubError(error),
     });
   }
 

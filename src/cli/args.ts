@@ -6,10 +6,49 @@
  *
  * @module
  */
-import type { AttributeDef, AttributeValue, DictionaryView, Packet } from "../../mod.ts";
+import {
+  type AttributeDef,
+  type AttributeValue,
+  Dictionary,
+  type DictionaryView,
+  hiddenValue,
+  isSecretAttribute,
+  type Packet,
+} from "../../mod.ts";
 import { defByOid, RAW_NAME } from "../codec/raw_attribute.ts";
 import { UsageError } from "./errors.ts";
 import { fromHex } from "./output.ts";
+
+/**
+ * Whether the values of an attribute, by name, are secret (see
+ * `isSecretAttribute`) in `dictionary`: what parse errors must not quote.
+ *
+ * @param dictionary The dictionary the names are looked up in.
+ * @returns The test; unknown names are not secret.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary } from "../../mod.ts";
+ * import { secretNames } from "./args.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const secret = secretNames(Dictionary.default());
+ * assert.equal(secret("user-password"), true);
+ * assert.equal(secret("User-Name"), false);
+ * ```
+ */
+export function secretNames(dictionary: DictionaryView): (name: string) => boolean {
+  return (name) => {
+    const def = dictionary.attribute(name);
+    return def !== undefined && isSecretAttribute(def);
+  };
+}
+
+let bundledSecretNames: ((name: string) => boolean) | undefined;
+function defaultSecretNames(name: string): boolean {
+  bundledSecretNames ??= secretNames(Dictionary.default());
+  return bundledSecretNames(name);
+}
 
 /** One attribute as text: its name, its tag (RFC 2868) if any, and its value. */
 export interface AttributeText {
@@ -51,8 +90,10 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]*/;
 export function parseAttributeArg(arg: string): AttributeText {
   const match = /^\s*([A-Za-z0-9][A-Za-z0-9._/-]*)(?::(\d+))?\s*(?::=|\+=|==|=)(.*)$/s.exec(arg);
   if (match === null) {
+    const start = /^\s*([A-Za-z0-9][A-Za-z0-9._/-]*)/.exec(arg)?.[1];
+    const shown = start !== undefined && defaultSecretNames(start) ? `${start}…` : arg;
     throw new UsageError(
-      `Cannot read attribute "${arg}": write Name=value (or Name:tag=value), e.g. User-Name=bob`,
+      `Cannot read attribute "${shown}": write Name=value (or Name:tag=value), e.g. User-Name=bob`,
     );
   }
   const name = match[1]!;
@@ -61,10 +102,12 @@ export function parseAttributeArg(arg: string): AttributeText {
   if (quoteChar === '"' || quoteChar === "'") {
     const end = closingQuote(value, 0);
     if (end !== value.length - 1) {
+      // A secret attribute's value is not quoted back (see secretNames).
+      const shown = defaultSecretNames(name) ? `${name} = ${hiddenValue(value)}` : arg;
       throw new UsageError(
         end === -1
-          ? `Cannot read attribute "${arg}": the value's ${quoteChar} has no closing ${quoteChar}`
-          : `Cannot read attribute "${arg}": text after the closing ${quoteChar}; separate attributes with ", "`,
+          ? `Cannot read attribute "${shown}": the value's ${quoteChar} has no closing ${quoteChar}`
+          : `Cannot read attribute "${shown}": text after the closing ${quoteChar}; separate attributes with ", "`,
       );
     }
     value = unquote(value.slice(1, -1), quoteChar);
@@ -169,6 +212,8 @@ export function unquote(text: string, quoteChar: '"' | "'"): string {
  *
  * @param text The input.
  * @param source The file name, for error messages.
+ * @param isSecret Which names have secret values, never quoted in errors
+ *   (default: those of the bundled dictionary).
  * @returns The packets' attributes; paragraphs without attributes are skipped.
  * @throws {UsageError} naming the line that does not parse.
  *
@@ -186,7 +231,11 @@ export function unquote(text: string, quoteChar: '"' | "'"): string {
  * assert.equal(packets[1]![0]!.value, "alice");
  * ```
  */
-export function parseRadclientText(text: string, source: string): AttributeText[][] {
+export function parseRadclientText(
+  text: string,
+  source: string,
+  isSecret: (name: string) => boolean = defaultSecretNames,
+): AttributeText[][] {
   const packets: AttributeText[][] = [];
   let current: AttributeText[] = [];
   const lines = text.split(/\r?\n/);
@@ -198,7 +247,7 @@ export function parseRadclientText(text: string, source: string): AttributeText[
       continue;
     }
     try {
-      for (const { op, ...item } of parsePairs(line)) {
+      for (const { op, ...item } of parsePairs(line, isSecret)) {
         if (!SEND_OPS.has(op)) throw new Error(`operator "${op}" does not add an attribute; use =`);
         current.push(item);
       }
@@ -225,6 +274,8 @@ export interface AttributePair extends AttributeText {
  * quoted, `#` starting a comment.
  *
  * @param line One line of text.
+ * @param isSecret Which names have secret values, never quoted in errors
+ *   (default: those of the bundled dictionary).
  * @returns The pairs in order.
  * @throws {Error} describing what is wrong.
  *
@@ -239,7 +290,10 @@ export interface AttributePair extends AttributeText {
  * ]);
  * ```
  */
-export function parsePairs(line: string): AttributePair[] {
+export function parsePairs(
+  line: string,
+  isSecret: (name: string) => boolean = defaultSecretNames,
+): AttributePair[] {
   const items: AttributePair[] = [];
   let pos = 0;
   const skipSpace = () => {
@@ -249,7 +303,14 @@ export function parsePairs(line: string): AttributePair[] {
     skipSpace();
     if (pos >= line.length || line[pos] === "#") return items;
     const name = NAME.exec(line.slice(pos))?.[0];
-    if (name === undefined) throw new Error(`expected an attribute name at "${line.slice(pos)}"`);
+    if (name === undefined) {
+      // Only up to the next comma: what follows may be a secret attribute's pair.
+      const rest = line.slice(pos);
+      const comma = rest.indexOf(",");
+      throw new Error(
+        `expected an attribute name at "${comma === -1 ? rest : `${rest.slice(0, comma)}…`}"`,
+      );
+    }
     pos += name.length;
     let tag: number | undefined;
     const tagMatch = /^:(\d+)/.exec(line.slice(pos));
@@ -279,7 +340,9 @@ export function parsePairs(line: string): AttributePair[] {
     skipSpace();
     if (pos < line.length && line[pos] === ",") pos++;
     else if (pos < line.length && line[pos] !== "#") {
-      throw new Error(`expected "," after ${name} = ${value}`);
+      throw new Error(
+        `expected "," after ${name} = ${isSecret(name) ? hiddenValue(value) : value}`,
+      );
     }
   }
 }
@@ -397,7 +460,8 @@ export function addAttributes(packet: Packet, items: readonly AttributeText[]): 
       throw new UsageError(`Unknown attribute "${item.name}": ${hint}`);
     }
     if (item.tag !== undefined && !def.flags.hasTag) {
-      throw new UsageError(`${def.name} takes no tag: write ${def.name}=${item.value}`);
+      const shown = isSecretAttribute(def) ? hiddenValue(item.value) : item.value;
+      throw new UsageError(`${def.name} takes no tag: write ${def.name}=${shown}`);
     }
     if (item.tag !== undefined && item.tag > 31) {
       throw new UsageError(`Invalid tag ${item.tag} for ${def.name}: tags are 0..31`);

@@ -36,6 +36,8 @@ Options:
                         to verify the reply and reveal its hidden attributes.
   --json                Print one JSON object: {"code", "id", "authenticator",
                         "attributes": [{"name", "value"}], "length", "verified", "verification"}.
+  --show-secrets        Print secret values (User-Password, Tunnel-Password, CHAP, MS-CHAP
+                        and EAP material, ...) instead of <hidden, N bytes>.
   -h, --help            Show this help.
 
 HEX may contain spaces, colons or dashes, span several arguments, or come on
@@ -136,6 +138,7 @@ export async function decode(args: readonly string[]): Promise<number> {
     dict: { type: "string", multiple: true },
     "request-authenticator": { type: "string" },
     json: { type: "boolean" },
+    "show-secrets": { type: "boolean" },
   }, "decode");
   if (flags.values.help === true) {
     out(DECODE_HELP);
@@ -191,9 +194,11 @@ export async function decode(args: readonly string[]): Promise<number> {
     requestAuthenticator,
     packet.has("Message-Authenticator"),
   );
+  // As FreeRADIUS's suppress_secrets: secret values only on request.
+  const reveal = flags.values["show-secrets"] === true;
   if (flags.values.json === true) {
     out(JSON.stringify({
-      ...packet.toJSON(),
+      ...packet.toJSON({ reveal }),
       length,
       verified: verification.verified,
       verification: verification.text,
@@ -205,7 +210,7 @@ export async function decode(args: readonly string[]): Promise<number> {
       }`,
     );
     out(`Authenticity: ${verification.text}`);
-    for (const line of attributeLines(packet)) out(line);
+    for (const line of attributeLines(packet, !reveal)) out(line);
   }
   if (verification.verified === false) {
     err(`radkit decode: ${verification.text}`);

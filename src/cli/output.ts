@@ -6,6 +6,7 @@
  * @module
  */
 import type { Attribute, AttributeDef, AttributeValue, Packet, PacketJson } from "../../mod.ts";
+import { isSecretRecord, redactValue } from "../secrets.ts";
 
 /**
  * Hex text of bytes, lower case, no separators.
@@ -28,8 +29,9 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 /**
- * Whether an attribute's value must stay out of logs: hidden attributes
- * (`encrypt=N`, e.g. User-Password), `secret` ones and CHAP-Password.
+ * Whether an attribute's value must stay out of logs (`isSecretAttribute`:
+ * hidden ones such as User-Password, `secret` ones, CHAP, MS-CHAP and EAP
+ * material), also for an attribute the dictionary lacks, by its number.
  *
  * @param attribute The attribute.
  * @returns `true` when its value is secret.
@@ -48,10 +50,7 @@ export function toHex(bytes: Uint8Array): string {
  * ```
  */
 export function isSecret(attribute: Attribute): boolean {
-  const def = attribute.def;
-  return def !== undefined &&
-    (def.flags.encrypt !== 0 || def.flags.secret ||
-      (def.vendor === undefined && def.parent === undefined && def.code === 3));
+  return isSecretRecord(attribute);
 }
 
 /**
@@ -88,7 +87,10 @@ export function quote(text: string): string {
 function valueText(value: AttributeValue, type: string | undefined): string {
   if (value instanceof Uint8Array) return `0x${toHex(value)}`;
   if (value instanceof Date) return quote(value.toISOString());
-  if (typeof value === "string") return type === "string" ? quote(value) : value;
+  if (typeof value === "string") {
+    // radclient quotes Ascend filter text too.
+    return type === "string" || type === "abinary" ? quote(value) : value;
+  }
   return String(value);
 }
 
@@ -126,7 +128,8 @@ function leaves(
  * `radkit send` puts consecutive members back into one TLV.
  *
  * @param attribute The attribute.
- * @param hideSecrets Print `<hidden>` for secret values (see {@linkcode isSecret}).
+ * @param hideSecrets Print `<hidden, N bytes>` for secret values (see {@linkcode isSecret}),
+ *   also TLV members.
  * @returns The lines (several for a TLV).
  *
  * @example Usage
@@ -142,18 +145,23 @@ function leaves(
  * ```
  */
 export function formatAttributeLines(attribute: Attribute, hideSecrets = false): string[] {
-  if (hideSecrets && isSecret(attribute)) return [`${attributeName(attribute)} = <hidden>`];
+  const name = attributeName(attribute);
+  const redacted = hideSecrets
+    ? redactValue(attribute.def, attribute.name, attribute.value) as AttributeValue
+    : attribute.value;
+  if (hideSecrets && isSecret(attribute)) return [`${name} = ${redacted}`];
   const items = leaves(attribute.name, attribute.value, attribute.def);
   if (items.length === 1 && items[0]![0] === attribute.name) {
-    return [`${attributeName(attribute)} = ${valueText(attribute.value, attribute.def?.type)}`];
+    return [`${name} = ${valueText(attribute.value, attribute.def?.type)}`];
   }
-  return items.map(([name, value, def]) =>
-    `${name} = ${
-      hideSecrets && def !== undefined && (def.flags.encrypt !== 0 || def.flags.secret)
-        ? "<hidden>"
-        : valueText(value, def?.type)
-    }`
-  );
+  // redactValue keeps a TLV's shape and replaces secret members by `<hidden, N bytes>`.
+  const shown = redacted === attribute.value
+    ? items
+    : leaves(attribute.name, redacted, attribute.def);
+  return items.map(([member, value, def], index) => {
+    const text = shown[index]![1];
+    return `${member} = ${text === value ? valueText(value, def?.type) : text}`;
+  });
 }
 
 function attributeName(attribute: Attribute): string {
@@ -165,7 +173,8 @@ function attributeName(attribute: Attribute): string {
  * {@linkcode formatAttributeLines}; a TLV's members are joined with `, `.
  *
  * @param attribute The attribute.
- * @param hideSecrets Print `<hidden>` for secret values (see {@linkcode isSecret}).
+ * @param hideSecrets Print `<hidden, N bytes>` for secret values (see {@linkcode isSecret}),
+ *   also inside TLVs.
  * @returns The text.
  *
  * @example Usage
@@ -195,7 +204,7 @@ export function formatAttribute(attribute: Attribute, hideSecrets = false): stri
  * indented with a tab.
  *
  * @param packet The packet.
- * @param hideSecrets Print `<hidden>` for secret values.
+ * @param hideSecrets Print `<hidden, N bytes>` for secret values.
  * @returns The lines.
  *
  * @example Usage
@@ -208,7 +217,10 @@ export function formatAttribute(attribute: Attribute, hideSecrets = false): stri
  *   "User-Name": "bob",
  *   "User-Password": "hello",
  * });
- * assert.deepEqual(attributeLines(packet, true), ['\tUser-Name = "bob"', "\tUser-Password = <hidden>"]);
+ * assert.deepEqual(attributeLines(packet, true), [
+ *   '\tUser-Name = "bob"',
+ *   "\tUser-Password = <hidden, 5 bytes>",
+ * ]);
  * ```
  */
 export function attributeLines(packet: Packet, hideSecrets = false): string[] {
@@ -219,8 +231,8 @@ export function attributeLines(packet: Packet, hideSecrets = false): string[] {
 
 /**
  * The packet as `Packet.toJSON()` gives it (`{ code, id, authenticator,
- * attributes: [{ name, value, tag? }] }`), optionally with secret values
- * replaced by `"<hidden>"`.
+ * attributes: [{ name, value, tag? }] }`), with secret values replaced by
+ * `"<hidden, N bytes>"` unless they are to be shown.
  *
  * @param packet The packet.
  * @param hideSecrets Replace secret values.
@@ -239,19 +251,12 @@ export function attributeLines(packet: Packet, hideSecrets = false): string[] {
  * const json = packetJson(packet, true);
  * assert.equal(json.code, "Access-Request");
  * assert.equal(json.id, 7);
- * assert.deepEqual(json.attributes[1], { name: "User-Password", value: "<hidden>" });
+ * assert.deepEqual(json.attributes[1], { name: "User-Password", value: "<hidden, 5 bytes>" });
+ * assert.equal(packetJson(packet, false).attributes[1]?.value, "hello");
  * ```
  */
-export function packetJson(packet: Packet, hideSecrets = false): PacketJson {
-  const json = packet.toJSON();
-  if (!hideSecrets) return json;
-  const attributes = packet.attributes();
-  json.attributes = json.attributes.map((item, index) =>
-    attributes[index] !== undefined && isSecret(attributes[index])
-      ? { ...item, value: "<hidden>" }
-      : item
-  );
-  return json;
+export function packetJson(packet: Packet, hideSecrets = true): PacketJson {
+  return packet.toJSON({ reveal: !hideSecrets });
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type AttributeText,
   parseAttributeArgs,
   parseRadclientText,
+  secretNames,
 } from "./args.ts";
 import { loadDictionary } from "./dictionary.ts";
 import { UsageError } from "./errors.ts";
@@ -50,6 +51,8 @@ Options:
   --json                Print each reply as one JSON object per line:
                         {"code": "Access-Accept", "id": 7, "authenticator": "…",
                          "attributes": [{"name": "…", "value": …}]}
+  --show-secrets        Print secret reply values (Tunnel-Password, MS-MPPE keys, MS-CHAP
+                        and EAP material, ...) instead of <hidden, N bytes>.
   -h, --help            Show this help.
 
 Attributes: Name=value, or as radclient reads them: 'Name = "value"' (quoted, with
@@ -233,6 +236,7 @@ export async function send(args: readonly string[]): Promise<number> {
     chap: { type: "boolean" },
     "no-require-message-authenticator": { type: "boolean" },
     json: { type: "boolean" },
+    "show-secrets": { type: "boolean" },
   }, "send");
   if (flags.values.help === true) {
     out(SEND_HELP);
@@ -258,6 +262,7 @@ export async function send(args: readonly string[]): Promise<number> {
   const retries = integerFlag(flags, "retries", 3, 0, 100);
   const parallel = integerFlag(flags, "parallel", 1, 1, 65536);
   const json = flags.values.json === true;
+  const reveal = flags.values["show-secrets"] === true;
   let file = stringFlag(flags, "file");
   const positionals = [...flags.positionals];
   if (positionals.includes("-")) {
@@ -278,10 +283,11 @@ export async function send(args: readonly string[]): Promise<number> {
     } catch (error) {
       throw new UsageError(`Cannot read --file "${file}": ${(error as Error).message}`);
     }
-    batches = parseRadclientText(text, file === "-" ? "standard input" : file).map((items) => [
-      ...items,
-      ...common,
-    ]);
+    batches = parseRadclientText(
+      text,
+      file === "-" ? "standard input" : file,
+      secretNames(dictionary),
+    ).map((items) => [...items, ...common]);
     if (batches.length === 0) {
       throw new UsageError(
         `No packets in ${file === "-" ? "standard input" : file}: write Attr = value lines`,
@@ -324,11 +330,11 @@ export async function send(args: readonly string[]): Promise<number> {
       const request = requests[index]!;
       try {
         const reply = await pending;
-        if (json) out(JSON.stringify(reply.toJSON()));
+        if (json) out(JSON.stringify(reply.toJSON({ reveal })));
         else {
           out(`Sent ${request.codeName} Id ${request.id} to ${to}`);
           out(`Received ${reply.codeName} Id ${reply.id} from ${to}`);
-          for (const line of attributeLines(reply)) out(line);
+          for (const line of attributeLines(reply, !reveal)) out(line);
         }
         if (!POSITIVE.has(reply.code)) status = 1;
       } catch (error) {

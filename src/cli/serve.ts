@@ -48,6 +48,8 @@ Options:
                         Also answer Access-Requests without a Message-Authenticator, from
                         legacy NASes (weakens the BlastRADIUS defence, CVE-2024-3596).
   --json                Log JSON lines instead of text.
+  --show-secrets        Log secret values (User-Password, CHAP, MS-CHAP and EAP challenges
+                        and responses, ...) instead of <hidden, N bytes>. Not for production.
   -h, --help            Show this help.
 
 Users file:
@@ -79,32 +81,37 @@ function where(address: Address): string {
   return hostname.includes(":") ? `[${hostname}]:${address.port}` : `${hostname}:${address.port}`;
 }
 
-function summary(packet: Packet): string {
+function summary(packet: Packet, hideSecrets: boolean): string {
   const parts = packet.attributes()
     .filter((attribute) => attribute.name !== "Message-Authenticator")
-    .map((attribute) => formatAttribute(attribute, true));
+    .map((attribute) => formatAttribute(attribute, hideSecrets));
   return parts.length === 0 ? "" : ` [${parts.join(", ")}]`;
 }
 
-/** Logs one request and its reply on one line (text or JSON). */
-function logger(json: boolean) {
+/**
+ * Logs one request and its reply on one line (text or JSON). Secret values,
+ * CHAP, MS-CHAP and EAP challenges and responses among them (enough for an
+ * offline attack on the password), are hidden unless `showSecrets`.
+ */
+function logger(json: boolean, showSecrets: boolean) {
+  const hide = !showSecrets;
   return (request: Packet, context: RequestContext, reply: Packet, reason?: string): Packet => {
     const time = new Date().toISOString();
     if (json) {
-      const { authenticator: _, ...answer } = packetJson(reply, true);
+      const { authenticator: _, ...answer } = packetJson(reply, hide);
       out(JSON.stringify({
         time,
         port: context.port,
         from: where(context.from),
-        request: packetJson(request, true),
+        request: packetJson(request, hide),
         reply: answer,
         ...(reason === undefined ? {} : { reason }),
       }));
     } else {
       out(
         `${time} ${context.port} ${where(context.from)} ${request.codeName} Id ${request.id}${
-          summary(request)
-        } -> ${reply.codeName}${reason === undefined ? "" : ` (${reason})`}${summary(reply)}`,
+          summary(request, hide)
+        } -> ${reply.codeName}${reason === undefined ? "" : ` (${reason})`}${summary(reply, hide)}`,
       );
     }
     return reply;
@@ -141,6 +148,7 @@ export async function serve(args: readonly string[]): Promise<number> {
     dict: { type: "string", multiple: true },
     "no-require-message-authenticator": { type: "boolean" },
     json: { type: "boolean" },
+    "show-secrets": { type: "boolean" },
   }, "serve");
   if (flags.values.help === true) {
     out(SERVE_HELP);
@@ -179,7 +187,7 @@ export async function serve(args: readonly string[]): Promise<number> {
     checkReplyItems(users, Packet.create(Code.AccessRequest, dictionary), usersFile);
   }
 
-  const log = logger(json);
+  const log = logger(json, flags.values["show-secrets"] === true);
   const requireMessageAuthenticator = flags.values["no-require-message-authenticator"] !== true;
   const server = new Server({
     transport: udp(),

@@ -22,9 +22,9 @@
  *
  * @module
  */
-import { Code, type Packet, verifyChapPassword } from "../../mod.ts";
+import { Code, Dictionary, type Packet, verifyChapPassword } from "../../mod.ts";
 import type { AttributePair, AttributeText } from "./args.ts";
-import { addAttributes, parsePairs, unquote } from "./args.ts";
+import { addAttributes, parsePairs, secretNames, unquote } from "./args.ts";
 import { formatAttribute } from "./output.ts";
 
 /** One check item of an entry. */
@@ -150,10 +150,22 @@ export function parseUsers(text: string, file: string): UserEntry[] {
   return entries;
 }
 
+let bundledSecret: ((name: string) => boolean) | undefined;
+/**
+ * Names whose values errors must not quote: the bundled dictionary's secret
+ * attributes, and Cleartext-Password, FreeRADIUS's internal attribute (1100,
+ * `secret` in its dictionary) that users files give and the bundled
+ * dictionary does not define.
+ */
+function isSecretName(name: string): boolean {
+  bundledSecret ??= secretNames(Dictionary.default());
+  return name.toLowerCase() === "cleartext-password" || bundledSecret(name);
+}
+
 /** Attribute pairs with their operators, with the line named in errors. */
 function items(text: string, where: string): AttributePair[] {
   try {
-    return parsePairs(text);
+    return parsePairs(text, isSecretName);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new SyntaxError(`Cannot read ${where}: ${reason}`, { cause: error });

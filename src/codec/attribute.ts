@@ -4,6 +4,7 @@
  * @module
  */
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
+import { inspectWithoutSecrets } from "../secrets.ts";
 import type { AttributeValue } from "./values.ts";
 
 /**
@@ -70,7 +71,33 @@ export interface DictionaryView {
   suggest(name: string, max?: number): string[];
 }
 
-/** Creates an attribute record. */
+/** An attribute built by a program or decoded without a dictionary entry. */
+class AttributeRecord implements Attribute {
+  readonly name: string;
+  readonly def: AttributeDef | undefined;
+  readonly value: AttributeValue;
+  readonly tag: number | undefined;
+  readonly raw: Uint8Array | undefined;
+  readonly wire: Uint8Array | undefined;
+  constructor(
+    def: AttributeDef | undefined,
+    name: string,
+    value: AttributeValue,
+    tag: number | undefined,
+    raw: Uint8Array | undefined,
+    wire: Uint8Array | undefined,
+  ) {
+    this.name = name;
+    this.def = def;
+    this.value = value;
+    this.tag = tag;
+    this.raw = raw;
+    this.wire = wire;
+  }
+}
+inspectWithoutSecrets(AttributeRecord.prototype);
+
+/** Creates an attribute record (inspecting it shows no secret value). */
 export function attribute(
   def: AttributeDef | undefined,
   name: string,
@@ -79,5 +106,13 @@ export function attribute(
   raw: Uint8Array | undefined,
   wire: Uint8Array | undefined,
 ): Attribute {
-  return { name, def, value, tag, raw, wire };
+  return new AttributeRecord(def, name, value, tag, raw, wire);
+}
+
+/**
+ * Whether `def` is the top-level IETF attribute numbered `code` (not a vendor,
+ * TLV or extended attribute that happens to carry the same number).
+ */
+export function isStandardAttribute(def: AttributeDef, code: number): boolean {
+  return def.code === code && def.vendor === undefined && def.parent === undefined;
 }

@@ -12,7 +12,13 @@
  */
 import { MalformedPacketError } from "../errors.ts";
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
-import { type Attribute, attribute, type DictionaryView } from "./attribute.ts";
+import {
+  type Attribute,
+  attribute,
+  type DictionaryView,
+  isStandardAttribute,
+} from "./attribute.ts";
+import { inspectWithoutSecrets } from "../secrets.ts";
 import {
   ascendSecret,
   revealedPassword,
@@ -38,6 +44,11 @@ export interface DecodeContext {
 }
 
 const VENDOR_SPECIFIC = 26;
+const USER_PASSWORD = 2;
+const CHARGEABLE_USER_IDENTITY = 89;
+const NAS_FILTER_RULE = 92;
+/** RFC 2865 §5.2: User-Password is at most 128 octets, so a longer one is not revealed. */
+const MAX_USER_PASSWORD = 128;
 
 /**
  * Checks the framing of the attributes in `bytes[start..end)` (each length
@@ -93,6 +104,8 @@ export function decodeAttributes(
       p = decodeVendorSpecific(bytes, p, end, ctx, out);
     } else if (def.type === "extended" || def.type === "long-extended") {
       p = decodeExtended(def, bytes, p, end, ctx, out);
+    } else if (def.type === "string" && isStandardAttribute(def, NAS_FILTER_RULE)) {
+      p = decodeFilterRules(def, bytes, p, end, ctx, out);
     } else if (def.flags.concat) {
       // Consecutive attributes of the same type are one value (RFC 2869 §5.13 EAP-Message, RFC 7268).
       let q = p;
@@ -111,9 +124,54 @@ export function decodeAttributes(
   }
 }
 
+/**
+ * RFC 4849 §2 NAS-Filter-Rule: consecutive attributes are one stream of
+ * rules, each ended by a NUL (the last one may not be); a rule may span
+ * attributes. One attribute per rule, empty ones skipped, as FreeRADIUS
+ * 3.0.22+ reads them. Returns the offset after the run.
+ */
+function decodeFilterRules(
+  def: AttributeDef,
+  bytes: Uint8Array,
+  p: number,
+  end: number,
+  ctx: DecodeContext,
+  out: Attribute[],
+): number {
+  const parts: Uint8Array[] = [];
+  while (p < end && bytes[p] === NAS_FILTER_RULE) {
+    parts.push(bytes.subarray(p + 2, p + bytes[p + 1]!));
+    p += bytes[p + 1]!;
+  }
+  const stream = join(parts);
+  let start = 0;
+  for (let i = 0; i <= stream.length; i++) {
+    if (i < stream.length && stream[i] !== 0) continue;
+    if (i > start) decodeLeaf(def, stream, start, i, ctx, out);
+    start = i + 1;
+  }
+  return p;
+}
+
 function unknown(name: string, bytes: Uint8Array, start: number, end: number): Attribute {
   const wire = bytes.slice(start, end);
   return attribute(undefined, name, wire.subarray(2), undefined, wire.subarray(2), wire);
+}
+
+/**
+ * An unknown RFC 6929 attribute: its value is the data alone (without the
+ * Extended-Type, flags, Vendor-Id or Vendor-Type headers, and joined over
+ * long-extended fragments), as FreeRADIUS shows it; it is re-sent as it came.
+ */
+function unknownExtended(
+  name: string,
+  data: Uint8Array,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): Attribute {
+  const value = data.slice();
+  return attribute(undefined, name, value, undefined, value, bytes.slice(start, end));
 }
 
 function join(parts: readonly Uint8Array[]): Uint8Array {
@@ -138,6 +196,9 @@ function decodeLeaf(
   ctx: DecodeContext,
   out: Attribute[],
 ): void {
+  // RFC 2865 §5: no value has zero octets. FreeRADIUS leaves such an
+  // attribute out, except Chargeable-User-Identity, which WiMAX sends empty.
+  if (end === start && !isStandardAttribute(def, CHARGEABLE_USER_IDENTITY)) return;
   let tag: number | undefined;
   let data = bytes;
   if (def.flags.hasTag && end > start) {
@@ -161,6 +222,21 @@ function decodeLeaf(
       // when the first octet is one; a first octet above 0x1F is no tag
       // (§3.1), and a salted value without one does not reveal: it stays raw.
       tag = bytes[start++];
+      if (start === end && def.flags.encrypt === 0) {
+        // A tag and no value: kept, and re-sent, as it came (RFC 2865 §5 wants one octet).
+        out.push(
+          new ReceivedAttribute(
+            def,
+            bytes.slice(start - 1, end),
+            undefined,
+            bytes,
+            start - 1,
+            end,
+            true,
+          ),
+        );
+        return;
+      }
     }
   }
   // The Value field as received (after the tag): what `raw` returns.
@@ -171,6 +247,11 @@ function decodeLeaf(
   if (
     def.flags.encrypt === 1 && ctx.secret !== undefined && codec !== undefined && !def.flags.array
   ) {
+    if (end - start > MAX_USER_PASSWORD && isStandardAttribute(def, USER_PASSWORD)) {
+      // What radkit would not send, it does not reveal: re-sent as it came.
+      out.push(verbatim(def, tag, rawBytes, rawStart, rawEnd));
+      return;
+    }
     // RFC 2865 §5.2: revealed into scratch memory and read from there at once.
     const used = revealUserPasswordToScratch(data, start, end, ctx.secret, ctx.vector);
     let value: AttributeValue | undefined;
@@ -273,6 +354,7 @@ class ReceivedAttribute implements Attribute {
     return this.#bytes.slice(this.#start, this.#end);
   }
 }
+inspectWithoutSecrets(ReceivedAttribute.prototype);
 
 function trimNul(data: Uint8Array): Uint8Array {
   let end = data.length;
@@ -311,7 +393,9 @@ function decodeTlv(
     }
     addTo(result, `Attr-${def.oid}.${bytes[p]}`, bytes.slice(p + 2, childEnd));
   }
-  return result;
+  // Only empty children, left out (RFC 2865 §5): the TLV is kept as it came.
+  for (const _ in result) return result;
+  return undefined;
 }
 
 function addTo(target: TlvValue, name: string, value: AttributeValue): void {
@@ -510,7 +594,7 @@ function decodeExtended(
   }
   const def = container.children.get(extType);
   if (def === undefined) {
-    out.push(unknown(`Attr-${type}.${extType}`, bytes, p, next));
+    out.push(unknownExtended(`Attr-${type}.${extType}`, data, bytes, p, next));
     return next;
   }
   if (def.type === "evs") {
@@ -519,8 +603,17 @@ function decodeExtended(
     const vendor = vendorId === -1 ? undefined : ctx.dictionary.vendor(vendorId);
     const vendorDef = vendor?.evsAttributes.get(type)?.get(data[4]!);
     if (vendorDef === undefined) {
-      const name = vendorId === -1 ? `Attr-${type}.26` : `Attr-${type}.26.${vendorId}.${data[4]}`;
-      out.push(unknown(name, bytes, p, next));
+      out.push(
+        vendorId === -1
+          ? unknownExtended(`Attr-${type}.26`, data, bytes, p, next)
+          : unknownExtended(
+            `Attr-${type}.26.${vendorId}.${data[4]}`,
+            data.subarray(5),
+            bytes,
+            p,
+            next,
+          ),
+      );
     } else {
       decodeLeaf(vendorDef, data, 5, data.length, ctx, out);
     }

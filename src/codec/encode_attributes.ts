@@ -10,7 +10,8 @@
  */
 import { ValueError } from "../errors.ts";
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
-import type { Attribute } from "./attribute.ts";
+import { holdsSecret } from "../secrets.ts";
+import { type Attribute, isStandardAttribute } from "./attribute.ts";
 import {
   ascendSecretAt,
   checkHideable,
@@ -32,6 +33,9 @@ export interface EncodeContext {
 
 const scratch = new Writer(4096);
 const VENDOR_SPECIFIC = 26;
+const USER_PASSWORD = 2;
+const CHARGEABLE_USER_IDENTITY = 89;
+const NAS_FILTER_RULE = 92;
 
 /**
  * Appends the wire form of `attributes` to `out`. Consecutive values of an
@@ -52,6 +56,10 @@ export function encodeAttributes(
       continue;
     }
     if (isInternal(def)) continue;
+    if (isFilterRule(def) && attr.verbatim !== true) {
+      i = encodeFilterRules(attributes, i, ctx, out);
+      continue;
+    }
     scratch.pos = 0;
     if (attr.verbatim === true) {
       // A hidden value that could not be revealed goes out as it came in.
@@ -74,6 +82,63 @@ export function encodeAttributes(
       }
     }
     frame(def, scratch.buf, scratch.pos, out);
+  }
+}
+
+/**
+ * RFC 4849 §2 NAS-Filter-Rule (92): consecutive rules are one stream, each
+ * rule ended by a NUL, split over as many attributes as it takes. FreeRADIUS
+ * 3.0.22+ reads them back so; sent one per attribute without the NULs, a
+ * FreeRADIUS peer would read "hello", "bob" as the single rule "hellobob".
+ */
+function isFilterRule(def: AttributeDef): boolean {
+  return def.type === "string" && isStandardAttribute(def, NAS_FILTER_RULE);
+}
+
+/**
+ * Packs the run of NAS-Filter-Rule values starting at `attributes[first]`
+ * as FreeRADIUS does: NUL between rules, cut into 253-octet attributes (a
+ * rule may span two; unlike FreeRADIUS, radkit also sends rules over 253
+ * octets). Returns the index of the last value packed.
+ */
+function encodeFilterRules(
+  attributes: readonly Attribute[],
+  first: number,
+  ctx: EncodeContext,
+  out: Writer,
+): number {
+  const def = attributes[first]!.def!;
+  scratch.pos = 0;
+  let last = first;
+  for (let i = first; i < attributes.length; i++) {
+    const attr = attributes[i]!;
+    if (attr.def !== def || attr.verbatim === true) break;
+    if (i > first) scratch.u8(0);
+    const start = scratch.pos;
+    writeValue(def, attr.value, attr.tag, ctx, scratch);
+    checkFilterRule(def, scratch.buf, start, scratch.pos);
+    last = i;
+  }
+  for (let offset = 0; offset < scratch.pos; offset += 253) {
+    const chunk = Math.min(253, scratch.pos - offset);
+    out.u8(NAS_FILTER_RULE);
+    out.u8(chunk + 2);
+    out.range(scratch.buf, offset, offset + chunk);
+  }
+  return last;
+}
+
+/** RFC 4849 §2: a NUL ends a rule, so no rule can hold one. */
+function checkFilterRule(def: AttributeDef, bytes: Uint8Array, start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    if (bytes[i] === 0) {
+      throw new ValueError(
+        def.name,
+        def.type,
+        `<${end - start} bytes>`,
+        "a NAS-Filter-Rule cannot hold a NUL, which ends a rule (RFC 4849 §2); give one rule per value",
+      );
+    }
   }
 }
 
@@ -106,10 +171,13 @@ function writeValue(
   const start = out.pos;
   if (def.type === "tlv") {
     writeTlv(def, value, ctx, out);
+    if (out.pos === start) refuseEmpty(def, out, start);
   } else {
     const typed = valueCodecs[def.type];
     if (typed === undefined) {
-      throw new ValueError(def.name, def.type, value, "a container type has no value of its own");
+      throw new ValueError(def.name, def.type, value, "a container type has no value of its own", {
+        secret: holdsSecret(def),
+      });
     }
     // Raw bytes stand for the Value field as it is on the wire, for any type:
     // how a received value that did not decode as its type is re-sent (proxying).
@@ -122,12 +190,14 @@ function writeValue(
         // A text value whose first octet looks like a tag needs an explicit tag 0 before it.
         out.u8(tag ?? 0);
         codec.write(value, def, out);
-        if (tag === undefined && (out.pos === start + 1 || out.buf[start + 1]! > 0x1f)) {
+        if (out.pos === start + 1) refuseEmpty(def, out, start);
+        if (tag === undefined && out.buf[start + 1]! > 0x1f) {
           out.buf.copyWithin(start, start + 1, out.pos);
           out.pos--;
         }
       } else {
         codec.write(value, def, out);
+        if (out.pos === start) refuseEmpty(def, out, start);
         if (def.flags.hasTag) out.buf[start] = tag ?? 0; // RFC 2868 §3.1: tag in the first octet
       }
       return;
@@ -151,17 +221,42 @@ function writeValue(
     // Room for the padding, while `pos` still covers the value (growing copies up to `pos`).
     out.ensure(hiddenLength);
     try {
-      if (ctx === undefined) checkHideable(encrypt, n);
-      else if (encrypt === 1) hideUserPasswordAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
-      else if (encrypt === 2) hideSaltedAt(out.buf, valueStart - 3, n, ctx.secret, ctx.vector);
+      // RFC 2865 §5.2 limits User-Password (2) itself to 128 octets.
+      const userPassword = isStandardAttribute(def, USER_PASSWORD);
+      if (ctx === undefined) checkHideable(encrypt, n, userPassword);
+      else if (encrypt === 1) {
+        hideUserPasswordAt(out.buf, valueStart, n, ctx.secret, ctx.vector, userPassword);
+      } else if (encrypt === 2) hideSaltedAt(out.buf, valueStart - 3, n, ctx.secret, ctx.vector);
       else ascendSecretAt(out.buf, valueStart, n, ctx.secret, ctx.vector);
     } catch (error) {
       out.pos = start;
-      throw new ValueError(def.name, def.type, value, (error as Error).message, { cause: error });
+      throw new ValueError(def.name, def.type, value, (error as Error).message, {
+        cause: error,
+        secret: true,
+      });
     }
     // Validation (no context) only needs the hidden length, for the framing check.
     out.pos = (encrypt === 2 ? valueStart - 3 : valueStart) + hiddenLength;
   }
+}
+
+/**
+ * RFC 2865 §5: a string, octets or TLV value has at least one octet.
+ * FreeRADIUS leaves such attributes out; radkit refuses them where they are
+ * added, so that the mistake shows. (A hidden value is never empty on the
+ * wire: an empty User-Password hides to 16 octets, as in FreeRADIUS.)
+ * Chargeable-User-Identity is the one exception FreeRADIUS makes.
+ */
+function refuseEmpty(def: AttributeDef, out: Writer, start: number): void {
+  // WiMAX sends Chargeable-User-Identity empty; FreeRADIUS keeps it, so it can be proxied.
+  if (isStandardAttribute(def, CHARGEABLE_USER_IDENTITY)) return;
+  out.pos = start;
+  throw new ValueError(
+    def.name,
+    def.type,
+    "",
+    "an attribute's value has at least one octet (RFC 2865 §5); leave the attribute out instead",
+  );
 }
 
 const checkOut = new Writer(4096);
@@ -180,6 +275,7 @@ export function validateAttribute(
   scratch.pos = 0;
   writeValue(def, value, tag, undefined, scratch);
   if (isInternal(def)) return;
+  if (isFilterRule(def)) return checkFilterRule(def, scratch.buf, 0, scratch.pos); // any length
   // A top-level value that fits one attribute cannot fail to frame; the
   // rest is framed for real, which also words the error.
   if (def.parent === undefined && scratch.pos <= maxPayload(def)) return;
@@ -211,6 +307,7 @@ function writeTlv(
       "tlv",
       value,
       "expected an object of child attribute names to values",
+      { secret: holdsSecret(def) },
     );
   }
   const children = byLowerName(def);
@@ -226,6 +323,7 @@ function writeTlv(
             "tlv",
             item,
             `unknown child "${name}" takes raw bytes (at most 253)`,
+            { secret: holdsSecret(def) },
           );
         }
         out.u8(Number(unknownChild[1]));
@@ -236,7 +334,9 @@ function writeTlv(
     }
     if (child === undefined) {
       const known = [...def.children.values()].map((c) => `"${c.name}"`).join(", ");
-      throw new ValueError(def.name, "tlv", value, `unknown child "${name}"; children: ${known}`);
+      throw new ValueError(def.name, "tlv", value, `unknown child "${name}"; children: ${known}`, {
+        secret: holdsSecret(def),
+      });
     }
     for (const item of Array.isArray(childValue) ? childValue : [childValue]) {
       const nested = new Writer(64);
@@ -247,6 +347,7 @@ function writeTlv(
           child.type,
           item,
           `${nested.pos} bytes do not fit a TLV (max 253)`,
+          { secret: holdsSecret(child) },
         );
       }
       out.u8(child.code);

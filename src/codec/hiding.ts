@@ -11,7 +11,13 @@ import { randomByte } from "../crypto/random.ts";
 const BLOCK = 16;
 /** RFC 2865 §5.2: a hidden User-Password is at most 128 octets. */
 const MAX_PASSWORD = 128;
-const passwordScratch = new Uint8Array(MAX_PASSWORD);
+/**
+ * Other `encrypt=1` values may be longer (FreeRADIUS 3.2.4+ sends 144..200
+ * octet Aruba-MPSK-Lookup-Info): up to the largest multiple of 16 that one
+ * attribute holds.
+ */
+const MAX_HIDDEN = 240;
+const passwordScratch = new Uint8Array(MAX_HIDDEN);
 const md5 = new Md5();
 const pad = new Uint8Array(BLOCK);
 const previous = new Uint8Array(BLOCK);
@@ -49,14 +55,22 @@ function chain(
 
 /**
  * Throws the RangeError that hiding an `n`-byte value with `encrypt` (1:
- * User-Password, 2: salted, 3: Ascend-Send-Secret) would throw, without the
- * MD5 work: how a value is validated before there is a secret to hide it with.
+ * User-Password style, 2: salted, 3: Ascend-Send-Secret) would throw, without
+ * the MD5 work: how a value is validated before there is a secret to hide it
+ * with. `userPassword` says the value is User-Password (2) itself, which
+ * RFC 2865 §5.2 limits to 128 octets; other `encrypt=1` values may have up to
+ * 240.
  *
  * @throws {RangeError} if the value is too long for that kind of hiding.
  */
-export function checkHideable(encrypt: number, n: number): void {
-  if (encrypt === 1 && n > MAX_PASSWORD) {
+export function checkHideable(encrypt: number, n: number, userPassword: boolean): void {
+  if (encrypt === 1 && userPassword && n > MAX_PASSWORD) {
     throw new RangeError(`User-Password is ${n} bytes; RFC 2865 §5.2 allows at most 128`);
+  }
+  if (encrypt === 1 && n > MAX_HIDDEN) {
+    throw new RangeError(
+      `An encrypt=1 value is limited to ${MAX_HIDDEN} bytes (hidden, it must fit one attribute), got ${n}`,
+    );
   }
   if (encrypt === 2 && n > 255) {
     throw new RangeError(`A salted value is limited to 255 bytes (its length octet), got ${n}`);
@@ -82,7 +96,7 @@ export function hiddenSaltedLength(n: number): number {
  * the MD5 chain seeded by the Request Authenticator. `buf` must have room for
  * the padding. Returns the hidden length.
  *
- * @throws {RangeError} if the password is longer than 128 bytes.
+ * @throws {RangeError} if the value is too long ({@linkcode checkHideable}).
  */
 export function hideUserPasswordAt(
   buf: Uint8Array,
@@ -90,8 +104,9 @@ export function hideUserPasswordAt(
   n: number,
   secret: Uint8Array,
   authenticator: Uint8Array,
+  userPassword: boolean,
 ): number {
-  checkHideable(1, n);
+  checkHideable(1, n, userPassword);
   const length = hiddenPasswordLength(n);
   for (let i = offset + n; i < offset + length; i++) buf[i] = 0;
   chain(buf, offset, length, secret, authenticator, false, true);
@@ -111,7 +126,7 @@ export function hideUserPassword(
 ): Uint8Array {
   const out = new Uint8Array(hiddenPasswordLength(plain.length));
   out.set(plain);
-  hideUserPasswordAt(out, 0, plain.length, secret, authenticator);
+  hideUserPasswordAt(out, 0, plain.length, secret, authenticator, true);
   return out;
 }
 
@@ -145,7 +160,8 @@ export const revealedPassword: Uint8Array = passwordScratch;
  * Reveals the User-Password at `hidden[start .. end)` into
  * {@linkcode revealedPassword}, without allocating, and returns its length
  * with the NUL padding removed, or -1 when the length is not a multiple of
- * 16 up to 128.
+ * 16 up to 240 (any length an `encrypt=1` value can have on the wire:
+ * FreeRADIUS reveals them all).
  */
 export function revealUserPasswordToScratch(
   hidden: Uint8Array,
@@ -155,7 +171,7 @@ export function revealUserPasswordToScratch(
   authenticator: Uint8Array,
 ): number {
   const length = end - start;
-  if (length === 0 || length % BLOCK !== 0 || length > MAX_PASSWORD) return -1;
+  if (length === 0 || length % BLOCK !== 0 || length > MAX_HIDDEN) return -1;
   for (let i = 0; i < length; i++) passwordScratch[i] = hidden[start + i]!;
   chain(passwordScratch, 0, length, secret, authenticator, false, false);
   let used = length;
@@ -165,7 +181,7 @@ export function revealUserPasswordToScratch(
 
 /** Zeroes {@linkcode revealedPassword}: no password stays in module memory. */
 export function wipeRevealedPassword(): void {
-  for (let i = 0; i < MAX_PASSWORD; i++) passwordScratch[i] = 0;
+  for (let i = 0; i < MAX_HIDDEN; i++) passwordScratch[i] = 0;
 }
 
 /**
@@ -199,7 +215,7 @@ function hideWithSalt(
   secret: Uint8Array,
   authenticator: Uint8Array,
 ): number {
-  checkHideable(2, n);
+  checkHideable(2, n, false);
   const length = hiddenSaltedLength(n);
   buf[offset] = buf[offset]! | 0x80; // RFC 2868 §3.5: the salt's most significant bit is set
   buf[offset + 2] = n;
@@ -263,7 +279,7 @@ export function ascendSecret(
   secret: Uint8Array,
   authenticator: Uint8Array,
 ): Uint8Array {
-  checkHideable(3, value.length);
+  checkHideable(3, value.length, false);
   const out = new Uint8Array(BLOCK);
   out.set(value);
   ascendSecretAt(out, 0, value.length, secret, authenticator);
@@ -283,7 +299,7 @@ export function ascendSecretAt(
   secret: Uint8Array,
   authenticator: Uint8Array,
 ): number {
-  checkHideable(3, n);
+  checkHideable(3, n, false);
   md5.reset().update(authenticator, 0, authenticator.length).update(secret, 0, secret.length);
   md5.digest(pad, 0);
   for (let i = 0; i < BLOCK; i++) buf[offset + i] = (i < n ? buf[offset + i]! : 0) ^ pad[i]!;

@@ -21,6 +21,8 @@ export const MAX_PACKET_LENGTH = 4096;
 export const MESSAGE_AUTHENTICATOR = 80;
 /** Attribute number of Proxy-State (RFC 2865 §5.33). */
 export const PROXY_STATE = 33;
+/** Attribute number of EAP-Message (RFC 3579 §3.1). */
+export const EAP_MESSAGE = 79;
 
 const ZERO_VECTOR = new Uint8Array(16);
 const md5 = new Md5();
@@ -286,6 +288,11 @@ function checkMessageAuthenticator(
   const offset = findAttribute(datagram, length, MESSAGE_AUTHENTICATOR);
   if (offset === -1) return required ? "missing-message-authenticator" : undefined;
   if (datagram[offset - 1] !== 18) return "bad-message-authenticator";
+  // RFC 3579 §3.2 allows one; FreeRADIUS drops a packet with two, even when
+  // the first verifies (the second would go unchecked).
+  if (scanAttributes(datagram, offset + 16, length, MESSAGE_AUTHENTICATOR) !== -1) {
+    return "bad-message-authenticator";
+  }
   const vector = messageAuthenticatorVector(datagram[0]!, requestAuthenticator);
   const mac = computeMessageAuthenticator(
     datagram,

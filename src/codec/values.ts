@@ -7,6 +7,8 @@
  */
 import { ValueError } from "../errors.ts";
 import type { AttributeDef, AttributeType } from "../dictionary/model.ts";
+import { isSecretAttribute } from "../secrets.ts";
+import { abinaryCodec } from "./abinary.ts";
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
 import type { Writer } from "./writer.ts";
 
@@ -36,8 +38,8 @@ export interface TlvValue {
 
 /**
  * A decoded attribute value. `string` for text, addresses and prefixes,
- * `number` (or a VALUE name) for integers, `bigint` for integer64, `Date` for
- * date, `Uint8Array` for octets and for anything that did not decode as its
+ * `number` (or a VALUE name) for integers, `bigint` for integer64, `boolean`
+ * for bool, `Date` for date, `Uint8Array` for octets and for anything that did not decode as its
  * type, and {@linkcode TlvValue} for TLVs.
  *
  * @example Usage
@@ -60,7 +62,7 @@ export interface TlvValue {
  * assert.deepEqual(shown, ["Start", "1970-01-01T00:00:00.000Z", "2 bytes"]);
  * ```
  */
-export type AttributeValue = string | number | bigint | Uint8Array | Date | TlvValue;
+export type AttributeValue = string | number | bigint | boolean | Uint8Array | Date | TlvValue;
 
 /** Encodes and decodes the Value field of one data type. */
 export interface ValueCodec {
@@ -88,7 +90,9 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 const scratch16 = new Uint8Array(16);
 
 function fail(def: AttributeDef, value: unknown, reason: string): never {
-  throw new ValueError(def.name, typeLabel(def), value, reason);
+  throw new ValueError(def.name, typeLabel(def), value, reason, {
+    secret: isSecretAttribute(def),
+  });
 }
 
 function typeLabel(def: AttributeDef): string {
@@ -188,6 +192,39 @@ const integer64: ValueCodec = {
   read(bytes, start, end) {
     if (end - start !== 8) return undefined;
     return new DataView(bytes.buffer, bytes.byteOffset + start, 8).getBigUint64(0);
+  },
+};
+
+/** Text FreeRADIUS accepts for a bool (`yes`/`no` is what it prints). */
+const BOOL_WORDS: ReadonlyMap<string, boolean> = new Map([
+  ["yes", true],
+  ["true", true],
+  ["1", true],
+  ["no", false],
+  ["false", false],
+  ["0", false],
+]);
+
+const bool: ValueCodec = {
+  size: 1,
+  write(value, def, out) {
+    // FreeRADIUS 3.2.9+ `bool`: one octet, 1 or 0 (src/lib/radius.c encodes `vp_byte & 1`).
+    let truth: boolean | undefined;
+    if (typeof value === "boolean") truth = value;
+    else if (value === 0 || value === 1) truth = value === 1;
+    else if (typeof value === "string") {
+      truth = BOOL_WORDS.get(value.toLowerCase());
+      if (truth === undefined) {
+        const number = def.valueNumbers.get(value.toLowerCase());
+        if (number !== undefined) truth = Number(number) !== 0;
+      }
+    }
+    if (truth === undefined) fail(def, value, 'expected a boolean, 0 or 1, or "yes"/"no"');
+    out.u8(truth ? 1 : 0);
+  },
+  read(bytes, start, end) {
+    // Any non-zero octet is true, as FreeRADIUS decodes it.
+    return end - start === 1 ? bytes[start] !== 0 : undefined;
   },
 };
 
@@ -371,13 +408,15 @@ const ipv6prefix: ValueCodec = {
     out.range(scratch16, 0, Math.ceil(bits / 8));
   },
   read(bytes, start, end) {
+    // As FreeRADIUS 3.2 reads it (data2vp): 2..18 octets, a length of at most
+    // 128; the Reserved octet is not checked, missing octets are zero and
+    // bits past the length are shown as sent (RFC 3162 §2.3 has senders zero them).
     const length = end - start;
-    if (length < 2 || length > 18 || bytes[start] !== 0) return undefined;
+    if (length < 2 || length > 18) return undefined;
     const bits = bytes[start + 1]!;
-    if (bits > 128 || length - 2 < Math.ceil(bits / 8)) return undefined;
+    if (bits > 128) return undefined;
     scratch16.fill(0);
     scratch16.set(bytes.subarray(start + 2, end));
-    maskBits(scratch16, 0, 16, bits);
     return `${formatIPv6(scratch16)}/${bits}`;
   },
 };
@@ -396,14 +435,17 @@ const ipv4prefix: ValueCodec = {
     out.range(scratch16, 0, 4);
   },
   read(bytes, start, end) {
-    // Shorter prefix fields (only the significant octets) are accepted, as pyrad and FreeRADIUS do.
+    // As FreeRADIUS 3.2 reads it (data2vp): a length of at most 32; the
+    // Reserved octet is not checked, and bits past the length are shown as
+    // sent. FreeRADIUS wants all 6 octets (RFC 8044 §3.11); radkit also reads
+    // the shorter form pyrad sends (only the octets the length needs), which
+    // FreeRADIUS shows as raw bytes (dictionaries/DIFFERENCES.md).
     const length = end - start;
     if (length < 2 || length > 6) return undefined;
     const bits = bytes[start + 1]!;
     if (bits > 32 || length - 2 < Math.ceil(bits / 8)) return undefined;
     scratch16.fill(0, 0, 4);
     scratch16.set(bytes.subarray(start + 2, end));
-    maskBits(scratch16, 0, 4, bits);
     return `${formatIPv4(scratch16)}/${bits}`;
   },
 };
@@ -446,7 +488,7 @@ function hexGroups(
 export const valueCodecs: Readonly<Partial<Record<AttributeType, ValueCodec>>> = {
   string,
   octets: octets(true),
-  abinary: octets(false),
+  abinary: abinaryCodec,
   ipaddr,
   ipv6addr,
   "combo-ip": comboIp,
@@ -465,5 +507,6 @@ export const valueCodecs: Readonly<Partial<Record<AttributeType, ValueCodec>>> =
   byte: unsigned(1),
   signed,
   integer64,
+  bool,
   date,
 };

@@ -538,7 +538,7 @@ export class DictionaryBuilder {
     }
     const draft = this.#names.get(lower);
     if (draft === undefined) this.#pending.push({ attribute, name, value, origin });
-    else addValue(draft, name, value, origin);
+    else addValue(draft, name, value, origin, true);
   }
 
   /**
@@ -546,7 +546,12 @@ export class DictionaryBuilder {
    * file of the load has been read.
    */
   finish(): void {
-    for (const pending of this.#pending) {
+    // FreeRADIUS keeps these on a list it prepends to, so it resolves them
+    // last-read first; each only names a number that has no name yet
+    // (dict_init: "allow them to use the old name, but prefer the new name
+    // when printing values"). That is why the RFC names win over the older
+    // ones in dictionary.compat, which the main dictionary includes first.
+    const drafts = this.#pending.map((pending) => {
       const draft = this.#names.get(pending.attribute.toLowerCase());
       if (draft === undefined) {
         throw new DictionaryError(
@@ -555,7 +560,11 @@ export class DictionaryBuilder {
           pending.origin,
         );
       }
-      addValue(draft, pending.name, pending.value, pending.origin);
+      return draft;
+    });
+    for (let i = this.#pending.length - 1; i >= 0; i--) {
+      const pending = this.#pending[i]!;
+      addValue(drafts[i]!, pending.name, pending.value, pending.origin, false);
     }
     this.#pending.length = 0;
   }
@@ -945,6 +954,11 @@ function checkPlacement(
     }
     if (encrypt === 3 && type !== "string") fail(`encrypt=3 is only for string attributes`);
   }
+  // FreeRADIUS 3.2.9+ `process_attribute`: only text and bytes can be secret
+  // (3.2.1 took the flag on any type).
+  if (secret && type !== "string" && type !== "octets") {
+    fail(`the secret flag is only for string and octets attributes, not ${type}`);
+  }
   if (array) {
     if (!ARRAY_TYPES.has(type)) {
       fail(
@@ -967,12 +981,25 @@ function checkPlacement(
   return Object.freeze({ hasTag, encrypt, array, concat, virtual, secret: true });
 }
 
-function addValue(draft: AttrDraft, name: string, value: bigint, origin: Origin): void {
+/**
+ * Attaches a VALUE to its attribute's number.
+ *
+ * @param renames Whether the name replaces an existing name of the same
+ * number for printing: true for a VALUE read after its ATTRIBUTE, false for
+ * one that had to wait for it (see {@linkcode DictionaryBuilder.finish}).
+ */
+function addValue(
+  draft: AttrDraft,
+  name: string,
+  value: bigint,
+  origin: Origin,
+  renames: boolean,
+): void {
   const range = VALUE_RANGES.get(draft.type);
   if (range === undefined) {
     throw new DictionaryError(
       `attribute "${draft.name}" has type ${draft.type}, which cannot have VALUEs; VALUEs ` +
-        "are for byte, short, integer, signed, integer64 and octets attributes",
+        "are for bool, byte, short, integer, signed, integer64 and octets attributes",
       origin,
     );
   }
@@ -1000,8 +1027,10 @@ function addValue(draft: AttrDraft, name: string, value: bigint, origin: Origin)
   }
   (slot.valueNumbers ??= new Map()).set(key, { name, value: stored, origin });
   // A new name for a number already named replaces it for printing
-  // (`values_byvalue` in FreeRADIUS); the old name still parses.
-  (slot.valueNames ??= new Map()).set(stored, name);
+  // (`values_byvalue` in FreeRADIUS) unless it waited for its ATTRIBUTE; the
+  // old name still parses either way.
+  const names = slot.valueNames ??= new Map();
+  if (renames || !names.has(stored)) names.set(stored, name);
 }
 
 function sameFlags(a: AttributeFlags, b: AttributeFlags): boolean {

@@ -26,6 +26,8 @@ export const TYPE_NAMES: ReadonlyMap<string, AttributeType> = new Map<string, At
   ["integer64", "integer64"],
   ["uint64", "integer64"],
   ["date", "date"],
+  // FreeRADIUS 3.2.9+ (`PW_TYPE_BOOLEAN`): one octet, 0 is false (src/lib/radius.c).
+  ["bool", "bool"],
   ["combo-ip", "combo-ip"],
   ["abinary", "abinary"],
   ["tlv", "tlv"],
@@ -45,13 +47,14 @@ export const CONTAINER_TYPES: ReadonlySet<AttributeType> = new Set<AttributeType
 
 /**
  * The inclusive range of `VALUE` numbers per type. FreeRADIUS 3.2 allows
- * VALUEs on byte, short, integer and (for dictionary.cablelabs) octets;
+ * VALUEs on bool (0 and 1), byte, short, integer and (for dictionary.cablelabs) octets;
  * radkit also allows signed and integer64, whose numbers the model can hold.
  */
 export const VALUE_RANGES: ReadonlyMap<AttributeType, readonly [bigint, bigint]> = new Map<
   AttributeType,
   readonly [bigint, bigint]
 >([
+  ["bool", [0n, 1n]],
   ["byte", [0n, 0xffn]],
   ["short", [0n, 0xffffn]],
   ["integer", [0n, 0xffffffffn]],

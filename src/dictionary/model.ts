@@ -41,6 +41,7 @@ export type AttributeType =
   | "short"
   | "byte"
   | "integer64"
+  | "bool"
   | "date"
   | "combo-ip"
   | "abinary"

@@ -7,7 +7,10 @@
 /**
  * Where the server writes what happens. Each method gets a message and,
  * optionally, structured fields (source address, reason, code, error).
- * Fields never hold a shared secret, a User-Password or a CHAP value.
+ * Fields never hold a shared secret or a secret attribute value
+ * (`isSecretAttribute`: User-Password, CHAP, MS-CHAP and EAP material, …):
+ * errors that quote one (a handler's message, say) are logged with it
+ * replaced by `<hidden, N bytes>`.
  * `console` fits, and so do most structured loggers (pino, winston, …).
  *
  * @example Usage

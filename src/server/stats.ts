@@ -45,12 +45,17 @@ export type DropReason =
   | "duplicate-in-flight"
   /** The Request Authenticator does not verify: most likely a wrong shared secret. */
   | "bad-authenticator"
-  /** The Message-Authenticator does not verify: most likely a wrong shared secret. */
+  /**
+   * The Message-Authenticator does not verify (most likely a wrong shared
+   * secret), or there are two (RFC 3579 §3.2 allows one).
+   */
   | "bad-message-authenticator"
   /** No Message-Authenticator where one is required (BlastRADIUS; Status-Server). */
   | "missing-message-authenticator"
   /** Proxy-State without Message-Authenticator, under `limitProxyState`. */
   | "proxy-state-without-message-authenticator"
+  /** An Access-Request with EAP-Message but no Message-Authenticator (RFC 3579 §3.2). */
+  | "eap-without-message-authenticator"
   /** The handler threw or rejected. */
   | "handler-error"
   /** The handler returned `undefined`. */
@@ -75,6 +80,7 @@ export const DROP_REASONS: readonly DropReason[] = [
   "bad-message-authenticator",
   "missing-message-authenticator",
   "proxy-state-without-message-authenticator",
+  "eap-without-message-authenticator",
   "handler-error",
   "handler-dropped",
   "no-handler-accounting",

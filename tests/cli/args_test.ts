@@ -37,6 +37,15 @@ test("one attribute per argument, with radclient's spacing and quoting", () => {
   assert.throws(() => parseAttributeArg('User-Name = "bob'), UsageError);
   assert.throws(() => parseAttributeArg('User-Name = "bob" x'), /after the closing/);
   assert.throws(() => parseAttributeArg("bob"), /Name=value/);
+  // A secret attribute's value is not quoted back.
+  for (
+    const arg of ['User-Password = "s3cr3t', 'User-Password = "s3cr3t" x', "User-Password:x s3cr3t"]
+  ) {
+    assert.throws(
+      () => parseAttributeArg(arg),
+      (error: Error) => !error.message.includes("s3cr3t"),
+    );
+  }
 });
 
 test("several comma-separated attributes in one argument, as on a radclient input line", () => {
@@ -100,7 +109,7 @@ test("nested TLV members and unknown members read back byte for byte", () => {
   assert.deepEqual(again.encode("s"), packet.encode("s"));
 });
 
-test("a hidden TLV member prints as <hidden> where secrets are hidden (serve's log)", () => {
+test("a hidden TLV member prints as <hidden, N bytes> where secrets are hidden", () => {
   const dictionary = Dictionary.default().extend(
     "ATTRIBUTE Test-Tlv 250 tlv\nATTRIBUTE Test-Name 250.1 string\n" +
       "ATTRIBUTE Test-Key 250.2 string encrypt=2\n",
@@ -110,7 +119,7 @@ test("a hidden TLV member prints as <hidden> where secrets are hidden (serve's l
   });
   assert.deepEqual(attributeLines(packet, true), [
     '\tTest-Name = "visible"',
-    "\tTest-Key = <hidden>",
+    "\tTest-Key = <hidden, 9 bytes>",
   ]);
   assert.deepEqual(attributeLines(packet), ['\tTest-Name = "visible"', '\tTest-Key = "k3y-value"']);
 });

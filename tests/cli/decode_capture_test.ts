@@ -16,7 +16,7 @@ const fixture = (name: string) =>
 
 const REQUEST = [
   '\tUser-Name = "bob"',
-  '\tUser-Password = "hello"',
+  "\tUser-Password = <hidden, 5 bytes>", // without --show-secrets
   "\tNAS-Port = 7",
 ];
 

@@ -42,7 +42,7 @@ test("decode of a radclient Access-Request matches what radclient sent", {
   );
   // Spaced hex, as tcpdump and Wireshark print it.
   const spaced = toHex(datagram).match(/../g)!.join(" ");
-  const result = await cli(["decode", "--secret", SECRET, spaced]);
+  const result = await cli(["decode", "--secret", SECRET, "--show-secrets", spaced]);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const out = lines(result.stdout);
   assert.match(out[0]!, new RegExp(`^Access-Request Id ${datagram[1]} length ${datagram.length} `));
@@ -65,7 +65,7 @@ test("decode of a radclient Access-Request matches what radclient sent", {
     packet.attributes.filter((a: { name: string }) => a.name !== "Message-Authenticator"),
     [
       { name: "User-Name", value: "bob" },
-      { name: "User-Password", value: "hello" },
+      { name: "User-Password", value: "<hidden, 5 bytes>" },
       { name: "NAS-IP-Address", value: "192.0.2.1" },
       { name: "NAS-Port", value: 7 },
       { name: "Service-Type", value: "Framed-User" },
@@ -102,14 +102,22 @@ test("decode of a radclient Accounting-Request verifies its authenticator (stdin
   ]);
 });
 
-test("decode of the RFC 2865 §7.1 example reveals the password", T, async () => {
-  const hex =
-    "010000380f403f9473978057bd83d5cb98f4227a01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003";
-  const result = await cli(["decode", "--secret", "xyzzy5461", hex]);
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /User-Password = "arctangent"/);
-  assert.match(result.stdout, /not verifiable/);
-});
+test(
+  "decode of the RFC 2865 §7.1 example reveals the password only with --show-secrets",
+  T,
+  async () => {
+    const hex =
+      "010000380f403f9473978057bd83d5cb98f4227a01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003";
+    const hidden = await cli(["decode", "--secret", "xyzzy5461", hex]);
+    assert.equal(hidden.code, 0, hidden.stderr);
+    assert.match(hidden.stdout, /User-Password = <hidden, 10 bytes>/);
+    assert.doesNotMatch(hidden.stdout, /arctangent/);
+    const result = await cli(["decode", "--secret", "xyzzy5461", "--show-secrets", hex]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /User-Password = "arctangent"/);
+    assert.match(result.stdout, /not verifiable/);
+  },
+);
 
 test("decode verifies a reply with --request-authenticator", T, async () => {
   const request = Packet.create(Code.AccessRequest, dictionary, { "User-Name": "bob" });

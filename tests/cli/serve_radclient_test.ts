@@ -72,7 +72,7 @@ describe("radkit serve answered to radclient", { ...T, ...needs("radclient") }, 
     assert.match(result.stdout, /Framed-IP-Address = 192\.0\.2\.10/);
     assert.match(
       server!.output(),
-      /auth 127\.0\.0\.1:\d+ Access-Request Id \d+ \[.*User-Password = <hidden>.*\] -> Access-Accept \(PAP\)/,
+      /auth 127\.0\.0\.1:\d+ Access-Request Id \d+ \[.*User-Password = <hidden, 5 bytes>.*\] -> Access-Accept \(PAP\)/,
     );
     assert.doesNotMatch(server!.output(), /hello/);
   });

@@ -19,10 +19,11 @@ const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxL
 
 /** Arbitrary values per type, in the canonical form decode() returns. */
 const valueOf: Record<string, fc.Arbitrary<unknown>> = {
-  string: fc.string({ unit: "grapheme", maxLength: 60 }).filter((s) =>
-    new TextEncoder().encode(s).length <= 240 && (s.length === 0 || s.charCodeAt(0) > 0x1f)
+  // RFC 2865 §5: no value is empty.
+  string: fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }).filter((s) =>
+    new TextEncoder().encode(s).length <= 240 && s.charCodeAt(0) > 0x1f
   ),
-  octets: bytes(0, 200),
+  octets: bytes(1, 200),
   ipaddr: bytes(4, 4).map((b) => formatIPv4(b)),
   ipv6addr: bytes(16, 16).map((b) => formatIPv6(b)),
   integer: fc.integer({ min: 0, max: 0xffffffff }),

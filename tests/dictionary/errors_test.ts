@@ -161,6 +161,20 @@ const cases: Case[] = [
     message: /type vsa cannot have flags/,
   },
   {
+    name: "secret on a type other than string or octets (FreeRADIUS 3.2.9+)",
+    files: { dictionary: "ATTRIBUTE Foo 1 integer secret\n" },
+    file: "dictionary",
+    line: 1,
+    message: /the secret flag is only for string and octets attributes, not integer/,
+  },
+  {
+    name: "a bool VALUE other than 0 or 1",
+    files: { dictionary: "ATTRIBUTE Foo 1 bool\nVALUE Foo Maybe 2\n" },
+    file: "dictionary",
+    line: 2,
+    message: /VALUE Maybe = 2 does not fit Foo \(bool: 0..1\)/,
+  },
+  {
     name: "octets[0]",
     files: { dictionary: "ATTRIBUTE Foo 1 octets[0]\n" },
     file: "dictionary",

@@ -19,7 +19,11 @@ const CASES: [string, string, string?][] = [
   ["attr0", "ATTRIBUTE Foo 0 string\n"],
   ["attr256", "ATTRIBUTE Foo 256 string\n"],
   ["begin_tlv_notlv", "ATTRIBUTE T 5 string\nBEGIN-TLV T\nEND-TLV T\n"],
-  ["bool_type", "ATTRIBUTE Foo 1 bool\n"],
+  [
+    "bool_type",
+    "ATTRIBUTE Foo 1 bool\n",
+    "radkit reads FreeRADIUS 3.2.9+ dictionaries, which have type bool; 3.2.1 does not know it",
+  ],
   ["conc_vsa", "VENDOR V 99\nBEGIN-VENDOR V\nATTRIBUTE Foo 1 octets concat\nEND-VENDOR V\n"],
   ["concat_str", "ATTRIBUTE Foo 1 string concat\n"],
   ["enc1_oct", "ATTRIBUTE Foo 1 octets encrypt=1\n"],
@@ -83,7 +87,11 @@ const CASES: [string, string, string?][] = [
     "ATTRIBUTE Foo 1 string\nATTRIBUTE Foo 1 integer\n",
     "radkit refuses a re-definition that changes the type; FreeRADIUS lets the later one win",
   ],
-  ["secret_int", "ATTRIBUTE Foo 1 integer secret\n"],
+  [
+    "secret_int",
+    "ATTRIBUTE Foo 1 integer secret\n",
+    "radkit follows FreeRADIUS 3.2.9+, which allows the secret flag on string and octets only",
+  ],
   [
     "secretx",
     "ATTRIBUTE Foo 1 string secretx\n",

@@ -3,6 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type AttributeType, Dictionary } from "../../src/dictionary/mod.ts";
+import { Code } from "../../src/codec/code.ts";
+import { Packet } from "../../src/packet.ts";
 
 function files(map: Record<string, string>, entry: string = "dictionary"): Dictionary {
   return Dictionary.parse(map[entry]!, {
@@ -366,6 +368,33 @@ test("parse() accepts a VALUE before its ATTRIBUTE, even in another file", () =>
   assert.equal(def.valueNames.get(1), "Early");
   assert.equal(def.valueNames.get(2), "Later");
   assert.equal(def.valueNumbers.get("early"), 1);
+});
+
+test("parse(): a VALUE read before its ATTRIBUTE never renames a number named after it", () => {
+  // dictionary.compat's aliases come first in FreeRADIUS's main dictionary;
+  // FreeRADIUS prints the RFC names (radclient -D file -x: Framed-User).
+  const dictionary = Dictionary.parse(
+    [
+      "VALUE Service-Type Framed 2",
+      "VALUE Service-Type Old-Login 1",
+      "VALUE Service-Type Older-Login 1",
+      "VALUE Service-Type Only-Early 9",
+      "ATTRIBUTE Service-Type 6 integer",
+      "VALUE Service-Type Framed-User 2",
+    ].join("\n"),
+  );
+  const service = dictionary.attribute("Service-Type")!;
+  assert.equal(service.valueNames.get(2), "Framed-User");
+  assert.equal(service.valueNumbers.get("framed"), 2); // the old name still parses
+  // Among waiting VALUEs of one number, the one read last names it (FreeRADIUS
+  // resolves them last-read first).
+  assert.equal(service.valueNames.get(1), "Older-Login");
+  assert.equal(service.valueNumbers.get("old-login"), 1);
+  assert.equal(service.valueNames.get(9), "Only-Early");
+  // A name the bundled types do not know: the dictionary here is the parsed one.
+  const given: Record<string, string> = { "Service-Type": "Framed" };
+  const datagram = Packet.create(Code.AccessRequest, dictionary, given).encode("s3cret");
+  assert.equal(Packet.decode(datagram, { dictionary }).get("Service-Type"), "Framed-User");
 });
 
 test("parse() keeps VALUE names by lower-cased name and numbers by value", () => {

@@ -83,7 +83,7 @@ test("examples/server.ts answers the seed guide's requests and stops on SIGINT",
     // proves the graceful path ran there too.
     if (runtime !== "deno") assert.equal(code, 0, stderr);
     assert.match(stdout, new RegExp(`Authenticator ${toHex(access.authenticator)}`));
-    assert.match(stdout, /User-Password: <hidden>/);
+    assert.match(stdout, /User-Password: <hidden, 5 bytes>/);
     assert.doesNotMatch(stdout, /hello/);
     assert.match(stdout, /Received 4, replied 4/);
   } finally {

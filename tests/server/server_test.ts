@@ -12,7 +12,11 @@ import {
 } from "../../src/server.ts";
 import { Packet } from "../../src/packet.ts";
 import { Code } from "../../src/codec/code.ts";
-import { checkResponse } from "../../src/codec/packet_codec.ts";
+import {
+  checkRequest,
+  checkResponse,
+  computeMessageAuthenticator,
+} from "../../src/codec/packet_codec.ts";
 import { addChapPassword, verifyChapPassword } from "../../src/chap.ts";
 import { RadiusError } from "../../src/errors.ts";
 import {
@@ -192,6 +196,40 @@ test("Server drops an Access-Request without Message-Authenticator unless the cl
     // Replies carry one anyway.
     assert.equal(checkResponse(reply, SECRET_BYTES, request.authenticator, true), undefined);
   }, "127.0.0.2");
+});
+
+test("Server drops an Access-Request with EAP-Message but no Message-Authenticator, whatever the client allows (RFC 3579 §3.2)", async () => {
+  const eap = () =>
+    accessRequest({ "EAP-Message": Uint8Array.of(2, 1, 0, 8, 1, 0x62, 0x6f, 0x62) });
+  // requireMessageAuthenticator: false for 127.0.0.2.
+  await withServer({ handleAccessRequest: pap }, async (f) => {
+    await f.peer.send(withoutMessageAuthenticator(eap().encode(SECRET)), f.auth);
+    await settle(f);
+    assert.equal(f.peer.replies.length, 0);
+    assert.equal(f.server.stats().droppedBy["eap-without-message-authenticator"], 1);
+    assert.ok(f.logger.lines.some((line) => line.startsWith("warn") && /RFC 3579/.test(line)));
+    // With one, it is answered.
+    await f.peer.send(eap().encode(SECRET), f.auth);
+    assert.equal((await f.peer.reply())[0], Code.AccessAccept);
+  }, "127.0.0.2");
+});
+
+test("Server drops a request with two Message-Authenticators even when the first verifies", async () => {
+  const datagram = accessRequest().encode(SECRET);
+  assert.equal(datagram[20], 80); // the first attribute
+  const twice = new Uint8Array(datagram.length + 18);
+  twice.set(datagram);
+  twice.set([80, 18, ...new Uint8Array(16).fill(7)], datagram.length);
+  twice[2] = twice.length >> 8;
+  twice[3] = twice.length & 0xff;
+  computeMessageAuthenticator(twice, twice.length, 22, SECRET_BYTES, undefined, twice, 22);
+  assert.equal(checkRequest(twice, SECRET_BYTES, true), "bad-message-authenticator");
+  await withServer({ handleAccessRequest: pap }, async (f) => {
+    await f.peer.send(twice, f.auth);
+    await settle(f);
+    assert.equal(f.peer.replies.length, 0);
+    assert.equal(f.server.stats().droppedBy["bad-message-authenticator"], 1);
+  });
 });
 
 test("Server's limitProxyState drops Proxy-State without Message-Authenticator", async () => {
