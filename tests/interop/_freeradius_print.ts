@@ -113,7 +113,9 @@ export function freeradiusLines(attr: Attribute): string[] {
   ) {
     return tlvLines(def, value);
   }
-  const tag = attr.tag !== undefined && attr.tag > 0 ? `:${attr.tag}` : "";
+  // FreeRADIUS gives every decoded has_tag attribute a tag, 0 when the
+  // value carried none (TAG_NONE), and prints it (src/lib/print.c).
+  const tag = def?.flags.hasTag ? `:${attr.tag ?? 0}` : "";
   return [`${attr.name}${tag} = ${valueText(value, def?.type)}`];
 }
 
