@@ -345,6 +345,22 @@ export function rawAttributes(dictionary: Dictionary): fc.Arbitrary<Drawn> {
     ]),
     data(30).map((v) => ["unknown vendor in 245.26", [attr(245, 26, 0, ...vendor, 7, ...v)]]),
   ];
+  // Prefixes (RFC 8044 §3.10-3.11): any Reserved octet, any Prefix-Length
+  // (also too long), address fields shorter or longer than the prefix needs
+  // and with bits set past it.
+  const prefix = (code: number, name: string, maxAddress: number, maxBits: number) =>
+    fc.tuple(
+      fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 255 })),
+      fc.integer({ min: 0, max: maxBits + 1 }),
+      bytes(0, maxAddress),
+    ).map(([reserved, bits, address]): [string, Uint8Array[]] => [
+      `${name} (reserved ${reserved}, /${bits}, ${address.length} address octets)`,
+      [attr(code, reserved, bits, ...address)],
+    ]);
+  shapes.push(
+    prefix(97, "Framed-IPv6-Prefix", 16, 128),
+    prefix(155, "PMIP6-Home-IPv4-HoA", 5, 32),
+  );
   if (fixed.length > 0) {
     shapes.push(
       fc.tuple(fc.constantFrom(...fixed), data(20)).filter(([def, v]) =>
