@@ -78,7 +78,7 @@ export function drawableDefs(
   return [...seen];
 }
 
-const printable = fc.constantFrom(
+const characters = fc.constantFrom(
   ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;-_/=+*!?@#%&()[]{}<>~^'\"\\",
   "é",
   "ß",
@@ -88,13 +88,19 @@ const printable = fc.constantFrom(
   "\n",
   "\t",
   "\r",
+  "\u0000",
+  "\u0001",
+  "\u007f",
 );
 
-/** A string of `min`..`max` UTF-8 octets: mostly short, sometimes long. */
+/** A string of `min`..`max` UTF-8 octets (controls included): mostly short, sometimes long. */
 function text(min: number, max: number): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 4, arbitrary: fc.array(printable, { minLength: min, maxLength: Math.min(max, 24) }) },
-    { weight: 1, arbitrary: fc.array(printable, { minLength: min, maxLength: max }) },
+    {
+      weight: 4,
+      arbitrary: fc.array(characters, { minLength: min, maxLength: Math.min(max, 24) }),
+    },
+    { weight: 1, arbitrary: fc.array(characters, { minLength: min, maxLength: max }) },
   ).map((chars) => chars.join("")).filter((s) => {
     const n = new TextEncoder().encode(s).length;
     return n >= min && n <= max;
@@ -104,7 +110,9 @@ function text(min: number, max: number): fc.Arbitrary<string> {
 /** A string in double quotes as radclient reads it. */
 function quote(value: string): string {
   const escaped = value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')
-    .replaceAll("\n", "\\n").replaceAll("\t", "\\t").replaceAll("\r", "\\r");
+    .replaceAll("\n", "\\n").replaceAll("\t", "\\t").replaceAll("\r", "\\r")
+    // deno-lint-ignore no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`);
   return `"${escaped}"`;
 }
 
