@@ -44,6 +44,11 @@ export interface DecodeContext {
 }
 
 const VENDOR_SPECIFIC = 26;
+
+/** The shape of a vendor's sub-attributes. */
+type VendorFormat = Pick<VendorDef, "typeLength" | "lengthLength" | "continuation">;
+/** RFC 2865 §5.26: one-octet type and length, what an unknown vendor is read with. */
+const SUGGESTED_FORMAT: VendorFormat = { typeLength: 1, lengthLength: 1, continuation: false };
 const USER_PASSWORD = 2;
 const CHARGEABLE_USER_IDENTITY = 89;
 const NAS_FILTER_RULE = 92;
@@ -422,7 +427,17 @@ function decodeVendorSpecific(
   const vendorId = readU32(bytes, p + 2);
   const vendor = ctx.dictionary.vendor(vendorId);
   if (vendor === undefined) {
-    out.push(unknown(`Attr-26.${vendorId}`, bytes, p, next));
+    // An unknown vendor is read in RFC 2865 §5.26's suggested format (1,1),
+    // as FreeRADIUS does (`Attr-26.65000.1`), when its data frames so.
+    const subs = splitVendorSubAttributes(SUGGESTED_FORMAT, bytes, p + 6, next);
+    if (subs === undefined) out.push(unknown(`Attr-26.${vendorId}`, bytes, p, next));
+    else {
+      for (let i = 0; i < subs.length; i += 3) {
+        out.push(
+          unknownVendorSub(vendorId, subs[i]!, bytes, subs[i + 1]!, subs[i + 2]!, SUGGESTED_FORMAT),
+        );
+      }
+    }
     return next;
   }
   if (vendor.continuation) return decodeWimax(vendor, bytes, p, end, ctx, out);
@@ -450,7 +465,7 @@ function decodeVendorSpecific(
  * `undefined` if the sub-attributes do not frame exactly.
  */
 function splitVendorSubAttributes(
-  vendor: VendorDef,
+  vendor: VendorFormat,
   bytes: Uint8Array,
   start: number,
   end: number,
@@ -486,7 +501,7 @@ function unknownVendorSub(
   bytes: Uint8Array,
   valueStart: number,
   valueEnd: number,
-  vendor: VendorDef,
+  vendor: VendorFormat,
 ): Attribute {
   const headerLength = vendor.typeLength + vendor.lengthLength + (vendor.continuation ? 1 : 0);
   const subStart = valueStart - headerLength;

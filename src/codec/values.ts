@@ -482,6 +482,35 @@ function hexGroups(
 }
 
 /**
+ * RFC 3162 §2.2 Framed-Interface-Id: 8 octets, written as FreeRADIUS writes
+ * it, four 16-bit groups in hex without leading zeros (`%x:%x:%x:%x`), and
+ * read from groups of 1 to 4 hex digits (or 16 digits in a row).
+ */
+const ifid: ValueCodec = {
+  size: 8,
+  write(value, def, out) {
+    const groups = typeof value !== "string"
+      ? undefined
+      : /^[0-9a-fA-F]{16}$/.test(value)
+      ? value.match(/..../g)!
+      : /^[0-9a-fA-F]{1,4}(:[0-9a-fA-F]{1,4}){3}$/.test(value)
+      ? value.split(":")
+      : undefined;
+    if (groups === undefined) fail(def, value, 'expected text such as "11:2233:4455:6677"');
+    for (const group of groups) out.u16(parseInt(group, 16));
+  },
+  read(bytes, start, end) {
+    if (end - start !== 8) return undefined;
+    let text = "";
+    for (let i = start; i < end; i += 2) {
+      if (i > start) text += ":";
+      text += ((bytes[i]! << 8) | bytes[i + 1]!).toString(16);
+    }
+    return text;
+  },
+};
+
+/**
  * The codec of every leaf data type. Structural types (`tlv`, `vsa`,
  * `extended`, `long-extended`, `evs`) are framed by the attribute layer.
  */
@@ -494,13 +523,7 @@ export const valueCodecs: Readonly<Partial<Record<AttributeType, ValueCodec>>> =
   "combo-ip": comboIp,
   ipv4prefix,
   ipv6prefix,
-  ifid: hexGroups(
-    8,
-    2,
-    ":",
-    /^[0-9a-fA-F]{4}(:[0-9a-fA-F]{4}){3}$|^[0-9a-fA-F]{16}$/,
-    "0011:2233:4455:6677",
-  ),
+  ifid,
   ether: hexGroups(6, 1, ":", /^[0-9a-fA-F]{2}([:-]?[0-9a-fA-F]{2}){5}$/, "00:11:22:33:44:55"),
   integer: unsigned(4),
   short: unsigned(2),

@@ -123,7 +123,8 @@ const attributeVectors: [string, Record<string, unknown>, string][] = [
   ["EVS 241.26, vendor 12345", { "Test-EVS-Text": "hello" }, "f10d1a000030390168656c6c6f"],
   ["WiMAX format=1,1,c", { "WiMAX-Capability": "hello" }, "1a0e000060b501080068656c6c6f"],
   ["ipv4prefix", { "Framed-IPv4-Prefix": "192.0.2.0/24" }, "aa080018c0000200"],
-  ["ifid", { "Framed-Interface-Id": "0011:2233:4455:6677" }, "600a0011223344556677"],
+  // Written as FreeRADIUS prints it (%x:%x:%x:%x).
+  ["ifid", { "Framed-Interface-Id": "11:2233:4455:6677" }, "600a0011223344556677"],
 ];
 
 for (const [name, attributes, expected] of attributeVectors) {
