@@ -258,7 +258,10 @@ function decodeLeaf(
       return;
     }
     // RFC 2865 §5.2: revealed into scratch memory and read from there at once.
-    const used = revealUserPasswordToScratch(data, start, end, ctx.secret, ctx.vector);
+    let used = revealUserPasswordToScratch(data, start, end, ctx.secret, ctx.vector);
+    // An octets[N] value (MS-CHAP-MPPE-Keys) is its first N octets, NULs
+    // included, as FreeRADIUS reads it: only text is NUL-padded.
+    if (used !== -1 && def.size !== undefined && end - start >= def.size) used = def.size;
     let value: AttributeValue | undefined;
     if (used !== -1) {
       try {

@@ -435,18 +435,14 @@ const ipv4prefix: ValueCodec = {
     out.range(scratch16, 0, 4);
   },
   read(bytes, start, end) {
-    // As FreeRADIUS 3.2 reads it (data2vp): a length of at most 32; the
-    // Reserved octet is not checked, and bits past the length are shown as
-    // sent. FreeRADIUS wants all 6 octets (RFC 8044 §3.11); radkit also reads
-    // the shorter form pyrad sends (only the octets the length needs), which
-    // FreeRADIUS shows as raw bytes (dictionaries/DIFFERENCES.md).
-    const length = end - start;
-    if (length < 2 || length > 6) return undefined;
+    // As FreeRADIUS 3.2 reads it (data2vp): all 6 octets (RFC 8044 §3.11), a
+    // length of at most 32; the Reserved octet is not checked, and bits past
+    // the length are shown as sent. (The shorter form pyrad sends, only the
+    // octets the length needs, stays raw bytes, as in FreeRADIUS.)
+    if (end - start !== 6) return undefined;
     const bits = bytes[start + 1]!;
-    if (bits > 32 || length - 2 < Math.ceil(bits / 8)) return undefined;
-    scratch16.fill(0, 0, 4);
-    scratch16.set(bytes.subarray(start + 2, end));
-    return `${formatIPv4(scratch16)}/${bits}`;
+    if (bits > 32) return undefined;
+    return `${formatIPv4(bytes, start + 2)}/${bits}`;
   },
 };
 
