@@ -262,6 +262,8 @@ function decodeLeaf(
     // An octets[N] value (MS-CHAP-MPPE-Keys) is its first N octets, NULs
     // included, as FreeRADIUS reads it: only text is NUL-padded.
     if (used !== -1 && def.size !== undefined && end - start >= def.size) used = def.size;
+    // Text ends at its first NUL, as FreeRADIUS reads a revealed password (a C string).
+    else if (used !== -1) used = textEnd(revealedPassword, used);
     let value: AttributeValue | undefined;
     if (used !== -1) {
       try {
@@ -283,7 +285,7 @@ function decodeLeaf(
       : def.flags.encrypt === 2
       ? revealSalted(data.subarray(start, end), ctx.secret, ctx.vector)
       : end - start === 16
-      ? trimNul(ascendSecret(data.subarray(start, end), ctx.secret, ctx.vector))
+      ? untilNul(ascendSecret(data.subarray(start, end), ctx.secret, ctx.vector))
       : undefined;
     if (revealed === undefined) {
       out.push(verbatim(def, tag, rawBytes, rawStart, rawEnd));
@@ -364,10 +366,14 @@ class ReceivedAttribute implements Attribute {
 }
 inspectWithoutSecrets(ReceivedAttribute.prototype);
 
-function trimNul(data: Uint8Array): Uint8Array {
-  let end = data.length;
-  while (end > 0 && data[end - 1] === 0) end--;
-  return data.subarray(0, end);
+/** Text up to its first NUL (FreeRADIUS reads revealed text as a C string). */
+function untilNul(data: Uint8Array): Uint8Array {
+  return data.subarray(0, textEnd(data, data.length));
+}
+
+function textEnd(data: Uint8Array, length: number): number {
+  for (let i = 0; i < length; i++) if (data[i] === 0) return i;
+  return length;
 }
 
 /**
