@@ -303,27 +303,61 @@ function secretParts(def: AttributeDef | undefined, value: unknown): unknown {
 
 type Inspect = (value: unknown, options: unknown) => string;
 
+/** Node's (and Bun's) inspect hook. */
+const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
+/** Deno's inspect hook, `Symbol.for("Deno" + ".customInspect")` (spelled so no runtime global is named). */
+const DENO_INSPECT = Symbol.for(["Deno", "customInspect"].join("."));
+
 /**
- * Gives attribute records of a class (`proto`: its prototype) an inspect
- * view for Node and Bun (`util.inspect`, `console.log`) and Deno
- * (`Deno.inspect`, `console.log`): `{ name, value, tag }` with a secret value
- * shown as `<hidden, N bytes>`, as `Packet` does.
+ * Gives the objects of a class (`proto`: its prototype) an inspect view for
+ * Node and Bun (`util.inspect`, `console.log`) and Deno (its `inspect` and
+ * `console.log`): `label` and then `view(object)`, which must hold no
+ * secret. At `depth` below 0 (nested too deep) only `short(object)` shows.
+ */
+export function safeInspect<T>(
+  proto: object,
+  label: string,
+  view: (object: T) => unknown,
+  short: (object: T) => string = () => `[${label}]`,
+): void {
+  const show = (object: T, depth: number, inspect: Inspect | undefined, options: unknown) => {
+    if (depth < 0) return short(object);
+    const shown = view(object);
+    let text: string | undefined;
+    try {
+      text = inspect?.(shown, options) ?? JSON.stringify(shown, null, 2);
+    } catch {
+      text = undefined;
+    }
+    return `${label} ${text ?? "{}"}`;
+  };
+  Object.defineProperty(proto, NODE_INSPECT, {
+    value(this: T, depth: number, options: unknown, inspect?: Inspect): string {
+      return show(this, depth, inspect, options);
+    },
+  });
+  Object.defineProperty(proto, DENO_INSPECT, {
+    value(this: T, inspect?: Inspect, options?: unknown): string {
+      return show(this, 1, inspect, options);
+    },
+  });
+}
+
+/**
+ * Gives attribute records of a class an inspect view (see
+ * {@linkcode safeInspect}): `{ name, value, tag }`, a secret value shown as
+ * `<hidden, N bytes>`, as `Packet` does.
  */
 export function inspectWithoutSecrets(proto: object): void {
-  const view = (
-    attr: { def: AttributeDef | undefined; name: string; value: unknown; tag?: unknown },
-  ) =>
-    attr.tag === undefined
-      ? { name: attr.name, value: redactValue(attr.def, attr.name, attr.value) }
-      : { name: attr.name, value: redactValue(attr.def, attr.name, attr.value), tag: attr.tag };
-  Object.defineProperty(proto, Symbol.for("nodejs.util.inspect.custom"), {
-    value(this: Parameters<typeof view>[0], _depth: number, options: unknown, inspect?: Inspect) {
-      return `Attribute ${inspect?.(view(this), options) ?? JSON.stringify(view(this))}`;
+  safeInspect(
+    proto,
+    "Attribute",
+    (attr: { def: AttributeDef | undefined; name: string; value: unknown; tag?: unknown }) => {
+      const value = redactValue(attr.def, attr.name, attr.value);
+      return attr.tag === undefined
+        ? { name: attr.name, value }
+        : { name: attr.name, value, tag: attr.tag };
     },
-  });
-  Object.defineProperty(proto, Symbol.for("Deno.customInspect"), {
-    value(this: Parameters<typeof view>[0], inspect?: Inspect, options?: unknown) {
-      return `Attribute ${inspect?.(view(this), options) ?? JSON.stringify(view(this))}`;
-    },
-  });
+    (attr) => `[Attribute ${attr.name}]`,
+  );
 }
