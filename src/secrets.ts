@@ -257,14 +257,18 @@ export class SecretScrubber {
   scrubError(error: unknown, depth = 0): unknown {
     if (this.empty) return error;
     if (typeof error === "string") return this.scrub(error);
-    if (!(error instanceof Error) || depth > 4) return error;
+    if (typeof error !== "object" || error === null || depth > 4) return error;
+    const proto: unknown = Object.getPrototypeOf(error);
+    // Errors, and plain objects thrown as errors; anything else (a Packet
+    // inspects without secrets) is logged as it is.
+    if (!(error instanceof Error) && proto !== Object.prototype && proto !== null) return error;
     let changed = false;
-    const copy = Object.create(Object.getPrototypeOf(error)) as Error;
+    const copy = Object.create(proto as object | null) as Error;
     for (const key of Reflect.ownKeys(error)) {
       const descriptor = Object.getOwnPropertyDescriptor(error, key)!;
       // Read through accessors too (V8 may keep `stack` behind one).
       const value: unknown = (error as unknown as Record<PropertyKey, unknown>)[key];
-      const scrubbed = key === "cause"
+      const scrubbed = typeof value === "object" && value !== null
         ? this.scrubError(value, depth + 1)
         : typeof value === "string"
         ? this.scrub(value)
@@ -277,7 +281,9 @@ export class SecretScrubber {
         configurable: true,
       });
     }
-    if (!Object.hasOwn(error, "stack") && typeof error.stack === "string") {
+    if (
+      error instanceof Error && !Object.hasOwn(error, "stack") && typeof error.stack === "string"
+    ) {
       const stack = this.scrub(error.stack);
       if (stack !== error.stack) changed = true;
       Object.defineProperty(copy, "stack", { value: stack, writable: true, configurable: true });
