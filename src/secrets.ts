@@ -97,14 +97,20 @@ export function isSecretRecord(
   return false;
 }
 
+const holding = new WeakMap<AttributeDef, boolean>();
+
 /**
  * Whether a value of `def` can hold a secret: `def` is secret, or it is a
  * TLV with a secret descendant.
  */
 export function holdsSecret(def: AttributeDef): boolean {
-  if (isSecretAttribute(def)) return true;
-  for (const child of def.children.values()) if (holdsSecret(child)) return true;
-  return false;
+  let holds = holding.get(def);
+  if (holds === undefined) {
+    holds = isSecretAttribute(def);
+    for (const child of def.children.values()) holds ||= holdsSecret(child);
+    holding.set(def, holds);
+  }
+  return holds;
 }
 
 const encoder = new TextEncoder();
