@@ -17,14 +17,16 @@ const SECRET_OIDS: ReadonlySet<string> = new Set([
   // RFC 2865 §5.3, §5.40: CHAP response and challenge (enough for an offline attack).
   "3",
   "60",
-  // RFC 2869 §5.4, §5.10, §5.15: ARAP password, security module data, challenge response.
+  // RFC 2869 §5.4, §5.8, §5.15: ARAP password, security module data, challenge response.
   "70",
   "74",
   "84",
   // RFC 3579 §3.1: EAP-Message carries the EAP method's challenges and responses.
   "79",
-  // RFC 5090 §4.1, §4.13: Digest-Response and Digest-HA1 (a password hash).
+  // RFC 5090 §4.1, §4.4, §4.19: Digest-Response, Digest-Response-Auth (the
+  // server's proof, as MS-CHAP2-Success) and Digest-HA1 (a password hash).
   "103",
+  "106",
   "121",
   // RFC 2548 (Microsoft, 311): MS-CHAP-Response, MS-CHAP-CPW-1/2, MS-CHAP-LM-Enc-PW,
   // MS-CHAP-NT-Enc-PW, MS-CHAP-Challenge, MS-CHAP-MPPE-Keys, MS-MPPE-Send/Recv-Key,
