@@ -222,26 +222,12 @@ function decodeLeaf(
         start = 0;
         end = 4;
       }
-    } else if (bytes[start]! <= 0x1f) {
+    } else if (end - start > 1 && bytes[start]! <= 0x1f) {
       // Salted values always start with the tag (RFC 2868 §3.5), text values
       // when the first octet is one; a first octet above 0x1F is no tag
       // (§3.1), and a salted value without one does not reveal: it stays raw.
+      // A single octet is the value, not a tag, as FreeRADIUS reads it.
       tag = bytes[start++];
-      if (start === end && def.flags.encrypt === 0) {
-        // A tag and no value: kept, and re-sent, as it came (RFC 2865 §5 wants one octet).
-        out.push(
-          new ReceivedAttribute(
-            def,
-            bytes.slice(start - 1, end),
-            undefined,
-            bytes,
-            start - 1,
-            end,
-            true,
-          ),
-        );
-        return;
-      }
     }
   }
   // The Value field as received (after the tag): what `raw` returns.

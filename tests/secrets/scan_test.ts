@@ -24,9 +24,9 @@ import { badValues, Capture, MARK, secretBytes, secretText } from "./_scan.ts";
 
 const T = { timeout: 120000 };
 const DEBIAN = "/usr/share/freeradius/dictionary";
-/** FreeRADIUS's current v3.2.x tree (CC-BY-4.0), with `secret` flags, beside the checkouts. */
+/** FreeRADIUS's current v3.2.x tree (CC-BY-4.0), with `secret` flags: the test fixture. */
 const CURRENT = fileURLToPath(
-  new URL("../../../shared/freeradius-3.2-dictionaries/dictionary", import.meta.url),
+  new URL("../dictionary/fixtures/freeradius-3.2/dictionary", import.meta.url),
 );
 /** The current tree, or why it cannot be scanned here (absent, or not loadable yet). */
 const current: Dictionary | string = !existsSync(CURRENT)
