@@ -94,3 +94,24 @@ test("unknown attributes radkit decodes are re-sent byte for byte under the name
   }
   assert.equal(toHex(again.encode("s").subarray(20)), attributes);
 });
+
+test("unknown extended, long-extended (fragmented) and EVS attributes are re-sent byte for byte", () => {
+  for (
+    const [name, length] of [["Attr-241.200", 3], ["Attr-245.7", 300], [
+      "Attr-245.26.1.6",
+      1,
+    ]] as const
+  ) {
+    const original = Packet.create(Code.AccountingRequest, dictionary, {}, { id: 5 });
+    original.add(name, new Uint8Array(length).fill(0x5a));
+    const datagram = original.encode("s");
+    const decoded = Packet.decode(datagram, { dictionary });
+    assert.deepEqual(decoded.attributes().map((attribute) => attribute.name), [name]);
+    assert.equal((decoded.get(name) as Uint8Array).length, length, "the value is the data alone");
+    const again = Packet.create(Code.AccountingRequest, dictionary, {}, { id: 5 });
+    for (const attribute of decoded.attributes()) {
+      again.add(attribute.name, attribute.value as Uint8Array);
+    }
+    assert.equal(toHex(again.encode("s")), toHex(datagram));
+  }
+});
