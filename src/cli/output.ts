@@ -91,6 +91,7 @@ function valueText(value: AttributeValue, type: string | undefined): string {
     // radclient quotes Ascend filter text too.
     return type === "string" || type === "abinary" ? quote(value) : value;
   }
+  if (typeof value === "boolean") return value ? "yes" : "no"; // as FreeRADIUS prints a bool
   return String(value);
 }
 

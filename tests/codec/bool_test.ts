@@ -6,6 +6,7 @@ import { Code } from "../../src/codec/code.ts";
 import { Dictionary } from "../../src/dictionary/dictionary.ts";
 import { ValueError } from "../../src/errors.ts";
 import { Packet } from "../../src/packet.ts";
+import { formatAttribute } from "../../src/cli/output.ts";
 
 const dictionary = Dictionary.parse(
   "ATTRIBUTE Flag 200 bool\nATTRIBUTE Named 201 bool\nVALUE Named off 0\nVALUE Named on 1\n",
@@ -49,4 +50,13 @@ test("bool refuses anything else with a ValueError that says what it takes", () 
       return true;
     });
   }
+});
+
+test("the CLI prints a bool as FreeRADIUS does: yes or no", () => {
+  const packet = Packet.create(Code.AccountingRequest, dictionary, { Flag: true });
+  packet.add("Named", false);
+  assert.deepEqual(packet.attributes().map((attribute) => formatAttribute(attribute)), [
+    "Flag = yes",
+    "Named = no",
+  ]);
 });
