@@ -146,6 +146,14 @@ function leaves(
  * ```
  */
 export function formatAttributeLines(attribute: Attribute, hideSecrets = false): string[] {
+  const def = attribute.def;
+  if (attribute.verbatim === true && def !== undefined && !(hideSecrets && isSecret(attribute))) {
+    // A value that did not decode as its type: FreeRADIUS names it by number
+    // (`Attr-120 = 0x00`), tag octet included, and so can it be sent back.
+    const bytes = attribute.value as Uint8Array;
+    const tag = attribute.tag === undefined ? "" : attribute.tag.toString(16).padStart(2, "0");
+    return [`Attr-${def.oid} = 0x${tag}${toHex(bytes)}`];
+  }
   const name = attributeName(attribute);
   const redacted = hideSecrets
     ? redactValue(attribute.def, attribute.name, attribute.value) as AttributeValue

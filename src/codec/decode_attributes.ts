@@ -44,6 +44,11 @@ export interface DecodeContext {
 }
 
 const VENDOR_SPECIFIC = 26;
+
+/** The shape of a vendor's sub-attributes. */
+type VendorFormat = Pick<VendorDef, "typeLength" | "lengthLength" | "continuation">;
+/** RFC 2865 §5.26: one-octet type and length, what an unknown vendor is read with. */
+const SUGGESTED_FORMAT: VendorFormat = { typeLength: 1, lengthLength: 1, continuation: false };
 const USER_PASSWORD = 2;
 const CHARGEABLE_USER_IDENTITY = 89;
 const NAS_FILTER_RULE = 92;
@@ -253,7 +258,12 @@ function decodeLeaf(
       return;
     }
     // RFC 2865 §5.2: revealed into scratch memory and read from there at once.
-    const used = revealUserPasswordToScratch(data, start, end, ctx.secret, ctx.vector);
+    let used = revealUserPasswordToScratch(data, start, end, ctx.secret, ctx.vector);
+    // An octets[N] value (MS-CHAP-MPPE-Keys) is its first N octets, NULs
+    // included, as FreeRADIUS reads it: only text is NUL-padded.
+    if (used !== -1 && def.size !== undefined && end - start >= def.size) used = def.size;
+    // Text ends at its first NUL, as FreeRADIUS reads a revealed password (a C string).
+    else if (used !== -1) used = textEnd(revealedPassword, used);
     let value: AttributeValue | undefined;
     if (used !== -1) {
       try {
@@ -275,7 +285,7 @@ function decodeLeaf(
       : def.flags.encrypt === 2
       ? revealSalted(data.subarray(start, end), ctx.secret, ctx.vector)
       : end - start === 16
-      ? trimNul(ascendSecret(data.subarray(start, end), ctx.secret, ctx.vector))
+      ? untilNul(ascendSecret(data.subarray(start, end), ctx.secret, ctx.vector))
       : undefined;
     if (revealed === undefined) {
       out.push(verbatim(def, tag, rawBytes, rawStart, rawEnd));
@@ -356,10 +366,14 @@ class ReceivedAttribute implements Attribute {
 }
 inspectWithoutSecrets(ReceivedAttribute.prototype);
 
-function trimNul(data: Uint8Array): Uint8Array {
-  let end = data.length;
-  while (end > 0 && data[end - 1] === 0) end--;
-  return data.subarray(0, end);
+/** Text up to its first NUL (FreeRADIUS reads revealed text as a C string). */
+function untilNul(data: Uint8Array): Uint8Array {
+  return data.subarray(0, textEnd(data, data.length));
+}
+
+function textEnd(data: Uint8Array, length: number): number {
+  for (let i = 0; i < length; i++) if (data[i] === 0) return i;
+  return length;
 }
 
 /**
@@ -422,7 +436,17 @@ function decodeVendorSpecific(
   const vendorId = readU32(bytes, p + 2);
   const vendor = ctx.dictionary.vendor(vendorId);
   if (vendor === undefined) {
-    out.push(unknown(`Attr-26.${vendorId}`, bytes, p, next));
+    // An unknown vendor is read in RFC 2865 §5.26's suggested format (1,1),
+    // as FreeRADIUS does (`Attr-26.65000.1`), when its data frames so.
+    const subs = splitVendorSubAttributes(SUGGESTED_FORMAT, bytes, p + 6, next);
+    if (subs === undefined) out.push(unknown(`Attr-26.${vendorId}`, bytes, p, next));
+    else {
+      for (let i = 0; i < subs.length; i += 3) {
+        out.push(
+          unknownVendorSub(vendorId, subs[i]!, bytes, subs[i + 1]!, subs[i + 2]!, SUGGESTED_FORMAT),
+        );
+      }
+    }
     return next;
   }
   if (vendor.continuation) return decodeWimax(vendor, bytes, p, end, ctx, out);
@@ -450,7 +474,7 @@ function decodeVendorSpecific(
  * `undefined` if the sub-attributes do not frame exactly.
  */
 function splitVendorSubAttributes(
-  vendor: VendorDef,
+  vendor: VendorFormat,
   bytes: Uint8Array,
   start: number,
   end: number,
@@ -486,7 +510,7 @@ function unknownVendorSub(
   bytes: Uint8Array,
   valueStart: number,
   valueEnd: number,
-  vendor: VendorDef,
+  vendor: VendorFormat,
 ): Attribute {
   const headerLength = vendor.typeLength + vendor.lengthLength + (vendor.continuation ? 1 : 0);
   const subStart = valueStart - headerLength;

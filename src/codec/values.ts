@@ -435,18 +435,14 @@ const ipv4prefix: ValueCodec = {
     out.range(scratch16, 0, 4);
   },
   read(bytes, start, end) {
-    // As FreeRADIUS 3.2 reads it (data2vp): a length of at most 32; the
-    // Reserved octet is not checked, and bits past the length are shown as
-    // sent. FreeRADIUS wants all 6 octets (RFC 8044 §3.11); radkit also reads
-    // the shorter form pyrad sends (only the octets the length needs), which
-    // FreeRADIUS shows as raw bytes (dictionaries/DIFFERENCES.md).
-    const length = end - start;
-    if (length < 2 || length > 6) return undefined;
+    // As FreeRADIUS 3.2 reads it (data2vp): all 6 octets (RFC 8044 §3.11), a
+    // length of at most 32; the Reserved octet is not checked, and bits past
+    // the length are shown as sent. (The shorter form pyrad sends, only the
+    // octets the length needs, stays raw bytes, as in FreeRADIUS.)
+    if (end - start !== 6) return undefined;
     const bits = bytes[start + 1]!;
-    if (bits > 32 || length - 2 < Math.ceil(bits / 8)) return undefined;
-    scratch16.fill(0, 0, 4);
-    scratch16.set(bytes.subarray(start + 2, end));
-    return `${formatIPv4(scratch16)}/${bits}`;
+    if (bits > 32) return undefined;
+    return `${formatIPv4(bytes, start + 2)}/${bits}`;
   },
 };
 
@@ -482,6 +478,35 @@ function hexGroups(
 }
 
 /**
+ * RFC 3162 §2.2 Framed-Interface-Id: 8 octets, written as FreeRADIUS writes
+ * it, four 16-bit groups in hex without leading zeros (`%x:%x:%x:%x`), and
+ * read from groups of 1 to 4 hex digits (or 16 digits in a row).
+ */
+const ifid: ValueCodec = {
+  size: 8,
+  write(value, def, out) {
+    const groups = typeof value !== "string"
+      ? undefined
+      : /^[0-9a-fA-F]{16}$/.test(value)
+      ? value.match(/..../g)!
+      : /^[0-9a-fA-F]{1,4}(:[0-9a-fA-F]{1,4}){3}$/.test(value)
+      ? value.split(":")
+      : undefined;
+    if (groups === undefined) fail(def, value, 'expected text such as "11:2233:4455:6677"');
+    for (const group of groups) out.u16(parseInt(group, 16));
+  },
+  read(bytes, start, end) {
+    if (end - start !== 8) return undefined;
+    let text = "";
+    for (let i = start; i < end; i += 2) {
+      if (i > start) text += ":";
+      text += ((bytes[i]! << 8) | bytes[i + 1]!).toString(16);
+    }
+    return text;
+  },
+};
+
+/**
  * The codec of every leaf data type. Structural types (`tlv`, `vsa`,
  * `extended`, `long-extended`, `evs`) are framed by the attribute layer.
  */
@@ -494,13 +519,7 @@ export const valueCodecs: Readonly<Partial<Record<AttributeType, ValueCodec>>> =
   "combo-ip": comboIp,
   ipv4prefix,
   ipv6prefix,
-  ifid: hexGroups(
-    8,
-    2,
-    ":",
-    /^[0-9a-fA-F]{4}(:[0-9a-fA-F]{4}){3}$|^[0-9a-fA-F]{16}$/,
-    "0011:2233:4455:6677",
-  ),
+  ifid,
   ether: hexGroups(6, 1, ":", /^[0-9a-fA-F]{2}([:-]?[0-9a-fA-F]{2}){5}$/, "00:11:22:33:44:55"),
   integer: unsigned(4),
   short: unsigned(2),

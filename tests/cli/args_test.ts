@@ -129,7 +129,8 @@ test("a TLV whose content did not decode prints as its bytes and is re-sent as t
   packet.add("WiMAX-Capability", new Uint8Array([1, 5, 0x32])); // a member longer than the TLV
   const decoded = Packet.decode(packet.encode("s"), { dictionary: wimax, secret: "s" });
   const lines = attributeLines(decoded);
-  assert.deepEqual(lines, ["\tWiMAX-Capability = 0x010532"]);
+  // Named by number, as FreeRADIUS prints a value that did not decode as its type.
+  assert.deepEqual(lines, ["\tAttr-26.24757.1 = 0x010532"]);
   const again = Packet.create(Code.AccountingRequest, wimax, {}, { id: 2 });
   addAttributes(again, lines.flatMap(parseAttributeArgs));
   assert.deepEqual(again.encode("s"), packet.encode("s"));

@@ -153,7 +153,7 @@ test("Accounting, CoA and Disconnect requests get computed authenticators; repli
 
 test("unknown attributes survive decode and re-encode byte for byte", () => {
   const unknownAttrs = "c8050102ff" + // attribute 200, not in the dictionary
-    "1a0b000003e7" + "0105616263" + // vendor 999, unknown
+    "1a0b000003e7" + "0105616263" + // vendor 999, unknown: read as format 1,1 (RFC 2865 §5.26)
     "1a0b00000009" + "6305787979" + // known vendor 9, unknown type 99
     "f1060b010203"; // extended 241.11, unknown child
   const body = hex("0104616c" + unknownAttrs);
@@ -164,7 +164,7 @@ test("unknown attributes survive decode and re-encode byte for byte", () => {
   assert.deepEqual(packet.attributes().map((a) => a.name), [
     "User-Name",
     "Attr-200",
-    "Attr-26.999",
+    "Attr-26.999.1",
     "Attr-26.9.99",
     "Attr-241.11",
   ]);

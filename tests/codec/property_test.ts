@@ -34,7 +34,7 @@ const valueOf: Record<string, fc.Arbitrary<unknown>> = {
   date: fc.integer({ min: 0, max: 0xffffffff }).map((s) => new Date(s * 1000)),
   ether: bytes(6, 6).map((b) => [...b].map((x) => x.toString(16).padStart(2, "0")).join(":")),
   ifid: bytes(8, 8).map((b) =>
-    [0, 2, 4, 6].map((i) => ((b[i]! << 8) | b[i + 1]!).toString(16).padStart(4, "0")).join(":")
+    [0, 2, 4, 6].map((i) => ((b[i]! << 8) | b[i + 1]!).toString(16)).join(":")
   ),
   ipv6prefix: fc.tuple(bytes(16, 16), fc.integer({ min: 0, max: 128 })).map(([b, bits]) => {
     const masked = b.map((x, i) => x & ((0xff00 >> Math.max(0, Math.min(8, bits - 8 * i))) & 0xff));

@@ -64,7 +64,7 @@ test("values that cannot be placed are refused with the reason", () => {
 
 test("unknown attributes radkit decodes are re-sent byte for byte under the names it gives them", () => {
   const attributes = "c8040102" + // Attr-200
-    "1a0a0000270f07040102" + // Attr-26.9999 (a vendor the dictionary lacks)
+    "1a0a0000270f07040102" + // Attr-26.9999.7 (a vendor the dictionary lacks, read as format 1,1)
     "1a0a0000013763040102" + // Attr-26.311.99 (a known vendor's unknown type)
     "1a0a000060b563040001" + // Attr-26.24757.99 (WiMAX, 1,1,c)
     "1a0d000060b501070009040102" + // a WiMAX-Capability with an unknown member
@@ -79,7 +79,7 @@ test("unknown attributes radkit decodes are re-sent byte for byte under the name
   const names = decoded.attributes().map((attribute) => attribute.name);
   assert.deepEqual(names, [
     "Attr-200",
-    "Attr-26.9999",
+    "Attr-26.9999.7",
     "Attr-26.311.99",
     "Attr-26.24757.99",
     "WiMAX-Capability",

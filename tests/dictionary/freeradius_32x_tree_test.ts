@@ -85,7 +85,7 @@ function sample(def: AttributeDef, seed: number): AttributeValue | undefined {
     case "ipv6prefix":
       return "2001:db8::/32";
     case "ifid":
-      return "0011:2233:4455:6677";
+      return "11:2233:4455:6677";
     case "ether":
       return "00:11:22:33:44:55";
     case "integer":

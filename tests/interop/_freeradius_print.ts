@@ -107,6 +107,11 @@ function tlvLines(def: AttributeDef, value: TlvValue): string[] {
 export function freeradiusLines(attr: Attribute): string[] {
   const def = attr.def;
   const value = attr.value;
+  if (attr.verbatim === true && def !== undefined) {
+    // Not decodable as its type: FreeRADIUS prints it by number, tag octet included.
+    const tag = attr.tag === undefined ? "" : attr.tag.toString(16).padStart(2, "0");
+    return [`Attr-${def.oid} = 0x${tag}${toHex(value as Uint8Array)}`];
+  }
   if (
     def?.type === "tlv" && typeof value === "object" && !(value instanceof Uint8Array) &&
     !(value instanceof Date)

@@ -250,7 +250,7 @@ test("the CLI's formatting hides secrets, and packetJson() shows them only when 
     "VENDOR Microsoft 311\nBEGIN-VENDOR Microsoft\nATTRIBUTE MS-Other 99 octets\nEND-VENDOR Microsoft\n";
   const cases: [string, string][] = [
     ["ATTRIBUTE User-Name 1 string\n", "\tAttr-26 = <hidden, 22 bytes>"],
-    [vsa, "\tAttr-26.311 = <hidden, 22 bytes>"],
+    [vsa, "\tAttr-26.311.11 = <hidden, 16 bytes>"],
     [vsa + microsoft, "\tAttr-26.311.11 = <hidden, 16 bytes>"],
   ];
   for (const [text, expected] of cases) {
