@@ -262,8 +262,6 @@ function decodeLeaf(
     // An octets[N] value (MS-CHAP-MPPE-Keys) is its first N octets, NULs
     // included, as FreeRADIUS reads it: only text is NUL-padded.
     if (used !== -1 && def.size !== undefined && end - start >= def.size) used = def.size;
-    // Text ends at its first NUL, as FreeRADIUS reads a revealed password (a C string).
-    else if (used !== -1) used = textEnd(revealedPassword, used);
     let value: AttributeValue | undefined;
     if (used !== -1) {
       try {
@@ -366,14 +364,10 @@ class ReceivedAttribute implements Attribute {
 }
 inspectWithoutSecrets(ReceivedAttribute.prototype);
 
-/** Text up to its first NUL (FreeRADIUS reads revealed text as a C string). */
+/** An Ascend-Send-Secret up to its first NUL, as FreeRADIUS reads it (a C string). */
 function untilNul(data: Uint8Array): Uint8Array {
-  return data.subarray(0, textEnd(data, data.length));
-}
-
-function textEnd(data: Uint8Array, length: number): number {
-  for (let i = 0; i < length; i++) if (data[i] === 0) return i;
-  return length;
+  for (let i = 0; i < data.length; i++) if (data[i] === 0) return data.subarray(0, i);
+  return data;
 }
 
 /**
@@ -439,7 +433,8 @@ function decodeVendorSpecific(
     // An unknown vendor is read in RFC 2865 §5.26's suggested format (1,1),
     // as FreeRADIUS does (`Attr-26.65000.1`), when its data frames so.
     const subs = splitVendorSubAttributes(SUGGESTED_FORMAT, bytes, p + 6, next);
-    if (subs === undefined) out.push(unknown(`Attr-26.${vendorId}`, bytes, p, next));
+    // A Vendor-Specific whose data does not frame is named Attr-26, as in FreeRADIUS.
+    if (subs === undefined) out.push(unknown("Attr-26", bytes, p, next));
     else {
       for (let i = 0; i < subs.length; i += 3) {
         out.push(
@@ -452,7 +447,7 @@ function decodeVendorSpecific(
   if (vendor.continuation) return decodeWimax(vendor, bytes, p, end, ctx, out);
   const subs = splitVendorSubAttributes(vendor, bytes, p + 6, next);
   if (subs === undefined) {
-    out.push(unknown(`Attr-26.${vendorId}`, bytes, p, next));
+    out.push(unknown("Attr-26", bytes, p, next));
     return next;
   }
   for (let i = 0; i < subs.length; i += 3) {
@@ -549,7 +544,7 @@ function decodeWimax(
     ) {
       // Not a well-formed chain: keep the first VSA as it was.
       const firstEnd = first + bytes[first + 1]!;
-      out.push(unknown(`Attr-26.${vendor.id}`, bytes, first, firstEnd));
+      out.push(unknown("Attr-26", bytes, first, firstEnd));
       return firstEnd;
     }
     type = bytes[sub]!;
@@ -559,7 +554,7 @@ function decodeWimax(
     if (!more) break;
     if (p + 2 > end) {
       const firstEnd = first + bytes[first + 1]!;
-      out.push(unknown(`Attr-26.${vendor.id}`, bytes, first, firstEnd));
+      out.push(unknown("Attr-26", bytes, first, firstEnd));
       return firstEnd;
     }
   }
