@@ -29,7 +29,7 @@ import {
 import { type AttributeValue, octetsFromText } from "./codec/values.ts";
 import { filterValue } from "./codec/abinary.ts";
 import { Writer } from "./codec/writer.ts";
-import { holdsSecret, redactValue } from "./secrets.ts";
+import { holdsSecret, redactValue, safeInspect } from "./secrets.ts";
 import type { AttributeTypes, Tagged } from "../dictionaries/attribute_types.ts";
 
 /**
@@ -288,7 +288,8 @@ let encodeWith: (
  * {@linkcode Packet.reply}, read one with {@linkcode Packet.decode}.
  * Hidden attributes (User-Password, Tunnel-Password, …) are hidden by
  * {@linkcode Packet.encode} and revealed by {@linkcode Packet.decode}, from
- * the dictionary's `encrypt` flags.
+ * the dictionary's `encrypt` flags. `console.log(packet)` and `util.inspect`
+ * show the {@linkcode Packet.toJSON} view, with secret values hidden.
  *
  * @example Usage
  * ```ts
@@ -615,6 +616,13 @@ export class Packet {
 
   static {
     encodeWith = (packet, secret, allocate) => packet.#encode(secret, allocate);
+    // util.inspect / console.log on every runtime: the toJSON() view, secrets hidden.
+    safeInspect(
+      Packet.prototype,
+      "Packet",
+      (packet: Packet) => packet.toJSON(),
+      (packet: Packet) => `[Packet ${packet.codeName} Id ${packet.id}]`,
+    );
   }
 
   #encode(secret: Secret, allocate: ((length: number) => Uint8Array) | undefined): Uint8Array {
@@ -724,23 +732,6 @@ export class Packet {
         return json;
       }),
     };
-  }
-
-  /** Node's and Bun's `util.inspect`: the packet as {@linkcode Packet.toJSON} shows it, secrets hidden. */
-  [Symbol.for("nodejs.util.inspect.custom")](
-    depth: number,
-    options: unknown,
-    inspect?: (value: unknown, options: unknown) => string,
-  ): string {
-    return inspectText(this.toJSON(), depth, (value) => inspect?.(value, options));
-  }
-
-  /** Deno's `Deno.inspect` and `console.log`: as in Node, secrets hidden. */
-  [Symbol.for("Deno.customInspect")](
-    inspect?: (value: unknown, options: unknown) => string,
-    options?: unknown,
-  ): string {
-    return inspectText(this.toJSON(), 1, (value) => inspect?.(value, options));
   }
 
   /**
@@ -909,16 +900,6 @@ export interface PacketJson {
   authenticator: string;
   /** Attributes in wire order. */
   attributes: AttributeJson[];
-}
-
-/** `Packet <json>`, through the runtime's own inspect when it hands one over. */
-function inspectText(
-  json: PacketJson,
-  depth: number,
-  inspect: (value: unknown) => string | undefined,
-): string {
-  if (depth < 0) return `[Packet ${json.code} Id ${json.id}]`;
-  return `Packet ${inspect(json) ?? JSON.stringify(json, null, 2)}`;
 }
 
 function toHex(bytes: Uint8Array): string {

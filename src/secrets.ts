@@ -17,14 +17,16 @@ const SECRET_OIDS: ReadonlySet<string> = new Set([
   // RFC 2865 §5.3, §5.40: CHAP response and challenge (enough for an offline attack).
   "3",
   "60",
-  // RFC 2869 §5.4, §5.10, §5.15: ARAP password, security module data, challenge response.
+  // RFC 2869 §5.4, §5.8, §5.15: ARAP password, security module data, challenge response.
   "70",
   "74",
   "84",
   // RFC 3579 §3.1: EAP-Message carries the EAP method's challenges and responses.
   "79",
-  // RFC 5090 §4.1, §4.13: Digest-Response and Digest-HA1 (a password hash).
+  // RFC 5090 §4.1, §4.4, §4.19: Digest-Response, Digest-Response-Auth (the
+  // server's proof, as MS-CHAP2-Success) and Digest-HA1 (a password hash).
   "103",
+  "106",
   "121",
   // RFC 2548 (Microsoft, 311): MS-CHAP-Response, MS-CHAP-CPW-1/2, MS-CHAP-LM-Enc-PW,
   // MS-CHAP-NT-Enc-PW, MS-CHAP-Challenge, MS-CHAP-MPPE-Keys, MS-MPPE-Send/Recv-Key,
@@ -97,14 +99,20 @@ export function isSecretRecord(
   return false;
 }
 
+const holding = new WeakMap<AttributeDef, boolean>();
+
 /**
  * Whether a value of `def` can hold a secret: `def` is secret, or it is a
  * TLV with a secret descendant.
  */
 export function holdsSecret(def: AttributeDef): boolean {
-  if (isSecretAttribute(def)) return true;
-  for (const child of def.children.values()) if (holdsSecret(child)) return true;
-  return false;
+  let holds = holding.get(def);
+  if (holds === undefined) {
+    holds = isSecretAttribute(def);
+    for (const child of def.children.values()) holds ||= holdsSecret(child);
+    holding.set(def, holds);
+  }
+  return holds;
 }
 
 const encoder = new TextEncoder();
@@ -257,14 +265,18 @@ export class SecretScrubber {
   scrubError(error: unknown, depth = 0): unknown {
     if (this.empty) return error;
     if (typeof error === "string") return this.scrub(error);
-    if (!(error instanceof Error) || depth > 4) return error;
+    if (typeof error !== "object" || error === null || depth > 4) return error;
+    const proto: unknown = Object.getPrototypeOf(error);
+    // Errors, and plain objects thrown as errors; anything else (a Packet
+    // inspects without secrets) is logged as it is.
+    if (!(error instanceof Error) && proto !== Object.prototype && proto !== null) return error;
     let changed = false;
-    const copy = Object.create(Object.getPrototypeOf(error)) as Error;
+    const copy = Object.create(proto as object | null) as Error;
     for (const key of Reflect.ownKeys(error)) {
       const descriptor = Object.getOwnPropertyDescriptor(error, key)!;
       // Read through accessors too (V8 may keep `stack` behind one).
       const value: unknown = (error as unknown as Record<PropertyKey, unknown>)[key];
-      const scrubbed = key === "cause"
+      const scrubbed = typeof value === "object" && value !== null
         ? this.scrubError(value, depth + 1)
         : typeof value === "string"
         ? this.scrub(value)
@@ -277,7 +289,9 @@ export class SecretScrubber {
         configurable: true,
       });
     }
-    if (!Object.hasOwn(error, "stack") && typeof error.stack === "string") {
+    if (
+      error instanceof Error && !Object.hasOwn(error, "stack") && typeof error.stack === "string"
+    ) {
       const stack = this.scrub(error.stack);
       if (stack !== error.stack) changed = true;
       Object.defineProperty(copy, "stack", { value: stack, writable: true, configurable: true });
@@ -303,27 +317,61 @@ function secretParts(def: AttributeDef | undefined, value: unknown): unknown {
 
 type Inspect = (value: unknown, options: unknown) => string;
 
+/** Node's (and Bun's) inspect hook. */
+const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
+/** Deno's inspect hook, `Symbol.for("Deno" + ".customInspect")` (spelled so no runtime global is named). */
+const DENO_INSPECT = Symbol.for(["Deno", "customInspect"].join("."));
+
 /**
- * Gives attribute records of a class (`proto`: its prototype) an inspect
- * view for Node and Bun (`util.inspect`, `console.log`) and Deno
- * (`Deno.inspect`, `console.log`): `{ name, value, tag }` with a secret value
- * shown as `<hidden, N bytes>`, as `Packet` does.
+ * Gives the objects of a class (`proto`: its prototype) an inspect view for
+ * Node and Bun (`util.inspect`, `console.log`) and Deno (its `inspect` and
+ * `console.log`): `label` and then `view(object)`, which must hold no
+ * secret. At `depth` below 0 (nested too deep) only `short(object)` shows.
+ */
+export function safeInspect<T>(
+  proto: object,
+  label: string,
+  view: (object: T) => unknown,
+  short: (object: T) => string = () => `[${label}]`,
+): void {
+  const show = (object: T, depth: number, inspect: Inspect | undefined, options: unknown) => {
+    if (depth < 0) return short(object);
+    const shown = view(object);
+    let text: string | undefined;
+    try {
+      text = inspect?.(shown, options) ?? JSON.stringify(shown, null, 2);
+    } catch {
+      text = undefined;
+    }
+    return `${label} ${text ?? "{}"}`;
+  };
+  Object.defineProperty(proto, NODE_INSPECT, {
+    value(this: T, depth: number, options: unknown, inspect?: Inspect): string {
+      return show(this, depth, inspect, options);
+    },
+  });
+  Object.defineProperty(proto, DENO_INSPECT, {
+    value(this: T, inspect?: Inspect, options?: unknown): string {
+      return show(this, 1, inspect, options);
+    },
+  });
+}
+
+/**
+ * Gives attribute records of a class an inspect view (see
+ * {@linkcode safeInspect}): `{ name, value, tag }`, a secret value shown as
+ * `<hidden, N bytes>`, as `Packet` does.
  */
 export function inspectWithoutSecrets(proto: object): void {
-  const view = (
-    attr: { def: AttributeDef | undefined; name: string; value: unknown; tag?: unknown },
-  ) =>
-    attr.tag === undefined
-      ? { name: attr.name, value: redactValue(attr.def, attr.name, attr.value) }
-      : { name: attr.name, value: redactValue(attr.def, attr.name, attr.value), tag: attr.tag };
-  Object.defineProperty(proto, Symbol.for("nodejs.util.inspect.custom"), {
-    value(this: Parameters<typeof view>[0], _depth: number, options: unknown, inspect?: Inspect) {
-      return `Attribute ${inspect?.(view(this), options) ?? JSON.stringify(view(this))}`;
+  safeInspect(
+    proto,
+    "Attribute",
+    (attr: { def: AttributeDef | undefined; name: string; value: unknown; tag?: unknown }) => {
+      const value = redactValue(attr.def, attr.name, attr.value);
+      return attr.tag === undefined
+        ? { name: attr.name, value }
+        : { name: attr.name, value, tag: attr.tag };
     },
-  });
-  Object.defineProperty(proto, Symbol.for("Deno.customInspect"), {
-    value(this: Parameters<typeof view>[0], inspect?: Inspect, options?: unknown) {
-      return `Attribute ${inspect?.(view(this), options) ?? JSON.stringify(view(this))}`;
-    },
-  });
+    (attr) => `[Attribute ${attr.name}]`,
+  );
 }

@@ -215,12 +215,15 @@ function valueOf(def: AttributeDef): fc.Arbitrary<[AttributeInput, string]> {
 /** One drawn attribute of `def`, with a tag for `has_tag` attributes. */
 export function drawnOf(def: AttributeDef): fc.Arbitrary<Drawn> {
   const tag = def.flags.hasTag ? fc.option(fc.integer({ min: 1, max: 31 })) : fc.constant(null);
-  return fc.tuple(valueOf(def), tag).map(([[value, text], t]) => ({
-    name: def.name,
-    tag: t ?? undefined,
-    value,
-    text,
-  }));
+  // radclient reads a quoted value starting with ":" after a tag as a second
+  // tag ("Duplicate tag"), so such values are not drawn for tagged attributes.
+  return fc.tuple(valueOf(def), tag).filter(([[, text], t]) => t === null || !text.startsWith('":'))
+    .map(([[value, text], t]) => ({
+      name: def.name,
+      tag: t ?? undefined,
+      value,
+      text,
+    }));
 }
 
 /**
@@ -335,17 +338,13 @@ export function rawAttributes(dictionary: Dictionary): fc.Arbitrary<Drawn> {
       `vendor ${id} VSA whose sub-attribute length overruns it`,
       [attr(26, 0, 0, id >> 8, id & 0xff, 1, v.length + 3, ...v)],
     ]),
-    fc.tuple(fc.constantFrom(241, 242, 243, 244), data(30)).map(([t, v]) => [
-      `unknown extended ${t}.200`,
-      [attr(t, 200, ...v)],
-    ]),
+    // (An unknown Extended-Type of a short extended attribute, and a
+    // fragmented unknown long-extended one, are left out: FreeRADIUS 3.2.1
+    // names them by their parent with the headers in the value, radkit
+    // `Attr-241.200` with the data alone; dictionaries/DIFFERENCES.md.)
     fc.tuple(fc.constantFrom(245, 246), data(30)).map(([t, v]) => [
       `unknown long-extended ${t}.200`,
       [attr(t, 200, 0, ...v)],
-    ]),
-    fc.tuple(data(30), data(30)).map(([v, w]) => [
-      "unknown long-extended 245.200, fragmented",
-      [attr(245, 200, 0x80, ...v), attr(245, 200, 0, ...w)],
     ]),
     fc.tuple(fc.constantFrom(241, 242), data(30)).map(([t, v]) => [
       `unknown vendor in ${t}.26`,

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import { Client } from "../../src/client.ts";
 import { Code } from "../../src/codec/code.ts";
@@ -23,6 +24,16 @@ import { badValues, Capture, MARK, secretBytes, secretText } from "./_scan.ts";
 
 const T = { timeout: 120000 };
 const DEBIAN = "/usr/share/freeradius/dictionary";
+/** FreeRADIUS's current v3.2.x tree (CC-BY-4.0), with `secret` flags, beside the checkouts. */
+const CURRENT = fileURLToPath(
+  new URL("../../../shared/freeradius-3.2-dictionaries/dictionary", import.meta.url),
+);
+/** The current tree, or why it cannot be scanned here (absent, or not loadable yet). */
+const current: Dictionary | string = !existsSync(CURRENT)
+  ? `${CURRENT} is absent`
+  : await Dictionary.load(CURRENT, (path) => readFile(path, "utf8")).catch((error: Error) =>
+    `it does not load yet: ${error.message}`
+  );
 
 /** What the runtime's own inspect prints (Deno.inspect, Bun.inspect), besides node:util's. */
 function runtimeInspect(value: unknown): string[] {
@@ -167,6 +178,20 @@ test("no bad value of a Debian FreeRADIUS secret attribute shows anywhere", {
   assert.deepEqual(capture.leaks(), []);
 });
 
+test("no bad value of a secret attribute of FreeRADIUS's current 3.2 tree shows anywhere", {
+  ...T,
+  skip: typeof current === "string" ? current : false,
+}, () => {
+  const dictionary = current as Dictionary;
+  // The tree flags these `secret` (and no older dictionary does).
+  for (const name of ["Cleartext-Password", "NT-Password", "CHAP-Password", "MS-CHAP-Challenge"]) {
+    assert.equal(isSecretAttribute(dictionary.attribute(name)!), true, name);
+  }
+  const capture = new Capture();
+  assert.ok(scanPacketApi(dictionary, capture) > 1000);
+  assert.deepEqual(capture.leaks(), []);
+});
+
 /** A Logger that keeps what each call shows: the message and the fields, as loggers print them. */
 function capturingLogger(capture: Capture): Logger {
   const record = (level: string) => (message: string, fields?: Record<string, unknown>) => {
@@ -221,6 +246,9 @@ test("a Server logs no secret of a request when its handler fails in any way", T
     },
     (request) => {
       throw Object.assign(new Error("with fields"), { password: request.get("User-Password") });
+    },
+    (request) => {
+      throw { reason: "a plain object", detail: { password: request.get("User-Password") } };
     },
     // A reply whose value skipped the checks: "could not encode the reply".
     (request) =>
