@@ -58,6 +58,11 @@ export interface AttributeText {
   readonly tag: number | undefined;
   /** The value, unquoted. */
   readonly value: string;
+  /**
+   * The value's octets, when a quoted value's `\ooo` escapes make it octets
+   * that are not UTF-8 (as FreeRADIUS prints such a string): sent as they are.
+   */
+  readonly bytes?: Uint8Array;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]*/;
@@ -97,7 +102,7 @@ export function parseAttributeArg(arg: string): AttributeText {
     );
   }
   const name = match[1]!;
-  let value = match[3]!.trim();
+  const value = match[3]!.trim();
   const quoteChar = value[0];
   if (quoteChar === '"' || quoteChar === "'") {
     const end = closingQuote(value, 0);
@@ -110,7 +115,11 @@ export function parseAttributeArg(arg: string): AttributeText {
           : `Cannot read attribute "${shown}": text after the closing ${quoteChar}; separate attributes with ", "`,
       );
     }
-    value = unquote(value.slice(1, -1), quoteChar);
+    return {
+      name,
+      tag: match[2] === undefined ? undefined : Number(match[2]),
+      ...quotedValue(value.slice(1, -1), quoteChar),
+    };
   }
   return { name, tag: match[2] === undefined ? undefined : Number(match[2]), value };
 }
@@ -143,7 +152,7 @@ export function parseAttributeArgs(arg: string): AttributeText[] {
     pairs = undefined;
   }
   if (pairs !== undefined && pairs.length > 1 && pairs.every((pair) => SEND_OPS.has(pair.op))) {
-    return pairs.map(({ name, tag, value }) => ({ name, tag, value }));
+    return pairs.map(({ op: _, ...item }) => item);
   }
   return [parseAttributeArg(arg)];
 }
@@ -160,8 +169,10 @@ function closingQuote(text: string, start: number): number {
 /**
  * The value of a quoted string, the quotes removed, escapes read as
  * FreeRADIUS 3.2 reads them (`value_data_from_str`): in double quotes
- * `\n`, `\r`, `\t`, `\\`, `\"` and three octal digits (`\101`), any
- * other backslash kept as it is; in single quotes only `\'` and `\\`.
+ * `\n`, `\r`, `\t`, `\\`, `\"` and three octal digits (`\101`, one
+ * octet), any other backslash kept as it is; in single quotes only `\'`
+ * and `\\`. Octets that are not UTF-8 (`"\377"`) read as U+FFFD here;
+ * {@linkcode unquoteBytes} gives them.
  *
  * @param text The text between the quotes.
  * @param quoteChar The quote: `"` or `'`.
@@ -174,33 +185,75 @@ function closingQuote(text: string, start: number): number {
  *
  * assert.equal(unquote('say \\"hi\\"\\n\\101\\d', '"'), 'say "hi"\nA\\d');
  * assert.equal(unquote("it\\'s \\n", "'"), "it's \\n");
+ * assert.equal(unquote("caf\\303\\251", '"'), "café");
  * ```
  */
 export function unquote(text: string, quoteChar: '"' | "'"): string {
-  let out = "";
+  return new TextDecoder().decode(unquoteBytes(text, quoteChar));
+}
+
+/**
+ * The octets of a quoted string, read as {@linkcode unquote} reads it:
+ * the text as UTF-8, each `\ooo` escape one octet.
+ *
+ * @param text The text between the quotes.
+ * @param quoteChar The quote: `"` or `'`.
+ * @returns The octets.
+ *
+ * @example Usage
+ * ```ts
+ * import { unquoteBytes } from "./args.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(unquoteBytes("a\\377", '"'), new Uint8Array([0x61, 0xff]));
+ * ```
+ */
+export function unquoteBytes(text: string, quoteChar: '"' | "'"): Uint8Array {
+  const encoder = new TextEncoder();
+  const out: number[] = [];
+  let literal = "";
+  const flush = () => {
+    for (const byte of encoder.encode(literal)) out.push(byte);
+    literal = "";
+  };
   for (let i = 0; i < text.length; i++) {
     const char = text[i]!;
     const next = text[i + 1];
     if (char !== "\\" || next === undefined) {
-      out += char;
+      literal += char;
       continue;
     }
     if (next === "\\" || next === quoteChar) {
-      out += next;
+      literal += next;
       i++;
     } else if (quoteChar === "'") {
-      out += char;
+      literal += char;
     } else if (next === "n" || next === "r" || next === "t") {
-      out += next === "n" ? "\n" : next === "r" ? "\r" : "\t";
+      literal += next === "n" ? "\n" : next === "r" ? "\r" : "\t";
       i++;
     } else if (/^[0-7]{3}$/.test(text.slice(i + 1, i + 4))) {
-      out += String.fromCharCode(parseInt(text.slice(i + 1, i + 4), 8) & 0xff);
+      flush();
+      out.push(parseInt(text.slice(i + 1, i + 4), 8) & 0xff);
       i += 3;
     } else {
-      out += char;
+      literal += char;
     }
   }
-  return out;
+  flush();
+  return Uint8Array.from(out);
+}
+
+/** A quoted value as text, and as octets when they are not UTF-8. */
+function quotedValue(
+  text: string,
+  quoteChar: '"' | "'",
+): { value: string; bytes?: Uint8Array } {
+  const bytes = unquoteBytes(text, quoteChar);
+  try {
+    return { value: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    return { value: new TextDecoder().decode(bytes), bytes };
+  }
 }
 
 /**
@@ -324,11 +377,12 @@ export function parsePairs(
     pos += op.length;
     skipSpace();
     let value: string;
+    let bytes: Uint8Array | undefined;
     const quote = line[pos];
     if (quote === '"' || quote === "'") {
       const end = closingQuote(line, pos);
       if (end === -1) throw new Error(`unterminated string for ${name}`);
-      value = unquote(line.slice(pos + 1, end), quote);
+      ({ value, bytes } = quotedValue(line.slice(pos + 1, end), quote));
       pos = end + 1;
     } else {
       let end = pos;
@@ -336,7 +390,7 @@ export function parsePairs(
       value = line.slice(pos, end).trim();
       pos = end;
     }
-    items.push({ name, tag, op, value });
+    items.push({ name, tag, op, value, ...(bytes === undefined ? {} : { bytes }) });
     skipSpace();
     if (pos < line.length && line[pos] === ",") pos++;
     else if (pos < line.length && line[pos] !== "#") {
@@ -466,7 +520,10 @@ export function addAttributes(packet: Packet, items: readonly AttributeText[]): 
     if (item.tag !== undefined && item.tag > 31) {
       throw new UsageError(`Invalid tag ${item.tag} for ${def.name}: tags are 0..31`);
     }
-    add(packet, def, attributeValue(def, item.value), item.tag);
+    const bytes = item.bytes !== undefined && (def.type === "string" || def.type === "octets")
+      ? item.bytes
+      : undefined;
+    add(packet, def, bytes ?? attributeValue(def, item.value), item.tag);
   }
   flush();
   return packet;
@@ -521,7 +578,9 @@ function tlvMember(dictionary: DictionaryView, item: AttributeText): TlvMember |
     if (def.parent?.type !== "tlv") return undefined;
     parent = def.parent;
     name = def.name;
-    value = attributeValue(def, item.value);
+    value = item.bytes !== undefined && (def.type === "string" || def.type === "octets")
+      ? item.bytes
+      : attributeValue(def, item.value);
   } else {
     const oid = /^Attr-(\d+(?:\.\d+)*)\.\d+$/i.exec(item.name);
     if (oid === null) return undefined;

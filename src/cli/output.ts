@@ -84,8 +84,53 @@ export function quote(text: string): string {
   return `${out}"`;
 }
 
+/**
+ * Octets of a `string` value that are not all UTF-8, quoted as FreeRADIUS
+ * prints them (`fr_prints`): UTF-8 characters as they are, every other
+ * octet as `\ooo`, which radclient and `radkit send` read back as that octet.
+ */
+function quoteBytes(bytes: Uint8Array): string {
+  let text = "";
+  let out = "";
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  for (let i = 0; i < bytes.length;) {
+    const length = utf8Length(bytes, i);
+    if (length === 0) {
+      out += quote(text).slice(1, -1) + `\\${bytes[i]!.toString(8).padStart(3, "0")}`;
+      text = "";
+      i++;
+    } else {
+      text += decoder.decode(bytes.subarray(i, i + length));
+      i += length;
+    }
+  }
+  return `"${out}${quote(text).slice(1, -1)}"`;
+}
+
+/** The length of the well-formed UTF-8 character at `i` (RFC 3629 §4), or 0. */
+function utf8Length(bytes: Uint8Array, i: number): number {
+  const first = bytes[i]!;
+  const cont = (at: number, low = 0x80, high = 0xbf) =>
+    at < bytes.length && bytes[at]! >= low && bytes[at]! <= high;
+  if (first < 0x80) return 1;
+  if (first >= 0xc2 && first <= 0xdf) return cont(i + 1) ? 2 : 0;
+  if (first >= 0xe0 && first <= 0xef) {
+    const low = first === 0xe0 ? 0xa0 : 0x80;
+    const high = first === 0xed ? 0x9f : 0xbf;
+    return cont(i + 1, low, high) && cont(i + 2) ? 3 : 0;
+  }
+  if (first >= 0xf0 && first <= 0xf4) {
+    const low = first === 0xf0 ? 0x90 : 0x80;
+    const high = first === 0xf4 ? 0x8f : 0xbf;
+    return cont(i + 1, low, high) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
 function valueText(value: AttributeValue, type: string | undefined): string {
-  if (value instanceof Uint8Array) return `0x${toHex(value)}`;
+  if (value instanceof Uint8Array) {
+    return type === "string" ? quoteBytes(value) : `0x${toHex(value)}`;
+  }
   if (value instanceof Date) return quote(value.toISOString());
   if (typeof value === "string") {
     // radclient quotes Ascend filter text too.

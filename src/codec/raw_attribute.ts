@@ -14,9 +14,9 @@ import { type Attribute, attribute, type DictionaryView } from "./attribute.ts";
 export const RAW_NAME: RegExp = /^Attr-\d+(?:\.\d+)*$/i;
 
 /**
- * What a raw name stands for: a finished attribute the dictionary lacks
- * (`attribute`), or a value to build as a known attribute (`def`, `value`;
- * for a TLV member, the top TLV and a value holding the member).
+ * What a raw name stands for: a finished attribute (`attribute`), or a value
+ * to build as a known attribute (`def`, `value`: for a member the
+ * dictionary lacks of a TLV it knows, the top TLV and a value holding it).
  */
 export type RawAttribute =
   | { readonly attribute: Attribute }
@@ -36,8 +36,11 @@ const EVS = 26;
  * - `Attr-E.T` (E an extended attribute, RFC 6929 §2.1–2.2): extended type T,
  *   the bytes its data; long-extended data is fragmented (§2.2, More flag).
  * - `Attr-E.26.V.T`: Extended-Vendor-Specific (RFC 6929 §2.4).
- * - A number path the dictionary knows is that attribute, with the bytes
- *   as its Value field; `<tlv oid>.<n>` is an unknown member of that TLV.
+ * - A number path the dictionary knows is that attribute, the bytes its
+ *   Value field as on the wire (tag octet and hidden form included), sent as
+ *   they are: how radkit decode prints a value that did not decode as its
+ *   type (`Attr-5 = 0x0102`), as FreeRADIUS does. `<tlv oid>.<n>` is an
+ *   unknown member of that TLV.
  *
  * @param dictionary The dictionary.
  * @param name The name, `Attr-…`.
@@ -64,7 +67,9 @@ export function rawAttribute(
   if (top < 1 || top > 255) fail("an attribute type is 1..255 (RFC 2865 §5)");
 
   const known = defByOid(dictionary, oid);
-  if (known !== undefined && !isContainer(known)) return { def: known, value };
+  if (known !== undefined && !isContainer(known)) {
+    return { attribute: verbatim(known, value, fail) };
+  }
   if (known === undefined && oid.length > 1) {
     // `<tlv>.<n>`: a member the dictionary lacks of a TLV it knows.
     const parent = defByOid(dictionary, oid.slice(0, -1));
@@ -111,6 +116,29 @@ export function rawAttribute(
     "this number path names no attribute radkit can place: use Attr-N, Attr-26.VENDOR.TYPE, " +
       "Attr-E.TYPE or Attr-E.26.VENDOR.TYPE (E an extended attribute), or a member of a known TLV",
   );
+}
+
+/** A known attribute whose Value field is given as it goes on the wire. */
+function verbatim(
+  def: AttributeDef,
+  value: Uint8Array,
+  fail: (reason: string) => never,
+): Attribute {
+  // The encoder frames it (and fragments concat, long-extended and WiMAX values).
+  let long = def.flags.concat || def.vendor?.continuation === true;
+  for (let at = def.parent; at !== undefined; at = at.parent) {
+    if (at.type === "long-extended") long = true;
+  }
+  if (value.length > 253 && !long) fail(`${value.length} octets do not fit in one attribute`);
+  return {
+    name: def.name,
+    def,
+    value,
+    tag: undefined,
+    raw: value,
+    wire: undefined,
+    verbatim: true,
+  };
 }
 
 function isContainer(def: AttributeDef): boolean {

@@ -139,3 +139,31 @@ test("a TLV whose content did not decode prints as its bytes and is re-sent as t
     /give the attributes inside it/,
   );
 });
+
+test("values that did not decode as their type print so that send re-sends them byte for byte", () => {
+  const dictionary = Dictionary.default();
+  // NAS-Port of 2 octets, Tunnel-Private-Group-Id (tag 1) that is not UTF-8,
+  // Tunnel-Password too short to reveal, Framed-IP-Address of 3 octets.
+  const attributes = "05040102" + "510501fffe" + "450501020" + "3" + "0805010203";
+  const base = Packet.create(Code.AccountingRequest, Dictionary.default(), {}, { id: 6 })
+    .encode("s");
+  const datagram = new Uint8Array(base.length + attributes.length / 2);
+  datagram.set(base);
+  datagram.set(Uint8Array.from(attributes.match(/../g)!, (h) => parseInt(h, 16)), base.length);
+  datagram[3] = datagram.length;
+  const decoded = Packet.decode(datagram, { dictionary, secret: "s" });
+  const lines = attributeLines(decoded);
+  assert.deepEqual(lines, [
+    "\tAttr-5 = 0x0102",
+    '\tTunnel-Private-Group-Id:1 = "\\377\\376"',
+    "\tAttr-69 = 0x010203",
+    "\tAttr-8 = 0x010203",
+  ]);
+  const again = Packet.create(Code.AccountingRequest, dictionary, {}, { id: 6 });
+  addAttributes(again, lines.flatMap(parseAttributeArgs));
+  const bytes = again.encode("s");
+  assert.equal(
+    Array.from(bytes.subarray(20), (b) => b.toString(16).padStart(2, "0")).join(""),
+    attributes,
+  );
+});

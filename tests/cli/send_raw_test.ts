@@ -22,6 +22,9 @@ const INPUT = [
   'WiMAX-Release = "2.1"',
   "WiMAX-Accounting-Capabilities = Flow-Based",
   'Reply-Message = "say \\"hi\\"\\\\ now\\n"',
+  // Octal escapes: UTF-8 text, a control character, and octets that are not UTF-8.
+  'Reply-Message = "caf\\303\\251 \\001x\\377"',
+  'Tunnel-Private-Group-Id:1 = "\\377\\376"',
 ];
 
 /** What a command sent to a capturing listener (which does not answer). */

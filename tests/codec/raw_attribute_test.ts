@@ -37,8 +37,12 @@ test("each Attr-<oid> form goes on the wire as FreeRADIUS sends it", () => {
   assert.equal(wire("Attr-245.7", "01"), "f505070001");
   assert.equal(wire("Attr-245.26.1.6", "01"), "f50a1a00000000010601");
   assert.equal(wire("Attr-241.26.9999.3", "0102"), "f10a1a0000270f030102");
-  // A number the dictionary knows is that attribute, with raw bytes.
+  // A number the dictionary knows is that attribute, the bytes its Value
+  // field as on the wire: tag octet included, a hidden value not hidden again.
   assert.equal(wire("Attr-1", "626f62"), "0105626f62");
+  assert.equal(wire("Attr-64", "01000003"), "400601000003");
+  assert.equal(wire("Attr-69", "010203"), "4505010203");
+  assert.equal(wire("Attr-26.311.16", "0102"), "1a0a0000013710040102");
   // An unknown member of a known TLV goes inside that TLV.
   assert.equal(wire("Attr-26.24757.1.9", "0102"), "1a0d000060b501070009040102");
 });
@@ -93,4 +97,25 @@ test("unknown attributes radkit decodes are re-sent byte for byte under the name
     } else again.add(attribute.name, attribute.value as Uint8Array);
   }
   assert.equal(toHex(again.encode("s").subarray(20)), attributes);
+});
+
+test("unknown extended, long-extended (fragmented) and EVS attributes are re-sent byte for byte", () => {
+  for (
+    const [name, length] of [["Attr-241.200", 3], ["Attr-245.7", 300], [
+      "Attr-245.26.1.6",
+      1,
+    ]] as const
+  ) {
+    const original = Packet.create(Code.AccountingRequest, dictionary, {}, { id: 5 });
+    original.add(name, new Uint8Array(length).fill(0x5a));
+    const datagram = original.encode("s");
+    const decoded = Packet.decode(datagram, { dictionary });
+    assert.deepEqual(decoded.attributes().map((attribute) => attribute.name), [name]);
+    assert.equal((decoded.get(name) as Uint8Array).length, length, "the value is the data alone");
+    const again = Packet.create(Code.AccountingRequest, dictionary, {}, { id: 5 });
+    for (const attribute of decoded.attributes()) {
+      again.add(attribute.name, attribute.value as Uint8Array);
+    }
+    assert.equal(toHex(again.encode("s")), toHex(datagram));
+  }
 });
