@@ -113,15 +113,9 @@ export function decodeAttributes(
       p = decodeFilterRules(def, bytes, p, end, ctx, out);
     } else if (def.flags.concat) {
       // Consecutive attributes of the same type are one value (RFC 2869 §5.13 EAP-Message, RFC 7268).
-      let q = p;
-      const parts: Uint8Array[] = [];
-      while (q < end && bytes[q] === type) {
-        parts.push(bytes.subarray(q + 2, q + bytes[q + 1]!));
-        q += bytes[q + 1]!;
-      }
-      const joined = join(parts);
-      decodeLeaf(def, joined, 0, joined.length, ctx, out);
-      p = q;
+      const run = joinRun(bytes, p, end);
+      decodeLeaf(def, run.data, 0, run.data.length, ctx, out);
+      p = run.next;
     } else {
       decodeLeaf(def, bytes, p + 2, p + length, ctx, out);
       p += length;
@@ -143,19 +137,28 @@ function decodeFilterRules(
   ctx: DecodeContext,
   out: Attribute[],
 ): number {
-  const parts: Uint8Array[] = [];
-  while (p < end && bytes[p] === NAS_FILTER_RULE) {
-    parts.push(bytes.subarray(p + 2, p + bytes[p + 1]!));
-    p += bytes[p + 1]!;
-  }
-  const stream = join(parts);
+  const { data: stream, next } = joinRun(bytes, p, end);
   let start = 0;
   for (let i = 0; i <= stream.length; i++) {
     if (i < stream.length && stream[i] !== 0) continue;
     if (i > start) decodeLeaf(def, stream, start, i, ctx, out);
     start = i + 1;
   }
-  return p;
+  return next;
+}
+
+/**
+ * The Values of the run of consecutive attributes of the type at `bytes[p]`,
+ * joined (framing already checked), and the offset after the run.
+ */
+function joinRun(bytes: Uint8Array, p: number, end: number): { data: Uint8Array; next: number } {
+  const type = bytes[p];
+  const parts: Uint8Array[] = [];
+  while (p < end && bytes[p] === type) {
+    parts.push(bytes.subarray(p + 2, p + bytes[p + 1]!));
+    p += bytes[p + 1]!;
+  }
+  return { data: join(parts), next: p };
 }
 
 function unknown(name: string, bytes: Uint8Array, start: number, end: number): Attribute {
