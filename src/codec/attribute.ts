@@ -39,8 +39,8 @@ export interface Attribute {
   /** @internal Verbatim wire bytes of an unknown attribute, re-emitted byte-exact. */
   readonly wire: Uint8Array | undefined;
   /**
-   * @internal The value is a hidden Value field that could not be revealed
-   * (wrong length for its hiding method), re-sent as it came.
+   * @internal The value did not decode as its type (a wrong length, a hidden
+   * value that could not be revealed, …): raw bytes, re-sent as they came.
    */
   readonly verbatim?: boolean;
 }
@@ -115,4 +115,21 @@ export function attribute(
  */
 export function isStandardAttribute(def: AttributeDef, code: number): boolean {
   return def.code === code && def.vendor === undefined && def.parent === undefined;
+}
+
+/** RFC 2865 User-Password, which §5.2 limits to 128 octets. */
+export const USER_PASSWORD = 2;
+/** RFC 4372 Chargeable-User-Identity, which WiMAX sends empty. */
+export const CHARGEABLE_USER_IDENTITY = 89;
+/** RFC 4849 NAS-Filter-Rule. */
+export const NAS_FILTER_RULE = 92;
+
+/**
+ * RFC 4849 §2 NAS-Filter-Rule (92): consecutive rules are one stream, each
+ * rule ended by a NUL, split over as many attributes as it takes. FreeRADIUS
+ * 3.0.22+ reads them back so; sent one per attribute without the NULs, a
+ * FreeRADIUS peer would read "hello", "bob" as the single rule "hellobob".
+ */
+export function isNasFilterRule(def: AttributeDef): boolean {
+  return def.type === "string" && isStandardAttribute(def, NAS_FILTER_RULE);
 }

@@ -15,8 +15,11 @@ import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
 import {
   type Attribute,
   attribute,
+  CHARGEABLE_USER_IDENTITY,
   type DictionaryView,
+  isNasFilterRule,
   isStandardAttribute,
+  USER_PASSWORD,
 } from "./attribute.ts";
 import { inspectWithoutSecrets } from "../secrets.ts";
 import {
@@ -49,9 +52,6 @@ const VENDOR_SPECIFIC = 26;
 type VendorFormat = Pick<VendorDef, "typeLength" | "lengthLength" | "continuation">;
 /** RFC 2865 §5.26: one-octet type and length, what an unknown vendor is read with. */
 const SUGGESTED_FORMAT: VendorFormat = { typeLength: 1, lengthLength: 1, continuation: false };
-const USER_PASSWORD = 2;
-const CHARGEABLE_USER_IDENTITY = 89;
-const NAS_FILTER_RULE = 92;
 /** RFC 2865 §5.2: User-Password is at most 128 octets, so a longer one is not revealed. */
 const MAX_USER_PASSWORD = 128;
 
@@ -109,7 +109,7 @@ export function decodeAttributes(
       p = decodeVendorSpecific(bytes, p, end, ctx, out);
     } else if (def.type === "extended" || def.type === "long-extended") {
       p = decodeExtended(def, bytes, p, end, ctx, out);
-    } else if (def.type === "string" && isStandardAttribute(def, NAS_FILTER_RULE)) {
+    } else if (isNasFilterRule(def)) {
       p = decodeFilterRules(def, bytes, p, end, ctx, out);
     } else if (def.flags.concat) {
       // Consecutive attributes of the same type are one value (RFC 2869 §5.13 EAP-Message, RFC 7268).

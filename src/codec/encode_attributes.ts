@@ -11,7 +11,14 @@
 import { ValueError } from "../errors.ts";
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
 import { holdsSecret } from "../secrets.ts";
-import { type Attribute, isStandardAttribute } from "./attribute.ts";
+import {
+  type Attribute,
+  CHARGEABLE_USER_IDENTITY,
+  isNasFilterRule,
+  isStandardAttribute,
+  NAS_FILTER_RULE,
+  USER_PASSWORD,
+} from "./attribute.ts";
 import {
   ascendSecretAt,
   checkHideable,
@@ -33,9 +40,6 @@ export interface EncodeContext {
 
 const scratch = new Writer(4096);
 const VENDOR_SPECIFIC = 26;
-const USER_PASSWORD = 2;
-const CHARGEABLE_USER_IDENTITY = 89;
-const NAS_FILTER_RULE = 92;
 
 /**
  * Appends the wire form of `attributes` to `out`. Consecutive values of an
@@ -56,7 +60,7 @@ export function encodeAttributes(
       continue;
     }
     if (isInternal(def)) continue;
-    if (isFilterRule(def) && attr.verbatim !== true) {
+    if (isNasFilterRule(def) && attr.verbatim !== true) {
       i = encodeFilterRules(attributes, i, ctx, out);
       continue;
     }
@@ -83,16 +87,6 @@ export function encodeAttributes(
     }
     frame(def, scratch.buf, scratch.pos, out);
   }
-}
-
-/**
- * RFC 4849 §2 NAS-Filter-Rule (92): consecutive rules are one stream, each
- * rule ended by a NUL, split over as many attributes as it takes. FreeRADIUS
- * 3.0.22+ reads them back so; sent one per attribute without the NULs, a
- * FreeRADIUS peer would read "hello", "bob" as the single rule "hellobob".
- */
-function isFilterRule(def: AttributeDef): boolean {
-  return def.type === "string" && isStandardAttribute(def, NAS_FILTER_RULE);
 }
 
 /**
@@ -275,7 +269,7 @@ export function validateAttribute(
   scratch.pos = 0;
   writeValue(def, value, tag, undefined, scratch);
   if (isInternal(def)) return;
-  if (isFilterRule(def)) return checkFilterRule(def, scratch.buf, 0, scratch.pos); // any length
+  if (isNasFilterRule(def)) return checkFilterRule(def, scratch.buf, 0, scratch.pos); // any length
   // A top-level value that fits one attribute cannot fail to frame; the
   // rest is framed for real, which also words the error.
   if (def.parent === undefined && scratch.pos <= maxPayload(def)) return;
