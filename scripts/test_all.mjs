@@ -22,6 +22,8 @@ const runtimes = {
       ].at(-1);
       return m && { pass: +m[1], fail: +m[2], skip: +(m[3] ?? 0) };
     },
+    // Deno ends with a FAILURES section of "name => ./file:line:column" lines.
+    failures: (out) => out.split(" FAILURES ")[1]?.match(/^.+ => \.\/\S+:\d+:\d+$/gm) ?? [],
   },
   bun: {
     command: [bin("bun"), "test", "--timeout", "120000", "tests/"],
@@ -31,6 +33,7 @@ const runtimes = {
       const skip = out.match(/^\s*(\d+) skip$/m);
       return pass && fail && { pass: +pass[1], fail: +fail[1], skip: +(skip?.[1] ?? 0) };
     },
+    failures: (out) => out.match(/^\(fail\) .*$/gm) ?? [],
   },
   node: {
     command: [bin("node"), "--test", "--test-concurrency=1", "tests/**/*_test.ts"],
@@ -40,6 +43,8 @@ const runtimes = {
       const skip = out.match(/^[ℹ#] skipped (\d+)$/m);
       return pass && fail && { pass: +pass[1], fail: +fail[1], skip: +(skip?.[1] ?? 0) };
     },
+    failures: (out) =>
+      (out.match(/^\s*✖ .*$/gm) ?? []).filter((l) => !l.includes("failing tests:")),
   },
 };
 
@@ -68,7 +73,14 @@ function run(name) {
     }
     child.on(
       "close",
-      (code) => resolve({ name, code: code ?? 1, counts: runtimes[name].counts(output) }),
+      (code) =>
+        resolve({
+          name,
+          code: code ?? 1,
+          counts: runtimes[name].counts(output),
+          // Deno colours its output when FORCE_COLOR is set at all, even to 0.
+          failures: [...new Set(runtimes[name].failures(output.replace(/\x1b\[[0-9;]*m/g, "")))],
+        }),
     );
   });
 }
@@ -78,12 +90,14 @@ for (const name of names) results.push(await run(name));
 
 console.log("\n=== test summary");
 let failed = false;
-for (const { name, code, counts } of results) {
+for (const { name, code, counts, failures } of results) {
   const ok = code === 0 && counts && counts.fail === 0;
   if (!ok) failed = true;
   const detail = counts
     ? `${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped`
     : "counts not found";
   console.log(`${name.padEnd(5)} ${ok ? "PASS" : "FAIL"}  ${detail}  (exit ${code})`);
+  // Repeated here because CI logs keep only the tail of the output.
+  for (const line of failures.slice(0, 20)) console.log(`      ${line.trim()}`);
 }
 process.exit(failed ? 1 : 0);
