@@ -64,8 +64,10 @@ export type {
   Address,
   AddressFamily,
   BindOptions,
+  BufferSizes,
   DatagramSocket,
   DatagramTransport,
   MessageHandler,
+  ResolvedAddress,
 } from "./src/transport.ts";
 export * from "./src/client.ts";

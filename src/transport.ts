@@ -174,6 +174,44 @@ export interface BindOptions {
    * it they are dropped. Exceptions it throws are ignored.
    */
   onError?: (error: Error) => void;
+  /**
+   * The receive buffer to ask the operating system for (`SO_RCVBUF`), in
+   * bytes. A burst of requests arrives faster than one thread decodes them,
+   * and whatever does not fit in this buffer is lost before any code sees it:
+   * Linux's default (`net.core.rmem_default`, about 208 KiB) holds only a few
+   * hundred RADIUS datagrams. The operating system may grant less (Linux caps
+   * it at `net.core.rmem_max`); {@linkcode DatagramSocket.bufferSizes} tells
+   * what was granted. A transport that cannot set it rejects the bind with an
+   * Error that says so; it never ignores the option.
+   */
+  receiveBufferSize?: number;
+  /**
+   * The send buffer to ask the operating system for (`SO_SNDBUF`), in bytes;
+   * as {@linkcode BindOptions.receiveBufferSize}, capped by
+   * `net.core.wmem_max` on Linux.
+   */
+  sendBufferSize?: number;
+}
+
+/**
+ * The socket buffer sizes the operating system granted, in bytes, as it
+ * reports them (Linux reports twice the requested size, its bookkeeping
+ * overhead included).
+ *
+ * @example Usage
+ * ```ts
+ * import type { BufferSizes } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const granted: BufferSizes = { receive: 8_388_608, send: 425_984 };
+ * assert.ok(granted.receive > granted.send);
+ * ```
+ */
+export interface BufferSizes {
+  /** `SO_RCVBUF`. */
+  readonly receive: number;
+  /** `SO_SNDBUF`. */
+  readonly send: number;
 }
 
 /**
@@ -223,6 +261,46 @@ export interface DatagramSocket {
    * @returns A Promise that resolves when the socket is closed.
    */
   close(): Promise<void>;
+  /**
+   * Lets the process exit while this socket is open and idle (as Node's
+   * `socket.unref()`): a client calls it when nothing is in flight, so that
+   * a script that forgets `close()` still ends. Optional for transports that
+   * have no such notion.
+   */
+  unref?(): void;
+  /** Undoes {@linkcode DatagramSocket.unref}: the open socket keeps the process alive. */
+  ref?(): void;
+  /**
+   * The buffer sizes the operating system granted, where the runtime can tell.
+   *
+   * @returns The sizes in bytes, or `undefined` when the runtime cannot read them.
+   */
+  bufferSizes?(): BufferSizes | undefined;
+  /**
+   * Closes the socket, as {@linkcode DatagramSocket.close}: `await using socket = …`.
+   *
+   * @returns A Promise that resolves when the socket is closed.
+   */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * An address a host name resolved to.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ResolvedAddress } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const resolved: ResolvedAddress = { hostname: "::1", family: "IPv6" };
+ * assert.equal(resolved.family, "IPv6");
+ * ```
+ */
+export interface ResolvedAddress {
+  /** An IP literal, IPv6 without brackets. */
+  readonly hostname: string;
+  /** Its family. */
+  readonly family: AddressFamily;
 }
 
 /**
@@ -252,4 +330,14 @@ export interface DatagramTransport {
    * (`code` kept, such as `"EADDRINUSE"`) when the bind fails.
    */
   bind(options: BindOptions, onMessage: MessageHandler): Promise<DatagramSocket>;
+  /**
+   * Resolves a host name the way the operating system does (`getaddrinfo`:
+   * `/etc/hosts`, then DNS), in its order of preference. Optional: without
+   * it, clients accept IP literals only.
+   *
+   * @param hostname A host name such as `"localhost"` or `"radius.example.org"`.
+   * @returns At least one address; rejects with an Error that names the host
+   * when it does not resolve.
+   */
+  lookup?(hostname: string): Promise<readonly ResolvedAddress[]>;
 }
