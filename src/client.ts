@@ -7,29 +7,35 @@
  * @module
  */
 import type { DictionaryView } from "./codec/attribute.ts";
-import { Code, codeName } from "./codec/code.ts";
-import { checkResponse, type VerificationFailure } from "./codec/packet_codec.ts";
-import { randomBytes } from "./crypto/random.ts";
+import { Code } from "./codec/code.ts";
 import { Dictionary } from "./dictionary/dictionary.ts";
-import { type AttributesInit, decodeOwnedDatagram, Packet, type Secret } from "./packet.ts";
-import type { Address, AddressFamily, DatagramSocket, DatagramTransport } from "./transport.ts";
-import { ClientClosedError, ResponseVerificationError, TimeoutError } from "./client/errors.ts";
-import { IdAllocator } from "./client/id_allocator.ts";
-import { DEFAULT_RETRY, type RetryOptions, RetrySchedule } from "./client/retry_policy.ts";
+import { type AttributesInit, Packet, type Secret } from "./packet.ts";
+import type { DatagramTransport } from "./transport.ts";
+import { ClientClosedError } from "./client/errors.ts";
 import {
-  canonicalHost,
+  dispatchReply,
+  Exchange,
+  type ExchangeContext,
+  portKindOf,
+  type Transmission,
+} from "./client/exchange.ts";
+import { count, milliseconds, resolvePorts } from "./client/options.ts";
+import { DEFAULT_RETRY } from "./client/retry_policy.ts";
+import {
   DEFAULT_PORTS,
-  formatEndpoint,
   type PortKind,
   type ServerEntry,
   serverEntry,
   ServerPool,
   type ServerPorts,
 } from "./client/server_pool.ts";
+import { SocketPool } from "./client/socket_pool.ts";
+import { ClientCounters, type ClientStats } from "./client/stats.ts";
 
 export { ClientClosedError, ResponseVerificationError, TimeoutError } from "./client/errors.ts";
 export type { TimeoutAttempt } from "./client/errors.ts";
 export type { PortKind, ServerPorts } from "./client/server_pool.ts";
+export type { ClientStats, DroppedReplies, ServerState } from "./client/stats.ts";
 
 /**
  * One RADIUS server, when it differs from the client-wide settings.
@@ -228,271 +234,6 @@ export interface SendOptions extends RequestOptions {
 }
 
 /**
- * Replies dropped without ending a request, by reason.
- *
- * @example Usage
- * ```ts
- * import { Client, Code, type DroppedReplies, Packet } from "@radkit/radius";
- * import { MemoryTransport } from "@radkit/radius/testing";
- * import assert from "node:assert/strict";
- *
- * const network = new MemoryTransport();
- * const client = new Client({
- *   transport: network,
- *   server: "127.0.0.1",
- *   secret: "s3cret",
- *   timeout: 100,
- *   retries: 0,
- * });
- * // A server configured with another secret: its replies never verify.
- * const server = await network.bind({ hostname: "127.0.0.1", port: 1812 }, (data, from) => {
- *   const request = Packet.decode(data, { dictionary: client.dictionary });
- *   server.send(request.reply(Code.AccessAccept).encode("not the secret"), from);
- * });
- * await assert.rejects(client.accessRequest({ "User-Name": "bob" }), /1 bad-authenticator/);
- * const dropped: DroppedReplies = client.stats().dropped;
- * assert.equal(dropped.badAuthenticator, 1);
- * await client.close();
- * await server.close();
- * ```
- */
-export interface DroppedReplies {
-  /** Shorter than a RADIUS header, or its framing is wrong. */
-  readonly malformed: number;
-  /** No request waits for its Identifier (a late or duplicated reply). */
-  readonly unexpected: number;
-  /** It came from another address or port than the request went to. */
-  readonly wrongSource: number;
-  /** Its Response Authenticator does not verify (wrong secret, or forged). */
-  readonly badAuthenticator: number;
-  /** Its Message-Authenticator does not verify. */
-  readonly badMessageAuthenticator: number;
-  /** It has no Message-Authenticator though `requireMessageAuthenticator` asks for one. */
-  readonly missingMessageAuthenticator: number;
-}
-
-/**
- * The state of one server in {@linkcode ClientStats}.
- *
- * @example Usage
- * ```ts
- * import { Client, type ServerState } from "@radkit/radius";
- * import { MemoryTransport } from "@radkit/radius/testing";
- * import assert from "node:assert/strict";
- *
- * const client = new Client({
- *   transport: new MemoryTransport(), // nobody answers
- *   servers: ["192.0.2.1", "192.0.2.2"],
- *   secret: "s3cret",
- *   timeout: 10,
- *   retries: 0,
- * });
- * await assert.rejects(client.statusServer(), { code: "ERR_TIMEOUT" });
- * const states: readonly ServerState[] = client.stats().servers;
- * assert.deepEqual(states, [{ host: "192.0.2.1", down: true }, { host: "192.0.2.2", down: true }]);
- * await client.close();
- * ```
- */
-export interface ServerState {
-  /** Its address. */
-  readonly host: string;
-  /** Whether it is marked down. */
-  readonly down: boolean;
-}
-
-/**
- * Counters since the client was created (see {@linkcode Client.stats}).
- *
- * @example Usage
- * ```ts
- * import { Client, type ClientStats, Code, Dictionary, Server } from "@radkit/radius";
- * import { MemoryTransport } from "@radkit/radius/testing";
- * import assert from "node:assert/strict";
- *
- * const network = new MemoryTransport();
- * const server = new Server({
- *   transport: network,
- *   dictionary: Dictionary.default(),
- *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
- * });
- * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
- * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
- * await client.accessRequest({ "User-Name": "bob" });
- * const stats: ClientStats = client.stats();
- * assert.deepEqual([stats.requests, stats.sent, stats.replies, stats.inFlight], [1, 1, 1, 0]);
- * assert.equal(stats.sockets, 1);
- * await client.close();
- * await server.close();
- * ```
- */
-export interface ClientStats {
-  /** Requests started, Status-Server probes included. */
-  readonly requests: number;
-  /** Datagrams sent, retransmissions included. */
-  readonly sent: number;
-  /** Of those, retransmissions (to the same server or, after failover, another). */
-  readonly retransmitted: number;
-  /** Verified replies that completed a request. */
-  readonly replies: number;
-  /** Replies dropped while their request kept waiting. */
-  readonly dropped: DroppedReplies;
-  /** Verified replies that rejected their request with a {@linkcode ResponseVerificationError}. */
-  readonly invalidReplies: number;
-  /** Requests that rejected with a {@linkcode TimeoutError}. */
-  readonly timeouts: number;
-  /** Requests cancelled by their `AbortSignal`. */
-  readonly aborted: number;
-  /** Times a request moved on to the next server. */
-  readonly failovers: number;
-  /** Sends the transport refused (the request kept its timer, as for a lost datagram). */
-  readonly sendErrors: number;
-  /** Requests waiting for a reply now. */
-  readonly inFlight: number;
-  /** Sockets open now. */
-  readonly sockets: number;
-  /** Every server, in priority order. */
-  readonly servers: readonly ServerState[];
-}
-
-interface Channel {
-  readonly socket: DatagramSocket;
-  readonly family: AddressFamily;
-  readonly ids: IdAllocator;
-  readonly pending: (Transmission | undefined)[];
-}
-
-interface Slot {
-  readonly channel: Channel;
-  readonly id: number;
-}
-
-interface Waiter {
-  resolve(slot: Slot): void;
-  reject(error: unknown): void;
-}
-
-interface Transmission {
-  readonly exchange: Exchange;
-  readonly channel: Channel;
-  readonly id: number;
-  readonly authenticator: Uint8Array;
-  readonly server: ServerEntry;
-  readonly port: number;
-}
-
-interface Attempt {
-  readonly server: string;
-  transmissions: number;
-}
-
-/** One request, from its first transmission to its reply, error or cancellation. */
-class Exchange {
-  readonly packet: Packet;
-  readonly kind: PortKind;
-  readonly servers: readonly ServerEntry[];
-  readonly probe: boolean;
-  readonly resolve: (reply: Packet) => void;
-  readonly reject: (error: unknown) => void;
-  readonly transmissions: Transmission[] = [];
-  readonly attempts: Attempt[] = [];
-  readonly dropped: Record<string, number> = {};
-  index = -1;
-  schedule: RetrySchedule | undefined;
-  serverStart = 0;
-  firstSent = 0;
-  /** Acct-Delay-Time as last sent (RFC 2866 §5.2). */
-  delay = 0;
-  baseDelay = 0;
-  sent = 0;
-  current: Transmission | undefined;
-  bytes: Uint8Array | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  settled = false;
-  lastError: unknown;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-
-  constructor(
-    packet: Packet,
-    kind: PortKind,
-    servers: readonly ServerEntry[],
-    probe: boolean,
-    resolve: (reply: Packet) => void,
-    reject: (error: unknown) => void,
-  ) {
-    this.packet = packet;
-    this.kind = kind;
-    this.servers = servers;
-    this.probe = probe;
-    this.resolve = resolve;
-    this.reject = reject;
-  }
-}
-
-/** The reply codes that answer each request code (RFC 2865 §4, 2866 §4, 5176 §2, 5997 §3, 7930 §4). */
-const ANSWERS: ReadonlyMap<number, ReadonlySet<number>> = new Map<number, ReadonlySet<number>>([
-  [
-    Code.AccessRequest,
-    new Set<number>([
-      Code.AccessAccept,
-      Code.AccessReject,
-      Code.AccessChallenge,
-      Code.ProtocolError,
-    ]),
-  ],
-  [Code.AccountingRequest, new Set<number>([Code.AccountingResponse, Code.ProtocolError])],
-  [
-    Code.StatusServer,
-    new Set<number>([Code.AccessAccept, Code.AccountingResponse, Code.ProtocolError]),
-  ],
-  [Code.CoARequest, new Set<number>([Code.CoAACK, Code.CoANAK, Code.ProtocolError])],
-  [
-    Code.DisconnectRequest,
-    new Set<number>([Code.DisconnectACK, Code.DisconnectNAK, Code.ProtocolError]),
-  ],
-]);
-
-const DROP_KEYS: Readonly<Record<VerificationFailure, keyof DroppedReplies>> = {
-  "bad-authenticator": "badAuthenticator",
-  "bad-message-authenticator": "badMessageAuthenticator",
-  "missing-message-authenticator": "missingMessageAuthenticator",
-};
-
-function portKindOf(code: number): PortKind {
-  if (code === Code.AccountingRequest) return "acct";
-  if (code === Code.CoARequest || code === Code.DisconnectRequest) return "coa";
-  return "auth";
-}
-
-function milliseconds(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
-    throw new RangeError(`Invalid ${name} ${value}: must be a finite number of milliseconds >= 0`);
-  }
-  return value;
-}
-
-function count(name: string, value: number | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!(Number.isInteger(value) && value >= min)) {
-    throw new RangeError(`Invalid ${name} ${value}: must be an integer >= ${min}`);
-  }
-  return value;
-}
-
-function resolvePorts(ports: Partial<ServerPorts> | undefined, base: ServerPorts): ServerPorts {
-  const out = { ...base, ...ports };
-  for (const [kind, port] of Object.entries(out)) {
-    if (!(Number.isInteger(port) && port > 0 && port <= 65535)) {
-      throw new RangeError(`Invalid ${kind} port ${port}: must be an integer 1..65535`);
-    }
-  }
-  return out;
-}
-
-type MutableDropped = { -readonly [K in keyof DroppedReplies]: number };
-
-/**
  * A RADIUS client. Any number of requests may be in flight: each socket
  * gives 256 Identifiers and more sockets open as needed. A request is
  * retransmitted per RFC 5080 §2.2.1 (same Identifier and authenticator;
@@ -525,38 +266,16 @@ type MutableDropped = { -readonly [K in keyof DroppedReplies]: number };
  * ```
  */
 export class Client {
-  readonly #transport: DatagramTransport;
   readonly #dictionary: DictionaryView;
   readonly #pool: ServerPool;
-  readonly #retry: RetryOptions;
-  readonly #requireMessageAuthenticator: boolean;
   readonly #probeInterval: number;
-  readonly #local: Readonly<Record<AddressFamily, string>>;
-  readonly #maxSockets: number;
-  readonly #channels: Record<AddressFamily, Channel[]> = { IPv4: [], IPv6: [] };
-  readonly #binding: Map<AddressFamily, Promise<void>> = new Map();
-  readonly #waiters: Record<AddressFamily, Waiter[]> = { IPv4: [], IPv6: [] };
+  readonly #counters: ClientCounters = new ClientCounters();
+  readonly #sockets: SocketPool<Transmission>;
+  readonly #exchanges: ExchangeContext;
   readonly #active: Set<Exchange> = new Set();
   readonly #probes: Map<ServerEntry, ReturnType<typeof setTimeout>> = new Map();
   #closed = false;
   #closing: Promise<void> | undefined;
-  #requests = 0;
-  #sent = 0;
-  #retransmitted = 0;
-  #replies = 0;
-  #invalidReplies = 0;
-  #timeouts = 0;
-  #aborted = 0;
-  #failovers = 0;
-  #sendErrors = 0;
-  readonly #dropped: MutableDropped = {
-    malformed: 0,
-    unexpected: 0,
-    wrongSource: 0,
-    badAuthenticator: 0,
-    badMessageAuthenticator: 0,
-    missingMessageAuthenticator: 0,
-  };
 
   /**
    * Creates a client. No socket is opened until the first request.
@@ -583,24 +302,41 @@ export class Client {
     if (!(jitter >= 0 && jitter <= 1)) {
       throw new RangeError(`Invalid jitter ${jitter}: must be a fraction 0..1`);
     }
-    this.#transport = transport;
-    this.#dictionary = options.dictionary ?? Dictionary.default();
-    this.#retry = {
+    const dictionary = options.dictionary ?? Dictionary.default();
+    const retry = {
       initialTimeout: milliseconds("timeout", options.timeout, DEFAULT_RETRY.initialTimeout),
       maxRetransmissions: count("retries", options.retries, DEFAULT_RETRY.maxRetransmissions, 0),
       maxTimeout: milliseconds("maxTimeout", backoff.maxTimeout, DEFAULT_RETRY.maxTimeout),
       maxDuration: milliseconds("maxDuration", backoff.maxDuration, DEFAULT_RETRY.maxDuration),
       jitter,
     };
-    if (this.#retry.initialTimeout === 0) throw new RangeError("Invalid timeout 0: must be > 0");
+    if (retry.initialTimeout === 0) throw new RangeError("Invalid timeout 0: must be > 0");
+    this.#dictionary = dictionary;
     this.#pool = new ServerPool(entries, milliseconds("deadTime", options.deadTime, 30000));
-    this.#requireMessageAuthenticator = options.requireMessageAuthenticator ?? true;
     this.#probeInterval = milliseconds("probeInterval", options.probeInterval, 0);
-    this.#local = {
-      IPv4: options.localAddress?.ipv4 ?? "0.0.0.0",
-      IPv6: options.localAddress?.ipv6 ?? "::",
+    const counters = this.#counters;
+    this.#sockets = new SocketPool<Transmission>(
+      {
+        transport,
+        local: {
+          IPv4: options.localAddress?.ipv4 ?? "0.0.0.0",
+          IPv6: options.localAddress?.ipv6 ?? "::",
+        },
+        maxSockets: count("maxSockets", options.maxSockets, 256, 1),
+      },
+      (channel, data, from) => dispatchReply(counters, channel, data, from),
+    );
+    this.#exchanges = {
+      dictionary,
+      retry,
+      probeInterval: this.#probeInterval,
+      requireMessageAuthenticator: options.requireMessageAuthenticator ?? true,
+      counters,
+      sockets: this.#sockets,
+      servers: this.#pool,
+      active: this.#active,
+      serverDown: (server) => this.#startProbing(server),
     };
-    this.#maxSockets = count("maxSockets", options.maxSockets, 256, 1);
   }
 
   /** The dictionary requests are built with and replies decoded with. */
@@ -863,24 +599,14 @@ export class Client {
    */
   stats(): ClientStats {
     const now = Date.now();
-    return {
-      requests: this.#requests,
-      sent: this.#sent,
-      retransmitted: this.#retransmitted,
-      replies: this.#replies,
-      dropped: { ...this.#dropped },
-      invalidReplies: this.#invalidReplies,
-      timeouts: this.#timeouts,
-      aborted: this.#aborted,
-      failovers: this.#failovers,
-      sendErrors: this.#sendErrors,
-      inFlight: this.#active.size,
-      sockets: this.#channels.IPv4.length + this.#channels.IPv6.length,
-      servers: this.#pool.servers.map((server) => ({
+    return this.#counters.snapshot(
+      this.#active.size,
+      this.#sockets.size,
+      this.#pool.servers.map((server) => ({
         host: server.host,
         down: this.#pool.isDown(server, now),
       })),
-    };
+    );
   }
 
   /**
@@ -912,18 +638,9 @@ export class Client {
     const error = new ClientClosedError();
     for (const timer of this.#probes.values()) clearTimeout(timer);
     this.#probes.clear();
-    for (const family of ["IPv4", "IPv6"] as const) {
-      for (const waiter of this.#waiters[family].splice(0)) waiter.reject(error);
-    }
-    for (const exchange of [...this.#active]) {
-      this.#settle(exchange);
-      exchange.reject(error);
-    }
-    await Promise.allSettled(this.#binding.values());
-    const channels = [...this.#channels.IPv4, ...this.#channels.IPv6];
-    this.#channels.IPv4 = [];
-    this.#channels.IPv6 = [];
-    await Promise.allSettled(channels.map((channel) => channel.socket.close()));
+    const closing = this.#sockets.close(error);
+    for (const exchange of [...this.#active]) exchange.fail(error);
+    await closing;
   }
 
   #exchange(
@@ -934,301 +651,8 @@ export class Client {
     signal: AbortSignal | undefined,
   ): Promise<Packet> {
     return new Promise<Packet>((resolve, reject) => {
-      const exchange = new Exchange(packet, kind, servers, probe, resolve, reject);
-      if (packet.code === Code.AccountingRequest) {
-        const delay = packet.get("Acct-Delay-Time");
-        exchange.baseDelay = exchange.delay = typeof delay === "number" ? delay : 0;
-      }
-      if (signal !== undefined) {
-        exchange.signal = signal;
-        exchange.onAbort = () => {
-          if (exchange.settled) return;
-          this.#aborted++;
-          this.#settle(exchange);
-          reject(signal.reason);
-        };
-        signal.addEventListener("abort", exchange.onAbort, { once: true });
-      }
-      this.#active.add(exchange);
-      this.#requests++;
-      exchange.firstSent = Date.now();
-      this.#toServer(exchange, 0);
+      new Exchange(this.#exchanges, packet, kind, servers, probe, resolve, reject).start(signal);
     });
-  }
-
-  #toServer(exchange: Exchange, index: number): void {
-    const server = exchange.servers[index]!;
-    exchange.index = index;
-    exchange.schedule = new RetrySchedule(
-      exchange.probe
-        ? {
-          initialTimeout: Math.min(this.#retry.initialTimeout, this.#probeInterval),
-          maxRetransmissions: 0,
-          maxTimeout: 0,
-          maxDuration: 0,
-          jitter: 0,
-        }
-        : this.#retry,
-    );
-    exchange.serverStart = Date.now();
-    exchange.attempts.push({
-      server: formatEndpoint(server.host, server.ports[exchange.kind]),
-      transmissions: 0,
-    });
-    this.#run(exchange, true);
-  }
-
-  #run(exchange: Exchange, fresh: boolean): void {
-    this.#transmit(exchange, fresh).catch((error) => this.#fail(exchange, error));
-  }
-
-  async #transmit(exchange: Exchange, fresh: boolean): Promise<void> {
-    const server = exchange.servers[exchange.index]!;
-    const port = server.ports[exchange.kind];
-    const packet = exchange.packet;
-    // RFC 5080 §2.2.1: a retransmission to the same server is the same packet,
-    // unless its content changes. RFC 5997 wants every Status-Server new.
-    let renew = fresh || exchange.current === undefined || packet.code === Code.StatusServer;
-    if (packet.code === Code.AccountingRequest && exchange.sent > 0) {
-      // RFC 2866 §5.2: Acct-Delay-Time counts the seconds spent trying; a new
-      // value makes a new packet, so a new Identifier and authenticator.
-      const delay = exchange.baseDelay + Math.floor((Date.now() - exchange.firstSent) / 1000);
-      if (delay !== exchange.delay && this.#dictionary.attribute("Acct-Delay-Time") !== undefined) {
-        packet.set("Acct-Delay-Time", delay);
-        exchange.delay = delay;
-        renew = true;
-      }
-    }
-    if (renew) {
-      const slot = this.#tryAcquire(server.family) ?? await this.#acquire(server.family);
-      if (exchange.settled) {
-        this.#release(slot.channel, slot.id);
-        return;
-      }
-      if (packet.code === Code.StatusServer && exchange.sent > 0) {
-        packet.authenticator = randomBytes(16);
-      }
-      packet.id = slot.id;
-      let bytes: Uint8Array;
-      try {
-        bytes = packet.encode(server.secret);
-      } catch (error) {
-        this.#release(slot.channel, slot.id);
-        throw error;
-      }
-      const transmission: Transmission = {
-        exchange,
-        channel: slot.channel,
-        id: slot.id,
-        authenticator: packet.authenticator.slice(),
-        server,
-        port,
-      };
-      slot.channel.pending[slot.id] = transmission;
-      exchange.transmissions.push(transmission);
-      exchange.current = transmission;
-      exchange.bytes = bytes;
-    }
-    const transmission = exchange.current!;
-    this.#sent++;
-    if (exchange.sent++ > 0) this.#retransmitted++;
-    exchange.attempts.at(-1)!.transmissions++;
-    const wait = exchange.schedule!.next(Date.now() - exchange.serverStart);
-    exchange.timer = setTimeout(() => this.#expire(exchange), wait);
-    try {
-      await transmission.channel.socket.send(exchange.bytes!, { hostname: server.host, port });
-    } catch (error) {
-      // Treated as a lost datagram: the timer retransmits or gives up.
-      this.#sendErrors++;
-      exchange.lastError = error;
-    }
-  }
-
-  #expire(exchange: Exchange): void {
-    exchange.timer = undefined;
-    if (exchange.settled) return;
-    const now = Date.now();
-    if (exchange.schedule!.canRetransmit(now - exchange.serverStart)) {
-      this.#run(exchange, false);
-      return;
-    }
-    if (!exchange.probe) {
-      const server = exchange.servers[exchange.index]!;
-      this.#pool.markDown(server, now);
-      this.#startProbing(server);
-    }
-    if (exchange.index + 1 < exchange.servers.length) {
-      this.#failovers++;
-      this.#toServer(exchange, exchange.index + 1);
-      return;
-    }
-    this.#timeouts++;
-    this.#fail(
-      exchange,
-      new TimeoutError(codeName(exchange.packet.code), exchange.attempts, exchange.dropped, {
-        cause: exchange.lastError,
-      }),
-    );
-  }
-
-  #fail(exchange: Exchange, error: unknown): void {
-    if (exchange.settled) return;
-    this.#settle(exchange);
-    exchange.reject(error);
-  }
-
-  /** Ends an exchange: stops its timer and frees its Identifiers. */
-  #settle(exchange: Exchange): void {
-    exchange.settled = true;
-    if (exchange.timer !== undefined) clearTimeout(exchange.timer);
-    exchange.timer = undefined;
-    for (const transmission of exchange.transmissions) {
-      if (transmission.channel.pending[transmission.id] === transmission) {
-        this.#release(transmission.channel, transmission.id);
-      }
-    }
-    if (exchange.onAbort !== undefined) {
-      exchange.signal?.removeEventListener("abort", exchange.onAbort);
-    }
-    this.#active.delete(exchange);
-  }
-
-  #receive(channel: Channel, data: Uint8Array, from: Address): void {
-    const dropped = this.#dropped;
-    if (data.length < 20) {
-      dropped.malformed++;
-      return;
-    }
-    const transmission = channel.pending[data[1]!];
-    if (transmission === undefined) {
-      dropped.unexpected++;
-      return;
-    }
-    // RFC 2865 §3 / RFC 5080 §2.2.1: replies match by source address, port and Identifier.
-    const server = transmission.server;
-    if (
-      from.port !== transmission.port ||
-      (from.hostname !== server.host && canonicalHost(from.hostname) !== server.host)
-    ) {
-      dropped.wrongSource++;
-      return;
-    }
-    const exchange = transmission.exchange;
-    const request = exchange.packet.code;
-    let failure: VerificationFailure | undefined;
-    try {
-      failure = checkResponse(
-        data,
-        server.secretBytes,
-        transmission.authenticator,
-        this.#requireMessageAuthenticator &&
-          (request === Code.AccessRequest || request === Code.StatusServer),
-      );
-    } catch {
-      dropped.malformed++;
-      exchange.dropped.malformed = (exchange.dropped.malformed ?? 0) + 1;
-      return;
-    }
-    if (failure !== undefined) {
-      dropped[DROP_KEYS[failure]]++;
-      exchange.dropped[failure] = (exchange.dropped[failure] ?? 0) + 1;
-      return;
-    }
-    // Verified: only the server (or someone with the secret) sent it.
-    this.#pool.markUp(server);
-    const name = codeName(request);
-    const answers = ANSWERS.get(request);
-    if (answers !== undefined && !answers.has(data[0]!)) {
-      this.#invalidReplies++;
-      this.#fail(
-        exchange,
-        new ResponseVerificationError(name, `${codeName(data[0]!)} does not answer it`),
-      );
-      return;
-    }
-    exchange.packet.id = transmission.id;
-    exchange.packet.authenticator = transmission.authenticator;
-    let reply: Packet;
-    try {
-      // The transport hands `data` over (DatagramTransport contract): no copy.
-      reply = decodeOwnedDatagram(data, {
-        dictionary: this.#dictionary,
-        secret: server.secret,
-        request: exchange.packet,
-      });
-    } catch (error) {
-      this.#invalidReplies++;
-      this.#fail(
-        exchange,
-        new ResponseVerificationError(name, `its attributes do not decode: ${error}`, {
-          cause: error,
-        }),
-      );
-      return;
-    }
-    this.#replies++;
-    this.#settle(exchange);
-    exchange.resolve(reply);
-  }
-
-  #tryAcquire(family: AddressFamily): Slot | undefined {
-    for (const channel of this.#channels[family]) {
-      const id = channel.ids.acquire();
-      if (id !== undefined) return { channel, id };
-    }
-    return undefined;
-  }
-
-  /** A free Identifier: on an open socket, a new socket, or once one is freed. */
-  async #acquire(family: AddressFamily): Promise<Slot> {
-    for (;;) {
-      if (this.#closed) throw new ClientClosedError();
-      const slot = this.#tryAcquire(family);
-      if (slot !== undefined) return slot;
-      const binding = this.#binding.get(family);
-      if (binding !== undefined) {
-        await binding;
-        continue;
-      }
-      if (this.#channels[family].length < this.#maxSockets) {
-        const bound = this.#bind(family);
-        this.#binding.set(family, bound);
-        try {
-          await bound;
-        } finally {
-          this.#binding.delete(family);
-        }
-        continue;
-      }
-      return await new Promise<Slot>((resolve, reject) => {
-        this.#waiters[family].push({ resolve, reject });
-      });
-    }
-  }
-
-  async #bind(family: AddressFamily): Promise<void> {
-    // The handler runs only after bind resolves, once `bound.channel` is set.
-    const bound: { channel?: Channel } = {};
-    const socket = await this.#transport.bind(
-      { hostname: this.#local[family], port: 0 },
-      (data, from) => {
-        if (bound.channel !== undefined) this.#receive(bound.channel, data, from);
-      },
-    );
-    if (this.#closed) {
-      await socket.close();
-      throw new ClientClosedError();
-    }
-    const channel: Channel = { socket, family, ids: new IdAllocator(), pending: new Array(256) };
-    bound.channel = channel;
-    this.#channels[family].push(channel);
-  }
-
-  #release(channel: Channel, id: number): void {
-    channel.pending[id] = undefined;
-    channel.ids.release(id);
-    const waiter = this.#waiters[channel.family].shift();
-    if (waiter !== undefined) waiter.resolve({ channel, id: channel.ids.acquire()! });
   }
 
   #startProbing(server: ServerEntry): void {
