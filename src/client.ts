@@ -8,175 +8,37 @@
  */
 import type { DictionaryView } from "./codec/attribute.ts";
 import { Code } from "./codec/code.ts";
-import { Dictionary } from "./dictionary/dictionary.ts";
-import { type AttributesInit, Packet, type Secret } from "./packet.ts";
-import type { DatagramTransport } from "./transport.ts";
+import { type AttributesInit, Packet } from "./packet.ts";
+import type { PortName } from "./ports.ts";
 import { ClientClosedError } from "./client/errors.ts";
 import {
   dispatchReply,
   Exchange,
   type ExchangeContext,
-  portKindOf,
+  portNameOf,
   type Transmission,
 } from "./client/exchange.ts";
-import { count, milliseconds, resolvePorts } from "./client/options.ts";
-import { DEFAULT_RETRY } from "./client/retry_policy.ts";
 import {
-  DEFAULT_PORTS,
-  type PortKind,
-  type ServerEntry,
-  serverEntry,
-  ServerPool,
-  type ServerPorts,
-} from "./client/server_pool.ts";
+  type ClientOptions,
+  type ClientSettings,
+  clientSettings,
+  DEFAULT_RECEIVE_BUFFER_SIZE,
+} from "./client/options.ts";
+import { type ServerEntry, ServerPool } from "./client/server_pool.ts";
 import { SocketPool } from "./client/socket_pool.ts";
 import { ClientCounters, type ClientStats } from "./client/stats.ts";
 
-export { ClientClosedError, ResponseVerificationError, TimeoutError } from "./client/errors.ts";
+export {
+  ClientClosedError,
+  MissingMessageAuthenticatorError,
+  NameResolutionError,
+  RequestTimeoutError,
+  ResponseVerificationError,
+} from "./client/errors.ts";
 export type { TimeoutAttempt } from "./client/errors.ts";
-export type { PortKind, ServerPorts } from "./client/server_pool.ts";
+export type { BackoffOptions, ClientOptions, RemoteServer } from "./client/options.ts";
+export type { ServerPorts } from "./client/server_pool.ts";
 export type { ClientStats, DroppedReplies, ServerState } from "./client/stats.ts";
-
-/**
- * One RADIUS server, when it differs from the client-wide settings.
- *
- * @example Usage
- * ```ts
- * import { Client, Code, Dictionary, type RemoteServer, Server } from "@radkit/radius";
- * import { MemoryTransport } from "@radkit/radius/testing";
- * import assert from "node:assert/strict";
- *
- * const primary: RemoteServer = { host: "192.0.2.1", secret: "its own secret" }; // down
- * const backup: RemoteServer = { host: "127.0.0.1", ports: { auth: 11812 } };
- * const network = new MemoryTransport();
- * const server = new Server({
- *   transport: network,
- *   dictionary: Dictionary.default(),
- *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
- * });
- * await server.listen({ hostname: "127.0.0.1", auth: 11812 });
- * const options = { transport: network, secret: "s3cret", timeout: 100, retries: 0 };
- * const client = new Client({ ...options, servers: [primary, backup] });
- * const reply = await client.accessRequest({ "User-Name": "bob" });
- * assert.equal(reply.code, Code.AccessReject);
- * assert.equal(client.stats().failovers, 1);
- * await client.close();
- * await server.close();
- * ```
- */
-export interface RemoteServer {
-  /** Its IP address: `"192.0.2.1"` or `"2001:db8::1"` (host names are not resolved). */
-  host: string;
-  /** Its ports; those left out come from `ClientOptions.ports`. */
-  ports?: Partial<ServerPorts>;
-  /** Its shared secret; `ClientOptions.secret` when left out. */
-  secret?: Secret;
-}
-
-/**
- * Retransmission limits beyond the first timeout and the retry count
- * (RFC 5080 §2.2.1 MRT, MRD and RAND).
- *
- * @example Usage
- * ```ts
- * import { type BackoffOptions, Client } from "@radkit/radius";
- * import { MemoryTransport } from "@radkit/radius/testing";
- * import assert from "node:assert/strict";
- *
- * // Waits of 10, 20, 40, 40, … ms, but no more than 100 ms in all.
- * const backoff: BackoffOptions = { maxTimeout: 40, maxDuration: 100, jitter: 0 };
- * const client = new Client({
- *   transport: new MemoryTransport(), // nobody answers
- *   server: "192.0.2.1",
- *   secret: "s3cret",
- *   timeout: 10,
- *   retries: 100,
- *   backoff,
- * });
- * await assert.rejects(client.statusServer(), { code: "ERR_TIMEOUT" });
- * assert.ok(client.stats().sent <= 5); // MRD ended it long before 100 retries
- * await client.close();
- * ```
- */
-export interface BackoffOptions {
-  /** MRT: the longest wait between two transmissions, in ms; default 16000, 0 for no cap. */
-  maxTimeout?: number;
-  /** MRD: how long one server is tried in all, in ms; default 30000, 0 for no limit. */
-  maxDuration?: number;
-  /** RAND: every wait is randomised by up to ± this fraction; default 0.1. */
-  jitter?: number;
-}
-
-/**
- * How to build a {@linkcode Client}.
- *
- * @example Usage
- * ```ts
- * import { Client, type ClientOptions, Dictionary } from "@radkit/radius";
- * import { MemoryTransport } from "@radkit/radius/testing";
- * import assert from "node:assert/strict";
- *
- * const options: ClientOptions = {
- *   transport: new MemoryTransport(),
- *   server: "127.0.0.1",
- *   secret: "s3cret",
- *   timeout: 1000,
- *   retries: 3,
- * };
- * const client = new Client(options);
- * assert.equal(client.dictionary, Dictionary.default());
- * assert.deepEqual(client.stats().servers, [{ host: "127.0.0.1", down: false }]);
- * assert.throws(() => new Client({ ...options, servers: ["127.0.0.2"] }), TypeError);
- * await client.close();
- * ```
- */
-export interface ClientOptions {
-  /** The datagram transport: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`. */
-  transport: DatagramTransport;
-  /** The server, as an IP address or with its own ports and secret. Give this or `servers`. */
-  server?: string | RemoteServer;
-  /**
-   * Several servers in priority order: a request goes to the first one up;
-   * a server that does not answer is marked down for `deadTime` and the
-   * request moves on to the next.
-   */
-  servers?: readonly (string | RemoteServer)[];
-  /** The shared secret (RFC 2865 §3). */
-  secret: Secret;
-  /** The dictionary naming the attributes; the bundled RFC dictionaries by default. */
-  dictionary?: DictionaryView;
-  /** IRT: how long to wait for a reply to the first transmission, in ms; default 2000. Later waits double. */
-  timeout?: number;
-  /** MRC: how many times a request is retransmitted to one server; default 5. */
-  retries?: number;
-  /** MRT, MRD and jitter; RFC 5080 §2.2.1 values by default. */
-  backoff?: BackoffOptions;
-  /** The servers' ports; default auth 1812, acct 1813, coa 3799. */
-  ports?: Partial<ServerPorts>;
-  /**
-   * Drop replies to Access-Request and Status-Server that carry no
-   * Message-Authenticator (the BlastRADIUS defence, CVE-2024-3596). Default
-   * `true`; set `false` only for servers that cannot send one (FreeRADIUS
-   * before 3.2.5, for example). A Message-Authenticator that is present is
-   * verified either way.
-   */
-  requireMessageAuthenticator?: boolean;
-  /** How long a server that timed out is skipped, in ms; default 30000 (one MRD). */
-  deadTime?: number;
-  /**
-   * While a server is down, send it a Status-Server (RFC 5997) every this
-   * many ms; an answer brings it back before its dead time ends. Default 0:
-   * no probing.
-   */
-  probeInterval?: number;
-  /** The local addresses to bind; default `"0.0.0.0"` and `"::"`. */
-  localAddress?: { ipv4?: string; ipv6?: string };
-  /**
-   * The most sockets per address family; each gives 256 Identifiers, so
-   * this bounds the requests in flight (further ones wait). Default 256.
-   */
-  maxSockets?: number;
-}
 
 /**
  * Options of one request.
@@ -230,7 +92,7 @@ export interface RequestOptions {
  */
 export interface SendOptions extends RequestOptions {
   /** The server port to send to; by default from the packet code (auth, acct or coa). */
-  port?: PortKind;
+  port?: PortName;
 }
 
 /**
@@ -265,83 +127,75 @@ export interface SendOptions extends RequestOptions {
  * }
  * ```
  */
-export class Client {
-  readonly #dictionary: DictionaryView;
+export class Client implements AsyncDisposable {
+  readonly #settings: ClientSettings;
   readonly #pool: ServerPool;
-  readonly #probeInterval: number;
   readonly #counters: ClientCounters = new ClientCounters();
   readonly #sockets: SocketPool<Transmission>;
   readonly #exchanges: ExchangeContext;
+  /** Exchanges sent and not settled. */
   readonly #active: Set<Exchange> = new Set();
+  /** Exchanges waiting for `maxInFlight`, first in first out; settled ones are skipped. */
+  #queue: (Exchange | undefined)[] = [];
+  #queueHead = 0;
+  /** Exchanges in the queue and not settled. */
+  #queued = 0;
+  /** Exchanges sent and not settled, probes left out: what `maxInFlight` bounds. */
+  #running = 0;
   readonly #probes: Map<ServerEntry, ReturnType<typeof setTimeout>> = new Map();
   #closed = false;
   #closing: Promise<void> | undefined;
 
   /**
-   * Creates a client. No socket is opened until the first request.
+   * Creates a client. No socket is opened and no name resolved until the
+   * first request.
    *
    * @param options The transport, server(s), secret and retransmission settings.
-   * @throws {TypeError} without a server, with both `server` and `servers`,
-   * or for a server that is not an IP address.
-   * @throws {RangeError} for an out-of-range timeout, count or port.
+   * @throws {InvalidOptionError} naming the first option that is missing or
+   * invalid (`transport`, `secret`, `server`, `servers[1]`, `ports.auth`, …)
+   * and saying what to pass.
    */
   constructor(options: ClientOptions) {
-    const { transport, server, servers, secret } = options;
-    if ((server === undefined) === (servers === undefined)) {
-      throw new TypeError("Give the client either a server or a list of servers");
-    }
-    const list = server !== undefined ? [server] : servers!;
-    if (list.length === 0) throw new TypeError("Give the client at least one server");
-    const ports = resolvePorts(options.ports, DEFAULT_PORTS);
-    const entries = list.map((item) => {
-      const spec = typeof item === "string" ? { host: item } : item;
-      return serverEntry(spec.host, resolvePorts(spec.ports, ports), spec.secret ?? secret);
-    });
-    const backoff = options.backoff ?? {};
-    const jitter = backoff.jitter ?? DEFAULT_RETRY.jitter;
-    if (!(jitter >= 0 && jitter <= 1)) {
-      throw new RangeError(`Invalid jitter ${jitter}: must be a fraction 0..1`);
-    }
-    const dictionary = options.dictionary ?? Dictionary.default();
-    const retry = {
-      initialTimeout: milliseconds("timeout", options.timeout, DEFAULT_RETRY.initialTimeout),
-      maxRetransmissions: count("retries", options.retries, DEFAULT_RETRY.maxRetransmissions, 0),
-      maxTimeout: milliseconds("maxTimeout", backoff.maxTimeout, DEFAULT_RETRY.maxTimeout),
-      maxDuration: milliseconds("maxDuration", backoff.maxDuration, DEFAULT_RETRY.maxDuration),
-      jitter,
-    };
-    if (retry.initialTimeout === 0) throw new RangeError("Invalid timeout 0: must be > 0");
-    this.#dictionary = dictionary;
-    this.#pool = new ServerPool(entries, milliseconds("deadTime", options.deadTime, 30000));
-    this.#probeInterval = milliseconds("probeInterval", options.probeInterval, 0);
+    const settings = clientSettings(options);
+    this.#settings = settings;
+    const { transport, logger } = settings;
+    this.#pool = new ServerPool(
+      settings.servers,
+      settings.deadTime,
+      transport.lookup === undefined ? undefined : (hostname) => transport.lookup!(hostname),
+    );
     const counters = this.#counters;
     this.#sockets = new SocketPool<Transmission>(
       {
         transport,
-        local: {
-          IPv4: options.localAddress?.ipv4 ?? "0.0.0.0",
-          IPv6: options.localAddress?.ipv6 ?? "::",
-        },
-        maxSockets: count("maxSockets", options.maxSockets, 256, 1),
+        local: settings.local,
+        maxSockets: settings.maxSockets,
+        receiveBufferSize: settings.receiveBufferSize,
+        defaultReceiveBufferSize: DEFAULT_RECEIVE_BUFFER_SIZE,
+        sendBufferSize: settings.sendBufferSize,
+        logger,
       },
-      (channel, data, from) => dispatchReply(counters, channel, data, from),
+      (channel, data, from) => dispatchReply(counters, logger, channel, data, from),
     );
     this.#exchanges = {
-      dictionary,
-      retry,
-      probeInterval: this.#probeInterval,
-      requireMessageAuthenticator: options.requireMessageAuthenticator ?? true,
+      dictionary: settings.dictionary,
+      retry: settings.retry,
+      probeInterval: settings.probeInterval,
+      requireMessageAuthenticator: settings.requireMessageAuthenticator,
+      addMessageAuthenticator: settings.addMessageAuthenticator,
       counters,
       sockets: this.#sockets,
       servers: this.#pool,
+      logger,
       active: this.#active,
       serverDown: (server) => this.#startProbing(server),
+      ended: (exchange) => this.#ended(exchange),
     };
   }
 
   /** The dictionary requests are built with and replies decoded with. */
   get dictionary(): DictionaryView {
-    return this.#dictionary;
+    return this.#settings.dictionary;
   }
 
   /**
@@ -351,7 +205,7 @@ export class Client {
    * @param attributes The request's attributes.
    * @param options An `AbortSignal`.
    * @returns The verified Access-Accept, Access-Reject or Access-Challenge.
-   * @throws {TimeoutError} when no server answers.
+   * @throws {RequestTimeoutError} when no server answers.
    *
    * @example Usage
    * ```ts
@@ -377,8 +231,12 @@ export class Client {
    * }
    * ```
    */
-  accessRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
-    return this.send(Packet.create(Code.AccessRequest, this.#dictionary, attributes), options);
+  async accessRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
+    this.#open();
+    return await this.send(
+      Packet.create(Code.AccessRequest, this.#settings.dictionary, attributes),
+      options,
+    );
   }
 
   /**
@@ -389,7 +247,7 @@ export class Client {
    * @param attributes The request's attributes, such as Acct-Status-Type.
    * @param options An `AbortSignal`.
    * @returns The verified Accounting-Response.
-   * @throws {TimeoutError} when no server answers.
+   * @throws {RequestTimeoutError} when no server answers.
    *
    * @example Usage
    * ```ts
@@ -416,8 +274,12 @@ export class Client {
    * }
    * ```
    */
-  accountingRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
-    return this.send(Packet.create(Code.AccountingRequest, this.#dictionary, attributes), options);
+  async accountingRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
+    this.#open();
+    return await this.send(
+      Packet.create(Code.AccountingRequest, this.#settings.dictionary, attributes),
+      options,
+    );
   }
 
   /**
@@ -426,7 +288,7 @@ export class Client {
    * @param attributes The session identification and the changes.
    * @param options An `AbortSignal`.
    * @returns The verified CoA-ACK or CoA-NAK.
-   * @throws {TimeoutError} when no server answers.
+   * @throws {RequestTimeoutError} when no server answers.
    *
    * @example Usage
    * ```ts
@@ -449,8 +311,12 @@ export class Client {
    * }
    * ```
    */
-  coaRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
-    return this.send(Packet.create(Code.CoARequest, this.#dictionary, attributes), options);
+  async coaRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
+    this.#open();
+    return await this.send(
+      Packet.create(Code.CoARequest, this.#settings.dictionary, attributes),
+      options,
+    );
   }
 
   /**
@@ -459,7 +325,7 @@ export class Client {
    * @param attributes The session identification.
    * @param options An `AbortSignal`.
    * @returns The verified Disconnect-ACK or Disconnect-NAK.
-   * @throws {TimeoutError} when no server answers.
+   * @throws {RequestTimeoutError} when no server answers.
    *
    * @example Usage
    * ```ts
@@ -482,8 +348,12 @@ export class Client {
    * }
    * ```
    */
-  disconnectRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
-    return this.send(Packet.create(Code.DisconnectRequest, this.#dictionary, attributes), options);
+  async disconnectRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
+    this.#open();
+    return await this.send(
+      Packet.create(Code.DisconnectRequest, this.#settings.dictionary, attributes),
+      options,
+    );
   }
 
   /**
@@ -494,7 +364,7 @@ export class Client {
    * @param options An `AbortSignal` and the port.
    * @returns The verified reply: Access-Accept from an auth port,
    * Accounting-Response from an acct port.
-   * @throws {TimeoutError} when no server answers.
+   * @throws {RequestTimeoutError} when no server answers.
    *
    * @example Usage
    * ```ts
@@ -516,8 +386,12 @@ export class Client {
    * }
    * ```
    */
-  statusServer(options: RequestOptions & { port?: "auth" | "acct" } = {}): Promise<Packet> {
-    return this.send(Packet.create(Code.StatusServer, this.#dictionary, {}), options);
+  async statusServer(options: RequestOptions & { port?: "auth" | "acct" } = {}): Promise<Packet> {
+    this.#open();
+    return await this.send(
+      Packet.create(Code.StatusServer, this.#settings.dictionary, {}),
+      options,
+    );
   }
 
   /**
@@ -529,7 +403,7 @@ export class Client {
    * @param packet The request, e.g. from `Packet.create` with CHAP added.
    * @param options An `AbortSignal`, and the port to override the one the code implies.
    * @returns The verified reply.
-   * @throws {TimeoutError} when no server answers in time.
+   * @throws {RequestTimeoutError} when no server answers in time.
    * @throws {ResponseVerificationError} for a verified reply that does not
    * answer the request (wrong code) or does not decode.
    * @throws {ClientClosedError} when the client is or gets closed.
@@ -556,16 +430,22 @@ export class Client {
    * ```
    */
   send(packet: Packet, options: SendOptions = {}): Promise<Packet> {
-    if (this.#closed) return Promise.reject(new ClientClosedError());
-    const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return this.#exchange(
-      packet,
-      options.port ?? portKindOf(packet.code),
-      this.#pool.order(Date.now()),
-      false,
-      signal,
-    );
+    try {
+      this.#open();
+      if (!(packet instanceof Packet)) {
+        throw new TypeError(
+          "send() needs a Packet: build one with Packet.create(code, client.dictionary, attributes)",
+        );
+      }
+      const { signal, port } = options ?? {};
+      if (port !== undefined && port !== "auth" && port !== "acct" && port !== "coa") {
+        throw new TypeError(`Invalid port ${JSON.stringify(port)}: give "auth", "acct" or "coa"`);
+      }
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      return this.#submit(packet, port ?? portNameOf(packet.code), undefined, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -601,9 +481,10 @@ export class Client {
     const now = Date.now();
     return this.#counters.snapshot(
       this.#active.size,
+      this.#queued,
       this.#sockets.size,
       this.#pool.servers.map((server) => ({
-        host: server.host,
+        host: server.name,
         down: this.#pool.isDown(server, now),
       })),
     );
@@ -633,38 +514,114 @@ export class Client {
     return this.#closing;
   }
 
+  /**
+   * Closes the client, as {@linkcode Client.close}, at the end of an
+   * `await using` block.
+   *
+   * @returns A Promise that resolves once every socket is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { Client } from "@radkit/radius";
+   * import { MemoryTransport } from "@radkit/radius/testing";
+   * import assert from "node:assert/strict";
+   *
+   * let pending: Promise<unknown>;
+   * {
+   *   await using client = new Client({ transport: new MemoryTransport(), server: "::1", secret: "s" });
+   *   pending = client.statusServer().catch((error) => error.code);
+   * }
+   * assert.equal(await pending, "ERR_CLIENT_CLOSED");
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   async #close(): Promise<void> {
     this.#closed = true;
     const error = new ClientClosedError();
     for (const timer of this.#probes.values()) clearTimeout(timer);
     this.#probes.clear();
     const closing = this.#sockets.close(error);
+    const queue = this.#queue.slice(this.#queueHead);
+    this.#queue = [];
+    this.#queueHead = 0;
+    for (const exchange of queue) exchange?.fail(error);
     for (const exchange of [...this.#active]) exchange.fail(error);
     await closing;
   }
 
-  #exchange(
+  /** Throws ClientClosedError once the client is closed (callers turn it into a rejection). */
+  #open(): void {
+    if (this.#closed) throw new ClientClosedError();
+  }
+
+  #submit(
     packet: Packet,
-    kind: PortKind,
-    servers: readonly ServerEntry[],
-    probe: boolean,
+    port: PortName,
+    servers: readonly ServerEntry[] | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Packet> {
     return new Promise<Packet>((resolve, reject) => {
-      new Exchange(this.#exchanges, packet, kind, servers, probe, resolve, reject).start(signal);
+      const probe = servers !== undefined;
+      const exchange = new Exchange(this.#exchanges, packet, port, probe, resolve, reject);
+      this.#counters.requests++;
+      if (signal !== undefined) exchange.attach(signal);
+      if (probe || this.#running < this.#settings.maxInFlight) {
+        this.#begin(exchange, servers);
+      } else {
+        this.#queue.push(exchange);
+        this.#queued++;
+      }
     });
   }
 
+  #begin(exchange: Exchange, servers: readonly ServerEntry[] | undefined): void {
+    if (!exchange.probe) this.#running++;
+    exchange.start(servers ?? this.#pool.order(Date.now()));
+  }
+
+  #ended(exchange: Exchange): void {
+    if (!exchange.started) {
+      this.#queued--;
+      return;
+    }
+    if (exchange.probe) return;
+    this.#running--;
+    // Sends the requests that waited for room, oldest first.
+    const max = this.#settings.maxInFlight;
+    const queue = this.#queue;
+    while (!this.#closed && this.#running < max && this.#queueHead < queue.length) {
+      const next = queue[this.#queueHead]!;
+      queue[this.#queueHead++] = undefined;
+      if (next.settled) continue;
+      this.#queued--;
+      this.#begin(next, undefined);
+    }
+    if (this.#queueHead === queue.length) {
+      this.#queue = [];
+      this.#queueHead = 0;
+    } else if (this.#queueHead > 4096 && this.#queueHead * 2 > queue.length) {
+      this.#queue = queue.slice(this.#queueHead);
+      this.#queueHead = 0;
+    }
+  }
+
   #startProbing(server: ServerEntry): void {
-    if (this.#probeInterval === 0 || this.#closed || this.#probes.has(server)) return;
-    this.#probes.set(server, setTimeout(() => this.#probe(server), this.#probeInterval));
+    const interval = this.#settings.probeInterval;
+    if (interval === 0 || this.#closed || this.#probes.has(server)) return;
+    const timer = setTimeout(() => this.#probe(server), interval);
+    // Probing must not keep an otherwise idle process alive (Node, Bun; Deno's timers are numbers).
+    (timer as { unref?: () => void }).unref?.();
+    this.#probes.set(server, timer);
   }
 
   #probe(server: ServerEntry): void {
     this.#probes.delete(server);
     if (this.#closed || !this.#pool.isDown(server, Date.now())) return;
-    const packet = Packet.create(Code.StatusServer, this.#dictionary, {});
-    this.#exchange(packet, "auth", [server], true, undefined).catch(() => {
+    const packet = Packet.create(Code.StatusServer, this.#settings.dictionary, {});
+    this.#submit(packet, "auth", [server], undefined).catch(() => {
       if (this.#pool.isDown(server, Date.now())) this.#startProbing(server);
     });
   }

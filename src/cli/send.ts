@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { addChapPassword, Client, Code, type Dictionary, Packet, TimeoutError } from "../../mod.ts";
+import {
+  addChapPassword,
+  Client,
+  Code,
+  type Dictionary,
+  MissingMessageAuthenticatorError,
+  Packet,
+  RequestTimeoutError,
+} from "../../mod.ts";
 import {
   addAttributes,
   type AttributeText,
@@ -163,7 +171,13 @@ function buildRequest(
 
 /** One line saying what went wrong and what to do. */
 function describeError(error: unknown): string {
-  if (error instanceof TimeoutError) {
+  if (error instanceof MissingMessageAuthenticatorError) {
+    return error.message.replace(
+      "set requireMessageAuthenticator: false",
+      "add --no-require-message-authenticator",
+    );
+  }
+  if (error instanceof RequestTimeoutError) {
     let message = error.message.replace(
       / \(for a server that sends no Message-Authenticator.*\)$/,
       "",

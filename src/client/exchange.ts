@@ -7,23 +7,25 @@
  *
  * @module
  */
+import { formatAddress } from "../address.ts";
 import type { DictionaryView } from "../codec/attribute.ts";
 import { Code, codeName } from "../codec/code.ts";
 import { checkResponse, type VerificationFailure } from "../codec/packet_codec.ts";
 import { randomBytes } from "../crypto/random.ts";
+import type { Logger } from "../logger.ts";
 import { decodeOwnedDatagram, type Packet } from "../packet.ts";
+import type { PortName } from "../ports.ts";
 import type { Address } from "../transport.ts";
-import { ResponseVerificationError, TimeoutError } from "./errors.ts";
-import { type RetryOptions, RetrySchedule } from "./retry_policy.ts";
 import {
-  canonicalHost,
-  formatEndpoint,
-  type PortKind,
-  type ServerEntry,
-  type ServerPool,
-} from "./server_pool.ts";
+  MissingMessageAuthenticatorError,
+  RequestTimeoutError,
+  ResponseVerificationError,
+} from "./errors.ts";
+import { withMessageAuthenticator } from "./message_authenticator.ts";
+import { type RetryOptions, RetrySchedule } from "./retry_policy.ts";
+import { canonicalHost, type ServerEntry, type ServerPool, type Target } from "./server_pool.ts";
 import type { Channel, SocketPool } from "./socket_pool.ts";
-import type { ClientCounters } from "./stats.ts";
+import type { ClientCounters, DropFailure } from "./stats.ts";
 
 /** One datagram's Identifier and authenticator, and where it went. */
 export interface Transmission {
@@ -32,6 +34,8 @@ export interface Transmission {
   readonly id: number;
   readonly authenticator: Uint8Array;
   readonly server: ServerEntry;
+  /** The address it went to (canonical), which the reply must come from. */
+  readonly hostname: string;
   readonly port: number;
 }
 
@@ -45,13 +49,18 @@ export interface ExchangeContext {
   readonly probeInterval: number;
   /** Whether replies to Access-Request and Status-Server must hold a Message-Authenticator. */
   readonly requireMessageAuthenticator: boolean;
+  /** Whether Accounting, CoA and Disconnect requests get a Message-Authenticator. */
+  readonly addMessageAuthenticator: boolean;
   readonly counters: ClientCounters;
   readonly sockets: SocketPool<Transmission>;
   readonly servers: ServerPool;
+  readonly logger: Logger;
   /** Exchanges started and not settled. */
   readonly active: Set<Exchange>;
-  /** Called when a server timed out and is marked down. */
+  /** Called when a server is marked down. */
   serverDown(server: ServerEntry): void;
+  /** Called once when an exchange ends, whether it was started or still queued. */
+  ended(exchange: Exchange): void;
 }
 
 interface Attempt {
@@ -88,10 +97,21 @@ const ANSWERS: ReadonlyMap<number, ReadonlySet<number>> = new Map<number, Readon
  * @param code The request's code.
  * @returns `"acct"` for Accounting-Request, `"coa"` for CoA and Disconnect, else `"auth"`.
  */
-export function portKindOf(code: number): PortKind {
+export function portNameOf(code: number): PortName {
   if (code === Code.AccountingRequest) return "acct";
   if (code === Code.CoARequest || code === Code.DisconnectRequest) return "coa";
   return "auth";
+}
+
+/** Whether the Request Authenticator of a code is computed over the packet. */
+function hasComputedAuthenticator(code: number): boolean {
+  return code === Code.AccountingRequest || code === Code.CoARequest ||
+    code === Code.DisconnectRequest;
+}
+
+/** Lets the process exit while only this timer is pending, where the runtime can (Node, Bun). */
+function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+  (timer as { unref?: () => void }).unref?.();
 }
 
 /**
@@ -100,23 +120,27 @@ export function portKindOf(code: number): PortKind {
  *
  * @example Usage
  * ```ts ignore
- * new Exchange(context, packet, "auth", servers, false, resolve, reject).start(signal);
+ * const exchange = new Exchange(context, packet, "auth", false, resolve, reject);
+ * exchange.attach(signal);
+ * exchange.start(servers);
  * ```
  */
 export class Exchange {
   readonly #context: ExchangeContext;
   readonly packet: Packet;
-  readonly #kind: PortKind;
-  readonly #servers: readonly ServerEntry[];
+  readonly #port: PortName;
   readonly #probe: boolean;
   readonly #resolve: (reply: Packet) => void;
   readonly #reject: (error: unknown) => void;
   /** Every Identifier this exchange used, so that settling frees those still held. */
   readonly #transmissions: Transmission[] = [];
   readonly #attempts: Attempt[] = [];
-  /** Replies dropped for this exchange, by reason, for the TimeoutError. */
+  /** Replies dropped for this exchange, by reason, for the RequestTimeoutError. */
   readonly #dropped: Record<string, number> = {};
+  #servers: readonly ServerEntry[] = [];
   #index = -1;
+  /** Where the transmissions to the current server go. */
+  #target: Target | undefined;
   #schedule: RetrySchedule | undefined;
   #serverStart = 0;
   #firstSent = 0;
@@ -127,6 +151,7 @@ export class Exchange {
   #current: Transmission | undefined;
   #bytes: Uint8Array | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #started = false;
   #settled = false;
   #lastError: unknown;
   #signal: AbortSignal | undefined;
@@ -137,8 +162,7 @@ export class Exchange {
    *
    * @param context What the client's exchanges share.
    * @param packet The request.
-   * @param kind The server port it goes to.
-   * @param servers The servers to try, in order.
+   * @param port The server port it goes to.
    * @param probe A Status-Server probe of a server that is down.
    * @param resolve Called with the verified reply.
    * @param reject Called with the error.
@@ -146,16 +170,14 @@ export class Exchange {
   constructor(
     context: ExchangeContext,
     packet: Packet,
-    kind: PortKind,
-    servers: readonly ServerEntry[],
+    port: PortName,
     probe: boolean,
     resolve: (reply: Packet) => void,
     reject: (error: unknown) => void,
   ) {
     this.#context = context;
     this.packet = packet;
-    this.#kind = kind;
-    this.#servers = servers;
+    this.#port = port;
     this.#probe = probe;
     this.#resolve = resolve;
     this.#reject = reject;
@@ -166,31 +188,47 @@ export class Exchange {
     return this.#settled;
   }
 
+  /** Whether {@linkcode Exchange.start} was called. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Whether this is a Status-Server probe of a server that is down. */
+  get probe(): boolean {
+    return this.#probe;
+  }
+
+  /**
+   * Lets a signal cancel the exchange, queued or started.
+   *
+   * @param signal The signal; it must not be aborted yet.
+   */
+  attach(signal: AbortSignal): void {
+    this.#signal = signal;
+    this.#onAbort = () => {
+      if (this.#settled) return;
+      this.#context.counters.aborted++;
+      this.#settle();
+      this.#reject(signal.reason);
+    };
+    signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
   /**
    * Sends the first transmission.
    *
-   * @param signal Cancels the exchange.
+   * @param servers The servers to try, in order.
    */
-  start(signal: AbortSignal | undefined): void {
+  start(servers: readonly ServerEntry[]): void {
     const context = this.#context;
     const packet = this.packet;
+    this.#started = true;
+    this.#servers = servers;
     if (packet.code === Code.AccountingRequest) {
       const delay = packet.get("Acct-Delay-Time");
       this.#baseDelay = this.#delay = typeof delay === "number" ? delay : 0;
     }
-    if (signal !== undefined) {
-      this.#signal = signal;
-      this.#onAbort = () => {
-        if (this.#settled) return;
-        context.counters.aborted++;
-        this.#settle();
-        this.#reject(signal.reason);
-      };
-      signal.addEventListener("abort", this.#onAbort, { once: true });
-    }
     context.active.add(this);
-    context.counters.requests++;
-    this.#firstSent = Date.now();
     this.#toServer(0);
   }
 
@@ -216,28 +254,40 @@ export class Exchange {
     const context = this.#context;
     const server = transmission.server;
     const request = this.packet.code;
+    const requireMessageAuthenticator = context.requireMessageAuthenticator &&
+      (request === Code.AccessRequest || request === Code.StatusServer);
     let failure: VerificationFailure | undefined;
     try {
       failure = checkResponse(
         data,
         server.secretBytes,
         transmission.authenticator,
-        context.requireMessageAuthenticator &&
-          (request === Code.AccessRequest || request === Code.StatusServer),
+        requireMessageAuthenticator,
       );
     } catch {
-      context.counters.drop("malformed");
-      this.#dropped.malformed = (this.#dropped.malformed ?? 0) + 1;
+      this.#drop(transmission, "malformed");
+      return;
+    }
+    const name = codeName(request);
+    if (failure === "missing-message-authenticator") {
+      // The Response Authenticator verified: the server (or a BlastRADIUS
+      // forger) answered, and every retransmission would get the same answer.
+      context.counters.invalidReplies++;
+      this.fail(
+        new MissingMessageAuthenticatorError(
+          name,
+          codeName(data[0]!),
+          formatAddress({ hostname: server.name, port: transmission.port }),
+        ),
+      );
       return;
     }
     if (failure !== undefined) {
-      context.counters.dropUnverified(failure);
-      this.#dropped[failure] = (this.#dropped[failure] ?? 0) + 1;
+      this.#drop(transmission, failure);
       return;
     }
     // Verified: only the server (or someone with the secret) sent it.
-    context.servers.markUp(server);
-    const name = codeName(request);
+    this.#markUp(server);
     const answers = ANSWERS.get(request);
     if (answers !== undefined && !answers.has(data[0]!)) {
       context.counters.invalidReplies++;
@@ -268,10 +318,39 @@ export class Exchange {
     this.#resolve(reply);
   }
 
+  #drop(transmission: Transmission, reason: DropFailure | "malformed"): void {
+    const context = this.#context;
+    if (reason === "malformed") context.counters.drop("malformed");
+    else context.counters.dropUnverified(reason);
+    this.#dropped[reason] = (this.#dropped[reason] ?? 0) + 1;
+    const server = transmission.server;
+    const fields = {
+      reason,
+      server: formatAddress({ hostname: server.name, port: transmission.port }),
+      id: transmission.id,
+    };
+    if (reason === "bad-authenticator" && !server.warned) {
+      server.warned = true;
+      context.logger.warn("reply dropped: wrong shared secret, or forged", fields);
+    } else {
+      context.logger.debug("reply dropped", fields);
+    }
+  }
+
+  #markUp(server: ServerEntry): void {
+    const servers = this.#context.servers;
+    if (server.downUntil !== 0) {
+      const down = servers.isDown(server, Date.now());
+      servers.markUp(server);
+      if (down) this.#context.logger.info("server up", { server: server.name });
+    }
+  }
+
   #toServer(index: number): void {
     const server = this.#servers[index]!;
     const retry = this.#context.retry;
     this.#index = index;
+    this.#target = undefined;
     this.#schedule = new RetrySchedule(
       this.#probe
         ? {
@@ -283,9 +362,8 @@ export class Exchange {
         }
         : retry,
     );
-    this.#serverStart = Date.now();
     this.#attempts.push({
-      server: formatEndpoint(server.host, server.ports[this.#kind]),
+      server: formatAddress({ hostname: server.name, port: server.ports[this.#port] }),
       transmissions: 0,
     });
     this.#run(true);
@@ -298,8 +376,19 @@ export class Exchange {
   async #transmit(fresh: boolean): Promise<void> {
     const context = this.#context;
     const server = this.#servers[this.#index]!;
-    const port = server.ports[this.#kind];
+    const port = server.ports[this.#port];
     const packet = this.packet;
+    if (this.#target === undefined) {
+      const pending = context.servers.target(server);
+      try {
+        this.#target = pending instanceof Promise ? await pending : pending;
+      } catch (error) {
+        this.#unreachable(server, error);
+        return;
+      }
+      if (this.#settled) return;
+    }
+    const target = this.#target;
     // RFC 5080 §2.2.1: a retransmission to the same server is the same packet,
     // unless its content changes. RFC 5997 wants every Status-Server new.
     let renew = fresh || this.#current === undefined || packet.code === Code.StatusServer;
@@ -317,7 +406,9 @@ export class Exchange {
     }
     if (renew) {
       const sockets = context.sockets;
-      const slot = sockets.tryAcquire(server.family) ?? await sockets.acquire(server.family);
+      const hold = !this.#probe;
+      const slot = sockets.tryAcquire(target.family, hold) ??
+        await sockets.acquire(target.family, hold);
       if (this.#settled) {
         sockets.release(slot.channel, slot.id);
         return;
@@ -329,6 +420,10 @@ export class Exchange {
       let bytes: Uint8Array;
       try {
         bytes = packet.encode(server.secret);
+        if (context.addMessageAuthenticator && hasComputedAuthenticator(packet.code)) {
+          bytes = withMessageAuthenticator(bytes, server.secretBytes);
+          packet.authenticator = bytes.slice(4, 20);
+        }
       } catch (error) {
         sockets.release(slot.channel, slot.id);
         throw error;
@@ -339,6 +434,7 @@ export class Exchange {
         id: slot.id,
         authenticator: packet.authenticator.slice(),
         server,
+        hostname: target.hostname,
         port,
       };
       slot.channel.pending[slot.id] = transmission;
@@ -347,13 +443,29 @@ export class Exchange {
       this.#bytes = bytes;
     }
     const transmission = this.#current!;
+    const attempt = this.#attempts.at(-1)!;
+    const now = Date.now();
+    // The clocks start with the first transmission, not while the request
+    // waited for an Identifier or a name lookup.
+    if (this.#sent === 0) this.#firstSent = now;
+    if (attempt.transmissions === 0) this.#serverStart = now;
     context.counters.sent++;
-    if (this.#sent++ > 0) context.counters.retransmitted++;
-    this.#attempts.at(-1)!.transmissions++;
-    const wait = this.#schedule!.next(Date.now() - this.#serverStart);
+    if (this.#sent++ > 0) {
+      context.counters.retransmitted++;
+      context.logger.debug("retransmitting", {
+        request: codeName(packet.code),
+        id: transmission.id,
+        server: attempt.server,
+        transmission: attempt.transmissions + 1,
+      });
+    }
+    attempt.transmissions++;
+    const wait = this.#schedule!.next(now - this.#serverStart);
     this.#timer = setTimeout(() => this.#expire(), wait);
+    // A probe must not keep an otherwise idle process alive.
+    if (this.#probe) unrefTimer(this.#timer);
     try {
-      await transmission.channel.socket.send(this.#bytes!, { hostname: server.host, port });
+      await transmission.channel.socket.send(this.#bytes!, { hostname: target.hostname, port });
     } catch (error) {
       // Treated as a lost datagram: the timer retransmits or gives up.
       context.counters.sendErrors++;
@@ -361,28 +473,55 @@ export class Exchange {
     }
   }
 
+  /** The current server's name did not resolve: it counts as down. */
+  #unreachable(server: ServerEntry, error: unknown): void {
+    if (this.#settled) return;
+    this.#lastError = error;
+    this.#attempts.pop();
+    this.#serverFailed(server, Date.now(), error);
+  }
+
   #expire(): void {
     this.#timer = undefined;
     if (this.#settled) return;
-    const context = this.#context;
     const now = Date.now();
     if (this.#schedule!.canRetransmit(now - this.#serverStart)) {
       this.#run(false);
       return;
     }
+    this.#serverFailed(this.#servers[this.#index]!, now, undefined);
+  }
+
+  /** Marks the current server down and moves on to the next, or fails. */
+  #serverFailed(server: ServerEntry, now: number, error: unknown): void {
+    const context = this.#context;
     if (!this.#probe) {
-      const server = this.#servers[this.#index]!;
+      const wasDown = context.servers.isDown(server, now);
       context.servers.markDown(server, now);
+      if (!wasDown) {
+        context.logger.warn(
+          error === undefined ? "server down: no reply" : "server down: its name does not resolve",
+          error === undefined
+            ? { server: server.name, request: codeName(this.packet.code) }
+            : { server: server.name, error: (error as Error).message },
+        );
+      }
       context.serverDown(server);
     }
-    if (this.#index + 1 < this.#servers.length) {
+    const next = this.#servers[this.#index + 1];
+    if (next !== undefined) {
       context.counters.failovers++;
+      context.logger.debug("failover", { from: server.name, to: next.name });
       this.#toServer(this.#index + 1);
+      return;
+    }
+    if (error !== undefined && this.#attempts.length === 0) {
+      this.fail(error);
       return;
     }
     context.counters.timeouts++;
     this.fail(
-      new TimeoutError(codeName(this.packet.code), this.#attempts, this.#dropped, {
+      new RequestTimeoutError(codeName(this.packet.code), this.#attempts, this.#dropped, {
         cause: this.#lastError,
       }),
     );
@@ -402,6 +541,7 @@ export class Exchange {
       this.#signal?.removeEventListener("abort", this.#onAbort);
     }
     this.#context.active.delete(this);
+    this.#context.ended(this);
   }
 }
 
@@ -410,32 +550,41 @@ export class Exchange {
  * for it, or counts it dropped.
  *
  * @param counters Where drops are counted.
+ * @param logger Where drops are logged.
  * @param channel The socket it arrived on.
  * @param data The datagram.
  * @param from Its source.
  */
 export function dispatchReply(
   counters: ClientCounters,
+  logger: Logger,
   channel: Channel<Transmission>,
   data: Uint8Array,
   from: Address,
 ): void {
   if (data.length < 20) {
     counters.drop("malformed");
+    logger.debug("reply dropped", { reason: "malformed", from: formatAddress(from) });
     return;
   }
   const transmission = channel.pending[data[1]!];
   if (transmission === undefined) {
     counters.drop("unexpected");
+    logger.debug("reply dropped", { reason: "unexpected", from: formatAddress(from), id: data[1] });
     return;
   }
   // RFC 2865 §3 / RFC 5080 §2.2.1: replies match by source address, port and Identifier.
-  const server = transmission.server;
   if (
     from.port !== transmission.port ||
-    (from.hostname !== server.host && canonicalHost(from.hostname) !== server.host)
+    (from.hostname !== transmission.hostname &&
+      canonicalHost(from.hostname) !== transmission.hostname)
   ) {
     counters.drop("wrongSource");
+    logger.debug("reply dropped", {
+      reason: "wrong-source",
+      from: formatAddress(from),
+      id: data[1],
+    });
     return;
   }
   transmission.exchange.receive(transmission, data);

@@ -3,10 +3,19 @@
  * socket gives 256 Identifiers (RFC 2865 §3: a reply matches its request by
  * source address, port and Identifier); more sockets open as requests need
  * them, up to a limit, and beyond it a request waits for a freed Identifier.
+ * A socket with no request waiting on it is unref'ed, so that it does not
+ * keep the process alive (a script that forgets `close()` still ends).
  *
  * @module
  */
-import type { Address, AddressFamily, DatagramSocket, DatagramTransport } from "../transport.ts";
+import type { Logger } from "../logger.ts";
+import type {
+  Address,
+  AddressFamily,
+  BindOptions,
+  DatagramSocket,
+  DatagramTransport,
+} from "../transport.ts";
 import { ClientClosedError } from "./errors.ts";
 import { IdAllocator } from "./id_allocator.ts";
 
@@ -17,6 +26,10 @@ export interface Channel<T> {
   readonly ids: IdAllocator;
   /** By Identifier: the transmission waiting for a reply, if any. */
   readonly pending: (T | undefined)[];
+  /** By Identifier: 1 while it keeps the process alive (a request, not a probe). */
+  readonly holds: Uint8Array;
+  /** How many Identifiers keep the process alive: the socket is ref'ed while > 0. */
+  held: number;
 }
 
 /** One Identifier on one socket. */
@@ -26,6 +39,7 @@ export interface Slot<T> {
 }
 
 interface Waiter<T> {
+  readonly hold: boolean;
   resolve(slot: Slot<T>): void;
   reject(error: unknown): void;
 }
@@ -38,6 +52,14 @@ export interface SocketPoolOptions {
   readonly local: Readonly<Record<AddressFamily, string>>;
   /** The most sockets per family. */
   readonly maxSockets: number;
+  /** `SO_RCVBUF` as the user gave it, or `undefined` for {@linkcode SocketPoolOptions.defaultReceiveBufferSize}. */
+  readonly receiveBufferSize: number | undefined;
+  /** `SO_RCVBUF` to ask for when the user gave none. */
+  readonly defaultReceiveBufferSize: number;
+  /** `SO_SNDBUF` as the user gave it, if at all. */
+  readonly sendBufferSize: number | undefined;
+  /** Where a fallback to the system's buffer size is noted. */
+  readonly logger: Logger;
 }
 
 /**
@@ -45,8 +67,8 @@ export interface SocketPoolOptions {
  *
  * @example Usage
  * ```ts ignore
- * const pool = new SocketPool({ transport, local, maxSockets: 4 }, onMessage);
- * const slot = pool.tryAcquire("IPv4") ?? await pool.acquire("IPv4");
+ * const pool = new SocketPool({ transport, local, maxSockets: 4, ... }, onMessage);
+ * const slot = pool.tryAcquire("IPv4", true) ?? await pool.acquire("IPv4", true);
  * pool.release(slot.channel, slot.id);
  * await pool.close(new ClientClosedError());
  * ```
@@ -58,6 +80,8 @@ export class SocketPool<T> {
   readonly #binding: Map<AddressFamily, Promise<void>> = new Map();
   readonly #waiters: Record<AddressFamily, Waiter<T>[]> = { IPv4: [], IPv6: [] };
   #closed = false;
+  /** Set once the transport refused the default buffer size: later binds ask for none. */
+  #noDefaultBuffer = false;
 
   /**
    * Creates a pool with no socket open.
@@ -84,10 +108,13 @@ export class SocketPool<T> {
    * @param family The family of the server it is for.
    * @returns The slot, or `undefined` when every open socket's 256 are in use.
    */
-  tryAcquire(family: AddressFamily): Slot<T> | undefined {
+  tryAcquire(family: AddressFamily, hold: boolean): Slot<T> | undefined {
     for (const channel of this.#channels[family]) {
       const id = channel.ids.acquire();
-      if (id !== undefined) return { channel, id };
+      if (id !== undefined) {
+        if (hold) this.#hold(channel, id);
+        return { channel, id };
+      }
     }
     return undefined;
   }
@@ -96,13 +123,14 @@ export class SocketPool<T> {
    * A free Identifier: on an open socket, a new socket, or once one is freed.
    *
    * @param family The family of the server it is for.
+   * @param hold Whether the socket keeps the process alive while the slot is held.
    * @returns The slot.
    * @throws {ClientClosedError} when the pool is or gets closed.
    */
-  async acquire(family: AddressFamily): Promise<Slot<T>> {
+  async acquire(family: AddressFamily, hold: boolean): Promise<Slot<T>> {
     for (;;) {
       if (this.#closed) throw new ClientClosedError();
-      const slot = this.tryAcquire(family);
+      const slot = this.tryAcquire(family, hold);
       if (slot !== undefined) return slot;
       const binding = this.#binding.get(family);
       if (binding !== undefined) {
@@ -120,7 +148,7 @@ export class SocketPool<T> {
         continue;
       }
       return await new Promise<Slot<T>>((resolve, reject) => {
-        this.#waiters[family].push({ resolve, reject });
+        this.#waiters[family].push({ hold, resolve, reject });
       });
     }
   }
@@ -135,7 +163,20 @@ export class SocketPool<T> {
     channel.pending[id] = undefined;
     channel.ids.release(id);
     const waiter = this.#waiters[channel.family].shift();
-    if (waiter !== undefined) waiter.resolve({ channel, id: channel.ids.acquire()! });
+    if (waiter !== undefined) {
+      const next = channel.ids.acquire()!;
+      if (waiter.hold) this.#hold(channel, next);
+      waiter.resolve({ channel, id: next });
+    }
+    if (channel.holds[id] === 1) {
+      channel.holds[id] = 0;
+      if (--channel.held === 0) channel.socket.unref?.();
+    }
+  }
+
+  #hold(channel: Channel<T>, id: number): void {
+    channel.holds[id] = 1;
+    if (channel.held++ === 0) channel.socket.ref?.();
   }
 
   /**
@@ -159,21 +200,49 @@ export class SocketPool<T> {
   async #bind(family: AddressFamily): Promise<void> {
     // The handler runs only after bind resolves, once `bound.channel` is set.
     const bound: { channel?: Channel<T> } = {};
-    const socket = await this.#options.transport.bind(
-      { hostname: this.#options.local[family], port: 0 },
-      (data, from) => {
-        if (bound.channel !== undefined) this.#onMessage(bound.channel, data, from);
-      },
-    );
+    const onMessage = (data: Uint8Array, from: Address) => {
+      if (bound.channel !== undefined) this.#onMessage(bound.channel, data, from);
+    };
+    const options = this.#options;
+    const explicit: BindOptions = { hostname: options.local[family], port: 0 };
+    if (options.receiveBufferSize !== undefined) {
+      explicit.receiveBufferSize = options.receiveBufferSize;
+    }
+    if (options.sendBufferSize !== undefined) explicit.sendBufferSize = options.sendBufferSize;
+    const defaulted = options.receiveBufferSize === undefined && !this.#noDefaultBuffer;
+    let socket: DatagramSocket;
+    try {
+      socket = await options.transport.bind(
+        defaulted ? { ...explicit, receiveBufferSize: options.defaultReceiveBufferSize } : explicit,
+        onMessage,
+      );
+    } catch (error) {
+      // A size the user did not ask for must not make the client unusable
+      // on a transport that cannot set one: bind with the system's buffer.
+      if (!defaulted || (error as { code?: unknown })?.code !== "ENOTSUP") throw error;
+      this.#noDefaultBuffer = true;
+      options.logger.debug(
+        "the transport cannot set the socket receive buffer: using the system default",
+        {
+          transport: options.transport.name,
+          error: (error as Error).message,
+        },
+      );
+      socket = await options.transport.bind(explicit, onMessage);
+    }
     if (this.#closed) {
       await socket.close();
       throw new ClientClosedError();
     }
+    // Idle until a request holds one of its Identifiers.
+    socket.unref?.();
     const channel: Channel<T> = {
       socket,
       family,
       ids: new IdAllocator(),
       pending: new Array(256),
+      holds: new Uint8Array(256),
+      held: 0,
     };
     bound.channel = channel;
     this.#channels[family].push(channel);

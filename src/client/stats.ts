@@ -45,10 +45,8 @@ export interface DroppedReplies {
   readonly wrongSource: number;
   /** Its Response Authenticator does not verify (wrong secret, or forged). */
   readonly badAuthenticator: number;
-  /** Its Message-Authenticator does not verify. */
+  /** Its Message-Authenticator does not verify, or it has two. */
   readonly badMessageAuthenticator: number;
-  /** It has no Message-Authenticator though `requireMessageAuthenticator` asks for one. */
-  readonly missingMessageAuthenticator: number;
 }
 
 /**
@@ -106,7 +104,7 @@ export interface ServerState {
  * ```
  */
 export interface ClientStats {
-  /** Requests started, Status-Server probes included. */
+  /** Requests made, Status-Server probes included (queued ones too). */
   readonly requests: number;
   /** Datagrams sent, retransmissions included. */
   readonly sent: number;
@@ -116,9 +114,14 @@ export interface ClientStats {
   readonly replies: number;
   /** Replies dropped while their request kept waiting. */
   readonly dropped: DroppedReplies;
-  /** Verified replies that rejected their request with a `ResponseVerificationError`. */
+  /**
+   * Replies whose Response Authenticator verified but that rejected their
+   * request: with a `ResponseVerificationError` (a code that does not
+   * answer it, attributes that do not decode) or a
+   * `MissingMessageAuthenticatorError`.
+   */
   readonly invalidReplies: number;
-  /** Requests that rejected with a `TimeoutError`. */
+  /** Requests that rejected with a `RequestTimeoutError`. */
   readonly timeouts: number;
   /** Requests cancelled by their `AbortSignal`. */
   readonly aborted: number;
@@ -126,8 +129,10 @@ export interface ClientStats {
   readonly failovers: number;
   /** Sends the transport refused (the request kept its timer, as for a lost datagram). */
   readonly sendErrors: number;
-  /** Requests waiting for a reply now. */
+  /** Requests sent and waiting for a reply now. */
   readonly inFlight: number;
+  /** Requests waiting in the `maxInFlight` queue now, not sent yet. */
+  readonly queued: number;
   /** Sockets open now. */
   readonly sockets: number;
   /** Every server, in priority order. */
@@ -136,11 +141,13 @@ export interface ClientStats {
 
 type MutableDropped = { -readonly [K in keyof DroppedReplies]: number };
 
+/** A verification failure that drops a reply (a missing Message-Authenticator rejects instead). */
+export type DropFailure = Exclude<VerificationFailure, "missing-message-authenticator">;
+
 /** The {@linkcode DroppedReplies} key of each verification failure. */
-const DROP_KEYS: Readonly<Record<VerificationFailure, keyof DroppedReplies>> = {
+const DROP_KEYS: Readonly<Record<DropFailure, keyof DroppedReplies>> = {
   "bad-authenticator": "badAuthenticator",
   "bad-message-authenticator": "badMessageAuthenticator",
-  "missing-message-authenticator": "missingMessageAuthenticator",
 };
 
 /** The mutable counters behind {@linkcode ClientStats}. */
@@ -160,7 +167,6 @@ export class ClientCounters {
     wrongSource: 0,
     badAuthenticator: 0,
     badMessageAuthenticator: 0,
-    missingMessageAuthenticator: 0,
   };
 
   /** Counts a dropped reply. */
@@ -169,7 +175,7 @@ export class ClientCounters {
   }
 
   /** Counts a reply dropped because it failed verification. */
-  dropUnverified(failure: VerificationFailure): void {
+  dropUnverified(failure: DropFailure): void {
     this.#dropped[DROP_KEYS[failure]]++;
   }
 
@@ -177,10 +183,16 @@ export class ClientCounters {
    * A snapshot, with the gauges the counters do not hold.
    *
    * @param inFlight Requests waiting for a reply now.
+   * @param queued Requests waiting to be sent now.
    * @param sockets Sockets open now.
    * @param servers Every server's state, in priority order.
    */
-  snapshot(inFlight: number, sockets: number, servers: readonly ServerState[]): ClientStats {
+  snapshot(
+    inFlight: number,
+    queued: number,
+    sockets: number,
+    servers: readonly ServerState[],
+  ): ClientStats {
     return {
       requests: this.requests,
       sent: this.sent,
@@ -193,6 +205,7 @@ export class ClientCounters {
       failovers: this.failovers,
       sendErrors: this.sendErrors,
       inFlight,
+      queued,
       sockets,
       servers,
     };
