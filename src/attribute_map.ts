@@ -70,7 +70,7 @@ export interface AnyAttributes {
  *
  * const ciscoAvPair: RawAttributeName = "Attr-26.9.1";
  * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {
- *   [ciscoAvPair]: "0x73686f77",
+ *   [ciscoAvPair]: new TextEncoder().encode("show"),
  * });
  * assert.deepEqual(request.get(ciscoAvPair), new TextEncoder().encode("show"));
  * ```

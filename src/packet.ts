@@ -136,7 +136,7 @@ export type ValueOf<N extends string, A extends object = AttributeTypes> = N ext
  */
 export type InputOf<N extends string, A extends object = AttributeTypes> = N extends keyof A
   ? A[N] | Uint8Array | (A[N] extends Uint8Array ? string : never)
-  : N extends RawAttributeName ? Uint8Array | string
+  : N extends RawAttributeName ? Uint8Array
   : AttributeInput;
 
 /**

@@ -53,8 +53,8 @@ export function renderTypesModule(
     "export interface AttributeValues {",
   ];
   for (const def of attributes) {
-    if (def.valueNames.size === 0 || !ENUMERABLE.has(def.type)) continue;
-    const names = [...new Set(def.valueNames.values())].map((name) => JSON.stringify(name));
+    if (def.valueAliases.length === 0 || !ENUMERABLE.has(def.type)) continue;
+    const names = def.valueAliases.map((name) => JSON.stringify(name));
     out.push(`  /** The VALUE names of ${def.name}. */`, `  ${JSON.stringify(def.name)}:`);
     for (const name of names) out.push(`    | ${name}`);
     out[out.length - 1] += ";";
@@ -140,7 +140,7 @@ function plainType(def: AttributeDef, indent: string): string {
 }
 
 function enumerated(def: AttributeDef, number: string): string {
-  return def.valueNames.size === 0
+  return def.valueAliases.length === 0
     ? number
     : `AttributeValues[${JSON.stringify(def.name)}] | ${number}`;
 }
