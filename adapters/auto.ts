@@ -37,6 +37,7 @@
  */
 import type { DatagramTransport } from "../src/transport.ts";
 import type { Dictionary } from "../src/dictionary/dictionary.ts";
+import type { AnyAttributes } from "../src/attribute_map.ts";
 import { loadDictionary as bunLoad, udp as bunUdp } from "./bun.ts";
 import { loadDictionary as denoLoad, udp as denoUdp } from "./deno.ts";
 import { loadDictionary as nodeLoad, udp as nodeUdp } from "./node.ts";
@@ -103,14 +104,17 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
  * assert.equal(dictionary.attribute("Acme-Level")?.oid, "26.99999.1");
  * ```
  */
-export function loadDictionary(path: string, base?: Dictionary): Promise<Dictionary> {
+export function loadDictionary<A extends object = AnyAttributes>(
+  path: string,
+  base?: Dictionary<object>,
+): Promise<Dictionary<A>> {
   switch (runtime()) {
     case "deno":
     case "deno-node":
-      return denoLoad(path, base);
+      return denoLoad<A>(path, base);
     case "bun":
-      return bunLoad(path, base);
+      return bunLoad<A>(path, base);
     default:
-      return nodeLoad(path, base);
+      return nodeLoad<A>(path, base);
   }
 }

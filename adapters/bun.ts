@@ -45,6 +45,7 @@
  */
 import type { Address, DatagramSocket, DatagramTransport } from "../src/transport.ts";
 import { Dictionary } from "../src/dictionary/dictionary.ts";
+import type { AnyAttributes } from "../src/attribute_map.ts";
 import { requestedBufferSizes } from "./_buffer_sizes.ts";
 import { lookupHost } from "./_lookup.ts";
 import { udp as dgramUdp } from "./node.ts";
@@ -256,7 +257,8 @@ function format(address: Address): string {
  * @param path The dictionary file, e.g. `/usr/share/freeradius/dictionary`.
  * @param base A dictionary to read the file on top of, e.g. `Dictionary.default()`
  *   to add vendor files to radkit's bundled RFC dictionaries; empty by default.
- * @returns The loaded dictionary.
+ * @returns The loaded dictionary, typed with attribute map `A` (as `radkit dict --types`
+ *   writes it) or open (`AnyAttributes`) by default.
  * @throws {DictionaryError} naming the file and line of the first problem.
  *
  * @example Usage
@@ -267,11 +269,14 @@ function format(address: Address): string {
  * console.log(dictionary.attribute("Cisco-AVPair")?.oid); // "26.9.1"
  * ```
  */
-export function loadDictionary(path: string, base?: Dictionary): Promise<Dictionary> {
+export function loadDictionary<A extends object = AnyAttributes>(
+  path: string,
+  base?: Dictionary<object>,
+): Promise<Dictionary<A>> {
   const bun = (globalThis as { Bun?: BunLike }).Bun;
   if (bun === undefined) {
     throw new Error("adapters/bun.ts runs on Bun; import the adapter of your runtime");
   }
   const read = (file: string): Promise<string> => bun.file(file).text();
-  return base === undefined ? Dictionary.load(path, read) : base.extendFile(path, read);
+  return base === undefined ? Dictionary.load<A>(path, read) : base.extendFile<A>(path, read);
 }

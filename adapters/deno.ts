@@ -46,6 +46,7 @@
  * @module
  */
 import { Dictionary } from "../src/dictionary/dictionary.ts";
+import type { AnyAttributes } from "../src/attribute_map.ts";
 import type {
   Address,
   BindOptions,
@@ -290,7 +291,8 @@ function format(address: Address): string {
  * @param path The dictionary file, e.g. `/usr/share/freeradius/dictionary`.
  * @param base A dictionary to read the file on top of, e.g. `Dictionary.default()`
  *   to add vendor files to radkit's bundled RFC dictionaries; empty by default.
- * @returns The loaded dictionary.
+ * @returns The loaded dictionary, typed with attribute map `A` (as `radkit dict --types`
+ *   writes it) or open (`AnyAttributes`) by default.
  * @throws {DictionaryError} naming the file and line of the first problem.
  *
  * @example Usage
@@ -301,11 +303,14 @@ function format(address: Address): string {
  * console.log(dictionary.attribute("Cisco-AVPair")?.oid); // "26.9.1"
  * ```
  */
-export function loadDictionary(path: string, base?: Dictionary): Promise<Dictionary> {
+export function loadDictionary<A extends object = AnyAttributes>(
+  path: string,
+  base?: Dictionary<object>,
+): Promise<Dictionary<A>> {
   const deno = (globalThis as { Deno?: DenoLike }).Deno;
   if (deno === undefined) {
     throw new Error("adapters/deno.ts runs on Deno; import the adapter of your runtime");
   }
   const read = (file: string): Promise<string> => deno.readTextFile(file);
-  return base === undefined ? Dictionary.load(path, read) : base.extendFile(path, read);
+  return base === undefined ? Dictionary.load<A>(path, read) : base.extendFile<A>(path, read);
 }

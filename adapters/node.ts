@@ -60,6 +60,7 @@ import type {
   MessageHandler,
 } from "../src/transport.ts";
 import { Dictionary } from "../src/dictionary/dictionary.ts";
+import type { AnyAttributes } from "../src/attribute_map.ts";
 import { bufferSizesUnsupported, requestedBufferSizes } from "./_buffer_sizes.ts";
 import { KeepAlive } from "./_keep_alive.ts";
 import { lookupHost } from "./_lookup.ts";
@@ -266,7 +267,8 @@ function format(address: Address): string {
  * @param path The dictionary file, e.g. `/usr/share/freeradius/dictionary`.
  * @param base A dictionary to read the file on top of, e.g. `Dictionary.default()`
  *   to add vendor files to radkit's bundled RFC dictionaries; empty by default.
- * @returns The loaded dictionary.
+ * @returns The loaded dictionary, typed with attribute map `A` (as `radkit dict --types`
+ *   writes it) or open (`AnyAttributes`) by default.
  * @throws {DictionaryError} naming the file and line of the first problem.
  *
  * @example Usage
@@ -286,7 +288,10 @@ function format(address: Address): string {
  * assert.equal(dictionary.attribute("User-Name")?.code, 1);
  * ```
  */
-export function loadDictionary(path: string, base?: Dictionary): Promise<Dictionary> {
+export function loadDictionary<A extends object = AnyAttributes>(
+  path: string,
+  base?: Dictionary<object>,
+): Promise<Dictionary<A>> {
   const read = (file: string): Promise<string> => readFile(file, "utf8");
-  return base === undefined ? Dictionary.load(path, read) : base.extendFile(path, read);
+  return base === undefined ? Dictionary.load<A>(path, read) : base.extendFile<A>(path, read);
 }
