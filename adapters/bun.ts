@@ -12,6 +12,15 @@
  *   and the datagram was not sent. The adapter then queues it, and every
  *   later datagram behind it, and resends on Bun's `drain` event; `send`
  *   returns a Promise that settles when its datagram leaves the queue.
+ * - `receiveBufferSize` and `sendBufferSize`: `Bun.udpSocket` cannot set
+ *   `SO_RCVBUF` or `SO_SNDBUF`, but Bun's `node:dgram` can, for real. A bind
+ *   that asks for either goes through `@radkit/radius/adapters/node` (Bun's
+ *   `node:dgram`), whose sockets behave as this adapter's and report the
+ *   granted sizes in `bufferSizes()`. Sockets bound without them stay on
+ *   `Bun.udpSocket`, which cannot read its sizes: they have no `bufferSizes()`.
+ * - `unref()` and `ref()` are the Bun socket's own.
+ * - `lookup()` is `getaddrinfo` (Bun's `node:dns` `lookup`), so `/etc/hosts`
+ *   applies.
  * - Bun turns on `IP_RECVERR`, so ICMP errors (such as `ECONNREFUSED` after
  *   sending to a closed port) come back on the socket: on receive, or by
  *   failing the next `send` to any destination. Both go to `onError`, and such
@@ -36,6 +45,10 @@
  */
 import type { Address, DatagramSocket, DatagramTransport } from "../src/transport.ts";
 import { Dictionary } from "../src/dictionary/dictionary.ts";
+import type { AnyAttributes } from "../src/attribute_map.ts";
+import { requestedBufferSizes } from "./_buffer_sizes.ts";
+import { lookupHost } from "./_lookup.ts";
+import { udp as dgramUdp } from "./node.ts";
 
 /** The parts of Bun's `udp.Socket` used here. */
 interface BunUdpSocketLike {
@@ -43,6 +56,8 @@ interface BunUdpSocketLike {
   readonly port: number;
   send(data: Uint8Array, port: number, address: string): boolean;
   close(): void;
+  unref(): void;
+  ref(): void;
 }
 
 /** The parts of Bun's `udp.SocketHandler` used here. */
@@ -95,10 +110,18 @@ const STALE_ERRORS: ReadonlySet<unknown> = new Set([
  * import { udp } from "@radkit/radius/adapters/bun";
  * import assert from "node:assert/strict";
  *
- * const socket = await udp().bind({ hostname: "::1", port: 0 }, () => {});
+ * const transport = udp();
+ * await using socket = await transport.bind({ hostname: "::1", port: 0 }, () => {});
  * assert.equal(socket.local.family, "IPv6");
  * assert.ok(socket.local.port > 0);
- * await socket.close();
+ * // Asking for a buffer size binds through Bun's node:dgram, which can set it.
+ * await using large = await transport.bind(
+ *   { hostname: "127.0.0.1", port: 0, receiveBufferSize: 1_048_576 },
+ *   () => {},
+ * );
+ * assert.ok(large.bufferSizes!()!.receive >= 1_048_576);
+ * const [first] = await transport.lookup!("localhost");
+ * assert.ok(first?.hostname === "127.0.0.1" || first?.hostname === "::1");
  * ```
  */
 export const udp: () => DatagramTransport = (): DatagramTransport => {
@@ -110,6 +133,7 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
   }
   return {
     name: "bun",
+    lookup: lookupHost,
     async bind(options, onMessage): Promise<DatagramSocket> {
       const { hostname, port, onError } = options;
       if (options.reusePort === true) {
@@ -117,6 +141,11 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
           `Cannot bind ${hostname}:${port} with reusePort: Bun.udpSocket cannot set SO_REUSEPORT; ` +
             "@radkit/radius/adapters/node supports it under Bun on Linux",
         );
+      }
+      const sizes = requestedBufferSizes(options);
+      if (sizes.receive !== undefined || sizes.send !== undefined) {
+        // Bun.udpSocket has no SO_RCVBUF/SO_SNDBUF; Bun's node:dgram sets them.
+        return await dgramUdp().bind(options, onMessage);
       }
       const report = (error: unknown): void => {
         try {
@@ -178,6 +207,16 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
         port: bound.port,
         family: bound.hostname.includes(":") ? "IPv6" : "IPv4",
       };
+      const close = (): Promise<void> => {
+        if (!closed) {
+          closed = true;
+          bound.close();
+          const error = new Error(`Cannot send on a closed socket (${format(local)})`);
+          for (const pending of backlog ?? []) pending.reject(error);
+          backlog = undefined;
+        }
+        return Promise.resolve();
+      };
       return {
         local,
         send(data, to): Promise<void> | void {
@@ -192,16 +231,14 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
             queue.push({ ...item, resolve, reject });
           });
         },
-        close(): Promise<void> {
-          if (!closed) {
-            closed = true;
-            bound.close();
-            const error = new Error(`Cannot send on a closed socket (${format(local)})`);
-            for (const pending of backlog ?? []) pending.reject(error);
-            backlog = undefined;
-          }
-          return Promise.resolve();
+        close,
+        unref(): void {
+          if (!closed) bound.unref();
         },
+        ref(): void {
+          if (!closed) bound.ref();
+        },
+        [Symbol.asyncDispose]: close,
       };
     },
   };
@@ -220,7 +257,8 @@ function format(address: Address): string {
  * @param path The dictionary file, e.g. `/usr/share/freeradius/dictionary`.
  * @param base A dictionary to read the file on top of, e.g. `Dictionary.default()`
  *   to add vendor files to radkit's bundled RFC dictionaries; empty by default.
- * @returns The loaded dictionary.
+ * @returns The loaded dictionary, typed with attribute map `A` (as `radkit dict --types`
+ *   writes it) or open (`AnyAttributes`) by default.
  * @throws {DictionaryError} naming the file and line of the first problem.
  *
  * @example Usage
@@ -231,11 +269,14 @@ function format(address: Address): string {
  * console.log(dictionary.attribute("Cisco-AVPair")?.oid); // "26.9.1"
  * ```
  */
-export function loadDictionary(path: string, base?: Dictionary): Promise<Dictionary> {
+export function loadDictionary<A extends object = AnyAttributes>(
+  path: string,
+  base?: Dictionary<object>,
+): Promise<Dictionary<A>> {
   const bun = (globalThis as { Bun?: BunLike }).Bun;
   if (bun === undefined) {
     throw new Error("adapters/bun.ts runs on Bun; import the adapter of your runtime");
   }
   const read = (file: string): Promise<string> => bun.file(file).text();
-  return base === undefined ? Dictionary.load(path, read) : base.extendFile(path, read);
+  return base === undefined ? Dictionary.load<A>(path, read) : base.extendFile<A>(path, read);
 }

@@ -13,6 +13,19 @@
  * - `reusePort` is not supported: `Deno.listenDatagram` cannot set
  *   `SO_REUSEPORT` (its `reuseAddress` sets `SO_REUSEADDR`, where the newest
  *   socket takes all traffic), so such a bind rejects with an Error.
+ * - `receiveBufferSize` and `sendBufferSize` are not supported: Deno 2.9
+ *   cannot set `SO_RCVBUF` or `SO_SNDBUF` (`Deno.listenDatagram` has no such
+ *   option, and the `node:dgram` of Deno only records the number), so such a
+ *   bind rejects with an Error whose `code` is `"ENOTSUP"`. Sockets get the
+ *   system default (Linux: `net.core.rmem_default`, about 208 KiB, some 250
+ *   small datagrams); raise that instead. Deno cannot read the sizes either:
+ *   sockets have no `bufferSizes()`.
+ * - `unref()` and `ref()`: `DatagramConn.unref()` reaches only the newest of
+ *   the pending receives, so every receive is unreferenced from the start and
+ *   an idle timer holds the process while the socket is referenced. On a
+ *   Deno without `DatagramConn.unref()` sockets have no `unref()`/`ref()`.
+ * - `lookup()` is `getaddrinfo`, through Deno's `node:dns` (loaded on first
+ *   use): `Deno.resolveDns` only asks DNS servers and skips `/etc/hosts`.
  * - `close()` cancels the pending receive and resolves when the receive loop
  *   has ended, so `deno test` finds no leaked resource or op.
  *
@@ -33,13 +46,17 @@
  * @module
  */
 import { Dictionary } from "../src/dictionary/dictionary.ts";
+import type { AnyAttributes } from "../src/attribute_map.ts";
 import type {
   Address,
   BindOptions,
   DatagramSocket,
   DatagramTransport,
   MessageHandler,
+  ResolvedAddress,
 } from "../src/transport.ts";
+import { bufferSizesUnsupported, requestedBufferSizes } from "./_buffer_sizes.ts";
+import { KeepAlive } from "./_keep_alive.ts";
 
 /** The parts of `Deno.NetAddr` used here. */
 interface DenoAddrLike {
@@ -54,6 +71,8 @@ interface DatagramConnLike {
   receive(buffer?: Uint8Array): Promise<[Uint8Array, DenoAddrLike]>;
   send(data: Uint8Array, to: DenoAddrLike): Promise<number>;
   close(): void;
+  /** Deno 2.9: unrefs the newest pending receive and every later one. */
+  unref?(): void;
 }
 
 /** The parts of the `Deno` namespace used here. */
@@ -92,10 +111,16 @@ const RECEIVES_IN_FLIGHT = 4;
  * import { udp } from "@radkit/radius/adapters/deno";
  * import assert from "node:assert/strict";
  *
- * const socket = await udp().bind({ hostname: "::1", port: 0 }, () => {});
+ * const transport = udp();
+ * await using socket = await transport.bind({ hostname: "::1", port: 0 }, () => {});
  * assert.equal(socket.local.family, "IPv6");
  * assert.ok(socket.local.port > 0);
- * await socket.close();
+ * await assert.rejects(
+ *   transport.bind({ hostname: "127.0.0.1", port: 0, receiveBufferSize: 4_194_304 }, () => {}),
+ *   { code: "ENOTSUP" },
+ * );
+ * const [first] = await transport.lookup!("localhost");
+ * assert.ok(first?.hostname === "127.0.0.1" || first?.hostname === "::1");
  * ```
  */
 export const udp: () => DatagramTransport = (): DatagramTransport => {
@@ -120,8 +145,15 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
         return Promise.reject(error);
       }
     },
+    lookup: denoLookup,
   };
 };
+
+/** `getaddrinfo` through Deno's `node:dns`, imported on first use only. */
+async function denoLookup(hostname: string): Promise<readonly ResolvedAddress[]> {
+  const { lookupHost } = await import("./_lookup.ts");
+  return await lookupHost(hostname);
+}
 
 function open(
   listen: NonNullable<DenoLike["listenDatagram"]>,
@@ -134,8 +166,23 @@ function open(
       `Cannot bind ${hostname}:${port} with reusePort: Deno.listenDatagram cannot set SO_REUSEPORT`,
     );
   }
+  const sizes = requestedBufferSizes(options);
+  if (sizes.receive !== undefined || sizes.send !== undefined) {
+    throw bufferSizesUnsupported(
+      format({ hostname, port, family: hostname.includes(":") ? "IPv6" : "IPv4" }),
+      sizes,
+      "Deno cannot set socket buffer sizes (Deno.listenDatagram has no such option, " +
+        "and the node:dgram of Deno only records the number)",
+    );
+  }
   const conn = listen({ transport: "udp", hostname, port });
   const local = toAddress(conn.addr);
+  // conn.unref() before the first receive unrefs them all; the timer holds the process instead.
+  let keepAlive: KeepAlive | undefined;
+  if (typeof conn.unref === "function") {
+    conn.unref();
+    keepAlive = new KeepAlive();
+  }
   const report = (error: unknown): void => {
     try {
       onError?.(error instanceof Error ? error : new Error(String(error)));
@@ -178,8 +225,25 @@ function open(
   };
   const receivers: Promise<void>[] = [];
   for (let i = 0; i < RECEIVES_IN_FLIGHT; i++) receivers.push(receiver());
-  const loop = Promise.all(receivers).then(() => {});
-  return {
+  let ended = false;
+  const loop = Promise.all(receivers).then(() => {
+    ended = true;
+    keepAlive?.unref();
+  });
+  const close = (): Promise<void> => {
+    if (!closed) {
+      closed = true;
+      // The cancelled receives are unreferenced: hold the process until they have ended.
+      if (!ended) keepAlive?.ref();
+      try {
+        conn.close();
+      } catch {
+        // Already closed: the receive loop has ended or is ending.
+      }
+    }
+    return loop;
+  };
+  const socket: DatagramSocket = {
     local,
     send(data, to): Promise<void> {
       if (closed) {
@@ -194,18 +258,19 @@ function open(
       });
       return sent as Promise<void>;
     },
-    close(): Promise<void> {
-      if (!closed) {
-        closed = true;
-        try {
-          conn.close();
-        } catch {
-          // Already closed: the receive loop has ended or is ending.
-        }
-      }
-      return loop;
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
+  if (keepAlive !== undefined) {
+    const held = keepAlive;
+    socket.unref = () => {
+      if (!closed) held.unref();
+    };
+    socket.ref = () => {
+      if (!closed && !ended) held.ref();
+    };
+  }
+  return socket;
 }
 
 function toAddress(addr: DenoAddrLike): Address {
@@ -226,7 +291,8 @@ function format(address: Address): string {
  * @param path The dictionary file, e.g. `/usr/share/freeradius/dictionary`.
  * @param base A dictionary to read the file on top of, e.g. `Dictionary.default()`
  *   to add vendor files to radkit's bundled RFC dictionaries; empty by default.
- * @returns The loaded dictionary.
+ * @returns The loaded dictionary, typed with attribute map `A` (as `radkit dict --types`
+ *   writes it) or open (`AnyAttributes`) by default.
  * @throws {DictionaryError} naming the file and line of the first problem.
  *
  * @example Usage
@@ -237,11 +303,14 @@ function format(address: Address): string {
  * console.log(dictionary.attribute("Cisco-AVPair")?.oid); // "26.9.1"
  * ```
  */
-export function loadDictionary(path: string, base?: Dictionary): Promise<Dictionary> {
+export function loadDictionary<A extends object = AnyAttributes>(
+  path: string,
+  base?: Dictionary<object>,
+): Promise<Dictionary<A>> {
   const deno = (globalThis as { Deno?: DenoLike }).Deno;
   if (deno === undefined) {
     throw new Error("adapters/deno.ts runs on Deno; import the adapter of your runtime");
   }
   const read = (file: string): Promise<string> => deno.readTextFile(file);
-  return base === undefined ? Dictionary.load(path, read) : base.extendFile(path, read);
+  return base === undefined ? Dictionary.load<A>(path, read) : base.extendFile<A>(path, read);
 }

@@ -11,6 +11,19 @@
  *   23.1+, and Bun, on Linux 3.9+, DragonFlyBSD 3.6+, FreeBSD 12+, Solaris
  *   11.4 and AIX 7.2.5+; elsewhere Node.js rejects the bind. On older Node.js
  *   and on Deno, which would silently ignore the option, the bind rejects.
+ * - `receiveBufferSize` and `sendBufferSize` set `SO_RCVBUF` and `SO_SNDBUF`
+ *   right after the bind (`setRecvBufferSize()`, `setSendBufferSize()`), on
+ *   Node.js and on Bun; `bufferSizes()` reports what the kernel granted (on
+ *   Linux twice the size asked for, capped at twice `net.core.rmem_max` or
+ *   `wmem_max`). Deno's `node:dgram` only records the number without setting
+ *   anything, so there such a bind rejects with an Error whose `code` is
+ *   `"ENOTSUP"`, and `bufferSizes()` returns `undefined`.
+ * - `unref()` and `ref()` are `dgram.Socket`'s. Deno's `unref()` would reach
+ *   only the receive after the next datagram, so on Deno every receive is
+ *   unreferenced from the start and an idle timer holds the process while the
+ *   socket is referenced.
+ * - `lookup()` is `getaddrinfo` (`dns.lookup` with `all` and `verbatim`
+ *   order), so `/etc/hosts` applies.
  * - Every socket has an `error` listener, so errors reach `onError` or are
  *   dropped, never thrown out of the event emitter.
  * - Under Bun, whose sockets set `IP_RECVERR`, an ICMP error about an earlier
@@ -33,13 +46,24 @@
  *
  * @module
  */
-import { createSocket } from "node:dgram";
+import { createSocket, type Socket } from "node:dgram";
 import { lookup, type LookupOptions } from "node:dns";
 import { isIP } from "node:net";
 import { readFile } from "node:fs/promises";
 import { versions } from "node:process";
-import type { Address, DatagramSocket, DatagramTransport } from "../src/transport.ts";
+import type {
+  Address,
+  BindOptions,
+  BufferSizes,
+  DatagramSocket,
+  DatagramTransport,
+  MessageHandler,
+} from "../src/transport.ts";
 import { Dictionary } from "../src/dictionary/dictionary.ts";
+import type { AnyAttributes } from "../src/attribute_map.ts";
+import { bufferSizesUnsupported, requestedBufferSizes } from "./_buffer_sizes.ts";
+import { KeepAlive } from "./_keep_alive.ts";
+import { lookupHost } from "./_lookup.ts";
 
 /**
  * Creates a UDP transport on `node:dgram`.
@@ -51,102 +75,149 @@ import { Dictionary } from "../src/dictionary/dictionary.ts";
  * import { udp } from "@radkit/radius/adapters/node";
  * import assert from "node:assert/strict";
  *
- * const socket = await udp().bind({ hostname: "::1", port: 0 }, () => {});
+ * const transport = udp();
+ * await using socket = await transport.bind({ hostname: "::1", port: 0 }, () => {});
  * assert.equal(socket.local.family, "IPv6");
  * assert.ok(socket.local.port > 0);
- * await socket.close();
+ * const [first] = await transport.lookup!("localhost");
+ * assert.ok(first?.hostname === "127.0.0.1" || first?.hostname === "::1");
  * ```
  */
 export const udp: () => DatagramTransport = (): DatagramTransport => ({
   name: "node:dgram",
-  async bind(options, onMessage): Promise<DatagramSocket> {
-    const { hostname, port, onError } = options;
-    const reusePort = options.reusePort === true;
-    if (reusePort) {
-      const reason = reusePortUnsupported();
-      if (reason !== undefined) {
-        throw new Error(`Cannot bind ${hostname}:${port} with reusePort: ${reason}`);
-      }
-    }
-    const report = (error: unknown): void => {
-      try {
-        onError?.(error instanceof Error ? error : new Error(String(error)));
-      } catch {
-        // The contract ignores exceptions from onError.
-      }
-    };
-    const socket = createSocket({
-      type: hostname.includes(":") ? "udp6" : "udp4",
-      reusePort,
-      lookup: literalLookup,
-    });
-    let closed = false;
-    let failBind: ((error: Error) => void) | undefined;
-    socket.on("error", (error) => failBind === undefined ? report(error) : failBind(error));
-    socket.on("message", (message, peer) => {
-      if (closed) return;
-      const data = new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
-      const family = peer.family === "IPv6" ? "IPv6" : "IPv4";
-      try {
-        onMessage(data, { hostname: peer.address, port: peer.port, family });
-      } catch (error) {
-        report(error);
-      }
-    });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        failBind = reject;
-        socket.bind({ address: hostname, port }, () => resolve());
-      });
-    } catch (error) {
-      closed = true;
-      try {
-        socket.close();
-      } catch {
-        // Node.js may already have released the failed socket.
-      }
-      throw error;
-    } finally {
-      failBind = undefined;
-    }
-    const bound = socket.address();
-    const local: Address = {
-      hostname: bound.address,
-      port: bound.port,
-      family: bound.family === "IPv6" ? "IPv6" : "IPv4",
-    };
-    let closing: Promise<void> | undefined;
-    return {
-      local,
-      send(data, to): Promise<void> {
-        if (closed) {
-          return Promise.reject(new Error(`Cannot send on a closed socket (${format(local)})`));
-        }
-        return new Promise((resolve, reject) => {
-          socket.send(data, to.port, to.hostname, (error) => {
-            if (!error) return resolve();
-            if (!STALE_ERRORS.has((error as { code?: unknown }).code)) return reject(error);
-            // Under Bun (IP_RECVERR) an ICMP error about an earlier datagram fails
-            // this send and drops its datagram: report it and try once more.
-            report(error);
-            socket.send(data, to.port, to.hostname, (again) => again ? reject(again) : resolve());
-          });
-        });
-      },
-      close(): Promise<void> {
-        closing ??= new Promise((resolve) => {
-          closed = true;
-          try {
-            socket.close(() => resolve());
-          } catch {
-            resolve(); // Already closed.
-          }
-        });
-        return closing;
-      },
-    };
-  },
+  bind: bindDgram,
+  lookup: lookupHost,
 });
+
+/** Whether this is the `node:dgram` of Deno, which fakes buffer sizes and unref (see the module doc). */
+const onDeno = "Deno" in globalThis;
+
+async function bindDgram(options: BindOptions, onMessage: MessageHandler): Promise<DatagramSocket> {
+  const { hostname, port, onError } = options;
+  const reusePort = options.reusePort === true;
+  if (reusePort) {
+    const reason = reusePortUnsupported();
+    if (reason !== undefined) {
+      throw new Error(`Cannot bind ${hostname}:${port} with reusePort: ${reason}`);
+    }
+  }
+  const sizes = requestedBufferSizes(options);
+  if (onDeno && (sizes.receive !== undefined || sizes.send !== undefined)) {
+    throw bufferSizesUnsupported(
+      format({ hostname, port, family: hostname.includes(":") ? "IPv6" : "IPv4" }),
+      sizes,
+      "the node:dgram of Deno cannot set socket buffer sizes (it only records the number)",
+    );
+  }
+  const report = (error: unknown): void => {
+    try {
+      onError?.(error instanceof Error ? error : new Error(String(error)));
+    } catch {
+      // The contract ignores exceptions from onError.
+    }
+  };
+  const socket = createSocket({
+    type: hostname.includes(":") ? "udp6" : "udp4",
+    reusePort,
+    lookup: literalLookup,
+  });
+  // Deno's socket.unref() reaches only the receive after the next datagram:
+  // unref every receive before the first starts, and hold the process here.
+  const keepAlive = onDeno ? new KeepAlive() : undefined;
+  if (onDeno) socket.unref();
+  let closed = false;
+  let failBind: ((error: Error) => void) | undefined;
+  socket.on("error", (error) => failBind === undefined ? report(error) : failBind(error));
+  socket.on("message", (message, peer) => {
+    if (closed) return;
+    const data = new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+    const family = peer.family === "IPv6" ? "IPv6" : "IPv4";
+    try {
+      onMessage(data, { hostname: peer.address, port: peer.port, family });
+    } catch (error) {
+      report(error);
+    }
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      failBind = reject;
+      socket.bind({ address: hostname, port }, () => resolve());
+    });
+    // Set after the bind (as createSocket's own options would be), where a
+    // failure can still reject this bind instead of escaping as an exception.
+    if (sizes.receive !== undefined) socket.setRecvBufferSize(sizes.receive);
+    if (sizes.send !== undefined) socket.setSendBufferSize(sizes.send);
+  } catch (error) {
+    closed = true;
+    keepAlive?.unref();
+    try {
+      socket.close();
+    } catch {
+      // Node.js may already have released the failed socket.
+    }
+    throw error;
+  } finally {
+    failBind = undefined;
+  }
+  const bound = socket.address();
+  const local: Address = {
+    hostname: bound.address,
+    port: bound.port,
+    family: bound.family === "IPv6" ? "IPv6" : "IPv4",
+  };
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise((resolve) => {
+      closed = true;
+      keepAlive?.unref();
+      try {
+        socket.close(() => resolve());
+      } catch {
+        resolve(); // Already closed.
+      }
+    });
+    return closing;
+  };
+  return {
+    local,
+    send(data, to): Promise<void> {
+      if (closed) {
+        return Promise.reject(new Error(`Cannot send on a closed socket (${format(local)})`));
+      }
+      return new Promise((resolve, reject) => {
+        socket.send(data, to.port, to.hostname, (error) => {
+          if (!error) return resolve();
+          if (!STALE_ERRORS.has((error as { code?: unknown }).code)) return reject(error);
+          // Under Bun (IP_RECVERR) an ICMP error about an earlier datagram fails
+          // this send and drops its datagram: report it and try once more.
+          report(error);
+          socket.send(data, to.port, to.hostname, (again) => again ? reject(again) : resolve());
+        });
+      });
+    },
+    close,
+    unref(): void {
+      if (keepAlive !== undefined) keepAlive.unref();
+      else if (!closed) socket.unref();
+    },
+    ref(): void {
+      if (closed) return;
+      if (keepAlive !== undefined) keepAlive.ref();
+      else socket.ref();
+    },
+    bufferSizes: (): BufferSizes | undefined => onDeno ? undefined : readBufferSizes(socket),
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** What the kernel granted (Linux reports twice the size asked for), or `undefined` once closed. */
+function readBufferSizes(socket: Socket): BufferSizes | undefined {
+  try {
+    return { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
+  } catch {
+    return undefined; // Closed: there is no socket to ask.
+  }
+}
 
 /**
  * The socket's name lookup: an IP literal (every transport Address is one)
@@ -196,7 +267,8 @@ function format(address: Address): string {
  * @param path The dictionary file, e.g. `/usr/share/freeradius/dictionary`.
  * @param base A dictionary to read the file on top of, e.g. `Dictionary.default()`
  *   to add vendor files to radkit's bundled RFC dictionaries; empty by default.
- * @returns The loaded dictionary.
+ * @returns The loaded dictionary, typed with attribute map `A` (as `radkit dict --types`
+ *   writes it) or open (`AnyAttributes`) by default.
  * @throws {DictionaryError} naming the file and line of the first problem.
  *
  * @example Usage
@@ -216,7 +288,10 @@ function format(address: Address): string {
  * assert.equal(dictionary.attribute("User-Name")?.code, 1);
  * ```
  */
-export function loadDictionary(path: string, base?: Dictionary): Promise<Dictionary> {
+export function loadDictionary<A extends object = AnyAttributes>(
+  path: string,
+  base?: Dictionary<object>,
+): Promise<Dictionary<A>> {
   const read = (file: string): Promise<string> => readFile(file, "utf8");
-  return base === undefined ? Dictionary.load(path, read) : base.extendFile(path, read);
+  return base === undefined ? Dictionary.load<A>(path, read) : base.extendFile<A>(path, read);
 }

@@ -69,16 +69,18 @@ function variant(loops: number): DatagramTransport {
         }
       };
       const all = Promise.all(Array.from({ length: loops }, loop));
+      const close = async (): Promise<void> => {
+        closed = true;
+        conn.close();
+        await all;
+      };
       return Promise.resolve({
         local: toAddress(conn.addr),
         async send(data: Uint8Array, to: Address) {
           await conn.send(data, { transport: "udp", hostname: to.hostname, port: to.port });
         },
-        async close() {
-          closed = true;
-          conn.close();
-          await all;
-        },
+        close,
+        [Symbol.asyncDispose]: close,
       });
     },
   };

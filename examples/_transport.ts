@@ -2,17 +2,9 @@
 // server is (environment variables, with the defaults of examples/server.ts, whose
 // secret is the seed guide's).
 import process from "node:process";
-import type { DatagramTransport } from "../src/transport.ts";
-import { udp as bunUdp } from "../adapters/bun.ts";
-import { udp as denoUdp } from "../adapters/deno.ts";
-import { udp as nodeUdp } from "../adapters/node.ts";
 
 /** UDP from `@radkit/radius/adapters/deno`, `/bun` or `/node`, whichever runtime runs this. */
-export function udp(): DatagramTransport {
-  if ("Deno" in globalThis) return denoUdp();
-  if ("Bun" in globalThis) return bunUdp();
-  return nodeUdp();
-}
+export { udp } from "../adapters/auto.ts";
 
 const env = process.env;
 

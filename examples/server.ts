@@ -21,14 +21,8 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { Code, Dictionary, hiddenValue, isSecretAttribute, type Packet } from "../mod.ts";
 import { type RequestContext, Server } from "../mod.ts";
-import type { DatagramTransport } from "../src/transport.ts";
-
-/** This runtime's UDP adapter (an application would import just the one it runs on). */
-async function udp(): Promise<DatagramTransport> {
-  if ("Deno" in globalThis) return (await import("../adapters/deno.ts")).udp();
-  if ("Bun" in globalThis) return (await import("../adapters/bun.ts")).udp();
-  return (await import("../adapters/node.ts")).udp();
-}
+// This runtime's UDP adapter: @radkit/radius/adapters/auto in an application.
+import { udp } from "../adapters/auto.ts";
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2),
@@ -72,7 +66,7 @@ function logRequest(kind: string, request: Packet, context: RequestContext): voi
 }
 
 const server = new Server({
-  transport: await udp(),
+  transport: udp(),
   dictionary: Dictionary.default(),
   clients: [
     { address: "127.0.0.0/8", secret: args.secret, name: "localhost" },

@@ -10,6 +10,7 @@ const entries = [
   "adapters/deno.ts",
   "adapters/bun.ts",
   "adapters/node.ts",
+  "adapters/auto.ts",
   "src/testing/memory_transport.ts",
   "src/cli/main.ts",
 ];

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { AnyAttributes } from "./attribute_map.ts";
 import type { DictionaryView } from "./codec/attribute.ts";
 import { Code } from "./codec/code.ts";
 import { type AttributesInit, Packet } from "./packet.ts";
@@ -194,7 +195,7 @@ export class Client implements AsyncDisposable {
   }
 
   /** The dictionary requests are built with and replies decoded with. */
-  get dictionary(): DictionaryView {
+  get dictionary(): DictionaryView<AnyAttributes> {
     return this.#settings.dictionary;
   }
 

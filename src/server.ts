@@ -7,6 +7,7 @@
  * @module
  */
 import { Code, codeName } from "./codec/code.ts";
+import type { AnyAttributes } from "./attribute_map.ts";
 import type { DictionaryView } from "./codec/attribute.ts";
 import {
   checkRequest,
@@ -454,7 +455,7 @@ function checkPort(name: string, value: unknown): number | undefined {
  */
 export class Server {
   #transport: DatagramTransport;
-  #dictionary: DictionaryView;
+  #dictionary: DictionaryView<AnyAttributes>;
   #table: ClientTable | undefined;
   #lookup: ClientLookup | undefined;
   #resolved = new WeakMap<object, ResolvedClient>();
@@ -542,7 +543,7 @@ export class Server {
     }
     this.#closeTimeoutMs = closeTimeoutMs;
     this.#transport = transport;
-    this.#dictionary = dictionary;
+    this.#dictionary = dictionary as DictionaryView<AnyAttributes>;
   }
 
   /**
@@ -1094,7 +1095,7 @@ export class Server {
   }
 }
 
-function nak(request: Packet, code: number): Packet {
+function nak(request: Packet, code: Code): Packet {
   try {
     return request.reply(code, { "Error-Cause": UNSUPPORTED_SERVICE });
   } catch {

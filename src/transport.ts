@@ -28,8 +28,9 @@
  *   `"IPv4"` or `"IPv6"`, named as Node.js and Bun name it. A peer is reported
  *   as the operating system reports it, and that `from` is a valid `to` for a
  *   reply (on a dual-stack `"::"` socket an IPv4 peer typically appears as
- *   `"::ffff:192.0.2.1"`, family `"IPv6"`). `send` takes IP literals only: an
- *   adapter need not resolve host names (Bun's cannot).
+ *   `"::ffff:192.0.2.1"`, family `"IPv6"`). `send` takes IP literals only:
+ *   host names are resolved beforehand, with `lookup` where the transport
+ *   has it.
  * - **Sizes.** Datagrams of 0 to 65,507 bytes (IPv4) or 65,527 bytes (IPv6)
  *   are sent and received whole; a larger one fails `send` with an error whose
  *   `code` is `"EMSGSIZE"`.
@@ -176,13 +177,15 @@ export interface BindOptions {
   onError?: (error: Error) => void;
   /**
    * The receive buffer to ask the operating system for (`SO_RCVBUF`), in
-   * bytes. A burst of requests arrives faster than one thread decodes them,
-   * and whatever does not fit in this buffer is lost before any code sees it:
-   * Linux's default (`net.core.rmem_default`, about 208 KiB) holds only a few
-   * hundred RADIUS datagrams. The operating system may grant less (Linux caps
+   * bytes, an integer from 1 to 2,147,483,647 (else the bind rejects with a
+   * RangeError). A burst of requests arrives faster than one thread decodes
+   * them, and whatever does not fit in this buffer is lost before any code
+   * sees it: Linux's default (`net.core.rmem_default`, 208 KiB) holds 256
+   * datagrams of 100 bytes. The operating system may grant less (Linux caps
    * it at `net.core.rmem_max`); {@linkcode DatagramSocket.bufferSizes} tells
-   * what was granted. A transport that cannot set it rejects the bind with an
-   * Error that says so; it never ignores the option.
+   * what was granted. A transport that cannot set it (Deno) rejects the bind
+   * with an Error whose `code` is `"ENOTSUP"` and whose message says what to
+   * do instead; it never ignores the option.
    */
   receiveBufferSize?: number;
   /**
@@ -264,8 +267,9 @@ export interface DatagramSocket {
   /**
    * Lets the process exit while this socket is open and idle (as Node's
    * `socket.unref()`): a client calls it when nothing is in flight, so that
-   * a script that forgets `close()` still ends. Optional for transports that
-   * have no such notion.
+   * a script that forgets `close()` still ends. The socket still receives
+   * while anything else keeps the process alive. Idempotent. Optional for
+   * transports that have no such notion.
    */
   unref?(): void;
   /** Undoes {@linkcode DatagramSocket.unref}: the open socket keeps the process alive. */
@@ -335,9 +339,11 @@ export interface DatagramTransport {
    * `/etc/hosts`, then DNS), in its order of preference. Optional: without
    * it, clients accept IP literals only.
    *
-   * @param hostname A host name such as `"localhost"` or `"radius.example.org"`.
+   * @param hostname A host name such as `"localhost"` or `"radius.example.org"`;
+   * an IP literal resolves to itself.
    * @returns At least one address; rejects with an Error that names the host
-   * when it does not resolve.
+   * (with the resolver's `code`, such as `"ENOTFOUND"`) when it does not
+   * resolve.
    */
   lookup?(hostname: string): Promise<readonly ResolvedAddress[]>;
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import { formatAddress } from "../address.ts";
+import type { AnyAttributes } from "../attribute_map.ts";
 import type { DictionaryView } from "../codec/attribute.ts";
 import { Code, codeName } from "../codec/code.ts";
 import { checkResponse, type VerificationFailure } from "../codec/packet_codec.ts";
@@ -42,7 +43,7 @@ export interface Transmission {
 /** What every exchange of one client shares. */
 export interface ExchangeContext {
   /** Names the attributes of requests and replies. */
-  readonly dictionary: DictionaryView;
+  readonly dictionary: DictionaryView<AnyAttributes>;
   /** IRT, MRC, MRT, MRD and RAND for requests. */
   readonly retry: RetryOptions;
   /** The Status-Server probe interval; probes wait no longer than it for their reply. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { parseHostPort } from "../address.ts";
+import type { AnyAttributes } from "../attribute_map.ts";
 import type { DictionaryView } from "../codec/attribute.ts";
 import { Dictionary } from "../dictionary/dictionary.ts";
 import { InvalidOptionError } from "../errors.ts";
@@ -286,7 +287,7 @@ export interface ClientOptions {
 /** The client's options, checked, with defaults applied. */
 export interface ClientSettings {
   readonly transport: DatagramTransport;
-  readonly dictionary: DictionaryView;
+  readonly dictionary: DictionaryView<AnyAttributes>;
   readonly servers: readonly ServerEntry[];
   readonly retry: RetryOptions;
   readonly deadTime: number;
@@ -379,7 +380,7 @@ export function clientSettings(options: ClientOptions): ClientSettings {
   if (retry.initialTimeout === 0) {
     throw new InvalidOptionError("timeout", "Invalid timeout 0: must be > 0 milliseconds");
   }
-  const dictionary = options.dictionary ?? Dictionary.default();
+  const dictionary = (options.dictionary ?? Dictionary.default()) as DictionaryView<AnyAttributes>;
   if (typeof dictionary?.attribute !== "function") {
     throw new InvalidOptionError(
       "dictionary",

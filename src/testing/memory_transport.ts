@@ -27,9 +27,11 @@ import type {
   Address,
   AddressFamily,
   BindOptions,
+  BufferSizes,
   DatagramSocket,
   DatagramTransport,
   MessageHandler,
+  ResolvedAddress,
 } from "../transport.ts";
 
 /**
@@ -73,9 +75,10 @@ export type InterceptHook = (
 ) => "deliver" | "drop" | Uint8Array;
 
 /**
- * The faults a {@linkcode MemoryTransport} injects. Each datagram passes, in
- * order: the intercept hook, loss, duplication, then a delay of `latency`
- * plus a random share of `jitter` per copy.
+ * The faults a {@linkcode MemoryTransport} injects, and the host names it
+ * resolves. Each datagram passes, in order: the intercept hook, loss,
+ * duplication, then a delay of `latency` plus a random share of `jitter` per
+ * copy.
  *
  * @example Usage
  * ```ts
@@ -113,6 +116,14 @@ export interface MemoryTransportOptions {
    * `undefined` to {@linkcode MemoryTransport.configure} removes it.
    */
   intercept?: InterceptHook | undefined;
+  /**
+   * The names {@linkcode MemoryTransport.lookup} resolves, as `/etc/hosts`
+   * would, each to one IP literal or several in order of preference; names
+   * match without regard to case. `localhost` resolves to `127.0.0.1` and
+   * `::1` unless listed here. Given to
+   * {@linkcode MemoryTransport.configure}, it replaces the previous table.
+   */
+  hosts?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /**
@@ -161,8 +172,19 @@ interface Endpoint {
   readonly onError: ((error: Error) => void) | undefined;
   /** Timers of datagrams on their way to this socket. */
   readonly inbound: Set<ReturnType<typeof setTimeout>>;
+  readonly bufferSizes: BufferSizes;
   closed: boolean;
+  /** Whether it would keep a real process alive: not unref'd. */
+  referenced: boolean;
 }
+
+/** What Linux grants a socket by default (`net.core.rmem_default`, `wmem_default`). */
+const DEFAULT_BUFFER_SIZE = 212_992;
+/** `SO_RCVBUF` and `SO_SNDBUF` take a C `int`. */
+const MAX_BUFFER_SIZE = 2_147_483_647;
+const DEFAULT_HOSTS: ReadonlyMap<string, readonly ResolvedAddress[]> = new Map([
+  ["localhost", [{ hostname: "127.0.0.1", family: "IPv4" }, { hostname: "::1", family: "IPv6" }]],
+]);
 
 /**
  * A simulated network that implements {@linkcode DatagramTransport}. Sockets
@@ -172,6 +194,11 @@ interface Endpoint {
  * Port 0 takes the next free port from 49152. Delivery is always
  * asynchronous, by timer, and each receiver gets its own copy of the bytes.
  * Families do not mix: an IPv4 socket cannot send to an IPv6 address.
+ * Buffers never overflow: a socket accepts any `receiveBufferSize` and
+ * `sendBufferSize` and reports them as asked for. `unref()` and `ref()` only
+ * change {@linkcode MemoryTransport.referenced}, since no timer of the
+ * network outlives the datagrams in flight. {@linkcode MemoryTransport.lookup}
+ * resolves from the `hosts` option, never through DNS.
  *
  * @example Usage
  * ```ts
@@ -202,6 +229,7 @@ export class MemoryTransport implements DatagramTransport {
   #latency = 0;
   #jitter = 0;
   #intercept: InterceptHook | undefined;
+  #hosts: ReadonlyMap<string, readonly ResolvedAddress[]> = DEFAULT_HOSTS;
   #random: () => number = seeded(1);
   #endpoints: Endpoint[] = [];
   #nextPort = 0;
@@ -254,6 +282,67 @@ export class MemoryTransport implements DatagramTransport {
     if (jitter !== undefined) this.#jitter = milliseconds("jitter", jitter);
     if ("intercept" in options) this.#intercept = options.intercept;
     if (seed !== undefined) this.#random = seeded(seed);
+    if (options.hosts !== undefined) this.#hosts = hostTable(options.hosts);
+  }
+
+  /**
+   * Resolves a host name from the `hosts` option, in its order; an IP
+   * literal resolves to itself (an IPv6 one may come in brackets).
+   *
+   * @param hostname A name such as `"localhost"` or `"radius.example.org"`.
+   * @returns The addresses; rejects with an Error whose `code` is
+   * `"ENOTFOUND"` and that names the host when it is not listed.
+   *
+   * @example Usage
+   * ```ts
+   * import { MemoryTransport } from "@radkit/radius/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const network = new MemoryTransport({ hosts: { "radius.example.org": "192.0.2.10" } });
+   * assert.deepEqual(await network.lookup("RADIUS.example.org"), [
+   *   { hostname: "192.0.2.10", family: "IPv4" },
+   * ]);
+   * await assert.rejects(network.lookup("no-such-host.invalid"), /no-such-host\.invalid/);
+   * ```
+   */
+  lookup(hostname: string): Promise<readonly ResolvedAddress[]> {
+    const name = hostname.startsWith("[") && hostname.endsWith("]")
+      ? hostname.slice(1, -1)
+      : hostname;
+    if (isIpLiteral(name)) return Promise.resolve([{ hostname: name, family: familyOf(name) }]);
+    const addresses = this.#hosts.get(name.toLowerCase());
+    if (addresses !== undefined) return Promise.resolve(addresses);
+    return Promise.reject(
+      withCode(
+        new Error(
+          `Cannot resolve host "${hostname}": ENOTFOUND (not in the MemoryTransport's hosts)`,
+        ),
+        "ENOTFOUND",
+      ),
+    );
+  }
+
+  /**
+   * How many open sockets are referenced (not unref'd): those that would
+   * keep a real process alive.
+   *
+   * @returns The count of open, referenced sockets.
+   *
+   * @example Usage
+   * ```ts
+   * import { MemoryTransport } from "@radkit/radius/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const network = new MemoryTransport();
+   * const socket = await network.bind({ hostname: "127.0.0.1", port: 0 }, () => {});
+   * assert.equal(network.referenced, 1);
+   * socket.unref?.();
+   * assert.equal(network.referenced, 0);
+   * await socket.close();
+   * ```
+   */
+  get referenced(): number {
+    return this.#endpoints.filter((endpoint) => endpoint.referenced).length;
   }
 
   /**
@@ -313,9 +402,9 @@ export class MemoryTransport implements DatagramTransport {
   /**
    * Binds a socket on the simulated network.
    *
-   * @param options The address and port (0 for the next free one), and
+   * @param options The address and port (0 for the next free one),
    * `reusePort`, which here spreads peers over the sockets by a hash of their
-   * address.
+   * address, and buffer sizes, which are only reported back.
    * @param onMessage Called once per datagram that arrives, with its own copy.
    * @returns The bound socket; rejects with an error whose `code` is
    * `"EADDRINUSE"` when the address is taken.
@@ -348,6 +437,10 @@ export class MemoryTransport implements DatagramTransport {
     const family = familyOf(hostname);
     const reusePort = options.reusePort === true;
     port("port", options.port);
+    const bufferSizes: BufferSizes = {
+      receive: bufferSize("receiveBufferSize", options.receiveBufferSize),
+      send: bufferSize("sendBufferSize", options.sendBufferSize),
+    };
     let bindPort = options.port;
     if (bindPort === 0) {
       bindPort = this.#freePort(hostname, family);
@@ -363,16 +456,27 @@ export class MemoryTransport implements DatagramTransport {
       onMessage,
       onError: options.onError,
       inbound: new Set(),
+      bufferSizes,
       closed: false,
+      referenced: true,
     };
     this.#endpoints.push(endpoint);
+    const close = (): Promise<void> => {
+      this.#close(endpoint);
+      return Promise.resolve();
+    };
     return {
       local: endpoint.local,
       send: (data, to) => this.#send(endpoint, data, to),
-      close: () => {
-        this.#close(endpoint);
-        return Promise.resolve();
+      close,
+      unref: () => {
+        endpoint.referenced = false;
       },
+      ref: () => {
+        endpoint.referenced = true;
+      },
+      bufferSizes: () => endpoint.bufferSizes,
+      [Symbol.asyncDispose]: close,
     };
   }
 
@@ -520,6 +624,39 @@ function isWildcard(hostname: string): boolean {
 
 function format(hostname: string, port: number): string {
   return hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
+}
+
+function isIpLiteral(hostname: string): boolean {
+  return hostname.includes(":") || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
+}
+
+function hostTable(
+  hosts: Readonly<Record<string, string | readonly string[]>>,
+): ReadonlyMap<string, readonly ResolvedAddress[]> {
+  const table = new Map(DEFAULT_HOSTS);
+  for (const [name, value] of Object.entries(hosts)) {
+    const literals: readonly string[] = typeof value === "string" ? [value] : value;
+    if (literals.length === 0 || !literals.every(isIpLiteral)) {
+      throw new TypeError(
+        `Invalid hosts entry "${name}": give one IP literal or more, such as "192.0.2.10" or "::1"`,
+      );
+    }
+    table.set(
+      name.toLowerCase(),
+      literals.map((hostname) => ({ hostname, family: familyOf(hostname) })),
+    );
+  }
+  return table;
+}
+
+function bufferSize(what: string, value: number | undefined): number {
+  if (value === undefined) return DEFAULT_BUFFER_SIZE;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_BUFFER_SIZE) {
+    throw new RangeError(
+      `Invalid ${what} ${value}: must be an integer number of bytes from 1 to ${MAX_BUFFER_SIZE}`,
+    );
+  }
+  return value;
 }
 
 function withCode(error: Error, code: string): Error {

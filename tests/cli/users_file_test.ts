@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { addChapPassword, Code, Dictionary, Packet } from "../../mod.ts";
 import { authorize, parseUsers } from "../../src/cli/users_file.ts";
 
-const dictionary = Dictionary.default();
+const dictionary: Dictionary = Dictionary.default();
 const request = (attributes: Record<string, string>) =>
   Packet.create(Code.AccessRequest, dictionary, attributes);
 

@@ -55,7 +55,7 @@ export function faulty(
         }, delay);
         timers.add(timer);
       };
-      return {
+      const wrapped: DatagramSocket = {
         local: socket.local,
         send(data, to): Promise<void> | void {
           stats.sent++;
@@ -80,7 +80,12 @@ export function faulty(
           timers.clear();
           return socket.close();
         },
+        unref: () => socket.unref?.(),
+        ref: () => socket.ref?.(),
+        bufferSizes: () => socket.bufferSizes?.(),
+        [Symbol.asyncDispose]: () => wrapped.close(),
       };
+      return wrapped;
     },
   };
 }
