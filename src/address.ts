@@ -1,30 +1,25 @@
 /**
- * Host and port as text: one formatter (IPv6 in brackets, RFC 3986 §3.2.2)
- * and one parser for what users type (`host`, `host:port`, `[v6]:port`,
- * `v6`).
+ * How radkit writes a socket address in messages and logs, and reads one
+ * that a user typed (`host`, `host:port`, `[v6]:port`, `v6`).
  *
  * @module
  */
 
-/** A host (IP literal or name; IPv6 without brackets) and a port. */
-export interface HostPort {
-  /** An IP literal or a host name; IPv6 without brackets. */
-  readonly hostname: string;
-  /** The port. */
-  readonly port: number;
-}
-
 /**
- * `host:port`, with an IPv6 address in brackets (`[::1]:1812`), as URLs
- * and most RADIUS tools write it.
+ * Writes an address as `host:port`, with an IPv6 host in brackets
+ * (`[::1]:1812`, RFC 3986 §3.2.2), so that the port cannot be read as part
+ * of the address.
  *
- * @param address The host and port.
- * @returns The text.
+ * @param address The host (an IP literal or a name) and the port.
+ * @returns `"192.0.2.1:1812"` or `"[2001:db8::1]:1812"`.
  *
  * @example Usage
- * ```ts ignore
- * assert.equal(formatAddress({ hostname: "::1", port: 1812 }), "[::1]:1812");
+ * ```ts
+ * import { formatAddress } from "./address.ts";
+ * import assert from "node:assert/strict";
+ *
  * assert.equal(formatAddress({ hostname: "127.0.0.1", port: 1812 }), "127.0.0.1:1812");
+ * assert.equal(formatAddress({ hostname: "::1", port: 1812 }), "[::1]:1812");
  * ```
  */
 export function formatAddress(
@@ -52,7 +47,10 @@ const PORT = /^\d{1,5}$/;
  * not 0..65535; the message quotes the text and shows the forms.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { parseHostPort } from "./address.ts";
+ * import assert from "node:assert/strict";
+ *
  * assert.deepEqual(parseHostPort("[::1]:1812"), { hostname: "::1", port: 1812 });
  * assert.deepEqual(parseHostPort("::1"), { hostname: "::1" });
  * assert.deepEqual(parseHostPort("localhost"), { hostname: "localhost" });
