@@ -97,13 +97,20 @@ export interface SendOptions extends RequestOptions {
 }
 
 /**
- * A RADIUS client. Any number of requests may be in flight: each socket
+ * A RADIUS client. Any number of requests may be made at once: up to
+ * `maxInFlight` (128) are sent, the others wait their turn; each socket
  * gives 256 Identifiers and more sockets open as needed. A request is
  * retransmitted per RFC 5080 §2.2.1 (same Identifier and authenticator;
  * Accounting-Requests get an updated Acct-Delay-Time and so a new
  * Identifier, RFC 2866 §5.2), moves on to the next server when one does not
  * answer, and resolves with the first reply that verifies. Replies that do
  * not verify are dropped and counted (see {@linkcode Client.stats}).
+ *
+ * Every method that returns a Promise reports every failure (bad attribute
+ * names or values, a closed client, …) by rejecting it, never by throwing.
+ * Sockets with no request in flight do not keep the process alive, so a
+ * script ends once its last reply is in even without {@linkcode Client.close};
+ * `await using client = new Client(…)` closes it at the end of the block.
  *
  * @example Usage
  * ```ts

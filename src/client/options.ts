@@ -248,12 +248,16 @@ export interface ClientOptions {
    *
    * A burst larger than the server's socket receive buffer loses datagrams
    * before any code sees them, and each loss costs a full `timeout` before
-   * the retransmission: a server on Linux's default buffer (about 208 KiB)
-   * drops most of 1,000 requests fired at once. 256 in flight fit that
-   * default buffer with room to spare, and on loopback keep a server on
-   * one core as busy as 1,000 would (bench/burst_bench.ts).
+   * its retransmission: with no limit, 1,000 requests fired at once lose
+   * about a fifth of their first transmissions to a server on Linux's
+   * default buffer (`net.core.rmem_default`, about 208 KiB, which holds 256
+   * small datagrams). 128 leave that buffer half free (for other clients,
+   * and for the kernel's accounting while the server reads) and still keep
+   * a server busy: on loopback 1,000 or 10,000 requests fired at once then
+   * need no retransmission and take no longer than with more in flight
+   * (`bench/burst_bench.ts`, bench/RESULTS.md).
    *
-   * @default {256}
+   * @default {128}
    */
   maxInFlight?: number;
   /**
@@ -304,7 +308,7 @@ export interface ClientSettings {
 }
 
 /** The default of `ClientOptions.maxInFlight`. */
-export const DEFAULT_MAX_IN_FLIGHT = 256;
+export const DEFAULT_MAX_IN_FLIGHT = 128;
 /** The default of `ClientOptions.receiveBufferSize`: 4 MiB. */
 export const DEFAULT_RECEIVE_BUFFER_SIZE: number = 4 * 1024 * 1024;
 
