@@ -1,5 +1,6 @@
-// Client load: TOTAL Access-Requests (100,000 by default) with IN_FLIGHT
-// (1,000) in flight from radkit's Client on the runtime running this file,
+// Client load: TOTAL Access-Requests (100,000 by default) from IN_FLIGHT
+// (1,000) concurrent callers of radkit's Client on the runtime running this
+// file (the Client itself sends at most its maxInFlight, 128 by default),
 // against radkit's Server in ANOTHER process (bench/_server_process.ts on
 // --server's runtime, Bun by default, so client and server never share one
 // event loop and every client runtime faces the same server). Every reply is

@@ -489,8 +489,9 @@ p(
     int(settings.clientTotal)
   } Access-Requests at 1,000 in flight (target: 100% completed)`,
   "",
-  "Against radkit's Server on Bun in another process (the same server for every client). radkit's",
-  "Client verifies every reply (Response Authenticator, Message-Authenticator) and the bench checks the",
+  "Against radkit's Server on Bun in another process (the same server for every client). 1,000 callers",
+  "each await one request after another; radkit's Client sends at most 128 at once (its default",
+  "maxInFlight) and queues the rest. It verifies every reply (Response Authenticator, Message-Authenticator) and the bench checks the",
   "Access-Accept and its Reply-Message; `radclient -p 1000 -r 10 -t 1` reads the same packets from a",
   `file and is timed from spawn to exit. Best of ${settings.clientRounds} round(s); completion is the worst round's.`,
   "",

@@ -537,9 +537,12 @@ function localAddress(
   return value;
 }
 
+const LEVELS = ["debug", "info", "warn", "error"] as const;
+
+/** The logger to use: the user's, each call guarded (a logger that throws must not break a request), or the default. */
 function logger(value: Logger | undefined): Logger {
   if (value === undefined) return consoleWarnings("radkit client");
-  for (const level of ["debug", "info", "warn", "error"] as const) {
+  for (const level of LEVELS) {
     if (typeof value?.[level] !== "function") {
       throw new InvalidOptionError(
         "logger",
@@ -547,7 +550,18 @@ function logger(value: Logger | undefined): Logger {
       );
     }
   }
-  return value;
+  const guarded = {} as Logger;
+  for (const level of LEVELS) {
+    guarded[level] = (message, fields) => {
+      try {
+        if (fields === undefined) value[level](message);
+        else value[level](message, fields);
+      } catch {
+        // Logging is best effort.
+      }
+    };
+  }
+  return guarded;
 }
 
 /** `base` with the ports given, each checked; `name` is the option, for messages. */

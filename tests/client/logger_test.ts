@@ -113,3 +113,33 @@ test("a wrong-secret reply is a warning once per server, then debug, as every dr
     await server.close();
   }
 });
+
+test("a logger that throws breaks nothing: the request still fails over and resolves", async () => {
+  const network = new MemoryTransport();
+  const dead = await responder(network, "127.0.0.1", 1812, () => undefined);
+  const alive = await responder(
+    network,
+    "::1",
+    1812,
+    (request) => request.reply(Code.AccessAccept),
+  );
+  const fail = () => {
+    throw new Error("the log is full");
+  };
+  const client = new Client({
+    transport: network,
+    servers: ["127.0.0.1", "::1"],
+    secret: SECRET,
+    timeout: 10,
+    retries: 1,
+    logger: { debug: fail, info: fail, warn: fail, error: fail },
+  });
+  try {
+    assert.equal((await client.accessRequest({ "User-Name": "bob" })).code, Code.AccessAccept);
+    assert.equal(client.stats().failovers, 1);
+  } finally {
+    await client.close();
+    await dead.close();
+    await alive.close();
+  }
+});

@@ -239,6 +239,7 @@ for (const net of NETS) {
         retries: 3,
         backoff: { maxTimeout: 40, maxDuration: 0 },
         maxSockets: 1,
+        maxInFlight: 256,
       },
     });
     try {
