@@ -20,15 +20,17 @@ import { RadiusError } from "./errors.ts";
 import { decodeOwnedDatagram, encodePacketInto, Packet } from "./packet.ts";
 import { ByteBlocks } from "./server/byte_blocks.ts";
 import type { Address, DatagramSocket, DatagramTransport } from "./transport.ts";
+import type { PortName } from "./ports.ts";
+import { formatAddress } from "./address.ts";
 import {
-  type ClientEntry,
-  type ClientLookup,
-  type ClientSettings,
-  ClientTable,
-  resolveClient,
-  type ResolvedClient,
+  type NasEntry,
+  type NasLookup,
+  type NasSettings,
+  NasTable,
+  type ResolvedNas,
+  resolveNas,
   unmapIPv4,
-} from "./server/client_table.ts";
+} from "./server/nas_table.ts";
 import {
   DuplicateCache,
   type DuplicateCacheOptions,
@@ -39,43 +41,11 @@ import { consoleWarnLogger, type Logger } from "./server/logger.ts";
 import { SecretScrubber } from "./secrets.ts";
 import { Counters, type DropReason, type ServerStats } from "./server/stats.ts";
 
-export type { ClientEntry, ClientLookup, ClientSettings } from "./server/client_table.ts";
+export type { NasEntry, NasLookup, NasSettings } from "./server/nas_table.ts";
+export type { PortName } from "./ports.ts";
 export type { DuplicateCacheOptions } from "./server/duplicate_cache.ts";
 export type { Logger } from "./server/logger.ts";
 export type { DropReason, ServerStats } from "./server/stats.ts";
-
-/**
- * The three kinds of port a server listens on: `"auth"` (1812:
- * Access-Request, Status-Server), `"acct"` (1813: Accounting-Request,
- * Status-Server) and `"coa"` (3799: CoA-Request, Disconnect-Request).
- *
- * @example Usage
- * ```ts
- * import { Client, Code, Dictionary, type PortName, Server } from "@radkit/radius";
- * import { MemoryTransport } from "@radkit/radius/testing";
- * import assert from "node:assert/strict";
- *
- * const seen: PortName[] = [];
- * const network = new MemoryTransport();
- * const server = new Server({
- *   transport: network,
- *   dictionary: Dictionary.default(),
- *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
- *   handleStatusServer(request, { port }) {
- *     seen.push(port);
- *     return request.reply(port === "auth" ? Code.AccessAccept : Code.AccountingResponse);
- *   },
- * });
- * await server.listen({ hostname: "127.0.0.1", auth: 1812, acct: 1813 });
- * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
- * await client.statusServer();
- * await client.statusServer({ port: "acct" });
- * assert.deepEqual(seen, ["auth", "acct"]);
- * await client.close();
- * await server.close();
- * ```
- */
-export type PortName = "auth" | "acct" | "coa";
 
 /**
  * What a handler learns about a request besides the packet itself.
@@ -101,7 +71,7 @@ export type PortName = "auth" | "acct" | "coa";
  * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
  * await client.accessRequest({ "User-Name": "bob" }).finally(() => client.close());
  * const [context] = contexts;
- * assert.equal(context?.clientName, "lab");
+ * assert.equal(context?.nasName, "lab");
  * assert.equal(context?.port, "auth");
  * assert.equal(context?.local.port, 1812);
  * assert.equal(context?.from.hostname, "127.0.0.1");
@@ -109,10 +79,10 @@ export type PortName = "auth" | "acct" | "coa";
  * ```
  */
 export interface RequestContext {
-  /** The client entry that matched, as given (or as the lookup function returned it). */
-  readonly client: ClientSettings;
-  /** The client's name: its `name`, else the entry's `address` or the source address. */
-  readonly clientName: string;
+  /** The NAS entry that matched, as given (or as the lookup function returned it). */
+  readonly nas: NasSettings;
+  /** The NAS's name: its `name`, else the entry's `address` or the source address. */
+  readonly nasName: string;
   /** The source of the request; the reply goes back there. */
   readonly from: Address;
   /** Which port received it. */
@@ -181,7 +151,7 @@ export type RequestHandler = (
  *   dictionary: Dictionary.default(),
  *   clients: [{ address: "127.0.0.0/8", secret: "s3cret" }],
  *   handleAccountingRequest: (request) => request.reply(Code.AccountingResponse),
- *   closeTimeoutMs: 1000,
+ *   closeTimeout: 1000,
  * };
  * const server = new Server(options);
  * await server.listen({ hostname: "127.0.0.1", acct: 1813, coa: 3799 });
@@ -204,7 +174,7 @@ export interface ServerOptions {
    * function. Datagrams from anyone else are dropped unanswered and counted
    * as `"unknown-client"`.
    */
-  clients: readonly ClientEntry[] | ClientLookup;
+  clients: readonly NasEntry[] | NasLookup;
   /** Access-Request on the auth port. Without it, every Access-Request gets an Access-Reject. */
   handleAccessRequest?: RequestHandler;
   /**
@@ -236,13 +206,15 @@ export interface ServerOptions {
    * dropped. Secrets, User-Password and CHAP values are never logged.
    */
   logger?: Logger;
-  /** Limits of the RFC 5080 duplicate cache; default 65,536 entries, 5,000 ms. */
+  /** Limits of the RFC 5080 duplicate cache; see {@linkcode DuplicateCacheOptions}. */
   duplicateCache?: DuplicateCacheOptions;
   /**
    * How long {@linkcode Server.close} waits for running handlers before it
-   * closes the sockets anyway, in milliseconds. Default 5,000.
+   * closes the sockets anyway (milliseconds).
+   *
+   * @default {5000}
    */
-  closeTimeoutMs?: number;
+  closeTimeout?: number;
 }
 
 /**
@@ -337,7 +309,7 @@ interface Job {
 type State = "new" | "binding" | "listening" | "closing" | "closed";
 
 const PORTS: readonly PortName[] = ["auth", "acct", "coa"];
-const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
+const DEFAULT_CLOSE_TIMEOUT = 5000;
 /** How many distinct "first time" warnings are kept, so a flood cannot grow the set. */
 const WARNED_LIMIT = 1024;
 /** RFC 5176 §3.6 Error-Cause "Unsupported-Service". */
@@ -373,10 +345,11 @@ function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
     typeof (value as { then?: unknown }).then === "function";
 }
 
-function where(address: Address): string {
-  return address.family === "IPv6"
-    ? `[${address.hostname}]:${address.port}`
-    : `${address.hostname}:${address.port}`;
+/** Options renamed in v2: a clear error instead of a silently ignored setting. */
+function renamed(options: object | undefined, old: string, now: string): void {
+  if (typeof options === "object" && options !== null && old in options) {
+    throw new TypeError(`The option ${old} is now called ${now} (still milliseconds)`);
+  }
 }
 
 function checkPort(name: string, value: unknown): number | undefined {
@@ -398,7 +371,7 @@ function checkPort(name: string, value: unknown): number | undefined {
  * 4. RFC 5080 duplicate detection on (port, source address and port, code,
  *    Identifier, Request Authenticator): a retransmission of a request in
  *    flight is dropped, one of an answered request gets the same reply bytes
- *    again (for `duplicateCache.ttlMs`);
+ *    again (for `duplicateCache.ttl`);
  * 5. verification with the client's secret: the Request Authenticator of
  *    Accounting, CoA and Disconnect requests; the Message-Authenticator
  *    wherever present; required on Access-Request unless the client sets
@@ -455,16 +428,16 @@ function checkPort(name: string, value: unknown): number | undefined {
 export class Server {
   #transport: DatagramTransport;
   #dictionary: DictionaryView;
-  #table: ClientTable | undefined;
-  #lookup: ClientLookup | undefined;
-  #resolved = new WeakMap<object, ResolvedClient>();
+  #table: NasTable | undefined;
+  #lookup: NasLookup | undefined;
+  #resolved = new WeakMap<object, ResolvedNas>();
   #handlers: Record<number, RequestHandler | undefined>;
   #logger: Logger;
   #cache: DuplicateCache;
   /** Reply datagrams, a block shared by many (see ByteBlocks). */
   #blocks = new ByteBlocks();
   #replyBytes = (length: number): Uint8Array => this.#blocks.take(length);
-  #closeTimeoutMs: number;
+  #closeTimeout: number;
   #counters = new Counters();
   #state: State = "new";
   #listeners: Listener[] = [];
@@ -501,7 +474,7 @@ export class Server {
     if (typeof clients === "function") {
       this.#lookup = clients;
     } else if (Array.isArray(clients)) {
-      this.#table = new ClientTable(clients);
+      this.#table = new NasTable(clients);
     } else {
       throw new TypeError(
         'Server needs clients: a list such as [{ address: "10.0.0.0/8", secret: "..." }] or a function (address) => client',
@@ -533,14 +506,16 @@ export class Server {
       }
     }
     this.#logger = logger;
+    renamed(options, "closeTimeoutMs", "closeTimeout");
+    renamed(options.duplicateCache, "ttlMs", "duplicateCache.ttl");
     this.#cache = new DuplicateCache(options.duplicateCache);
-    const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
-    if (!(Number.isFinite(closeTimeoutMs) && closeTimeoutMs >= 0)) {
+    const closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+    if (!(Number.isFinite(closeTimeout) && closeTimeout >= 0)) {
       throw new RangeError(
-        `Invalid closeTimeoutMs ${closeTimeoutMs}: must be a finite number of milliseconds >= 0`,
+        `Invalid closeTimeout ${closeTimeout}: must be a finite number of milliseconds >= 0`,
       );
     }
-    this.#closeTimeoutMs = closeTimeoutMs;
+    this.#closeTimeout = closeTimeout;
     this.#transport = transport;
     this.#dictionary = dictionary;
   }
@@ -706,7 +681,7 @@ export class Server {
 
   /**
    * Stops accepting requests (later datagrams are dropped as `"closing"`),
-   * waits for running handlers (at most `closeTimeoutMs`; the rest are
+   * waits for running handlers (at most `closeTimeout`; the rest are
    * counted as `"close-timeout"` and their replies never sent), sends their
    * replies, closes the sockets and resolves. Calling it again returns the
    * same Promise; calling it before `listen` just prevents listening.
@@ -741,7 +716,7 @@ export class Server {
     await this.#binding;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.#closeTimeoutMs);
+      timer = setTimeout(resolve, this.#closeTimeout);
     });
     try {
       if (this.#jobs.size > 0) {
@@ -751,9 +726,9 @@ export class Server {
           this.#counters.drop("close-timeout");
         }
         if (this.#jobs.size > 0) {
-          this.#logger.warn("closed with handlers still running after closeTimeoutMs", {
+          this.#logger.warn("closed with handlers still running after closeTimeout", {
             abandoned: this.#jobs.size,
-            closeTimeoutMs: this.#closeTimeoutMs,
+            closeTimeout: this.#closeTimeout,
           });
         }
         this.#jobs.clear();
@@ -812,7 +787,7 @@ export class Server {
     if (found === undefined || found === null) {
       return this.#process(listener, data, from, undefined, job);
     }
-    let client: ResolvedClient;
+    let client: ResolvedNas;
     try {
       client = this.#resolve(found, from);
     } catch (error) {
@@ -821,17 +796,17 @@ export class Server {
     this.#process(listener, data, from, client, job);
   }
 
-  #resolve(found: unknown, from: Address): ResolvedClient {
+  #resolve(found: unknown, from: Address): ResolvedNas {
     const name = unmapIPv4(from.hostname);
-    if (typeof found === "string") return resolveClient({ secret: found }, name);
+    if (typeof found === "string") return resolveNas({ secret: found }, name);
     if (typeof found !== "object" || found === null) {
       throw new TypeError(`the client lookup returned ${typeof found}, not a client or a secret`);
     }
     let client = this.#resolved.get(found);
     if (client === undefined) {
       client = found instanceof Uint8Array
-        ? resolveClient({ secret: found }, name)
-        : resolveClient(found as ClientSettings, name);
+        ? resolveNas({ secret: found }, name)
+        : resolveNas(found as NasSettings, name);
       this.#resolved.set(found, client);
     }
     return client;
@@ -840,7 +815,7 @@ export class Server {
   #lookupFailed(job: Job | undefined, from: Address, error: unknown): void {
     if (!this.#settle(job)) return;
     this.#counters.drop("client-lookup-error");
-    this.#logger.error("client lookup failed", { from: where(from), error });
+    this.#logger.error("client lookup failed", { from: formatAddress(from), error });
   }
 
   /** Steps 2 to 6. */
@@ -848,7 +823,7 @@ export class Server {
     listener: Listener,
     data: Uint8Array,
     from: Address,
-    client: ResolvedClient | undefined,
+    client: ResolvedNas | undefined,
     job: Job | undefined,
   ): void {
     if (client === undefined) return this.#drop(job, "unknown-client", from);
@@ -901,8 +876,8 @@ export class Server {
     this.#counters.request(code);
     if (key !== undefined) this.#cache.begin(key);
     const context: RequestContext = {
-      client: client.settings,
-      clientName: client.name,
+      nas: client.settings,
+      nasName: client.name,
       from,
       port: listener.port,
       local: listener.socket!.local,
@@ -945,7 +920,7 @@ export class Server {
   #reply(
     job: Job | undefined,
     listener: Listener,
-    client: ResolvedClient,
+    client: ResolvedNas,
     key: RequestKey | undefined,
     request: Packet,
     from: Address,
@@ -982,7 +957,7 @@ export class Server {
       this.#logger.error("could not encode the reply", {
         request: request.codeName,
         client: client.name,
-        from: where(from),
+        from: formatAddress(from),
         error: new SecretScrubber(attributes).scrubError(error),
       });
       return;
@@ -1005,8 +980,8 @@ export class Server {
     this.#logger.error("handler failed", {
       request: request.codeName,
       id: request.id,
-      client: context.clientName,
-      from: where(context.from),
+      client: context.nasName,
+      from: formatAddress(context.from),
       // A handler's own message may quote the request: its secret values are hidden.
       error: new SecretScrubber(request.attributes()).scrubError(error),
     });
@@ -1048,7 +1023,7 @@ export class Server {
 
   #sendFailed(to: Address, error: unknown): void {
     this.#counters.sendErrors++;
-    this.#logger.warn("could not send a reply", { to: where(to), error });
+    this.#logger.warn("could not send a reply", { to: formatAddress(to), error });
   }
 
   #drop(
@@ -1060,7 +1035,7 @@ export class Server {
     if (!this.#settle(job)) return;
     this.#counters.drop(reason);
     const logger = this.#logger;
-    logger.debug(`dropped a datagram: ${reason}`, { reason, from: where(from), ...fields });
+    logger.debug(`dropped a datagram: ${reason}`, { reason, from: formatAddress(from), ...fields });
     const warning = WARNINGS[reason];
     if (warning !== undefined && this.#warned.size < WARNED_LIMIT) {
       const who = (fields?.client as string | undefined) ?? unmapIPv4(from.hostname);
@@ -1069,7 +1044,7 @@ export class Server {
         this.#warned.add(key);
         logger.warn(`${warning} (logged once per client)`, {
           reason,
-          from: where(from),
+          from: formatAddress(from),
           ...fields,
         });
       }

@@ -6,6 +6,7 @@
  * @module
  */
 import { addChapPassword, Client, Code, type Dictionary, Packet, TimeoutError } from "../../mod.ts";
+import { formatAddress } from "../address.ts";
 import {
   addAttributes,
   type AttributeText,
@@ -126,10 +127,6 @@ function parseServer(text: string): Target {
     );
   }
   return { host, port: number };
-}
-
-function endpoint(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function isChapCleartext(item: AttributeText): boolean {
@@ -319,7 +316,7 @@ export async function send(args: readonly string[]): Promise<number> {
     : code === Code.CoARequest || code === Code.DisconnectRequest
     ? 3799
     : 1812;
-  const to = endpoint(host, port ?? defaultPort);
+  const to = formatAddress({ hostname: host, port: port ?? defaultPort });
   let status = 0;
   try {
     const replies = pool(

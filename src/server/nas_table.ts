@@ -17,18 +17,18 @@ import type { Address } from "../transport.ts";
  *
  * @example Usage
  * ```ts
- * import { Client, type ClientSettings, Code, Dictionary, Server } from "@radkit/radius";
+ * import { Client, type NasSettings, Code, Dictionary, Server } from "@radkit/radius";
  * import { MemoryTransport } from "@radkit/radius/testing";
  * import assert from "node:assert/strict";
  *
- * const lab: ClientSettings = { secret: "s3cret", name: "lab-switch" };
+ * const lab: NasSettings = { secret: "s3cret", name: "lab-switch" };
  * const network = new MemoryTransport();
  * const server = new Server({
  *   transport: network,
  *   dictionary: Dictionary.default(),
  *   clients: () => lab,
  *   handleAccessRequest: (request, context) =>
- *     request.reply(Code.AccessAccept, { "Reply-Message": `hello ${context.clientName}` }),
+ *     request.reply(Code.AccessAccept, { "Reply-Message": `hello ${context.nasName}` }),
  * });
  * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
  * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
@@ -41,7 +41,7 @@ import type { Address } from "../transport.ts";
  * }
  * ```
  */
-export interface ClientSettings {
+export interface NasSettings {
   /** The shared secret (RFC 2865 §3), as text (UTF-8) or bytes; never empty. */
   readonly secret: Secret;
   /** A name for logs and handlers; defaults to the entry's `address` (or the source address). */
@@ -62,15 +62,15 @@ export interface ClientSettings {
 }
 
 /**
- * One entry of a client list: {@linkcode ClientSettings} for an address or network.
+ * One entry of a client list: {@linkcode NasSettings} for an address or network.
  *
  * @example Usage
  * ```ts
- * import { Client, type ClientEntry, Code, Dictionary, Server } from "@radkit/radius";
+ * import { Client, type NasEntry, Code, Dictionary, Server } from "@radkit/radius";
  * import { MemoryTransport } from "@radkit/radius/testing";
  * import assert from "node:assert/strict";
  *
- * const clients: ClientEntry[] = [
+ * const clients: NasEntry[] = [
  *   { address: "10.0.0.0/8", secret: "campus" },
  *   { address: "10.1.2.3", secret: "s3cret", name: "core-switch" }, // longest prefix wins
  * ];
@@ -79,8 +79,8 @@ export interface ClientSettings {
  *   transport: network,
  *   dictionary: Dictionary.default(),
  *   clients,
- *   handleAccessRequest: (request, { clientName }) =>
- *     request.reply(Code.AccessAccept, { "Reply-Message": clientName }),
+ *   handleAccessRequest: (request, { nasName }) =>
+ *     request.reply(Code.AccessAccept, { "Reply-Message": nasName }),
  * });
  * await server.listen({ hostname: "10.0.0.1", auth: 1812 });
  * const client = new Client({
@@ -98,7 +98,7 @@ export interface ClientSettings {
  * }
  * ```
  */
-export interface ClientEntry extends ClientSettings {
+export interface NasEntry extends NasSettings {
   /**
    * An IP address (`"192.0.2.1"`, `"::1"`) or a CIDR network
    * (`"10.0.0.0/8"`, `"2001:db8::/32"`).
@@ -119,12 +119,12 @@ export interface ClientEntry extends ClientSettings {
  *
  * @example Usage
  * ```ts
- * import { Client, type ClientLookup, Code, Dictionary, Server } from "@radkit/radius";
+ * import { Client, type NasLookup, Code, Dictionary, Server } from "@radkit/radius";
  * import { MemoryTransport } from "@radkit/radius/testing";
  * import assert from "node:assert/strict";
  *
  * const secrets = new Map([["127.0.0.1", "s3cret"]]); // say, loaded from a database
- * const lookup: ClientLookup = async (address) => secrets.get(address);
+ * const lookup: NasLookup = async (address) => secrets.get(address);
  * const network = new MemoryTransport();
  * const dictionary = Dictionary.default();
  * const server = new Server({ transport: network, dictionary, clients: lookup });
@@ -139,19 +139,19 @@ export interface ClientEntry extends ClientSettings {
  * }
  * ```
  */
-export type ClientLookup = (
+export type NasLookup = (
   address: string,
   from: Address,
 ) =>
-  | ClientSettings
+  | NasSettings
   | Secret
   | undefined
-  | Promise<ClientSettings | Secret | undefined>;
+  | Promise<NasSettings | Secret | undefined>;
 
 /** A client entry made ready for the per-packet pipeline. */
-export interface ResolvedClient {
+export interface ResolvedNas {
   /** The user's own object (for handlers). */
-  readonly settings: ClientSettings;
+  readonly settings: NasSettings;
   readonly name: string;
   readonly secret: Uint8Array;
   readonly requireMessageAuthenticator: boolean;
@@ -166,7 +166,7 @@ const MEMO_LIMIT = 4096;
  *
  * @throws {TypeError} for a missing or empty secret.
  */
-export function resolveClient(settings: ClientSettings, fallbackName: string): ResolvedClient {
+export function resolveNas(settings: NasSettings, fallbackName: string): ResolvedNas {
   if (typeof settings !== "object" || settings === null) {
     throw new TypeError(
       `A client must be an object such as { address: "10.0.0.0/8", secret: "..." }, got ${typeof settings}`,
@@ -241,11 +241,11 @@ function keyOf(bytes: Uint8Array, prefix: number): string {
 
 /** Prefix length → masked address → client, for one address family. */
 class PrefixTable {
-  #byLength = new Map<number, Map<string, ResolvedClient>>();
+  #byLength = new Map<number, Map<string, ResolvedNas>>();
   /** Prefix lengths present, longest first. */
   #lengths: number[] = [];
 
-  add(bytes: Uint8Array, prefix: number, client: ResolvedClient, text: string): void {
+  add(bytes: Uint8Array, prefix: number, client: ResolvedNas, text: string): void {
     let table = this.#byLength.get(prefix);
     if (table === undefined) {
       table = new Map();
@@ -262,7 +262,7 @@ class PrefixTable {
     table.set(key, client);
   }
 
-  find(bytes: Uint8Array): ResolvedClient | undefined {
+  find(bytes: Uint8Array): ResolvedNas | undefined {
     for (const prefix of this.#lengths) {
       const found = this.#byLength.get(prefix)!.get(keyOf(bytes, prefix));
       if (found !== undefined) return found;
@@ -275,10 +275,10 @@ class PrefixTable {
  * A static list of clients, matched by longest prefix. Lookups of a source
  * address seen before are one Map access.
  */
-export class ClientTable {
+export class NasTable {
   #v4 = new PrefixTable();
   #v6 = new PrefixTable();
-  #memo = new Map<string, ResolvedClient | null>();
+  #memo = new Map<string, ResolvedNas | null>();
 
   /**
    * Builds the table.
@@ -288,11 +288,11 @@ export class ClientTable {
    *   network, an entry without a secret, or a network listed twice.
    * @throws {RangeError} for a prefix length beyond the family's width.
    */
-  constructor(entries: readonly ClientEntry[]) {
+  constructor(entries: readonly NasEntry[]) {
     for (const entry of entries) this.#add(entry);
   }
 
-  #add(entry: ClientEntry): void {
+  #add(entry: NasEntry): void {
     const text = typeof entry?.address === "string" ? entry.address.trim() : undefined;
     if (text === undefined) {
       throw new TypeError(
@@ -323,7 +323,7 @@ export class ClientTable {
         );
       }
     }
-    const client = resolveClient(entry, text);
+    const client = resolveNas(entry, text);
     if (parsed.family === 6 && isMapped(parsed.bytes) && prefix >= 96) {
       // "::ffff:10.0.0.0/104" is the IPv4 network 10.0.0.0/8.
       this.#v4.add(parsed.bytes.subarray(12), prefix - 96, client, text);
@@ -340,11 +340,11 @@ export class ClientTable {
    * @param hostname A source IP literal as the transport reports it.
    * @returns The client, or `undefined` for an unknown source.
    */
-  find(hostname: string): ResolvedClient | undefined {
+  find(hostname: string): ResolvedNas | undefined {
     const memo = this.#memo.get(hostname);
     if (memo !== undefined) return memo ?? undefined;
     const parsed = parseAddress(hostname);
-    let found: ResolvedClient | undefined;
+    let found: ResolvedNas | undefined;
     if (parsed !== undefined) {
       if (parsed.family === 4) found = this.#v4.find(parsed.bytes);
       else if (isMapped(parsed.bytes)) found = this.#v4.find(parsed.bytes.subarray(12));
