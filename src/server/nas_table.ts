@@ -47,16 +47,47 @@ export interface NasSettings {
   /** A name for logs and handlers; defaults to the entry's `address` (or the source address). */
   readonly name?: string;
   /**
-   * Drop Access-Requests that carry no Message-Authenticator (BlastRADIUS,
-   * CVE-2024-3596; FreeRADIUS 3.2.5+ `require_message_authenticator`).
-   * Default `true`. Status-Server always needs one (RFC 5997 §3), whatever
-   * this says. Set `false` only for a NAS that cannot send one.
+   * Whether an Access-Request from this NAS must carry a Message-Authenticator
+   * (BlastRADIUS, CVE-2024-3596; FreeRADIUS 3.2.5+ `require_message_authenticator`):
+   *
+   * - `true`: drop every Access-Request without one. The default, as in
+   *   FreeRADIUS 3.2.10+ (`require_message_authenticator = yes` for new
+   *   installs; 3.2.5 to 3.2.9 shipped `auto`).
+   * - `false`: accept them (then {@linkcode NasSettings.limitProxyState}
+   *   applies). Only for a NAS that cannot send one.
+   * - `"auto"`: accept them until the NAS sends an Access-Request with a
+   *   Message-Authenticator that verifies and no EAP-Message; from then on,
+   *   require one from that NAS, as `true` does. An EAP-Message needs a
+   *   Message-Authenticator anyway (RFC 3579 §3.2), so one there tells
+   *   nothing, as in FreeRADIUS. What is learned is kept in memory per
+   *   source address (for a network entry, per NAS in it) until the server
+   *   closes, for up to 65,536 addresses (then the oldest is forgotten and
+   *   learned again from its next request). Once a NAS is known to send
+   *   one, set `true` for it, so that a restart does not open the window
+   *   again. Behind NAT, several NASes share an address: one that sends a
+   *   Message-Authenticator makes it required from all of them.
+   *
+   *   FreeRADIUS decides on the first Access-Request instead: one without a
+   *   Message-Authenticator switches the client to `no` until a restart, and
+   *   one with an unverified Message-Authenticator switches it to `yes`; it
+   *   does not learn for network definitions (3.2.6+). radkit learns only
+   *   from a Message-Authenticator that verifies (a forged one cannot lock
+   *   out a legacy NAS), keeps learning after requests without one, and
+   *   learns per address inside networks.
+   *
+   * Status-Server always needs one (RFC 5997 §3), whatever this says, and
+   * teaches nothing (FreeRADIUS learns from Access-Request only).
+   *
+   * @default {true}
    */
-  readonly requireMessageAuthenticator?: boolean;
+  readonly requireMessageAuthenticator?: boolean | "auto";
   /**
-   * When Message-Authenticator is not required: still drop an
-   * Access-Request that has Proxy-State but no Message-Authenticator
-   * (FreeRADIUS 3.2.5+ `limit_proxy_state`). Default `true`.
+   * While a Message-Authenticator is not required (`false`, or `"auto"`
+   * before it is learned): still drop an Access-Request that has Proxy-State
+   * but no Message-Authenticator (FreeRADIUS 3.2.5+ `limit_proxy_state =
+   * yes`; FreeRADIUS also has `auto` for it, which radkit does not).
+   *
+   * @default {true}
    */
   readonly limitProxyState?: boolean;
 }
@@ -154,7 +185,7 @@ export interface ResolvedNas {
   readonly settings: NasSettings;
   readonly name: string;
   readonly secret: Uint8Array;
-  readonly requireMessageAuthenticator: boolean;
+  readonly requireMessageAuthenticator: boolean | "auto";
   readonly limitProxyState: boolean;
 }
 
@@ -164,7 +195,7 @@ const MEMO_LIMIT = 4096;
 /**
  * Checks and prepares client settings.
  *
- * @throws {TypeError} for a missing or empty secret.
+ * @throws {TypeError} for a missing or empty secret, or a policy that is not one.
  */
 export function resolveNas(settings: NasSettings, fallbackName: string): ResolvedNas {
   if (typeof settings !== "object" || settings === null) {
@@ -180,12 +211,30 @@ export function resolveNas(settings: NasSettings, fallbackName: string): Resolve
       }" needs a non-empty secret (a string or Uint8Array): RFC 2865 §3 forbids an empty one`,
     );
   }
+  const { requireMessageAuthenticator = true, limitProxyState = true } = settings;
+  if (
+    requireMessageAuthenticator !== true && requireMessageAuthenticator !== false &&
+    requireMessageAuthenticator !== "auto"
+  ) {
+    throw new TypeError(
+      `Client "${settings.name ?? fallbackName}" has requireMessageAuthenticator ${
+        JSON.stringify(requireMessageAuthenticator)
+      }: use true, false or "auto"`,
+    );
+  }
+  if (typeof limitProxyState !== "boolean") {
+    throw new TypeError(
+      `Client "${settings.name ?? fallbackName}" has limitProxyState ${
+        JSON.stringify(limitProxyState)
+      }: use true or false`,
+    );
+  }
   return {
     settings,
     name: settings.name ?? fallbackName,
     secret: typeof secret === "string" ? encoder.encode(secret) : secret.slice(),
-    requireMessageAuthenticator: settings.requireMessageAuthenticator ?? true,
-    limitProxyState: settings.limitProxyState ?? true,
+    requireMessageAuthenticator,
+    limitProxyState,
   };
 }
 
