@@ -36,8 +36,8 @@
  */
 export * from "./src/errors.ts";
 export * from "./src/dictionary/mod.ts";
-export * from "./src/crypto/mod.ts";
-export { Code, codeFromName, codeName } from "./src/codec/code.ts";
+export { Code, codeFromName, codeName, isCode } from "./src/codec/code.ts";
+export type { CodeName } from "./src/codec/code.ts";
 export type { Attribute, DictionaryView } from "./src/codec/attribute.ts";
 export type { AttributeValue, TlvValue } from "./src/codec/values.ts";
 export { checkRequest, checkResponse } from "./src/codec/packet_codec.ts";
@@ -54,9 +54,14 @@ export type {
   PacketJson,
   PacketJsonOptions,
   Secret,
-  TaggedValue,
   ValueOf,
 } from "./src/packet.ts";
+export type {
+  AnyAttributes,
+  AttributeMapOf,
+  RawAttributeName,
+  Tagged,
+} from "./src/attribute_map.ts";
 export { addChapPassword, verifyChapPassword } from "./src/chap.ts";
 export { hiddenValue, isSecretAttribute } from "./src/secrets.ts";
 export * from "./src/server.ts";

@@ -4,39 +4,15 @@
 // deno-fmt-ignore-file
 
 /**
- * Value types of the attributes of radkit's bundled dictionaries, so that
- * editors list the attribute names and enumerated VALUE names.
+ * Value types of the attributes of radkit's bundled dictionaries, so that the
+ * compiler checks attribute names and values and editors list them.
  *
  * @module
  */
+import type { Tagged } from "../src/attribute_map.ts";
 
 /**
- * A tagged attribute value (RFC 2868 §3.1): the tag (1..31) and the value.
- *
- * @example Usage
- * ```ts
- * import { Code, Dictionary, Packet, type Tagged } from "@radkit/radius";
- * import assert from "node:assert/strict";
- *
- * const vlan: Tagged<"VLAN"> = { tag: 1, value: "VLAN" };
- * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});
- * const accept = request.reply(Code.AccessAccept, {
- *   "Tunnel-Type": vlan,
- *   "Tunnel-Private-Group-Id": { tag: 1, value: "100" },
- * });
- * assert.equal(accept.get("Tunnel-Type"), "VLAN");
- * assert.deepEqual(accept.attributes().map((attribute) => attribute.tag), [1, 1]);
- * ```
- */
-export interface Tagged<T> {
-  /** The tag, 1..31; 0 means no tag. */
-  readonly tag: number;
-  /** The value. */
-  readonly value: T;
-}
-
-/**
- * The VALUE names of each enumerated attribute of the bundled dictionaries.
+ * The VALUE names of each enumerated attribute of radkit's bundled dictionaries.
  *
  * @example Usage
  * ```ts
@@ -335,7 +311,7 @@ export interface AttributeValues {
 }
 
 /**
- * The value type of each attribute of the bundled dictionaries, by name.
+ * The value type of each attribute of radkit's bundled dictionaries, by name.
  *
  * @example Usage
  * ```ts
@@ -979,6 +955,3 @@ export interface AttributeTypes {
   /** Microsoft attribute 26.311.33, octets[8]. */
   "MS-ARAP-Challenge": Uint8Array;
 }
-
-/** The name of an attribute of the bundled dictionaries. */
-export type AttributeName = keyof AttributeTypes;

@@ -14,7 +14,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { DictionaryBuilder } from "../src/dictionary/_builder.ts";
 import { parseInto } from "../src/dictionary/parser.ts";
-import type { AttributeDef } from "../src/dictionary/model.ts";
+import { renderTypesModule } from "../src/dictionary/_types_module.ts";
 
 /** The entry file of the bundled dictionaries. */
 export const ENTRY = "dictionary";
@@ -71,7 +71,12 @@ export function generate(files: ReadonlyMap<string, string>): Generated {
   const data = builder.build();
   return {
     "bundled.ts": renderBundled(used),
-    "attribute_types.ts": renderTypes(data.attributes),
+    "attribute_types.ts": renderTypesModule(data.attributes, {
+      header: HEADER,
+      subject: "radkit's bundled dictionaries",
+      importFrom: "../src/attribute_map.ts",
+      examples: { values: VALUES_EXAMPLE, types: TYPES_EXAMPLE },
+    }),
   };
 }
 
@@ -98,95 +103,6 @@ function template(text: string): string {
   return "`" + text.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${") + "`";
 }
 
-function renderTypes(attributes: readonly AttributeDef[]): string {
-  const out = [
-    HEADER,
-    "/**",
-    " * Value types of the attributes of radkit's bundled dictionaries, so that",
-    " * editors list the attribute names and enumerated VALUE names.",
-    " *",
-    " * @module",
-    " */",
-    "",
-    "/**",
-    " * A tagged attribute value (RFC 2868 §3.1): the tag (1..31) and the value.",
-    ...example(
-      'import { Code, Dictionary, Packet, type Tagged } from "@radkit/radius";',
-      "",
-      'const vlan: Tagged<"VLAN"> = { tag: 1, value: "VLAN" };',
-      "const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});",
-      "const accept = request.reply(Code.AccessAccept, {",
-      '  "Tunnel-Type": vlan,',
-      '  "Tunnel-Private-Group-Id": { tag: 1, value: "100" },',
-      "});",
-      'assert.equal(accept.get("Tunnel-Type"), "VLAN");',
-      "assert.deepEqual(accept.attributes().map((attribute) => attribute.tag), [1, 1]);",
-    ),
-    " */",
-    "export interface Tagged<T> {",
-    "  /** The tag, 1..31; 0 means no tag. */",
-    "  readonly tag: number;",
-    "  /** The value. */",
-    "  readonly value: T;",
-    "}",
-    "",
-    "/**",
-    " * The VALUE names of each enumerated attribute of the bundled dictionaries.",
-    ...example(
-      'import { type AttributeValues, Code, Dictionary, Packet } from "@radkit/radius";',
-      "",
-      "const dictionary = Dictionary.default();",
-      'const service: AttributeValues["Service-Type"] = "Framed-User";',
-      'const request = Packet.create(Code.AccessRequest, dictionary, { "Service-Type": service });',
-      'const received = Packet.decode(request.encode("s3cret"), { dictionary });',
-      'assert.equal(received.get("Service-Type"), "Framed-User");',
-      'assert.equal(dictionary.attribute("Service-Type")?.valueNumbers.get("framed-user"), 2);',
-    ),
-    " */",
-    "export interface AttributeValues {",
-  ];
-  for (const def of attributes) {
-    if (def.valueNames.size === 0 || !ENUMERABLE.has(def.type)) continue;
-    const names = [...new Set(def.valueNames.values())].map((name) => JSON.stringify(name));
-    out.push(`  /** The VALUE names of ${def.name}. */`, `  ${JSON.stringify(def.name)}:`);
-    for (const name of names) out.push(`    | ${name}`);
-    out[out.length - 1] += ";";
-  }
-  out.push(
-    "}",
-    "",
-    "/**",
-    " * The value type of each attribute of the bundled dictionaries, by name.",
-    ...example(
-      'import { type AttributeTypes, Code, Dictionary, Packet } from "@radkit/radius";',
-      "",
-      "const settings: Partial<AttributeTypes> = {",
-      '  "Session-Timeout": 3600,',
-      '  "Framed-IP-Address": "192.0.2.10",',
-      '  "Class": new TextEncoder().encode("gold"),',
-      "};",
-      'const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });',
-      "const accept = request.reply(Code.AccessAccept, settings);",
-      'assert.equal(accept.get("Session-Timeout"), 3600);',
-      'assert.equal(accept.get("Framed-IP-Address"), "192.0.2.10");',
-    ),
-    " */",
-    "export interface AttributeTypes {",
-  );
-  for (const def of attributes) {
-    out.push(`  /** ${describe(def)} */`);
-    out.push(`  ${JSON.stringify(def.name)}: ${valueType(def, "  ")};`);
-  }
-  out.push(
-    "}",
-    "",
-    "/** The name of an attribute of the bundled dictionaries. */",
-    "export type AttributeName = keyof AttributeTypes;",
-    "",
-  );
-  return out.join("\n");
-}
-
 /**
  * The JSDoc lines of an `@example Usage` block (run by `deno test --doc`):
  * `lines` of code, after an import of `assert`.
@@ -203,74 +119,30 @@ function example(...lines: string[]): string[] {
   ];
 }
 
-const ENUMERABLE: ReadonlySet<string> = new Set([
-  "integer",
-  "short",
-  "byte",
-  "signed",
-  "integer64",
-]);
+const VALUES_EXAMPLE = example(
+  'import { type AttributeValues, Code, Dictionary, Packet } from "@radkit/radius";',
+  "",
+  "const dictionary = Dictionary.default();",
+  'const service: AttributeValues["Service-Type"] = "Framed-User";',
+  'const request = Packet.create(Code.AccessRequest, dictionary, { "Service-Type": service });',
+  'const received = Packet.decode(request.encode("s3cret"), { dictionary });',
+  'assert.equal(received.get("Service-Type"), "Framed-User");',
+  'assert.equal(dictionary.attribute("Service-Type")?.valueNumbers.get("framed-user"), 2);',
+);
 
-function describe(def: AttributeDef): string {
-  const type = def.size === undefined ? def.type : `octets[${def.size}]`;
-  const where = def.vendor === undefined ? "Attribute" : `${def.vendor.name} attribute`;
-  return `${where} ${def.oid}, ${type}${def.flags.hasTag ? ", tagged" : ""}.`;
-}
-
-function valueType(def: AttributeDef, indent: string): string {
-  const plain = plainType(def, indent);
-  return def.flags.hasTag ? `${plain} | Tagged<${plain}>` : plain;
-}
-
-function plainType(def: AttributeDef, indent: string): string {
-  switch (def.type) {
-    case "string":
-    case "ipaddr":
-    case "ipv6addr":
-    case "combo-ip":
-    case "ipv4prefix":
-    case "ipv6prefix":
-    case "ifid":
-    case "ether":
-      return "string";
-    case "integer":
-    case "short":
-    case "byte":
-    case "signed":
-      return enumerated(def, "number");
-    case "integer64":
-      return enumerated(def, "bigint");
-    case "bool":
-      return "boolean";
-    case "date":
-      return "Date";
-    case "tlv": {
-      if (def.children.size === 0) return "Record<string, unknown>";
-      const inner = `${indent}  `;
-      // A repeated child is an array of its values, in order (codec TlvValue).
-      const fields = [...def.children.values()].map((child) => {
-        const type = valueType(child, inner);
-        const many = /^[\w.]+$/.test(type) ? `${type}[]` : `(${type})[]`;
-        return `${inner}${JSON.stringify(child.name)}?: ${type} | ${many};`;
-      });
-      return `{\n${fields.join("\n")}\n${indent}}`;
-    }
-    case "abinary":
-      return "string | Uint8Array"; // filter text, or bytes that print as no filter
-    case "octets":
-    case "vsa":
-    case "extended":
-    case "long-extended":
-    case "evs":
-      return "Uint8Array";
-  }
-}
-
-function enumerated(def: AttributeDef, number: string): string {
-  return def.valueNames.size === 0
-    ? number
-    : `AttributeValues[${JSON.stringify(def.name)}] | ${number}`;
-}
+const TYPES_EXAMPLE = example(
+  'import { type AttributeTypes, Code, Dictionary, Packet } from "@radkit/radius";',
+  "",
+  "const settings: Partial<AttributeTypes> = {",
+  '  "Session-Timeout": 3600,',
+  '  "Framed-IP-Address": "192.0.2.10",',
+  '  "Class": new TextEncoder().encode("gold"),',
+  "};",
+  'const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });',
+  "const accept = request.reply(Code.AccessAccept, settings);",
+  'assert.equal(accept.get("Session-Timeout"), 3600);',
+  'assert.equal(accept.get("Framed-IP-Address"), "192.0.2.10");',
+);
 
 async function main(): Promise<void> {
   const generated = generate(await readDictionaryFiles(DICTIONARY_DIR));

@@ -8,6 +8,8 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+// deno-lint-ignore no-control-regex -- terminal colour codes start with ESC
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name) => `${root}node_modules/.bin/${name}`;
 
@@ -79,7 +81,7 @@ function run(name) {
           code: code ?? 1,
           counts: runtimes[name].counts(output),
           // Deno colours its output when FORCE_COLOR is set at all, even to 0.
-          failures: [...new Set(runtimes[name].failures(output.replace(/\x1b\[[0-9;]*m/g, "")))],
+          failures: [...new Set(runtimes[name].failures(output.replace(ANSI_COLOUR, "")))],
         }),
     );
   });

@@ -8,6 +8,7 @@
  */
 import type { DictionaryView } from "./codec/attribute.ts";
 import { Code, codeName } from "./codec/code.ts";
+import type { AnyAttributes } from "./attribute_map.ts";
 import { checkResponse, type VerificationFailure } from "./codec/packet_codec.ts";
 import { randomBytes } from "./crypto/random.ts";
 import { Dictionary } from "./dictionary/dictionary.ts";
@@ -526,7 +527,7 @@ type MutableDropped = { -readonly [K in keyof DroppedReplies]: number };
  */
 export class Client {
   readonly #transport: DatagramTransport;
-  readonly #dictionary: DictionaryView;
+  readonly #dictionary: DictionaryView<AnyAttributes>;
   readonly #pool: ServerPool;
   readonly #retry: RetryOptions;
   readonly #requireMessageAuthenticator: boolean;
@@ -584,7 +585,9 @@ export class Client {
       throw new RangeError(`Invalid jitter ${jitter}: must be a fraction 0..1`);
     }
     this.#transport = transport;
-    this.#dictionary = options.dictionary ?? Dictionary.default();
+    this.#dictionary = (options.dictionary ?? Dictionary.default()) as DictionaryView<
+      AnyAttributes
+    >;
     this.#retry = {
       initialTimeout: milliseconds("timeout", options.timeout, DEFAULT_RETRY.initialTimeout),
       maxRetransmissions: count("retries", options.retries, DEFAULT_RETRY.maxRetransmissions, 0),
@@ -604,7 +607,7 @@ export class Client {
   }
 
   /** The dictionary requests are built with and replies decoded with. */
-  get dictionary(): DictionaryView {
+  get dictionary(): DictionaryView<AnyAttributes> {
     return this.#dictionary;
   }
 

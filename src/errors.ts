@@ -38,6 +38,7 @@ export type RadiusErrorCode =
   | "ERR_RADIUS"
   | "ERR_DICTIONARY"
   | "ERR_MALFORMED_PACKET"
+  | "ERR_PACKET_TOO_LARGE"
   | "ERR_AUTHENTICATOR_MISMATCH"
   | "ERR_UNKNOWN_ATTRIBUTE"
   | "ERR_VALUE"
@@ -169,6 +170,46 @@ export class MalformedPacketError extends RadiusError {
       "ERR_MALFORMED_PACKET",
     );
     this.offset = offset;
+  }
+}
+
+/**
+ * A packet to send encodes to more than the 4,096 octets RADIUS allows
+ * (RFC 2865 §3): too many or too long attributes.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet, PacketTooLargeError } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {
+ *   "Reply-Message": Array.from({ length: 20 }, () => "x".repeat(250)),
+ * });
+ * assert.throws(() => request.encode("s3cret"), (error) => {
+ *   assert.ok(error instanceof PacketTooLargeError);
+ *   assert.equal(error.code, "ERR_PACKET_TOO_LARGE");
+ *   assert.ok(error.length > 4096);
+ *   return true;
+ * });
+ * ```
+ */
+export class PacketTooLargeError extends RadiusError {
+  /** The length the packet would have had, in octets. */
+  readonly length: number;
+
+  /**
+   * Creates a packet-too-large error.
+   *
+   * @param codeName The packet's code name, e.g. `"Access-Accept"`.
+   * @param length The length it would have had.
+   */
+  constructor(codeName: string, length: number) {
+    super(
+      `The ${codeName} is ${length} bytes; RADIUS allows 4096 (RFC 2865 §3): send fewer attributes`,
+      undefined,
+      "ERR_PACKET_TOO_LARGE",
+    );
+    this.length = length;
   }
 }
 

@@ -4,14 +4,22 @@
  * @module
  */
 import { randomByte, randomBytes } from "./crypto/random.ts";
-import { RadiusError, UnknownAttributeError, ValueError } from "./errors.ts";
+import {
+  MalformedPacketError,
+  PacketTooLargeError,
+  RadiusError,
+  UnknownAttributeError,
+  ValueError,
+} from "./errors.ts";
 import type { AttributeDef } from "./dictionary/model.ts";
 import { type Attribute, attribute, type DictionaryView } from "./codec/attribute.ts";
 import {
   Code,
   codeFromName,
+  type CodeName,
   codeName,
   hasComputedRequestAuthenticator,
+  isCode,
   isRequest,
 } from "./codec/code.ts";
 import { decodeAttributes } from "./codec/decode_attributes.ts";
@@ -30,44 +38,19 @@ import { type AttributeValue, octetsFromText } from "./codec/values.ts";
 import { filterValue } from "./codec/abinary.ts";
 import { Writer } from "./codec/writer.ts";
 import { holdsSecret, redactValue, safeInspect } from "./secrets.ts";
-import type { AttributeTypes, Tagged } from "../dictionaries/attribute_types.ts";
-
-/**
- * A value with an RFC 2868 §3.1 tag, for `has_tag` attributes such as Tunnel-Type.
- *
- * @example Usage
- * ```ts
- * import { Code, Dictionary, Packet, type TaggedValue } from "@radkit/radius";
- * import assert from "node:assert/strict";
- *
- * // RFC 3580 VLAN assignment: three tunnel attributes that share tag 1.
- * const vlan = (tag: number, id: string): Record<string, TaggedValue> => ({
- *   "Tunnel-Type": { tag, value: "VLAN" },
- *   "Tunnel-Medium-Type": { tag, value: "IEEE-802" },
- *   "Tunnel-Private-Group-Id": { tag, value: id },
- * });
- * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});
- * const accept = request.reply(Code.AccessAccept, vlan(1, "100"));
- * assert.equal(accept.get("Tunnel-Private-Group-Id"), "100");
- * assert.deepEqual(accept.attributes().map((attribute) => attribute.tag), [1, 1, 1]);
- * ```
- */
-export interface TaggedValue {
-  /** The tag, 0..31; tunnels with the same tag belong together. */
-  readonly tag: number;
-  /** The value. */
-  readonly value: AttributeValue;
-}
+import type { AttributeTypes } from "../dictionaries/attribute_types.ts";
+import type { AnyAttributes, RawAttributeName, Tagged } from "./attribute_map.ts";
 
 /**
  * What may be given for one attribute: a value, or a tagged value.
  *
  * @example Usage
  * ```ts
- * import { type AttributeInput, Code, Dictionary, Packet } from "@radkit/radius";
+ * import { type AnyAttributes, type AttributeInput, Code, Dictionary, Packet } from "@radkit/radius";
  * import assert from "node:assert/strict";
  *
- * // Attributes from a configuration file: names are only known at run time.
+ * // Attributes from a configuration file: names are only known at run time,
+ * // so they are added through the packet seen as `Packet<AnyAttributes>`.
  * const configured: Record<string, AttributeInput> = {
  *   "Reply-Message": "welcome",
  *   "Session-Timeout": 3600,
@@ -75,63 +58,66 @@ export interface TaggedValue {
  * };
  * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});
  * const accept = request.reply(Code.AccessAccept);
- * for (const [name, value] of Object.entries(configured)) accept.add(name, value);
+ * const loose: Packet<AnyAttributes> = accept;
+ * for (const [name, value] of Object.entries(configured)) loose.add(name, value);
  * assert.equal(accept.get("Session-Timeout"), 3600);
  * assert.equal(accept.attributes().at(-1)?.tag, 1);
  * ```
  */
-export type AttributeInput = AttributeValue | TaggedValue;
+export type AttributeInput = AttributeValue | Tagged;
 
 /**
- * An attribute name: editors list the names of the bundled dictionaries, and
- * any other string (a name from a loaded dictionary, any letter case) works too.
+ * The attribute names of attribute map `A` (by default the bundled
+ * dictionaries' {@linkcode AttributeTypes}), exactly as the dictionary
+ * spells them, plus {@linkcode RawAttributeName}s (`Attr-26.9.1`). A
+ * misspelled name does not compile. With a dictionary typed
+ * {@linkcode AnyAttributes} (one loaded at run time without a generated
+ * map) every string is a name; a packet of any dictionary can be seen as a
+ * `Packet<AnyAttributes>` for names known only at run time.
  *
  * @example Usage
  * ```ts
  * import { type AttributeName, Code, Dictionary, Packet } from "@radkit/radius";
  * import assert from "node:assert/strict";
  *
- * const dictionary = Dictionary.default().extend(
- *   "VENDOR Acme 9999\nATTRIBUTE Acme-Role 1 string Acme\n",
- * );
- * const request = Packet.create(Code.AccessRequest, dictionary, {
- *   "User-Name": "bob",
- *   "Acme-Role": "admin",
- * });
- * const names: AttributeName[] = ["User-Name", "acme-role", "Reply-Message"];
- * assert.deepEqual(names.map((name) => request.has(name)), [true, true, false]);
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });
+ * const names: AttributeName[] = ["User-Name", "Reply-Message", "Attr-26.9.1"];
+ * // @ts-expect-error a misspelled name is a compile error
+ * const wrong: AttributeName = "User-Nmae";
+ * assert.deepEqual(names.map((name) => request.has(name)), [true, false, false]);
+ * assert.equal(wrong.length, 9);
  * ```
  */
-export type AttributeName = keyof AttributeTypes | (string & Record<never, never>);
+export type AttributeName<A extends object = AttributeTypes> =
+  | (keyof A & string)
+  | RawAttributeName;
 
 /**
- * What {@linkcode Packet.get} returns for an attribute: the type the bundled
- * dictionary gives it, or raw bytes when the received value did not decode
- * as that type (a wrong-length address, or text that is not UTF-8 such as a
- * password revealed with the wrong secret). Other names give
- * {@linkcode AttributeValue}.
+ * What {@linkcode Packet.get} returns for attribute `N` of map `A`: its
+ * declared type (for `has_tag` attributes, the value without the tag).
+ * Values that did not decode as their type are not returned by `get()`;
+ * {@linkcode Packet.getRaw} has their bytes. Raw `Attr-…` names give bytes.
  *
  * @example Usage
  * ```ts
  * import { Code, Dictionary, Packet, type ValueOf } from "@radkit/radius";
  * import assert from "node:assert/strict";
  *
- * function seconds(value: ValueOf<"Session-Timeout"> | undefined): number {
- *   return typeof value === "number" ? value : 0; // bytes when it did not decode
- * }
+ * const timeout: ValueOf<"Session-Timeout"> = 3600;
  * const request = Packet.create(Code.AccessRequest, Dictionary.default(), {});
- * const accept = request.reply(Code.AccessAccept, { "Session-Timeout": 3600 });
- * assert.equal(seconds(accept.get("Session-Timeout")), 3600);
- * assert.equal(seconds(request.get("Session-Timeout")), 0);
+ * const accept = request.reply(Code.AccessAccept, { "Session-Timeout": timeout });
+ * const seconds: number | undefined = accept.get("Session-Timeout");
+ * assert.equal(seconds, 3600);
  * ```
  */
-export type ValueOf<N extends string> = N extends keyof AttributeTypes
-  ? Exclude<AttributeTypes[N], Tagged<unknown>> | Uint8Array
+export type ValueOf<N extends string, A extends object = AttributeTypes> = N extends keyof A
+  ? Exclude<A[N], Tagged<unknown>>
+  : N extends RawAttributeName ? Uint8Array
   : AttributeValue;
 
 /**
- * What may be given for attribute `N`: its type, a tagged value for
- * `has_tag` attributes, or raw bytes; octets also take text (its UTF-8
+ * What may be given for attribute `N` of map `A`: its type, a tagged value
+ * for `has_tag` attributes, or raw bytes; octets also take text (its UTF-8
  * bytes) or `0x`-prefixed hex, as in FreeRADIUS.
  *
  * @example Usage
@@ -148,13 +134,14 @@ export type ValueOf<N extends string> = N extends keyof AttributeTypes
  * assert.equal(accept.getAll("Class").length, 3);
  * ```
  */
-export type InputOf<N extends string> = N extends keyof AttributeTypes
-  ? AttributeTypes[N] | Uint8Array | (AttributeTypes[N] extends Uint8Array ? string : never)
+export type InputOf<N extends string, A extends object = AttributeTypes> = N extends keyof A
+  ? A[N] | Uint8Array | (A[N] extends Uint8Array ? string : never)
+  : N extends RawAttributeName ? Uint8Array
   : AttributeInput;
 
 /**
  * Attributes by name: one value, or several for a repeated attribute, in
- * order. Names and values of the bundled dictionaries are type-checked.
+ * order. Names and values are checked against attribute map `A`.
  *
  * @example Usage
  * ```ts
@@ -175,9 +162,9 @@ export type InputOf<N extends string> = N extends keyof AttributeTypes
  * assert.throws(() => request.update(wrong), { code: "ERR_VALUE" });
  * ```
  */
-export type AttributesInit =
-  & { readonly [N in keyof AttributeTypes]?: InputOf<N> | readonly InputOf<N>[] }
-  & Readonly<Record<string, AttributeInput | readonly AttributeInput[]>>;
+export type AttributesInit<A extends object = AttributeTypes> = {
+  readonly [N in AttributeName<A>]?: InputOf<N, A> | readonly InputOf<N, A>[];
+};
 
 /**
  * A shared secret, as text (UTF-8) or bytes.
@@ -235,17 +222,19 @@ export interface CreateOptions {
  * const datagram = request.encode("s3cret");
  * const options: DecodeOptions = { dictionary, secret: "s3cret" };
  * assert.equal(Packet.decode(datagram, options).get("User-Password"), "hello");
- * // Without the secret the password stays hidden bytes.
- * assert.ok(Packet.decode(datagram, { dictionary }).get("User-Password") instanceof Uint8Array);
+ * // Without the secret the password stays hidden: get() has no value, getRaw() the bytes.
+ * const hidden = Packet.decode(datagram, { dictionary });
+ * assert.equal(hidden.get("User-Password"), undefined);
+ * assert.equal(hidden.getRaw("User-Password")?.length, 16);
  * ```
  */
-export interface DecodeOptions {
+export interface DecodeOptions<A extends object = AnyAttributes> {
   /** The dictionary that names the attributes. */
-  dictionary: DictionaryView;
+  dictionary: DictionaryView<A>;
   /** The shared secret; without it hidden attributes stay hidden bytes. */
   secret?: Secret;
   /** For a reply: the request it answers (its authenticator reveals hidden values). */
-  request?: Packet;
+  request?: Packet<A>;
 }
 
 const ZERO_VECTOR = new Uint8Array(16);
@@ -270,14 +259,14 @@ function isMessageAuthenticator(attr: Attribute): boolean {
     def.parent === undefined;
 }
 
-function isTagged(def: AttributeDef, input: unknown): input is TaggedValue {
+function isTagged(def: AttributeDef, input: unknown): input is Tagged {
   return def.flags.hasTag && typeof input === "object" && input !== null && "tag" in input &&
     "value" in input;
 }
 
 /** Set by Packet's static block: {@linkcode encodePacketInto}'s way in to `#encode`. */
 let encodeWith: (
-  packet: Packet,
+  packet: Packet<object>,
   secret: Secret,
   allocate: (length: number) => Uint8Array,
 ) => Uint8Array;
@@ -306,9 +295,9 @@ let encodeWith: (
  * assert.equal(received.get("User-Password"), "hello");
  * ```
  */
-export class Packet {
+export class Packet<A extends object = AnyAttributes> {
   /** The packet code (see {@linkcode Code}). */
-  code: number;
+  code: Code;
   /** The Identifier, 0..255. */
   id: number;
   /**
@@ -317,9 +306,9 @@ export class Packet {
    */
   authenticator: Uint8Array;
   /** The dictionary that names this packet's attributes. */
-  readonly dictionary: DictionaryView;
+  readonly dictionary: DictionaryView<A>;
   /** For a reply: the request it answers. */
-  readonly request: Packet | undefined;
+  readonly request: Packet<A> | undefined;
   #attributes: Attribute[];
 
   /**
@@ -331,17 +320,21 @@ export class Packet {
    * @param dictionary The dictionary naming the attributes.
    * @param attributes Attributes in wire order.
    * @param request The request a reply answers.
+   * @throws {RangeError} for a code outside {@linkcode Code}, an Identifier
+   * outside 0..255 or an authenticator that is not 16 bytes.
    */
   constructor(
-    code: number,
+    code: Code,
     id: number,
     authenticator: Uint8Array,
-    dictionary: DictionaryView,
+    dictionary: DictionaryView<A>,
     attributes: Attribute[] = [],
-    request?: Packet,
+    request?: Packet<A>,
   ) {
-    if (!Number.isInteger(code) || code < 0 || code > 255) {
-      throw new RangeError(`Packet code must be 0..255, got ${code}`);
+    if (!isCode(code)) {
+      throw new RangeError(
+        `Packet code ${code} is not in the RADIUS packet type registry; use one of Code's values`,
+      );
     }
     if (!Number.isInteger(id) || id < 0 || id > 255) {
       throw new RangeError(`Packet id must be 0..255, got ${id}`);
@@ -382,21 +375,16 @@ export class Packet {
    * assert.deepEqual(packet.getAll("Class"), [new Uint8Array([0x61]), new Uint8Array([0x62])]);
    * ```
    */
-  static create(
-    code: number | string,
-    dictionary: DictionaryView,
-    attributes: AttributesInit = {},
+  static create<A extends object>(
+    code: Code | CodeName,
+    dictionary: DictionaryView<A>,
+    attributes: AttributesInit<A> = {},
     options: CreateOptions = {},
-  ): Packet {
-    const numeric = typeof code === "number" ? code : codeFromName(code);
-    if (numeric === undefined) {
-      throw new TypeError(
-        `Unknown packet code "${code}"; use a name such as "Access-Request" or a number`,
-      );
-    }
+  ): Packet<A> {
+    const numeric = toCode(code);
     const authenticator = options.authenticator ??
       (hasComputedRequestAuthenticator(numeric) ? new Uint8Array(16) : randomBytes(16));
-    const packet = new Packet(numeric, options.id ?? randomByte(), authenticator, dictionary);
+    const packet = new Packet<A>(numeric, options.id ?? randomByte(), authenticator, dictionary);
     packet.update(attributes);
     return packet;
   }
@@ -408,7 +396,8 @@ export class Packet {
    * @param datagram The received bytes (octets past the Length field are ignored, RFC 2865 §3).
    * @param options The dictionary, the secret (to reveal hidden values) and, for a reply, its request.
    * @returns The packet.
-   * @throws {MalformedPacketError} if the bytes do not frame as a RADIUS packet.
+   * @throws {MalformedPacketError} if the bytes do not frame as a RADIUS packet
+   * or its code is not in the registry.
    *
    * @example Usage
    * ```ts
@@ -423,7 +412,7 @@ export class Packet {
    * assert.equal(packet.get("NAS-IP-Address"), "192.168.1.16");
    * ```
    */
-  static decode(datagram: Uint8Array, options: DecodeOptions): Packet {
+  static decode<A extends object>(datagram: Uint8Array, options: DecodeOptions<A>): Packet<A> {
     return decodeDatagram(datagram, options, false);
   }
 
@@ -433,46 +422,98 @@ export class Packet {
   }
 
   /**
-   * The first value of an attribute, or `undefined`.
+   * The first value of an attribute, of its declared type, or `undefined`.
+   * A received value that did not decode as its type (a wrong-length
+   * address, text that is not UTF-8, a hidden value without the secret to
+   * reveal it) is skipped: {@linkcode Packet.getRaw} returns its bytes, and
+   * its {@linkcode Attribute} has `verbatim: true`.
    *
-   * @param name The attribute name (case-insensitive), or `Attr-<oid>` for an unknown one.
+   * @param name The attribute name, or `Attr-<oid>` for one the dictionary lacks.
    * @returns The value.
+   *
+   * @example Usage
+   * ```ts
+   * import { Code, Dictionary, Packet } from "@radkit/radius";
+   * import assert from "node:assert/strict";
+   *
+   * const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });
+   * const name: string | undefined = request.get("User-Name");
+   * assert.equal(name, "bob");
+   * ```
    */
-  get<N extends AttributeName>(name: N): ValueOf<N> | undefined {
+  get<N extends AttributeName<A>>(name: N): ValueOf<N, A> | undefined {
     const def = this.dictionary.attribute(name);
     for (const attr of this.#attributes) {
-      if (def !== undefined ? attr.def === def : attr.name === name) {
-        return attr.value as ValueOf<N>;
+      if ((def !== undefined ? attr.def === def : attr.name === name) && attr.verbatim !== true) {
+        return attr.value as ValueOf<N, A>;
       }
     }
     return undefined;
   }
 
   /**
-   * Every value of an attribute, in wire order.
+   * Every value of an attribute that decoded as its type, in wire order (see
+   * {@linkcode Packet.get}).
    *
-   * @param name The attribute name (case-insensitive).
+   * @param name The attribute name.
    * @returns The values; empty when absent.
    */
-  getAll<N extends AttributeName>(name: N): ValueOf<N>[] {
+  getAll<N extends AttributeName<A>>(name: N): ValueOf<N, A>[] {
     const def = this.dictionary.attribute(name);
-    const values: ValueOf<N>[] = [];
+    const values: ValueOf<N, A>[] = [];
     for (const attr of this.#attributes) {
-      if (def !== undefined ? attr.def === def : attr.name === name) {
-        values.push(attr.value as ValueOf<N>);
+      if ((def !== undefined ? attr.def === def : attr.name === name) && attr.verbatim !== true) {
+        values.push(attr.value as ValueOf<N, A>);
       }
     }
     return values;
   }
 
   /**
-   * Whether the packet holds the attribute.
+   * The Value field of the first occurrence of an attribute as it was
+   * received: hidden values in their hidden form, a tag left out, and values
+   * that did not decode as their type (which {@linkcode Packet.get} skips).
+   * `undefined` when the attribute is absent or was not received (built by
+   * this program).
    *
-   * @param name The attribute name (case-insensitive).
+   * @param name The attribute name, or `Attr-<oid>`.
+   * @returns A copy of the received bytes.
+   *
+   * @example Usage
+   * ```ts
+   * import { Code, Dictionary, Packet } from "@radkit/radius";
+   * import assert from "node:assert/strict";
+   *
+   * // A NAS-IP-Address of 3 octets instead of 4.
+   * const bytes = new Uint8Array([1, 7, 0, 25, ...new Uint8Array(16), 4, 5, 10, 0, 1]);
+   * const request = Packet.decode(bytes, { dictionary: Dictionary.default() });
+   * assert.equal(request.has("NAS-IP-Address"), true);
+   * assert.equal(request.get("NAS-IP-Address"), undefined);
+   * assert.deepEqual(request.getRaw("NAS-IP-Address"), new Uint8Array([10, 0, 1]));
+   * ```
+   */
+  getRaw(name: AttributeName<A>): Uint8Array | undefined {
+    const def = this.dictionary.attribute(name);
+    for (const attr of this.#attributes) {
+      if (def !== undefined ? attr.def === def : attr.name === name) {
+        const raw = attr.raw ?? (attr.verbatim === true ? attr.value as Uint8Array : undefined);
+        return raw?.slice();
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the packet holds the attribute, whether or not its value decoded.
+   *
+   * @param name The attribute name.
    * @returns `true` if present.
    */
-  has(name: AttributeName): boolean {
-    return this.get(name) !== undefined;
+  has(name: AttributeName<A>): boolean {
+    const def = this.dictionary.attribute(name);
+    return this.#attributes.some((attr) =>
+      def !== undefined ? attr.def === def : attr.name === name
+    );
   }
 
   /**
@@ -486,7 +527,7 @@ export class Packet {
    * @throws {UnknownAttributeError} for a name the dictionary lacks.
    * @throws {ValueError} for a value that does not fit the attribute.
    */
-  add<N extends AttributeName>(name: N, value: InputOf<N> | readonly InputOf<N>[]): this {
+  add<N extends AttributeName<A>>(name: N, value: InputOf<N, A> | readonly InputOf<N, A>[]): this {
     if (RAW_NAME.test(name) && this.dictionary.attribute(name) === undefined) {
       // `Attr-<oid>` with raw bytes, as FreeRADIUS names what its dictionary lacks.
       const built: Attribute[] = [];
@@ -509,7 +550,7 @@ export class Packet {
    * @param value The new value(s).
    * @returns This packet.
    */
-  set<N extends AttributeName>(name: N, value: InputOf<N> | readonly InputOf<N>[]): this {
+  set<N extends AttributeName<A>>(name: N, value: InputOf<N, A> | readonly InputOf<N, A>[]): this {
     const def = requireDef(this.dictionary, name);
     const added: Attribute[] = [];
     this.#build(def, value, added);
@@ -525,9 +566,12 @@ export class Packet {
    * @param attributes Attribute name → value(s).
    * @returns This packet.
    */
-  update(attributes: AttributesInit): this {
+  update(attributes: AttributesInit<A>): this {
+    const loose = this as Packet<AnyAttributes>;
     for (const name in attributes) {
-      if (Object.hasOwn(attributes, name)) this.add(name, attributes[name] as AttributeInput);
+      if (Object.hasOwn(attributes, name)) {
+        loose.add(name, (attributes as Record<string, AttributeInput>)[name]!);
+      }
     }
     return this;
   }
@@ -538,7 +582,7 @@ export class Packet {
    * @param name The attribute name.
    * @returns `true` if something was removed.
    */
-  delete(name: AttributeName): boolean {
+  delete(name: AttributeName<A>): boolean {
     const def = this.dictionary.attribute(name);
     const before = this.#attributes.length;
     this.#attributes = this.#attributes.filter((attr) =>
@@ -581,10 +625,15 @@ export class Packet {
    * assert.equal(reply.request, request);
    * ```
    */
-  reply(code: number | string, attributes: AttributesInit = {}): Packet {
-    const numeric = typeof code === "number" ? code : codeFromName(code);
-    if (numeric === undefined) throw new TypeError(`Unknown packet code "${code}"`);
-    const reply = new Packet(numeric, this.id, new Uint8Array(16), this.dictionary, [], this);
+  reply(code: Code | CodeName, attributes: AttributesInit<A> = {}): Packet<A> {
+    const reply = new Packet<A>(
+      toCode(code),
+      this.id,
+      new Uint8Array(16),
+      this.dictionary,
+      [],
+      this,
+    );
     reply.update(attributes);
     const into = reply.#attributes;
     for (const attr of this.#attributes) {
@@ -607,8 +656,9 @@ export class Packet {
    *
    * @param secret The shared secret.
    * @returns The datagram.
-   * @throws {RangeError} if the packet exceeds 4096 bytes.
-   * @throws {TypeError} for a reply without the request it answers.
+   * @throws {PacketTooLargeError} if the packet exceeds 4096 bytes.
+   * @throws {TypeError} for a reply without the request it answers, or an
+   * empty secret (RFC 2865 §3 forbids one).
    */
   encode(secret: Secret): Uint8Array {
     return this.#encode(secret, undefined);
@@ -620,19 +670,26 @@ export class Packet {
     safeInspect(
       Packet.prototype,
       "Packet",
-      (packet: Packet) => packet.toJSON(),
-      (packet: Packet) => `[Packet ${packet.codeName} Id ${packet.id}]`,
+      (packet: Packet<object>) => packet.toJSON(),
+      (packet: Packet<object>) => `[Packet ${packet.codeName} Id ${packet.id}]`,
     );
   }
 
   #encode(secret: Secret, allocate: ((length: number) => Uint8Array) | undefined): Uint8Array {
+    if (secret.length === 0) {
+      throw new TypeError(
+        `Cannot encode a ${this.codeName} with an empty shared secret: RFC 2865 §3 forbids one`,
+      );
+    }
     const key = secretBytes(secret);
     const code = this.code;
     const computed = hasComputedRequestAuthenticator(code);
     const request = isRequest(code) ? undefined : this.request;
     if (!isRequest(code) && request === undefined) {
       throw new TypeError(
-        `A ${this.codeName} needs the request it answers: build it with request.reply(code)`,
+        `${
+          article(this.codeName)
+        } ${this.codeName} needs the request it answers: build it with request.reply(code)`,
       );
     }
     const vector = computed
@@ -665,9 +722,7 @@ export class Packet {
     encodeAttributes(attributes, out, { secret: key, vector });
     const length = out.pos;
     if (length > MAX_PACKET_LENGTH) {
-      throw new RangeError(
-        `The ${this.codeName} is ${length} bytes; RADIUS allows ${MAX_PACKET_LENGTH} (RFC 2865 §3): send fewer attributes`,
-      );
+      throw new PacketTooLargeError(this.codeName, length);
     }
     const buf = out.buf;
     buf[2] = length >> 8;
@@ -775,7 +830,7 @@ export class Packet {
  * encodes its replies with this, into blocks shared by many replies.
  */
 export function encodePacketInto(
-  packet: Packet,
+  packet: Packet<object>,
   secret: Secret,
   allocate: (length: number) => Uint8Array,
 ): Uint8Array {
@@ -788,13 +843,24 @@ export function encodePacketInto(
  * the packet may be views into `datagram`, which must not be changed
  * afterwards. The Server and the Client decode with this.
  */
-export function decodeOwnedDatagram(datagram: Uint8Array, options: DecodeOptions): Packet {
+export function decodeOwnedDatagram<A extends object>(
+  datagram: Uint8Array,
+  options: DecodeOptions<A>,
+): Packet<A> {
   return decodeDatagram(datagram, options, true);
 }
 
-function decodeDatagram(datagram: Uint8Array, options: DecodeOptions, owned: boolean): Packet {
+function decodeDatagram<A extends object>(
+  datagram: Uint8Array,
+  options: DecodeOptions<A>,
+  owned: boolean,
+): Packet<A> {
   const length = packetLength(datagram);
   const code = datagram[0]!;
+  if (!isCode(code)) {
+    // RFC 2865 §3: a packet with an invalid Code field is silently discarded.
+    throw new MalformedPacketError(`code ${code} is not in the RADIUS packet type registry`, 0);
+  }
   let authenticator: Uint8Array;
   if (owned) authenticator = datagram.subarray(4, 20);
   else {
@@ -816,7 +882,7 @@ function decodeDatagram(datagram: Uint8Array, options: DecodeOptions, owned: boo
     vector: vector ?? ZERO_VECTOR,
     owned,
   }, attributes);
-  return new Packet(
+  return new Packet<A>(
     code,
     datagram[1]!,
     authenticator,
@@ -923,6 +989,24 @@ function jsonValue(value: AttributeValue): unknown {
 }
 
 /** The definition of a name the dictionary must know, or a typed error that suggests close names. */
+/** A code given as a number or a registry name; a programmer error otherwise. */
+function toCode(code: Code | CodeName): Code {
+  const numeric = typeof code === "number" ? code : codeFromName(code);
+  if (numeric === undefined || !isCode(numeric)) {
+    throw new TypeError(
+      `Unknown packet code ${
+        JSON.stringify(code)
+      }: use a Code value or a name such as "Access-Request"`,
+    );
+  }
+  return numeric;
+}
+
+/** "A" or "An", as the name that follows is spoken. */
+function article(name: string): string {
+  return /^[AEIOU]/i.test(name) ? "An" : "A";
+}
+
 function requireDef(dictionary: DictionaryView, name: string): AttributeDef {
   const def = dictionary.attribute(name);
   if (def !== undefined) return def;

@@ -7,6 +7,7 @@
  * @module
  */
 import { Code, codeName } from "./codec/code.ts";
+import type { AnyAttributes } from "./attribute_map.ts";
 import type { DictionaryView } from "./codec/attribute.ts";
 import {
   checkRequest,
@@ -480,7 +481,7 @@ function checkPort(name: string, value: unknown): number | undefined {
  */
 export class Server {
   #transport: DatagramTransport;
-  #dictionary: DictionaryView;
+  #dictionary: DictionaryView<AnyAttributes>;
   #table: NasTable | undefined;
   #lookup: NasLookup | undefined;
   #resolved = new WeakMap<object, ResolvedNas>();
@@ -582,7 +583,7 @@ export class Server {
     }
     this.#closeTimeout = closeTimeout;
     this.#transport = transport;
-    this.#dictionary = dictionary;
+    this.#dictionary = dictionary as DictionaryView<AnyAttributes>;
   }
 
   /**
@@ -1312,7 +1313,7 @@ export class Server {
   }
 }
 
-function nak(request: Packet, code: number): Packet {
+function nak(request: Packet, code: Code): Packet {
   try {
     return request.reply(code, { "Error-Cause": UNSUPPORTED_SERVICE });
   } catch {

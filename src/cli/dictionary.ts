@@ -40,7 +40,7 @@ export interface LoadedDictionary {
  * ```
  */
 export async function loadDictionary(paths: readonly string[]): Promise<LoadedDictionary> {
-  let dictionary = Dictionary.default();
+  let dictionary: Dictionary = Dictionary.default();
   let bundled = true;
   const files = new Set<string>();
   const read = async (path: string): Promise<string> => {

@@ -140,7 +140,7 @@ function buildRequest(
   items: readonly AttributeText[],
   chap: boolean,
 ): Packet {
-  const packet = Packet.create(code, dictionary);
+  const packet = Packet.create(code as Code, dictionary);
   const chapItem = items.find(isChapCleartext);
   addAttributes(packet, items.filter((item) => !isChapCleartext(item)));
   let password: string | undefined = chapItem?.value;

@@ -54,7 +54,7 @@ export interface UserEntry {
 /** What {@linkcode authorize} decided for an Access-Request. */
 export interface Decision {
   /** `Code.AccessAccept` or `Code.AccessReject`. */
-  readonly code: number;
+  readonly code: Code;
   /** The reply items to send. */
   readonly reply: readonly AttributeText[];
   /** Why, for the log: `"pap"`, `"chap"`, `"auth-type"`, `"bad password"`, `"no entry"`, … */

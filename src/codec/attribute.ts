@@ -6,6 +6,7 @@
 import type { AttributeDef, VendorDef } from "../dictionary/model.ts";
 import { inspectWithoutSecrets } from "../secrets.ts";
 import type { AttributeValue } from "./values.ts";
+import type { AttributeMapOf } from "../attribute_map.ts";
 
 /**
  * An attribute of a packet, in wire order.
@@ -60,7 +61,9 @@ export interface Attribute {
  * assert.deepEqual(view.suggest("User-Nmae", 1), ["User-Name"]);
  * ```
  */
-export interface DictionaryView {
+export interface DictionaryView<A extends object = object> {
+  /** The attribute map the dictionary is typed with (type-only, see `Dictionary`). */
+  readonly "~attributes"?: AttributeMapOf<A>;
   /** A top-level IETF attribute by number. */
   standard(code: number): AttributeDef | undefined;
   /** A vendor by IANA number or name. */

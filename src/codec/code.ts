@@ -59,7 +59,7 @@ export const Code = {
  */
 export type Code = (typeof Code)[keyof typeof Code];
 
-const names: ReadonlyMap<number, string> = new Map([
+const names: ReadonlyMap<number, CodeName> = new Map<number, CodeName>([
   [1, "Access-Request"],
   [2, "Access-Accept"],
   [3, "Access-Reject"],
@@ -78,6 +78,41 @@ const names: ReadonlyMap<number, string> = new Map([
   [51, "IP-Address-Release"],
   [52, "Protocol-Error"],
 ]);
+
+/**
+ * The registry name of a {@linkcode Code}, as FreeRADIUS and RFC 3575 spell
+ * it; `Packet.create` and `Packet.reply` take these as well as numbers.
+ *
+ * @example Usage
+ * ```ts
+ * import { type CodeName, Dictionary, Packet } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const code: CodeName = "Accounting-Request";
+ * assert.equal(Packet.create(code, Dictionary.default(), {}).code, 4);
+ * // @ts-expect-error a misspelled name does not compile
+ * const wrong: CodeName = "Acess-Request";
+ * assert.equal(wrong.length, 13);
+ * ```
+ */
+export type CodeName =
+  | "Access-Request"
+  | "Access-Accept"
+  | "Access-Reject"
+  | "Accounting-Request"
+  | "Accounting-Response"
+  | "Access-Challenge"
+  | "Status-Server"
+  | "Status-Client"
+  | "Disconnect-Request"
+  | "Disconnect-ACK"
+  | "Disconnect-NAK"
+  | "CoA-Request"
+  | "CoA-ACK"
+  | "CoA-NAK"
+  | "IP-Address-Allocate"
+  | "IP-Address-Release"
+  | "Protocol-Error";
 
 const numbers: ReadonlyMap<string, number> = new Map(
   [...names].map(([number, name]) => [name.toLowerCase(), number]),
@@ -138,4 +173,24 @@ export function isRequest(code: number): boolean {
     code === Code.StatusServer || code === Code.StatusClient ||
     code === Code.CoARequest || code === Code.DisconnectRequest ||
     code === Code.IPAddressAllocate || code === Code.IPAddressRelease;
+}
+
+/**
+ * Whether a number is a code of the RADIUS packet type registry (a value of
+ * {@linkcode Code}).
+ *
+ * @param code Any number.
+ * @returns `true` for a registered code.
+ *
+ * @example Usage
+ * ```ts
+ * import { isCode } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isCode(43), true);
+ * assert.equal(isCode(99), false);
+ * ```
+ */
+export function isCode(code: number): code is Code {
+  return names.has(code);
 }

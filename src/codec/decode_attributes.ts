@@ -266,13 +266,17 @@ function decodeLeaf(
     );
     return;
   }
-  if (def.flags.encrypt !== 0 && ctx.secret !== undefined) {
-    const revealed = def.flags.encrypt === 1
-      ? revealUserPassword(data, ctx.secret, ctx.vector, start, end)
+  if (def.flags.encrypt !== 0) {
+    const secret = ctx.secret;
+    // Without the secret a hidden value cannot be revealed: its bytes are not its type.
+    const revealed = secret === undefined
+      ? undefined
+      : def.flags.encrypt === 1
+      ? revealUserPassword(data, secret, ctx.vector, start, end)
       : def.flags.encrypt === 2
-      ? revealSalted(data.subarray(start, end), ctx.secret, ctx.vector)
+      ? revealSalted(data.subarray(start, end), secret, ctx.vector)
       : end - start === 16
-      ? untilNul(ascendSecret(data.subarray(start, end), ctx.secret, ctx.vector))
+      ? untilNul(ascendSecret(data.subarray(start, end), secret, ctx.vector))
       : undefined;
     if (revealed === undefined) {
       out.push(verbatim(def, tag, rawBytes, rawStart, rawEnd));

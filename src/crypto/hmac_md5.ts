@@ -62,7 +62,7 @@ const scratchMac = new Uint8Array(16);
  *
  * @example Usage
  * ```ts
- * import { hmacMd5 } from "@radkit/radius";
+ * import { hmacMd5 } from "@radkit/radius/crypto";
  * import assert from "node:assert/strict";
  *
  * // RFC 2202 §2, test case 2.
@@ -109,7 +109,7 @@ export function hmacMd5(
  *
  * @example Usage
  * ```ts
- * import { HmacMd5, hmacMd5 } from "@radkit/radius";
+ * import { HmacMd5, hmacMd5 } from "@radkit/radius/crypto";
  * import assert from "node:assert/strict";
  *
  * const secret = new TextEncoder().encode("testing123");
@@ -156,7 +156,7 @@ export class HmacMd5 {
    *
    * @example Usage
    * ```ts
-   * import { HmacMd5, hmacMd5 } from "@radkit/radius";
+   * import { HmacMd5, hmacMd5 } from "@radkit/radius/crypto";
    * import assert from "node:assert/strict";
    *
    * const key = new Uint8Array(16).fill(0x0b);
@@ -186,7 +186,7 @@ export class HmacMd5 {
    *
    * @example Usage
    * ```ts
-   * import { HmacMd5 } from "@radkit/radius";
+   * import { HmacMd5 } from "@radkit/radius/crypto";
    * import assert from "node:assert/strict";
    *
    * // RFC 3579 §3.2: Message-Authenticator is written into the packet itself.
@@ -220,7 +220,7 @@ export class HmacMd5 {
    *
    * @example Usage
    * ```ts
-   * import { HmacMd5 } from "@radkit/radius";
+   * import { HmacMd5 } from "@radkit/radius/crypto";
    * import assert from "node:assert/strict";
    *
    * const hmac = new HmacMd5(new Uint8Array([1, 2, 3]));

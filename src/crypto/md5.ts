@@ -387,7 +387,7 @@ function finish(
  *
  * @example Usage
  * ```ts
- * import { md5 } from "@radkit/radius";
+ * import { md5 } from "@radkit/radius/crypto";
  * import assert from "node:assert/strict";
  *
  * const digest = md5(new TextEncoder().encode("abc"));
@@ -436,7 +436,7 @@ export function md5(data: Uint8Array, into?: Uint8Array, offset: number = 0): Ui
  *
  * @example Usage
  * ```ts
- * import { md5, md5Concat } from "@radkit/radius";
+ * import { md5, md5Concat } from "@radkit/radius/crypto";
  * import assert from "node:assert/strict";
  *
  * const text = new TextEncoder();
@@ -492,7 +492,7 @@ export function absorbBlock(hash: Md5, view: DataView, offset: number): void {
  *
  * @example Usage
  * ```ts
- * import { Md5, md5, md5Concat } from "@radkit/radius";
+ * import { Md5, md5, md5Concat } from "@radkit/radius/crypto";
  * import assert from "node:assert/strict";
  *
  * const text = new TextEncoder();
@@ -543,7 +543,7 @@ export class Md5 {
    *
    * @example Usage
    * ```ts
-   * import { Md5 } from "@radkit/radius";
+   * import { Md5 } from "@radkit/radius/crypto";
    * import assert from "node:assert/strict";
    *
    * const hash = new Md5().update(new TextEncoder().encode("a"));
@@ -586,7 +586,7 @@ export class Md5 {
    *
    * @example Usage
    * ```ts
-   * import { Md5 } from "@radkit/radius";
+   * import { Md5 } from "@radkit/radius/crypto";
    * import assert from "node:assert/strict";
    *
    * const digest = new Md5().digest();
@@ -615,7 +615,7 @@ export class Md5 {
    *
    * @example Usage
    * ```ts
-   * import { Md5 } from "@radkit/radius";
+   * import { Md5 } from "@radkit/radius/crypto";
    * import assert from "node:assert/strict";
    *
    * const hash = new Md5();
@@ -641,7 +641,7 @@ export class Md5 {
    *
    * @example Usage
    * ```ts
-   * import { Md5 } from "@radkit/radius";
+   * import { Md5 } from "@radkit/radius/crypto";
    * import assert from "node:assert/strict";
    *
    * const prefix = new Md5().update(new Uint8Array([1, 2, 3]));
@@ -676,7 +676,7 @@ export class Md5 {
    *
    * @example Usage
    * ```ts
-   * import { Md5 } from "@radkit/radius";
+   * import { Md5 } from "@radkit/radius/crypto";
    * import assert from "node:assert/strict";
    *
    * const hash = new Md5().update(new Uint8Array([1]));

@@ -54,7 +54,7 @@ export function randomByte(): number {
  *
  * @example Usage
  * ```ts
- * import { fillRandom } from "@radkit/radius";
+ * import { fillRandom } from "@radkit/radius/crypto";
  * import assert from "node:assert/strict";
  *
  * const packet = new Uint8Array(20);
@@ -93,7 +93,7 @@ export function fillRandom(target: Uint8Array): Uint8Array {
  *
  * @example Usage
  * ```ts
- * import { randomBytes } from "@radkit/radius";
+ * import { randomBytes } from "@radkit/radius/crypto";
  * import assert from "node:assert/strict";
  *
  * const authenticator = randomBytes(16);

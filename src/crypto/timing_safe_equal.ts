@@ -22,7 +22,7 @@
  *
  * @example Usage
  * ```ts
- * import { timingSafeEqual } from "@radkit/radius";
+ * import { timingSafeEqual } from "@radkit/radius/crypto";
  * import assert from "node:assert/strict";
  *
  * assert.equal(timingSafeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2])), true);

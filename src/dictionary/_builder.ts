@@ -51,6 +51,7 @@ const ARRAY_TYPES: ReadonlySet<AttributeType> = new Set<AttributeType>([
 const NO_CHILDREN: ReadonlyMap<number, AttributeDef> = new Map();
 const NO_VALUE_NAMES: ReadonlyMap<number | bigint, string> = new Map();
 const NO_VALUE_NUMBERS: ReadonlyMap<string, number | bigint> = new Map();
+const NO_VALUE_ALIASES: readonly string[] = Object.freeze([]);
 
 /** One vendor number, shared by every VENDOR name given to it. */
 export class VendorSpace {
@@ -603,10 +604,16 @@ export class DictionaryBuilder {
     const build = (slot: Slot, parent: AttributeDef | undefined): AttributeDef => {
       const children = slot.children === undefined ? NO_CHILDREN : new Map<number, AttributeDef>();
       let valueNumbers: ReadonlyMap<string, number | bigint> = NO_VALUE_NUMBERS;
+      let valueAliases: readonly string[] = NO_VALUE_ALIASES;
       if (slot.valueNumbers !== undefined) {
         const numbers = new Map<string, number | bigint>();
-        for (const [key, value] of slot.valueNumbers) numbers.set(key, value.value);
+        const aliases: string[] = [];
+        for (const [key, value] of slot.valueNumbers) {
+          numbers.set(key, value.value);
+          aliases.push(value.name);
+        }
         valueNumbers = numbers;
+        valueAliases = Object.freeze(aliases);
       }
       const vendor = slot.space === undefined ? undefined : primaryVendor.get(slot.space);
       let primary: AttributeDef | undefined;
@@ -623,6 +630,7 @@ export class DictionaryBuilder {
           oid: slot.oid,
           valueNames: slot.valueNames ?? NO_VALUE_NAMES,
           valueNumbers,
+          valueAliases,
         });
         draft.def = primary;
       }

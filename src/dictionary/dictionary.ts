@@ -7,6 +7,8 @@ import { resolveInclude } from "./_path.ts";
 import { closestNames } from "./_suggest.ts";
 import { type IncludeReader, parseInto } from "./parser.ts";
 import type { AttributeDef, VendorDef } from "./model.ts";
+import type { AnyAttributes, AttributeMapOf } from "../attribute_map.ts";
+import type { AttributeTypes } from "../../dictionaries/attribute_types.ts";
 
 /**
  * Options of {@linkcode Dictionary.parse} and {@linkcode Dictionary.prototype.extend}.
@@ -111,8 +113,15 @@ const EMPTY: DictionaryData = new DictionaryBuilder().build();
  * assert.equal(dictionary.standard(6), serviceType);
  * ```
  */
-export class Dictionary {
-  static #default: Dictionary | undefined;
+export class Dictionary<A extends object = AnyAttributes> {
+  static #default: Dictionary<AttributeTypes> | undefined;
+
+  /**
+   * The attribute map this dictionary is typed with: a type-only member
+   * (always `undefined` at run time) through which `Packet`, `Client` and
+   * `Server` learn the names and value types to check.
+   */
+  declare readonly "~attributes"?: AttributeMapOf<A>;
 
   #data: DictionaryData = EMPTY;
   #layers: readonly Layer[] = [];
@@ -143,8 +152,11 @@ export class Dictionary {
    * assert.equal(dictionary.byOid("26.9999.1")?.name, "Acme-Role");
    * ```
    */
-  static parse(text: string, options?: ParseOptions): Dictionary {
-    return new Dictionary().extend(text, options);
+  static parse<A extends object = AnyAttributes>(
+    text: string,
+    options?: ParseOptions,
+  ): Dictionary<A> {
+    return new Dictionary().extend<A>(text, options);
   }
 
   /**
@@ -175,8 +187,11 @@ export class Dictionary {
    * assert.equal(dictionary.attribute("Site-Flag")?.type, "integer");
    * ```
    */
-  static load(path: string, readText: ReadText): Promise<Dictionary> {
-    return new Dictionary().extendFile(path, readText);
+  static load<A extends object = AnyAttributes>(
+    path: string,
+    readText: ReadText,
+  ): Promise<Dictionary<A>> {
+    return new Dictionary().extendFile<A>(path, readText);
   }
 
   /**
@@ -195,8 +210,8 @@ export class Dictionary {
    * assert.equal(Dictionary.default(), dictionary);
    * ```
    */
-  static default(): Dictionary {
-    Dictionary.#default ??= Dictionary.parse(bundled["dictionary"] ?? "", {
+  static default(): Dictionary<AttributeTypes> {
+    Dictionary.#default ??= Dictionary.parse<AttributeTypes>(bundled["dictionary"] ?? "", {
       filename: "dictionary",
       include: (name) => Object.hasOwn(bundled, name) ? bundled[name] : undefined,
     });
@@ -228,7 +243,10 @@ export class Dictionary {
    * assert.equal(base.attribute("Service-Type")?.valueNames.size, 0);
    * ```
    */
-  extend(text: string, options?: ParseOptions): Dictionary {
+  extend<B extends object = A & AnyAttributes>(
+    text: string,
+    options?: ParseOptions,
+  ): Dictionary<B> {
     const file = options?.filename ?? "dictionary";
     const reader = options?.include;
     const includes = new Map<string, string | undefined>();
@@ -243,7 +261,7 @@ export class Dictionary {
     }
     parseInto(builder, text, file, include);
     builder.finish();
-    return Dictionary.#create(builder.build(), [...this.#layers, { file, text, includes }]);
+    return Dictionary.#create<B>(builder.build(), [...this.#layers, { file, text, includes }]);
   }
 
   /**
@@ -265,7 +283,10 @@ export class Dictionary {
    * assert.equal(dictionary.attribute("Service-Type")?.valueNumbers.get("site-specific"), 200);
    * ```
    */
-  async extendFile(path: string, readText: ReadText): Promise<Dictionary> {
+  async extendFile<B extends object = A & AnyAttributes>(
+    path: string,
+    readText: ReadText,
+  ): Promise<Dictionary<B>> {
     const files = await prefetch(path, readText);
     const root = files.get(path);
     if (typeof root !== "string") {
@@ -274,7 +295,7 @@ export class Dictionary {
         cause: root,
       });
     }
-    return this.extend(root, {
+    return this.extend<B>(root, {
       filename: path,
       include: (name) => {
         const text = files.get(name);
@@ -431,8 +452,8 @@ export class Dictionary {
     return closestNames(name, this.#data.byName.keys(), max);
   }
 
-  static #create(data: DictionaryData, layers: readonly Layer[]): Dictionary {
-    const dictionary = new Dictionary();
+  static #create<B extends object>(data: DictionaryData, layers: readonly Layer[]): Dictionary<B> {
+    const dictionary = new Dictionary<B>();
     dictionary.#data = data;
     dictionary.#layers = layers;
     return dictionary;

@@ -15,11 +15,7 @@
  */
 export { Dictionary } from "./dictionary.ts";
 export type { ParseOptions, ReadText } from "./dictionary.ts";
-export type {
-  AttributeTypes,
-  AttributeValues,
-  Tagged,
-} from "../../dictionaries/attribute_types.ts";
+export type { AttributeTypes, AttributeValues } from "../../dictionaries/attribute_types.ts";
 export type {
   AttributeDef,
   AttributeFlags,

@@ -189,4 +189,9 @@ export interface AttributeDef {
   readonly valueNames: ReadonlyMap<number | bigint, string>;
   /** `VALUE` numbers by lower-cased name. */
   readonly valueNumbers: ReadonlyMap<string, number | bigint>;
+  /**
+   * Every `VALUE` name as written, aliases included (`Alive` and
+   * `Interim-Update` both name Acct-Status-Type 3), in definition order.
+   */
+  readonly valueAliases: readonly string[];
 }

@@ -41,7 +41,9 @@ function received(value: Uint8Array): string | Uint8Array {
   const body = new Uint8Array([...attribute, ...value]);
   const datagram = new Uint8Array([4, 1, 0, 20 + body.length, ...new Uint8Array(16), ...body]);
   const packet = Packet.decode(datagram, { dictionary });
-  return packet.get("Ascend-Data-Filter") as string | Uint8Array;
+  // Bytes that print as no filter did not decode: get() skips them, getRaw() has them.
+  return (packet.get("Ascend-Data-Filter") as string | undefined) ??
+    packet.getRaw("Ascend-Data-Filter")!;
 }
 
 // Text, the bytes radclient 3.2.1 sent for it, and the text it printed.

@@ -34,7 +34,9 @@ test("bool values decode as booleans; any non-zero octet is true; other lengths 
     const datagram = Packet.create(Code.AccountingRequest, dictionary, {}).encode("s3cret");
     const bytes = Uint8Array.from([...datagram, ...attributes]);
     bytes[3] = bytes.length;
-    return Packet.decode(bytes, { dictionary }).get("Flag");
+    // A value that is not one octet did not decode: get() skips it, getRaw() has it.
+    const packet = Packet.decode(bytes, { dictionary });
+    return packet.get("Flag") ?? packet.getRaw("Flag");
   };
   assert.equal(decode([200, 3, 1]), true);
   assert.equal(decode([200, 3, 0]), false);

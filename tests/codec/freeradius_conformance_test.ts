@@ -11,7 +11,7 @@ import { Packet } from "../../src/packet.ts";
 import { hex, toHex } from "./_helpers.ts";
 
 const SECRET = "s3cret";
-const dictionary = Dictionary.default();
+const dictionary: Dictionary = Dictionary.default();
 const aruba = dictionary.extend(
   "VENDOR Aruba 14823\nBEGIN-VENDOR Aruba\n" +
     "ATTRIBUTE Aruba-MPSK-Lookup-Info 66 string encrypt=1\nEND-VENDOR Aruba\n",
@@ -135,8 +135,13 @@ test("unknown extended attributes hold their data alone and are re-sent byte for
 
 test("IP prefixes read as FreeRADIUS reads them: Reserved ignored, bits shown as sent", () => {
   const request = Packet.create(Code.AccessRequest, dictionary, {});
-  const read = (wire: string, name: string) =>
-    Packet.decode(withAttributes(request, hex(wire.replaceAll(" ", ""))), { dictionary }).get(name);
+  // A prefix that does not decode has no value; its bytes stay reachable through getRaw().
+  const read = (wire: string, name: string) => {
+    const packet = Packet.decode(withAttributes(request, hex(wire.replaceAll(" ", ""))), {
+      dictionary,
+    });
+    return packet.get(name) ?? packet.getRaw(name);
+  };
   // Framed-IPv6-Prefix (97, RFC 3162) and PMIP6-Home-IPv4-HoA (155, RFC 6572).
   assert.equal(read("6108 0020 20010db8", "Framed-IPv6-Prefix"), "2001:db8::/32");
   assert.equal(read("6108 0520 20010db8", "Framed-IPv6-Prefix"), "2001:db8::/32");

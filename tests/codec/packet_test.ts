@@ -4,7 +4,12 @@ import { decodeOwnedDatagram, Packet } from "../../src/packet.ts";
 import { Code } from "../../src/codec/code.ts";
 import { checkRequest, checkResponse } from "../../src/codec/packet_codec.ts";
 import { addChapPassword, verifyChapPassword } from "../../src/chap.ts";
-import { MalformedPacketError, UnknownAttributeError, ValueError } from "../../src/errors.ts";
+import {
+  MalformedPacketError,
+  PacketTooLargeError,
+  UnknownAttributeError,
+  ValueError,
+} from "../../src/errors.ts";
 import { ascii, hex, testDictionary as dictionary, toHex } from "./_helpers.ts";
 import { Dictionary } from "../../src/dictionary/dictionary.ts";
 
@@ -146,7 +151,7 @@ test("Accounting, CoA and Disconnect requests get computed authenticators; repli
     assert.equal(checkRequest(bytes, ascii(SECRET), true), undefined, `code ${code}`);
     bytes[bytes.length - 1]! ^= 1;
     assert.notEqual(checkRequest(bytes, ascii(SECRET), false), undefined);
-    const reply = request.reply(code + 1).encode(SECRET);
+    const reply = request.reply((code + 1) as Code).encode(SECRET);
     assert.equal(checkResponse(reply, ascii(SECRET), request.authenticator, false), undefined);
   }
 });
@@ -203,7 +208,34 @@ test("Packet.decode() ignores octets past the Length field (RFC 2865 §3)", () =
 
 test("values that do not fit their type decode as raw bytes, not errors", () => {
   const packet = Packet.decode(hex("04010019" + "00".repeat(16) + "0405c0a801"), { dictionary });
-  assert.deepEqual(packet.get("NAS-IP-Address"), hex("c0a801"));
+  // get() returns only values of the declared type; getRaw() and attributes() have the bytes.
+  assert.equal(packet.get("NAS-IP-Address"), undefined);
+  assert.deepEqual(packet.getAll("NAS-IP-Address"), []);
+  assert.equal(packet.has("NAS-IP-Address"), true);
+  assert.deepEqual(packet.getRaw("NAS-IP-Address"), hex("c0a801"));
+  const [attribute] = packet.attributes();
+  assert.equal(attribute?.verbatim, true);
+  assert.deepEqual(attribute?.value, hex("c0a801"));
+});
+
+test("getRaw() returns the Value field as received, hidden values still hidden", () => {
+  const request = Packet.create(Code.AccessRequest, dictionary, {
+    "User-Name": "bob",
+    "User-Password": "hello",
+  });
+  assert.equal(request.getRaw("User-Name"), undefined, "built, not received");
+  const datagram = request.encode("s3cret");
+  const received = Packet.decode(datagram, { dictionary, secret: "s3cret" });
+  assert.deepEqual(received.getRaw("User-Name"), new TextEncoder().encode("bob"));
+  const hidden = received.getRaw("User-Password")!;
+  assert.equal(hidden.length, 16);
+  assert.notDeepEqual(hidden.subarray(0, 5), new TextEncoder().encode("hello"));
+  assert.equal(received.get("User-Password"), "hello");
+  // Without the secret the password does not reveal: no value, the hidden bytes raw.
+  const unrevealed = Packet.decode(datagram, { dictionary });
+  assert.equal(unrevealed.get("User-Password"), undefined);
+  assert.deepEqual(unrevealed.getRaw("User-Password"), hidden);
+  assert.equal(received.getRaw("Reply-Message"), undefined);
 });
 
 test("programmer errors are typed and say what to do", () => {
@@ -280,7 +312,40 @@ test("Packet.encode() refuses a packet over 4096 bytes", () => {
   const packet = Packet.create(Code.AccountingRequest, dictionary, {
     "Class": Array(20).fill(new Uint8Array(250)),
   });
-  assert.throws(() => packet.encode(SECRET), /RADIUS allows 4096/);
+  assert.throws(() => packet.encode(SECRET), (error: unknown) => {
+    assert.ok(error instanceof PacketTooLargeError);
+    assert.equal(error.code, "ERR_PACKET_TOO_LARGE");
+    assert.equal(error.length, 20 + 20 * 252);
+    return true;
+  });
+});
+
+test("Packet.encode() refuses an empty secret, as the Server does (RFC 2865 §3)", () => {
+  const packet = Packet.create(Code.AccountingRequest, dictionary, { "User-Name": "bob" });
+  assert.throws(() => packet.encode(""), /empty shared secret/);
+  assert.throws(() => packet.encode(new Uint8Array(0)), /empty shared secret/);
+});
+
+test("codes outside the registry are refused: a typed error from the network, TypeError from code", () => {
+  const datagram = Packet.create(Code.AccessRequest, dictionary, {}).encode(SECRET);
+  datagram[0] = 99;
+  assert.throws(() => Packet.decode(datagram, { dictionary }), (error: unknown) => {
+    assert.ok(error instanceof MalformedPacketError);
+    assert.match(error.message, /code 99 is not in the RADIUS packet type registry/);
+    return true;
+  });
+  assert.throws(() => Packet.create(99 as Code, dictionary), TypeError);
+  assert.throws(
+    // @ts-expect-error a misspelled code name does not compile
+    () => Packet.create("Acess-Request", dictionary),
+    /Unknown packet code "Acess-Request"/,
+  );
+  const reply = Packet.create("Access-Request", dictionary).reply("Access-Accept");
+  assert.equal(reply.code, Code.AccessAccept);
+  assert.throws(
+    () => Packet.create(Code.AccessAccept, dictionary).encode(SECRET),
+    /^TypeError: An Access-Accept needs the request it answers/,
+  );
 });
 
 test("internal attributes (numbers above 255, virtual) never go on the wire", () => {
@@ -312,12 +377,12 @@ test("a decoded packet re-encodes as it came: raw wrong-size values, untagged sa
   datagram.set([Code.AccountingRequest, 1, 0, datagram.length]);
   datagram.set(body, 20);
   const packet = Packet.decode(datagram, { dictionary, secret: SECRET });
-  assert.deepEqual(packet.get("NAS-IP-Address"), hex("c0a801"));
+  assert.deepEqual(packet.getRaw("NAS-IP-Address"), hex("c0a801"));
   const tlv = packet.get("TestV-TLV") as Record<string, unknown>;
   assert.equal(tlv["TestV-TLV-Str"], "abc");
   assert.deepEqual(tlv["Attr-26.16.3.9"], hex("ff"));
   const again = Packet.decode(packet.encode(SECRET), { dictionary, secret: SECRET });
-  assert.deepEqual(again.get("NAS-IP-Address"), hex("c0a801"));
+  assert.deepEqual(again.getRaw("NAS-IP-Address"), hex("c0a801"));
   assert.deepEqual(again.get("TestV-TLV"), tlv);
 });
 

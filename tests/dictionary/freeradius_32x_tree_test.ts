@@ -101,7 +101,7 @@ function sample(def: AttributeDef, seed: number): AttributeValue | undefined {
     case "date":
       return new Date(1_700_000_000_000);
     case "abinary":
-      return new Uint8Array(32); // its text form is checked by the abinary tests
+      return "ip in drop srcip 10.0.0.0/8 tcp srcport = 22"; // see the abinary tests
     default:
       return undefined; // containers: their children are sampled
   }

@@ -11,6 +11,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { Dictionary } from "../../src/dictionary/dictionary.ts";
 import { type AttributesInit, Packet } from "../../src/packet.ts";
+import type { AnyAttributes } from "../../src/attribute_map.ts";
 import { Code, isRequest } from "../../src/codec/code.ts";
 import { checkRequest, checkResponse } from "../../src/codec/packet_codec.ts";
 import { MalformedPacketError } from "../../src/errors.ts";
@@ -108,7 +109,7 @@ const INTERESTING = [0, 1, 2, 3, 4, 5, 6, 7, 8, 0x1f, 0x20, 0x7f, 0x80, 0x81, 0x
 const bytes = (n: number, fill = 0x61) => new Uint8Array(n).fill(fill);
 
 /** Attribute groups; each seed holds one or all of them. */
-const GROUPS: readonly AttributesInit[] = [
+const GROUPS: readonly AttributesInit<AnyAttributes>[] = [
   {
     "User-Name": "bob",
     "User-Password": "a password of some length",
@@ -196,12 +197,12 @@ function buildSeeds(): Seed[] {
   for (const code of CODES.filter((c) => c !== 0 && c !== 6 && c !== 255)) {
     for (const attributes of groups) {
       if (isRequest(code)) {
-        const packet = Packet.create(code, fuzzDictionary, attributes);
+        const packet = Packet.create(code as Code, fuzzDictionary, attributes);
         seeds.push({ bytes: packet.encode(SECRET), request: undefined });
       } else {
         const request = Packet.create(Code.AccessRequest, fuzzDictionary, { "User-Name": "r" });
         request.encode(SECRET);
-        const reply = request.reply(code, attributes);
+        const reply = request.reply(code as Code, attributes);
         seeds.push({ bytes: reply.encode(SECRET), request });
       }
     }
@@ -675,7 +676,7 @@ export function fromHex(hex: string): Uint8Array {
   return Uint8Array.from(clean.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 }
 
-const defaultDictionary = Dictionary.default();
+const defaultDictionary: Dictionary = Dictionary.default();
 const defaultRequest = (() => {
   const request = Packet.create(Code.AccessRequest, fuzzDictionary, { "User-Name": "r" });
   request.encode(SECRET);

@@ -84,7 +84,7 @@ test(`storm: ${VALID} valid requests among more garbage, all answered, counters 
   timeout: Math.max(120_000, VALID * 30),
 }, async () => {
   const dictionary = Dictionary.default();
-  const echo = (request: Packet, code: number) =>
+  const echo = (request: Packet, code: Code) =>
     request.reply(code, { "Reply-Message": `echo ${request.get("User-Name")}` });
   const server = new Server({
     transport: udp(),

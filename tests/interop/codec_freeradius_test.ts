@@ -13,7 +13,7 @@ import { checkResponse } from "../../src/codec/packet_codec.ts";
 import { addChapPassword } from "../../src/chap.ts";
 import { exchange, SECRET, SECRET_BYTES, utf8 } from "./codec_udp.ts";
 
-const dictionary = Dictionary.default();
+const dictionary: Dictionary = Dictionary.default();
 assert.equal(SECRET, FREERADIUS_SECRET);
 
 /** Starts FreeRADIUS, runs `body`, and stops the server whatever happens. */

@@ -213,7 +213,7 @@ function capturingLogger(capture: Capture): Logger {
 }
 
 test("a Server logs no secret of a request when its handler fails in any way", T, async () => {
-  const dictionary = Dictionary.default();
+  const dictionary: Dictionary = Dictionary.default();
   const capture = new Capture();
   const network = new MemoryTransport();
   const password = secretText(40);

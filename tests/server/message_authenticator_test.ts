@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { MemoryTransport } from "../../src/testing/memory_transport.ts";
 import { type NasEntry, type NasLookup, Server } from "../../src/server.ts";
 import { LearnedNases } from "../../src/server/learned_nases.ts";
-import { Packet } from "../../src/packet.ts";
+import { type AttributesInit, Packet } from "../../src/packet.ts";
+import type { AnyAttributes } from "../../src/attribute_map.ts";
 import { Code } from "../../src/codec/code.ts";
 import {
   dictionary,
@@ -39,7 +40,7 @@ function accessRequest(attributes: Record<string, unknown> = {}): Packet {
   return Packet.create(
     Code.AccessRequest,
     dictionary,
-    { "User-Name": "bob", ...attributes } as Parameters<typeof Packet.create>[2],
+    { "User-Name": "bob", ...attributes } as AttributesInit<AnyAttributes>,
   );
 }
 

@@ -19,6 +19,8 @@ import {
 } from "../../src/codec/packet_codec.ts";
 import { addChapPassword, verifyChapPassword } from "../../src/chap.ts";
 import { RadiusError } from "../../src/errors.ts";
+import type { AnyAttributes } from "../../src/attribute_map.ts";
+import type { AttributesInit } from "../../src/packet.ts";
 import {
   dictionary,
   gate,
@@ -116,7 +118,7 @@ function accessRequest(attributes: Record<string, unknown> = {}): Packet {
       "User-Name": "bob",
       "User-Password": "hello",
       ...attributes,
-    } as Parameters<typeof Packet.create>[2],
+    } as AttributesInit<AnyAttributes>,
   );
 }
 
