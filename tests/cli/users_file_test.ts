@@ -11,7 +11,7 @@ import {
 } from "../../mod.ts";
 import { authorize, parseUsers } from "../../src/cli/users_file.ts";
 
-const dictionary = Dictionary.default();
+const dictionary: Dictionary = Dictionary.default();
 const request = (attributes: Record<string, string>) =>
   Packet.create(Code.AccessRequest, dictionary, attributes as AttributesInit<AnyAttributes>);
 
