@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { addChapPassword, Client, Code, type Dictionary, Packet, TimeoutError } from "../../mod.ts";
+import { addChapPassword, Client, Code, type Dictionary, Packet, RadiusError } from "../../mod.ts";
+import { formatAddress } from "../address.ts";
 import {
   addAttributes,
   type AttributeText,
@@ -128,10 +129,6 @@ function parseServer(text: string): Target {
   return { host, port: number };
 }
 
-function endpoint(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 function isChapCleartext(item: AttributeText): boolean {
   return item.name.toLowerCase() === "chap-password" && !/^0x[0-9a-f]{34}$/i.test(item.value);
 }
@@ -163,15 +160,18 @@ function buildRequest(
 
 /** One line saying what went wrong and what to do. */
 function describeError(error: unknown): string {
-  if (error instanceof TimeoutError) {
+  // By its stable code, not its class: the class was renamed in v2 (RequestTimeoutError).
+  if (error instanceof RadiusError && error.code === "ERR_TIMEOUT") {
+    const dropped: Readonly<Record<string, number>> =
+      (error as { dropped?: Record<string, number> }).dropped ?? {};
     let message = error.message.replace(
       / \(for a server that sends no Message-Authenticator.*\)$/,
       "",
     );
-    if (error.dropped["missing-message-authenticator"]) {
+    if (dropped["missing-message-authenticator"]) {
       message +=
         "; the server sends no Message-Authenticator: for a legacy server add --no-require-message-authenticator";
-    } else if (error.dropped["bad-authenticator"] || error.dropped["bad-message-authenticator"]) {
+    } else if (dropped["bad-authenticator"] || dropped["bad-message-authenticator"]) {
       message += "; check --secret";
     } else {
       message +=
@@ -183,9 +183,20 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-/** Runs `tasks` with at most `limit` at once; results in order. */
-function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T>[] {
-  const results: Promise<T>[] = [];
+/** How one task ended: its value, or what it threw. */
+type Settled<T> = { readonly ok: true; readonly value: T } | {
+  readonly ok: false;
+  readonly error: unknown;
+};
+
+/**
+ * Runs `tasks` with at most `limit` at once, and gives each outcome in
+ * order. The Promises never reject: a failure is an outcome, so one that
+ * settles while the caller still awaits an earlier one is not an unhandled
+ * rejection (which Deno and Node.js turn into a crash).
+ */
+function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<Settled<T>>[] {
+  const results: Promise<Settled<T>>[] = [];
   const gates: (() => void)[] = [];
   let running = 0;
   const release = () => {
@@ -194,11 +205,13 @@ function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T
   };
   for (const task of tasks) {
     results.push(
-      (async () => {
+      (async (): Promise<Settled<T>> => {
         if (running >= limit) await new Promise<void>((resolve) => gates.push(resolve));
         running++;
         try {
-          return await task();
+          return { ok: true, value: await task() };
+        } catch (error) {
+          return { ok: false, error };
         } finally {
           release();
         }
@@ -319,7 +332,7 @@ export async function send(args: readonly string[]): Promise<number> {
     : code === Code.CoARequest || code === Code.DisconnectRequest
     ? 3799
     : 1812;
-  const to = endpoint(host, port ?? defaultPort);
+  const to = formatAddress({ hostname: host, port: port ?? defaultPort });
   let status = 0;
   try {
     const replies = pool(
@@ -328,19 +341,20 @@ export async function send(args: readonly string[]): Promise<number> {
     );
     for (const [index, pending] of replies.entries()) {
       const request = requests[index]!;
-      try {
-        const reply = await pending;
-        if (json) out(JSON.stringify(reply.toJSON({ reveal })));
-        else {
-          out(`Sent ${request.codeName} Id ${request.id} to ${to}`);
-          out(`Received ${reply.codeName} Id ${reply.id} from ${to}`);
-          for (const line of attributeLines(reply, !reveal)) out(line);
-        }
-        if (!POSITIVE.has(reply.code)) status = 1;
-      } catch (error) {
-        err(`radkit send: ${describeError(error)}`);
+      const outcome = await pending;
+      if (!outcome.ok) {
+        err(`radkit send: ${describeError(outcome.error)}`);
         status = 1;
+        continue;
       }
+      const reply = outcome.value;
+      if (json) out(JSON.stringify(reply.toJSON({ reveal })));
+      else {
+        out(`Sent ${request.codeName} Id ${request.id} to ${to}`);
+        out(`Received ${reply.codeName} Id ${reply.id} from ${to}`);
+        for (const line of attributeLines(reply, !reveal)) out(line);
+      }
+      if (!POSITIVE.has(reply.code)) status = 1;
     }
   } finally {
     await client.close();
