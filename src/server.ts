@@ -97,10 +97,10 @@ export type { HandlerErrorContext, RequestContext } from "./server/context.ts";
  * await server.close();
  * ```
  */
-export type RequestHandler = (
-  request: Packet,
+export type RequestHandler<A extends object = AnyAttributes> = (
+  request: Packet<A>,
   context: RequestContext,
-) => Packet | undefined | Promise<Packet | undefined>;
+) => Packet<object> | undefined | Promise<Packet<object> | undefined>;
 
 /**
  * Options for {@linkcode Server}.
@@ -130,11 +130,11 @@ export type RequestHandler = (
  * await server.close();
  * ```
  */
-export interface ServerOptions {
+export interface ServerOptions<A extends object = AnyAttributes> {
   /** Binds the sockets: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`. */
   transport: DatagramTransport;
   /** Names the attributes of requests and replies, e.g. `Dictionary.default()`. */
-  dictionary: DictionaryView;
+  dictionary: DictionaryView<A>;
   /**
    * Who may send requests: a list matched by longest prefix, or a lookup
    * function. Datagrams from anyone else are dropped unanswered and counted
@@ -142,31 +142,31 @@ export interface ServerOptions {
    */
   clients: readonly NasEntry[] | NasLookup;
   /** Access-Request on the auth port. Without it, every Access-Request gets an Access-Reject. */
-  handleAccessRequest?: RequestHandler;
+  handleAccessRequest?: RequestHandler<A>;
   /**
    * Accounting-Request on the acct port. Without it, accounting requests are
    * dropped unanswered and counted as `"no-handler-accounting"`: a server
    * must not acknowledge what it did not record (RFC 2866 §2), so the NAS
    * keeps the records and retries or fails over.
    */
-  handleAccountingRequest?: RequestHandler;
+  handleAccountingRequest?: RequestHandler<A>;
   /**
    * CoA-Request on the coa port. Without it: CoA-NAK with Error-Cause 405
    * "Unsupported-Service" (RFC 5176 §3.6).
    */
-  handleCoaRequest?: RequestHandler;
+  handleCoaRequest?: RequestHandler<A>;
   /**
    * Disconnect-Request on the coa port. Without it: Disconnect-NAK with
    * Error-Cause 405 "Unsupported-Service" (RFC 5176 §3.6).
    */
-  handleDisconnectRequest?: RequestHandler;
+  handleDisconnectRequest?: RequestHandler<A>;
   /**
    * Status-Server (RFC 5997) on the auth or acct port, after its mandatory
    * Message-Authenticator has been verified. Without it: Access-Accept on the
    * auth port, Accounting-Response on the acct port. Status-Server is never
    * answered from the duplicate cache.
    */
-  handleStatusServer?: RequestHandler;
+  handleStatusServer?: RequestHandler<A>;
   /**
    * Where to log. Default: warnings and errors to `console`, debug and info
    * dropped. Secrets, User-Password and CHAP values are never logged.
@@ -479,7 +479,7 @@ function checkPort(name: string, value: unknown): number | undefined {
  * }
  * ```
  */
-export class Server {
+export class Server<A extends object = AnyAttributes> {
   #transport: DatagramTransport;
   #dictionary: DictionaryView<AnyAttributes>;
   #table: NasTable | undefined;
@@ -520,7 +520,7 @@ export class Server {
    *   function, or an option that v2 renamed (`closeTimeoutMs`).
    * @throws {RangeError} for a prefix length, cache limit or timeout out of range.
    */
-  constructor(options: ServerOptions) {
+  constructor(options: ServerOptions<A>) {
     if (typeof options !== "object" || options === null) {
       throw new TypeError("new Server() needs options: { transport, dictionary, clients }");
     }
@@ -542,14 +542,15 @@ export class Server {
         'Server needs clients: a list such as [{ address: "10.0.0.0/8", secret: "..." }] or a function (address) => client',
       );
     }
+    // Handlers see requests typed with the dictionary's map; inside, packets are untyped.
     const handlers = {
       handleAccessRequest: options.handleAccessRequest,
       handleAccountingRequest: options.handleAccountingRequest,
       handleCoaRequest: options.handleCoaRequest,
       handleDisconnectRequest: options.handleDisconnectRequest,
       handleStatusServer: options.handleStatusServer,
-    };
-    for (const [name, handler] of Object.entries(handlers)) {
+    } as Record<string, RequestHandler | undefined>;
+    for (const [name, handler] of Object.entries(handlers) as [string, unknown][]) {
       if (handler !== undefined && typeof handler !== "function") {
         throw new TypeError(`${name} must be a function (request, context) => reply`);
       }
@@ -1066,7 +1067,7 @@ export class Server {
       request,
     );
     const handler = this.#handlers[code];
-    let result: Packet | undefined | PromiseLike<Packet | undefined>;
+    let result: Packet<object> | undefined | PromiseLike<Packet<object> | undefined>;
     try {
       result = handler !== undefined
         ? handler(request, context)

@@ -110,3 +110,23 @@ test("a packet of any dictionary is a Packet (of AnyAttributes), for names known
   assert.equal(anyPacket.get(fromConfig), "configured");
   assert.equal(request.get("Reply-Message"), "configured");
 });
+
+test("a Server's handlers get requests typed with its dictionary's map", async () => {
+  const { MemoryTransport } = await import("../../src/testing/memory_transport.ts");
+  const { Server } = await import("../../mod.ts");
+  const server = new Server({
+    transport: new MemoryTransport(),
+    dictionary,
+    clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+    handleAccessRequest(request) {
+      const name: string | undefined = request.get("User-Name");
+      // @ts-expect-error a misspelled name in a handler does not compile.
+      request.get("User-Nmae");
+      return request.reply(name === "bob" ? Code.AccessAccept : Code.AccessReject, {
+        // @ts-expect-error reply attributes are checked against the same map.
+        "Sesion-Timeout": 60,
+      });
+    },
+  });
+  await server.close();
+});
