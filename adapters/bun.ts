@@ -43,6 +43,7 @@
  *
  * @module
  */
+import { formatAddress } from "../src/address.ts";
 import type { Address, DatagramSocket, DatagramTransport } from "../src/transport.ts";
 import { Dictionary } from "../src/dictionary/dictionary.ts";
 import type { AnyAttributes } from "../src/attribute_map.ts";
@@ -211,7 +212,7 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
         if (!closed) {
           closed = true;
           bound.close();
-          const error = new Error(`Cannot send on a closed socket (${format(local)})`);
+          const error = new Error(`Cannot send on a closed socket (${formatAddress(local)})`);
           for (const pending of backlog ?? []) pending.reject(error);
           backlog = undefined;
         }
@@ -220,7 +221,7 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
       return {
         local,
         send(data, to): Promise<void> | void {
-          if (closed) throw new Error(`Cannot send on a closed socket (${format(local)})`);
+          if (closed) throw new Error(`Cannot send on a closed socket (${formatAddress(local)})`);
           const item = { data, port: to.port, hostname: to.hostname };
           if (backlog === undefined) {
             if (transmit(bound, item)) return;
@@ -243,12 +244,6 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
     },
   };
 };
-
-function format(address: Address): string {
-  return address.family === "IPv6"
-    ? `[${address.hostname}]:${address.port}`
-    : `${address.hostname}:${address.port}`;
-}
 
 /**
  * Loads a FreeRADIUS dictionary file with `Bun.file`, following its

@@ -45,6 +45,7 @@
  *
  * @module
  */
+import { formatAddress } from "../src/address.ts";
 import { Dictionary } from "../src/dictionary/dictionary.ts";
 import type { AnyAttributes } from "../src/attribute_map.ts";
 import type {
@@ -169,7 +170,7 @@ function open(
   const sizes = requestedBufferSizes(options);
   if (sizes.receive !== undefined || sizes.send !== undefined) {
     throw bufferSizesUnsupported(
-      format({ hostname, port, family: hostname.includes(":") ? "IPv6" : "IPv4" }),
+      formatAddress({ hostname, port }),
       sizes,
       "Deno cannot set socket buffer sizes (Deno.listenDatagram has no such option, " +
         "and the node:dgram of Deno only records the number)",
@@ -247,7 +248,9 @@ function open(
     local,
     send(data, to): Promise<void> {
       if (closed) {
-        return Promise.reject(new Error(`Cannot send on a closed socket (${format(local)})`));
+        return Promise.reject(
+          new Error(`Cannot send on a closed socket (${formatAddress(local)})`),
+        );
       }
       // The op's own promise (it resolves to the byte count, which no one
       // reads): no async wrapper, one promise and one microtask less per send.
@@ -276,12 +279,6 @@ function open(
 function toAddress(addr: DenoAddrLike): Address {
   const family = addr.hostname.includes(":") ? "IPv6" : "IPv4";
   return { hostname: addr.hostname, port: addr.port, family };
-}
-
-function format(address: Address): string {
-  return address.family === "IPv6"
-    ? `[${address.hostname}]:${address.port}`
-    : `${address.hostname}:${address.port}`;
 }
 
 /**

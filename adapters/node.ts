@@ -51,6 +51,7 @@ import { lookup, type LookupOptions } from "node:dns";
 import { isIP } from "node:net";
 import { readFile } from "node:fs/promises";
 import { versions } from "node:process";
+import { formatAddress } from "../src/address.ts";
 import type {
   Address,
   BindOptions,
@@ -104,7 +105,7 @@ async function bindDgram(options: BindOptions, onMessage: MessageHandler): Promi
   const sizes = requestedBufferSizes(options);
   if (onDeno && (sizes.receive !== undefined || sizes.send !== undefined)) {
     throw bufferSizesUnsupported(
-      format({ hostname, port, family: hostname.includes(":") ? "IPv6" : "IPv4" }),
+      formatAddress({ hostname, port }),
       sizes,
       "the node:dgram of Deno cannot set socket buffer sizes (it only records the number)",
     );
@@ -182,7 +183,9 @@ async function bindDgram(options: BindOptions, onMessage: MessageHandler): Promi
     local,
     send(data, to): Promise<void> {
       if (closed) {
-        return Promise.reject(new Error(`Cannot send on a closed socket (${format(local)})`));
+        return Promise.reject(
+          new Error(`Cannot send on a closed socket (${formatAddress(local)})`),
+        );
       }
       return new Promise((resolve, reject) => {
         socket.send(data, to.port, to.hostname, (error) => {
@@ -252,12 +255,6 @@ function reusePortUnsupported(): string | undefined {
   return supported
     ? undefined
     : `Node.js ${versions.node} cannot set SO_REUSEPORT (needs 22.12+ or 23.1+)`;
-}
-
-function format(address: Address): string {
-  return address.family === "IPv6"
-    ? `[${address.hostname}]:${address.port}`
-    : `${address.hostname}:${address.port}`;
 }
 
 /**

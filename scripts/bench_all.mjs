@@ -1,5 +1,5 @@
 // One command for every benchmark on every runtime: runs the codec, MD5,
-// dictionary, server and client benchmarks on Deno, Bun and Node (the pinned
+// dictionary, server, client and client-burst benchmarks on Deno, Bun and Node (the pinned
 // binaries in node_modules/.bin, spawned by absolute path), collects the one
 // `BENCH {...}` JSON line each prints, and writes bench/RESULTS.md from them
 // (every number in it is measured by this run; the soak summary comes from
@@ -37,6 +37,7 @@ const settings = quick
     serverRequests: 100_000,
     clientTotal: 20_000,
     clientRounds: 1,
+    burstRounds: 1,
   }
   : {
     // Many short rounds: the ratios are medians over the rounds, and this
@@ -46,6 +47,7 @@ const settings = quick
     serverRequests: 1_000_000,
     clientTotal: 100_000,
     clientRounds: 2,
+    burstRounds: 3,
   };
 
 /** The command line that runs a repository script on a runtime. */
@@ -157,6 +159,7 @@ const results = {
   codec: {},
   dictionary: {},
   client: {},
+  burst: [],
   server: undefined,
   radclient: undefined,
 };
@@ -220,6 +223,24 @@ function combine(rounds) {
 }
 for (const runtime of runtimes) results.client[runtime] = combine(clientRounds[runtime]);
 results.radclient = combine(clientRounds.radclient);
+
+// Client bursts: every client runtime against every server runtime (quick:
+// each runtime against itself, and Node against Bun).
+const burstPairs = quick
+  ? [...runtimes.map((runtime) => [runtime, runtime]), ["node", "bun"]].filter(
+    ([client, server]) => runtimes.includes(client) && runtimes.includes(server),
+  )
+  : runtimes.flatMap((client) => runtimes.map((server) => [client, server]));
+for (const [client, server] of burstPairs) {
+  results.burst.push(
+    await run(
+      client,
+      "bench/burst_bench.ts",
+      ["--server", server, "--sizes", "1000,10000", "--rounds", String(settings.burstRounds)],
+      `burst_bench.ts on ${client}, server on ${server}`,
+    ),
+  );
+}
 const finished = new Date();
 const loadAtEnd = loadavg();
 
@@ -505,6 +526,49 @@ else {p(
       mib(rc.peakRssMax)
     } | 1.00× |`,
   );}
+p("");
+
+// Client bursts
+p(
+  "## Client bursts: 1,000 and 10,000 requests fired at once (targets: p50 under 50 ms for 1,000, no retransmission)",
+  "",
+  "One radkit Client, default options (at most 128 in flight, the rest queued; 4 MiB receive buffer;",
+  "timeout 2 s), calls accessRequest() 1,000 or 10,000 times in one loop against radkit's Server (default",
+  "options) in another process on 127.0.0.1; each reply is verified and checked. Latency runs from the",
+  "call to the verified reply, so it includes the wait in the client's queue. A fresh Client per burst",
+  `(its sockets bound by the burst), ${settings.burstRounds} burst(s) per size after a warm-up of 200;`,
+  "p50 and p99 are the medians over the bursts, max the worst; retransmissions, timeouts and kernel",
+  "drops (UDP RcvbufErrors, system-wide: either side, or another program) are summed over the bursts.",
+  "",
+  "| client → server | burst | p50 | p99 | max | completed | retransmissions | timeouts | kernel drops |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+);
+for (const r of results.burst) {
+  if (r.error) {
+    p(`| ${r.error} | | | | | | | | |`);
+    continue;
+  }
+  const pair = `${names[r.client]} → ${names[r.server]}`;
+  for (const b of r.results) {
+    const ms = (v) => `${v.toFixed(v < 100 ? 1 : 0)} ms`;
+    p(
+      `| ${pair} | ${int(b.size)} | ${ms(b.p50)} | ${ms(b.p99)} | ${ms(b.max)} | ${
+        int(b.completed)
+      }/${int(b.requests)} | ${int(b.retransmitted)} | ${int(b.timeouts)} | ${
+        b.kernelDrops ?? "?"
+      } |`,
+    );
+    if (b.size === 1000 && b.p50 >= 50) {
+      misses.push(`burst of 1,000 ${pair}: p50 ${ms(b.p50)} (target < 50 ms)`);
+    }
+    if (b.retransmitted > 0) {
+      misses.push(`burst of ${int(b.size)} ${pair}: ${b.retransmitted} retransmissions (target 0)`);
+    }
+    if (b.completed < b.requests) {
+      misses.push(`burst of ${int(b.size)} ${pair}: ${b.completed}/${b.requests} completed`);
+    }
+  }
+}
 p("");
 
 // Soak (from bench/soak.json)

@@ -41,11 +41,13 @@ export type RadiusErrorCode =
   | "ERR_DICTIONARY"
   | "ERR_MALFORMED_PACKET"
   | "ERR_PACKET_TOO_LARGE"
-  | "ERR_AUTHENTICATOR_MISMATCH"
+  | "ERR_INVALID_OPTION"
   | "ERR_UNKNOWN_ATTRIBUTE"
   | "ERR_VALUE"
   | "ERR_TIMEOUT"
   | "ERR_RESPONSE_VERIFICATION"
+  | "ERR_MISSING_MESSAGE_AUTHENTICATOR"
+  | "ERR_NAME_RESOLUTION"
   | "ERR_CLIENT_CLOSED";
 
 /**
@@ -216,27 +218,36 @@ export class PacketTooLargeError extends RadiusError {
 }
 
 /**
- * A packet's authenticator or Message-Authenticator does not verify: the
- * shared secret differs, or the packet was altered or forged.
+ * An option has a wrong type or value: the message names the option (`server`,
+ * `servers[2]`, `ports.auth`, …) and says what to pass instead.
  *
  * @example Usage
  * ```ts
- * import { AuthenticatorMismatchError } from "@radkit/radius";
+ * import { Client, InvalidOptionError } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
  * import assert from "node:assert/strict";
  *
- * const error = new AuthenticatorMismatchError("Message-Authenticator does not verify");
- * assert.equal(error.code, "ERR_AUTHENTICATOR_MISMATCH");
+ * const transport = new MemoryTransport();
+ * assert.throws(
+ *   () => new Client({ transport, servers: ["127.0.0.1", "[::1"], secret: "s3cret" }),
+ *   (error) => error instanceof InvalidOptionError && error.option === "servers[1]",
+ * );
  * ```
  */
-export class AuthenticatorMismatchError extends RadiusError {
+export class InvalidOptionError extends RadiusError {
+  /** The option, as a path into the options object: `"secret"`, `"servers[2]"`, `"ports.auth"`. */
+  readonly option: string;
+
   /**
-   * Creates an authenticator-mismatch error.
+   * Creates an invalid-option error.
    *
-   * @param message Which check failed.
+   * @param option The option, as a path into the options object.
+   * @param message What is wrong and what to pass instead.
    * @param options The underlying `cause`, if any.
    */
-  constructor(message: string, options?: RadiusErrorOptions) {
-    super(message, options, "ERR_AUTHENTICATOR_MISMATCH");
+  constructor(option: string, message: string, options?: RadiusErrorOptions) {
+    super(message, options, "ERR_INVALID_OPTION");
+    this.option = option;
   }
 }
 

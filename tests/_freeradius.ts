@@ -61,6 +61,11 @@ export interface StartOptions {
    * looked up on PATH, which for a non-root Debian user lacks /usr/sbin.
    */
   readonly command?: string;
+  /**
+   * A configuration directory to copy instead of tests/freeradius/raddb,
+   * with the same @PLACEHOLDERS@.
+   */
+  readonly template?: string;
 }
 
 /** A binary that could not be run at all: retrying cannot help. */
@@ -76,7 +81,7 @@ export async function startFreeRadius(options: StartOptions = {}): Promise<FreeR
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(command);
+      return await startOnce(command, options.template ?? template);
     } catch (error) {
       if (error instanceof SpawnError) throw error;
       lastError = error; // most likely a port taken between probe and bind
@@ -85,7 +90,7 @@ export async function startFreeRadius(options: StartOptions = {}): Promise<FreeR
   throw lastError;
 }
 
-async function startOnce(command: string): Promise<FreeRadius> {
+async function startOnce(command: string, template: string): Promise<FreeRadius> {
   const authPort = await freePort();
   let acctPort = await freePort();
   while (acctPort === authPort) acctPort = await freePort();

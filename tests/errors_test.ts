@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  AuthenticatorMismatchError,
   DictionaryError,
+  InvalidOptionError,
   MalformedPacketError,
   RadiusError,
   UnknownAttributeError,
@@ -65,6 +65,9 @@ test("ValueError names attribute, type and value", () => {
   );
 });
 
-test("AuthenticatorMismatchError has its code", () => {
-  assert.equal(new AuthenticatorMismatchError("x").code, "ERR_AUTHENTICATOR_MISMATCH");
+test("InvalidOptionError names the option and has its code", () => {
+  const error = new InvalidOptionError("servers[2]", "Invalid servers[2]");
+  assert.equal(error.code, "ERR_INVALID_OPTION");
+  assert.equal(error.option, "servers[2]");
+  assert.equal(error.name, "InvalidOptionError");
 });

@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { addChapPassword, Client, Code, type Dictionary, Packet, RadiusError } from "../../mod.ts";
+import {
+  addChapPassword,
+  Client,
+  Code,
+  type Dictionary,
+  MissingMessageAuthenticatorError,
+  Packet,
+  RequestTimeoutError,
+} from "../../mod.ts";
 import { formatAddress } from "../address.ts";
 import {
   addAttributes,
@@ -160,18 +168,21 @@ function buildRequest(
 
 /** One line saying what went wrong and what to do. */
 function describeError(error: unknown): string {
-  // By its stable code, not its class: the class was renamed in v2 (RequestTimeoutError).
-  if (error instanceof RadiusError && error.code === "ERR_TIMEOUT") {
-    const dropped: Readonly<Record<string, number>> =
-      (error as { dropped?: Record<string, number> }).dropped ?? {};
+  if (error instanceof MissingMessageAuthenticatorError) {
+    return error.message.replace(
+      "set requireMessageAuthenticator: false",
+      "add --no-require-message-authenticator",
+    );
+  }
+  if (error instanceof RequestTimeoutError) {
     let message = error.message.replace(
       / \(for a server that sends no Message-Authenticator.*\)$/,
       "",
     );
-    if (dropped["missing-message-authenticator"]) {
+    if (error.dropped["missing-message-authenticator"]) {
       message +=
         "; the server sends no Message-Authenticator: for a legacy server add --no-require-message-authenticator";
-    } else if (dropped["bad-authenticator"] || dropped["bad-message-authenticator"]) {
+    } else if (error.dropped["bad-authenticator"] || error.dropped["bad-message-authenticator"]) {
       message += "; check --secret";
     } else {
       message +=

@@ -11,7 +11,7 @@ import { RadiusError, type RadiusErrorOptions } from "../errors.ts";
  *
  * @example Usage
  * ```ts
- * import { Client, type TimeoutAttempt, TimeoutError } from "@radkit/radius";
+ * import { Client, RequestTimeoutError, type TimeoutAttempt } from "@radkit/radius";
  * import { MemoryTransport } from "@radkit/radius/testing";
  * import assert from "node:assert/strict";
  *
@@ -24,7 +24,7 @@ import { RadiusError, type RadiusErrorOptions } from "../errors.ts";
  * });
  * const attempts: TimeoutAttempt[] = [];
  * await client.statusServer().catch((error) => {
- *   if (error instanceof TimeoutError) attempts.push(...error.attempts);
+ *   if (error instanceof RequestTimeoutError) attempts.push(...error.attempts);
  * });
  * assert.deepEqual(attempts, [
  *   { server: "192.0.2.1:1812", transmissions: 2 },
@@ -45,15 +45,16 @@ export interface TimeoutAttempt {
  * its retransmissions (see `ClientOptions.retries`) without an answer that
  * verifies. The message says how many datagrams went to whom, and why
  * replies were dropped if some were (a wrong secret shows up as
- * `bad-authenticator`, a server that sends no Message-Authenticator as
- * `missing-message-authenticator`).
+ * `bad-authenticator`). Named so as not to be confused with the
+ * `DOMException` named `"TimeoutError"` that `AbortSignal.timeout()` aborts
+ * with; its `code` is `"ERR_TIMEOUT"`.
  *
  * @example Usage
  * ```ts
- * import { TimeoutError } from "@radkit/radius";
+ * import { RequestTimeoutError } from "@radkit/radius";
  * import assert from "node:assert/strict";
  *
- * const error = new TimeoutError("Access-Request", [
+ * const error = new RequestTimeoutError("Access-Request", [
  *   { server: "127.0.0.1:1812", transmissions: 4 },
  * ]);
  * assert.equal(error.code, "ERR_TIMEOUT");
@@ -63,7 +64,7 @@ export interface TimeoutAttempt {
  * );
  * ```
  */
-export class TimeoutError extends RadiusError {
+export class RequestTimeoutError extends RadiusError {
   /** The request's packet type name, e.g. `"Access-Request"`. */
   readonly request: string;
   /** The servers tried, in order, with the datagrams sent to each. */
@@ -97,10 +98,7 @@ export class TimeoutError extends RadiusError {
     let message = `No reply to ${request} after ${to}`;
     if (reasons.length > 0) {
       message += `; dropped ${reasons.map(([why, n]) => `${n} ${why}`).join(", ")}`;
-      if (dropped["missing-message-authenticator"]) {
-        message += " (for a server that sends no Message-Authenticator, " +
-          "set requireMessageAuthenticator: false)";
-      } else if (dropped["bad-authenticator"]) {
+      if (dropped["bad-authenticator"] || dropped["bad-message-authenticator"]) {
         message += " (check the shared secret)";
       }
     }
@@ -146,6 +144,93 @@ export class ResponseVerificationError extends RadiusError {
       options,
       "ERR_RESPONSE_VERIFICATION",
     );
+  }
+}
+
+/**
+ * A reply whose Response Authenticator verifies carries no
+ * Message-Authenticator, though the client requires one
+ * (`requireMessageAuthenticator`, on by default for Access-Request and
+ * Status-Server: the BlastRADIUS defence, CVE-2024-3596). The server has the
+ * shared secret but does not sign its replies (FreeRADIUS before 3.2.5, for
+ * example), or the reply is forged; either way no later reply to the same
+ * request would differ, so the request rejects at once instead of waiting
+ * out its retransmissions.
+ *
+ * @example Usage
+ * ```ts
+ * import { MissingMessageAuthenticatorError } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new MissingMessageAuthenticatorError("Access-Request", "Access-Accept", "127.0.0.1:1812");
+ * assert.equal(error.code, "ERR_MISSING_MESSAGE_AUTHENTICATOR");
+ * assert.match(error.message, /requireMessageAuthenticator: false/);
+ * ```
+ */
+export class MissingMessageAuthenticatorError extends RadiusError {
+  /** The request's packet type name, e.g. `"Access-Request"`. */
+  readonly request: string;
+  /** The reply's packet type name, e.g. `"Access-Accept"`. */
+  readonly reply: string;
+  /** The server that sent it, as `host:port`. */
+  readonly server: string;
+
+  /**
+   * Creates a missing-Message-Authenticator error.
+   *
+   * @param request The request's packet type name.
+   * @param reply The reply's packet type name.
+   * @param server The server that sent it, as `host:port`.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(request: string, reply: string, server: string, options?: RadiusErrorOptions) {
+    super(
+      `The ${reply} from ${server} answering ${request} has no Message-Authenticator ` +
+        "(BlastRADIUS, CVE-2024-3596): make the server send one (FreeRADIUS 3.2.5 and later do), " +
+        "or set requireMessageAuthenticator: false for a server that cannot",
+      options,
+      "ERR_MISSING_MESSAGE_AUTHENTICATOR",
+    );
+    this.request = request;
+    this.reply = reply;
+    this.server = server;
+  }
+}
+
+/**
+ * A server given by host name (`server: "radius.example.org"`) did not
+ * resolve: the request rejects with this error once no other server is left
+ * to try. The message names the option and the host; `cause` holds the
+ * transport's error.
+ *
+ * @example Usage
+ * ```ts
+ * import { NameResolutionError } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new NameResolutionError("servers[1]", "radius.invalid", "ENOTFOUND");
+ * assert.equal(error.code, "ERR_NAME_RESOLUTION");
+ * assert.equal(error.message, 'Cannot resolve servers[1] "radius.invalid": ENOTFOUND');
+ * ```
+ */
+export class NameResolutionError extends RadiusError {
+  /** The option that gave the host: `"server"`, `"servers[1]"`. */
+  readonly option: string;
+  /** The host name. */
+  readonly hostname: string;
+
+  /**
+   * Creates a name-resolution error.
+   *
+   * @param option The option that gave the host.
+   * @param hostname The host name.
+   * @param reason Why it did not resolve.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(option: string, hostname: string, reason: string, options?: RadiusErrorOptions) {
+    super(`Cannot resolve ${option} "${hostname}": ${reason}`, options, "ERR_NAME_RESOLUTION");
+    this.option = option;
+    this.hostname = hostname;
   }
 }
 

@@ -7,7 +7,8 @@
  */
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "../codec/ip.ts";
 import type { Secret } from "../packet.ts";
-import type { AddressFamily } from "../transport.ts";
+import type { AddressFamily, ResolvedAddress } from "../transport.ts";
+import { NameResolutionError } from "./errors.ts";
 
 /**
  * The UDP ports of one server, by service.
@@ -46,44 +47,32 @@ export interface ServerPorts {
 /** The IANA ports. */
 export const DEFAULT_PORTS: ServerPorts = Object.freeze({ auth: 1812, acct: 1813, coa: 3799 });
 
-/**
- * Which port of a server a request goes to.
- *
- * @example Usage
- * ```ts
- * import { Client, Code, Dictionary, Packet, type PortKind, Server } from "@radkit/radius";
- * import { MemoryTransport } from "@radkit/radius/testing";
- * import assert from "node:assert/strict";
- *
- * const network = new MemoryTransport();
- * const clients = [{ address: "127.0.0.1", secret: "s3cret" }];
- * const server = new Server({ transport: network, dictionary: Dictionary.default(), clients });
- * await server.listen({ hostname: "127.0.0.1", auth: 1812, acct: 1813 });
- * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
- * const answers: string[] = [];
- * for (const port of ["auth", "acct"] satisfies PortKind[]) {
- *   const status = Packet.create(Code.StatusServer, client.dictionary, {});
- *   answers.push((await client.send(status, { port })).codeName);
- * }
- * assert.deepEqual(answers, ["Access-Accept", "Accounting-Response"]);
- * await client.close();
- * await server.close();
- * ```
- */
-export type PortKind = keyof ServerPorts;
-
-/** One server, resolved from the options. */
-export interface ServerEntry {
+/** Where a server's datagrams go: an IP literal, in canonical form. */
+export interface Target {
   /** The IP literal, in canonical form (RFC 5952 for IPv6). */
-  readonly host: string;
+  readonly hostname: string;
   readonly family: AddressFamily;
+}
+
+/** One server, from the options. */
+export interface ServerEntry {
+  /** The host as configured: an IP literal in canonical form, or a host name. */
+  readonly name: string;
+  /** The option that gave it, for messages: `"server"`, `"servers[1]"`. */
+  readonly option: string;
   readonly ports: ServerPorts;
   /** The secret as given, for encoding. */
   readonly secret: Secret;
   /** The secret as bytes, for verification. */
   readonly secretBytes: Uint8Array;
+  /** Its address: an IP literal's from the start, a name's once resolved. */
+  target: Target | undefined;
+  /** The lookup under way, shared by every request that needs it. */
+  resolving: Promise<Target> | undefined;
   /** Down until this time (ms since the epoch); 0 when up. */
   downUntil: number;
+  /** Set once a wrong-secret reply from it was logged as a warning. */
+  warned: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -108,37 +97,44 @@ export function canonicalHost(host: string): string | undefined {
   return formatIPv6(scratch) + (zone === -1 ? "" : host.slice(zone));
 }
 
-/** `host:port`, with brackets for IPv6. */
-export function formatEndpoint(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+/** The target of an IP literal, or `undefined` for a host name. */
+export function literalTarget(host: string): Target | undefined {
+  const canonical = canonicalHost(host);
+  if (canonical === undefined) return undefined;
+  return { hostname: canonical, family: canonical.includes(":") ? "IPv6" : "IPv4" };
 }
 
 /**
  * Builds a server entry.
  *
- * @param host An IP literal.
+ * @param option The option that gave it, for messages.
+ * @param host An IP literal or a host name (checked for form by the caller).
  * @param ports The server's ports.
  * @param secret Its shared secret.
  * @returns The entry, up.
- * @throws {TypeError} when `host` is not an IP literal.
  */
-export function serverEntry(host: string, ports: ServerPorts, secret: Secret): ServerEntry {
-  const canonical = canonicalHost(host);
-  if (canonical === undefined) {
-    throw new TypeError(
-      `Invalid RADIUS server "${host}": give an IP address such as "127.0.0.1" or "::1" ` +
-        "(the client does not resolve host names)",
-    );
-  }
+export function serverEntry(
+  option: string,
+  host: string,
+  ports: ServerPorts,
+  secret: Secret,
+): ServerEntry {
+  const target = literalTarget(host);
   return {
-    host: canonical,
-    family: canonical.includes(":") ? "IPv6" : "IPv4",
+    name: target?.hostname ?? host,
+    option,
     ports,
     secret,
     secretBytes: typeof secret === "string" ? encoder.encode(secret) : secret,
+    target,
+    resolving: undefined,
     downUntil: 0,
+    warned: false,
   };
 }
+
+/** Resolves a host name: `DatagramTransport.lookup`. */
+export type Lookup = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
 /**
  * Servers in priority order, each up or down.
@@ -155,16 +151,65 @@ export class ServerPool {
   /** The servers, highest priority first. */
   readonly servers: readonly ServerEntry[];
   readonly #deadTime: number;
+  readonly #lookup: Lookup | undefined;
 
   /**
    * Creates a pool with every server up.
    *
    * @param servers The servers, highest priority first.
    * @param deadTime How long a server that timed out is skipped, in ms.
+   * @param lookup Resolves host names; needed only when a server is given by name.
    */
-  constructor(servers: readonly ServerEntry[], deadTime: number) {
+  constructor(servers: readonly ServerEntry[], deadTime: number, lookup?: Lookup) {
     this.servers = servers;
     this.#deadTime = deadTime;
+    this.#lookup = lookup;
+  }
+
+  /**
+   * Where a server's datagrams go. A host name is resolved on first use
+   * (one lookup shared by every request that waits for it), and the address
+   * is kept until the server is marked down: the next use after that looks
+   * the name up again, so a server that moved is found.
+   *
+   * @param server The server.
+   * @returns Its address, at once when known.
+   * @throws {NameResolutionError} when the name does not resolve.
+   */
+  target(server: ServerEntry): Target | Promise<Target> {
+    if (server.target !== undefined) return server.target;
+    server.resolving ??= this.#resolve(server).finally(() => {
+      server.resolving = undefined;
+    });
+    return server.resolving;
+  }
+
+  async #resolve(server: ServerEntry): Promise<Target> {
+    const lookup = this.#lookup;
+    if (lookup === undefined) {
+      // The constructor refuses names without a lookup; kept for safety.
+      throw new NameResolutionError(
+        server.option,
+        server.name,
+        "the transport cannot resolve names",
+      );
+    }
+    let addresses: readonly ResolvedAddress[];
+    try {
+      addresses = await lookup(server.name);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new NameResolutionError(server.option, server.name, reason, { cause: error });
+    }
+    // The operating system's order of preference (getaddrinfo): the first.
+    for (const address of addresses) {
+      const target = literalTarget(address.hostname);
+      if (target !== undefined) {
+        server.target = target;
+        return target;
+      }
+    }
+    throw new NameResolutionError(server.option, server.name, "the lookup returned no address");
   }
 
   /**
@@ -199,6 +244,7 @@ export class ServerPool {
    */
   markDown(server: ServerEntry, now: number): void {
     server.downUntil = now + this.#deadTime;
+    if (server.name !== server.target?.hostname) server.target = undefined;
   }
 
   /**

@@ -23,6 +23,7 @@
  *
  * @module
  */
+import { formatAddress } from "../address.ts";
 import type {
   Address,
   AddressFamily,
@@ -446,7 +447,9 @@ export class MemoryTransport implements DatagramTransport {
       bindPort = this.#freePort(hostname, family);
     } else if (this.#conflicts(hostname, family, bindPort, reusePort)) {
       throw withCode(
-        new Error(`Cannot bind ${format(hostname, bindPort)}: address already in use`),
+        new Error(
+          `Cannot bind ${formatAddress({ hostname, port: bindPort })}: address already in use`,
+        ),
         "EADDRINUSE",
       );
     }
@@ -485,7 +488,10 @@ export class MemoryTransport implements DatagramTransport {
       const candidate = EPHEMERAL_FIRST + (this.#nextPort++ % EPHEMERAL_COUNT);
       if (!this.#conflicts(hostname, family, candidate, false)) return candidate;
     }
-    throw withCode(new Error(`Cannot bind ${format(hostname, 0)}: no free port`), "EADDRINUSE");
+    throw withCode(
+      new Error(`Cannot bind ${formatAddress({ hostname, port: 0 })}: no free port`),
+      "EADDRINUSE",
+    );
   }
 
   #conflicts(hostname: string, family: AddressFamily, port: number, reusePort: boolean): boolean {
@@ -503,7 +509,7 @@ export class MemoryTransport implements DatagramTransport {
   ): void {
     const local = source.local;
     if (source.closed) {
-      throw new Error(`Cannot send on a closed socket (${format(local.hostname, local.port)})`);
+      throw new Error(`Cannot send on a closed socket (${formatAddress(local)})`);
     }
     const to: Address = {
       hostname: destination.hostname,
@@ -620,10 +626,6 @@ function familyOf(hostname: string): AddressFamily {
 
 function isWildcard(hostname: string): boolean {
   return hostname === "0.0.0.0" || hostname === "::";
-}
-
-function format(hostname: string, port: number): string {
-  return hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
 }
 
 function isIpLiteral(hostname: string): boolean {

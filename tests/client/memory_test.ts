@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import {
   Client,
   ClientClosedError,
+  MissingMessageAuthenticatorError,
+  RequestTimeoutError,
   ResponseVerificationError,
-  TimeoutError,
 } from "../../src/client.ts";
 import { Code } from "../../src/codec/code.ts";
 import { computeAuthenticator } from "../../src/codec/packet_codec.ts";
@@ -97,6 +98,7 @@ describe("Client identifiers", () => {
       server: "127.0.0.1",
       secret: SECRET,
       timeout: 60000,
+      maxInFlight: Infinity,
     });
     try {
       const count = 600;
@@ -132,6 +134,7 @@ describe("Client identifiers", () => {
       secret: SECRET,
       timeout: 60000,
       maxSockets: 1,
+      maxInFlight: Infinity,
     });
     const pending: Promise<unknown>[] = [];
     try {
@@ -222,7 +225,7 @@ describe("Client reply verification", () => {
     }
   });
 
-  test("replies without Message-Authenticator are dropped unless requireMessageAuthenticator is false", async () => {
+  test("a verified reply without Message-Authenticator rejects at once, unless requireMessageAuthenticator is false", async () => {
     const network = new MemoryTransport();
     const server = await responder(
       network,
@@ -234,8 +237,8 @@ describe("Client reply verification", () => {
       transport: network,
       server: "127.0.0.1",
       secret: SECRET,
-      timeout: 10,
-      retries: 1,
+      timeout: 60000, // a rejection that waited for the timeout would hang the test
+      retries: 5,
     });
     const legacy = new Client({
       transport: network,
@@ -245,17 +248,41 @@ describe("Client reply verification", () => {
     });
     try {
       await assert.rejects(strict.accessRequest({ "User-Name": "bob" }), (error) => {
-        assert.ok(error instanceof TimeoutError);
-        assert.match(error.message, /2 missing-message-authenticator/);
+        assert.ok(error instanceof MissingMessageAuthenticatorError);
+        assert.equal(error.code, "ERR_MISSING_MESSAGE_AUTHENTICATOR");
+        assert.equal(error.request, "Access-Request");
+        assert.equal(error.reply, "Access-Accept");
+        assert.equal(error.server, "127.0.0.1:1812");
         assert.match(error.message, /requireMessageAuthenticator: false/);
         return true;
       });
-      assert.equal(strict.stats().dropped.missingMessageAuthenticator, 2);
+      const stats = strict.stats();
+      assert.equal(stats.sent, 1);
+      assert.equal(stats.invalidReplies, 1);
+      assert.equal(stats.inFlight, 0);
       const reply = await legacy.accessRequest({ "User-Name": "bob" });
       assert.equal(reply.get("Reply-Message"), "hello bob");
     } finally {
       await strict.close();
       await legacy.close();
+      await server.close();
+    }
+  });
+
+  test("a reply without Message-Authenticator and a wrong Response Authenticator is dropped", async () => {
+    const network = new MemoryTransport();
+    const server = await responder(network, "127.0.0.1", 1812, (request) => {
+      const bytes = withoutMessageAuthenticator(echo(request));
+      bytes[4] = bytes[4]! ^ 1; // a forgery: it must not end the request
+      return [bytes, echo(request)];
+    });
+    const client = new Client({ transport: network, server: "127.0.0.1", secret: SECRET });
+    try {
+      const reply = await client.accessRequest({ "User-Name": "bob" });
+      assert.equal(reply.get("Reply-Message"), "hello bob");
+      assert.equal(client.stats().dropped.badAuthenticator, 1);
+    } finally {
+      await client.close();
       await server.close();
     }
   });
@@ -438,7 +465,7 @@ describe("Client retransmission", () => {
     }
   });
 
-  test("TimeoutError says how many datagrams went to which server", async () => {
+  test("RequestTimeoutError says how many datagrams went to which server", async () => {
     const network = new MemoryTransport();
     const client = new Client({
       transport: network,
@@ -449,7 +476,7 @@ describe("Client retransmission", () => {
     });
     try {
       await assert.rejects(client.accessRequest({ "User-Name": "bob" }), (error) => {
-        assert.ok(error instanceof TimeoutError);
+        assert.ok(error instanceof RequestTimeoutError);
         assert.equal(error.code, "ERR_TIMEOUT");
         assert.equal(
           error.message,

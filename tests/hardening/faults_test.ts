@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { udp } from "../_udp.ts";
 import { type RequestHandler, Server, type ServerOptions } from "../../src/server.ts";
-import { Client, type ClientOptions, TimeoutError } from "../../src/client.ts";
+import { Client, type ClientOptions, RequestTimeoutError } from "../../src/client.ts";
 import { Code } from "../../src/codec/code.ts";
 import { Dictionary } from "../../src/dictionary/dictionary.ts";
 import type { Packet } from "../../src/packet.ts";
@@ -242,7 +242,7 @@ for (const net of NETS) {
       },
     });
     try {
-      await assert.rejects(ask(r.client, "late"), TimeoutError);
+      await assert.rejects(ask(r.client, "late"), RequestTimeoutError);
       const later = users("later", 256).map((user) => ask(r.client, user));
       await until(() => r.client.stats().inFlight === 256, "256 requests in flight");
       release.open();
@@ -321,7 +321,7 @@ for (const net of NETS) {
       const outcomes = await Promise.allSettled(during);
       for (const outcome of outcomes) {
         // Each completes on the new server, or (if its retries ran out) times out: never a wrong reply.
-        if (outcome.status === "rejected") assert.ok(outcome.reason instanceof TimeoutError);
+        if (outcome.status === "rejected") assert.ok(outcome.reason instanceof RequestTimeoutError);
       }
       assert.ok(outcomes.some((o) => o.status === "fulfilled"), "some completed after the restart");
       assertAllAnswered(await askAll(r.client, users("after", 20), 5));
@@ -344,7 +344,7 @@ for (const net of NETS) {
       const boom = ask(r.client, "boom");
       const others = askAll(r.client, users("fine", 30), 10);
       const error = await boom.then(() => undefined, (e: unknown) => e);
-      assert.ok(error instanceof TimeoutError, `a TimeoutError, got ${error}`);
+      assert.ok(error instanceof RequestTimeoutError, `a RequestTimeoutError, got ${error}`);
       assert.equal(error.attempts[0]!.transmissions, 3);
       assertAllAnswered(await others);
       await until(() => r.server.stats().droppedBy["handler-error"] === 3, "3 handler errors");
@@ -370,7 +370,7 @@ for (const net of NETS) {
     try {
       const hang = ask(r.client, "hang");
       const others = askAll(r.client, users("fine", 30), 10);
-      await assert.rejects(hang, TimeoutError);
+      await assert.rejects(hang, RequestTimeoutError);
       assertAllAnswered(await others);
       const stats = r.server.stats();
       assert.equal(stats.inFlight, 1, "the hung request is still in flight");

@@ -1,0 +1,573 @@
+/**
+ * The client's options, and their checks: each bad option throws an
+ * {@linkcode InvalidOptionError} that names it (`server`, `servers[2]`,
+ * `ports.auth`, …) and says what to pass instead.
+ *
+ * @module
+ */
+import { parseHostPort } from "../address.ts";
+import type { AnyAttributes } from "../attribute_map.ts";
+import type { DictionaryView } from "../codec/attribute.ts";
+import { Dictionary } from "../dictionary/dictionary.ts";
+import { InvalidOptionError } from "../errors.ts";
+import { consoleWarnings, type Logger } from "../logger.ts";
+import type { Secret } from "../packet.ts";
+import type { AddressFamily, DatagramTransport } from "../transport.ts";
+import { DEFAULT_RETRY, type RetryOptions } from "./retry_policy.ts";
+import {
+  DEFAULT_PORTS,
+  literalTarget,
+  type ServerEntry,
+  serverEntry,
+  type ServerPorts,
+} from "./server_pool.ts";
+
+/**
+ * One RADIUS server, when it differs from the client-wide settings.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, Code, Dictionary, type RemoteServer, Server } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const primary: RemoteServer = { host: "192.0.2.1", secret: "its own secret" }; // down
+ * const backup: RemoteServer = { host: "127.0.0.1", ports: { auth: 11812 } };
+ * const network = new MemoryTransport();
+ * const server = new Server({
+ *   transport: network,
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+ * });
+ * await server.listen({ hostname: "127.0.0.1", auth: 11812 });
+ * const options = { transport: network, secret: "s3cret", timeout: 100, retries: 0 };
+ * const client = new Client({ ...options, servers: [primary, backup] });
+ * const reply = await client.accessRequest({ "User-Name": "bob" });
+ * assert.equal(reply.code, Code.AccessReject);
+ * assert.equal(client.stats().failovers, 1);
+ * await client.close();
+ * await server.close();
+ * ```
+ */
+export interface RemoteServer {
+  /**
+   * Its address, as for `ClientOptions.server`: an IP address, a host name
+   * (resolved through the transport), optionally with a port
+   * (`"192.0.2.1:1812"`, `"[2001:db8::1]:1812"`).
+   */
+  host: string;
+  /** Its ports; those left out come from the port in `host`, then `ClientOptions.ports`. */
+  ports?: Partial<ServerPorts>;
+  /** Its shared secret; `ClientOptions.secret` when left out. */
+  secret?: Secret;
+}
+
+/**
+ * Retransmission limits beyond the first timeout and the retry count
+ * (RFC 5080 §2.2.1 MRT, MRD and RAND).
+ *
+ * @example Usage
+ * ```ts
+ * import { type BackoffOptions, Client } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * // Waits of 10, 20, 40, 40, … ms, but no more than 100 ms in all.
+ * const backoff: BackoffOptions = { maxTimeout: 40, maxDuration: 100, jitter: 0 };
+ * const client = new Client({
+ *   transport: new MemoryTransport(), // nobody answers
+ *   server: "192.0.2.1",
+ *   secret: "s3cret",
+ *   timeout: 10,
+ *   retries: 100,
+ *   backoff,
+ * });
+ * await assert.rejects(client.statusServer(), { code: "ERR_TIMEOUT" });
+ * assert.ok(client.stats().sent <= 5); // MRD ended it long before 100 retries
+ * await client.close();
+ * ```
+ */
+export interface BackoffOptions {
+  /**
+   * MRT: the longest wait between two transmissions (milliseconds); 0 for no cap.
+   *
+   * @default {16000}
+   */
+  maxTimeout?: number;
+  /**
+   * MRD: how long one server is tried in all (milliseconds), counted from
+   * the first transmission to it; 0 for no limit.
+   *
+   * @default {30000}
+   */
+  maxDuration?: number;
+  /**
+   * RAND: every wait is randomised by up to ± this fraction, 0..1.
+   *
+   * @default {0.1}
+   */
+  jitter?: number;
+}
+
+/**
+ * How to build a {@linkcode Client}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, type ClientOptions, Dictionary } from "@radkit/radius";
+ * import { MemoryTransport } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ClientOptions = {
+ *   transport: new MemoryTransport(),
+ *   server: "127.0.0.1",
+ *   secret: "s3cret",
+ *   timeout: 1000,
+ *   retries: 3,
+ * };
+ * const client = new Client(options);
+ * assert.equal(client.dictionary, Dictionary.default());
+ * assert.deepEqual(client.stats().servers, [{ host: "127.0.0.1", down: false }]);
+ * assert.throws(() => new Client({ ...options, servers: ["127.0.0.2"] }), {
+ *   code: "ERR_INVALID_OPTION",
+ * });
+ * await client.close();
+ * ```
+ */
+export interface ClientOptions {
+  /** The datagram transport: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`. */
+  transport: DatagramTransport;
+  /**
+   * The server: `"192.0.2.1"`, `"2001:db8::1"`, a host name such as
+   * `"radius.example.org"` or `"localhost"`, any of them with a port
+   * (`"127.0.0.1:1812"`, `"[::1]:1812"`, `"radius.example.org:1812"`), or a
+   * {@linkcode RemoteServer} with its own ports and secret. Give this or
+   * `servers`.
+   *
+   * A port given here is used for every request to this server (auth,
+   * accounting and CoA alike, as `radclient host:port` does for its one
+   * kind); use `ports` for one port per service.
+   *
+   * A host name is resolved with the transport's `lookup` (the adapters use
+   * the operating system's resolver: `/etc/hosts`, then DNS) when the first
+   * request needs it, not in the constructor; the first address returned is
+   * used and kept until the server is marked down, after which the next
+   * request resolves the name again. A transport without `lookup` takes IP
+   * addresses only.
+   */
+  server?: string | RemoteServer;
+  /**
+   * Several servers in priority order, each given as for `server`: a
+   * request goes to the first one up; a server that does not answer (or
+   * whose name does not resolve) is marked down for `deadTime` and the
+   * request moves on to the next.
+   */
+  servers?: readonly (string | RemoteServer)[];
+  /** The shared secret (RFC 2865 §3), a non-empty string or bytes. */
+  secret: Secret;
+  /** The dictionary naming the attributes; the bundled RFC dictionaries by default. */
+  dictionary?: DictionaryView;
+  /**
+   * IRT: how long to wait for a reply to the first transmission
+   * (milliseconds); later waits double. The clock starts when the request
+   * is first sent, not while it waits in the `maxInFlight` queue.
+   *
+   * @default {2000}
+   */
+  timeout?: number;
+  /**
+   * MRC: how many times a request is retransmitted to one server.
+   *
+   * @default {5}
+   */
+  retries?: number;
+  /** MRT, MRD and jitter; RFC 5080 §2.2.1 values by default. */
+  backoff?: BackoffOptions;
+  /**
+   * The servers' ports.
+   *
+   * @default {{ auth: 1812, acct: 1813, coa: 3799 }}
+   */
+  ports?: Partial<ServerPorts>;
+  /**
+   * Require a Message-Authenticator in replies to Access-Request and
+   * Status-Server (the BlastRADIUS defence, CVE-2024-3596). A reply whose
+   * Response Authenticator verifies but that has none rejects its request at
+   * once with a `MissingMessageAuthenticatorError`. Set `false` only for
+   * servers that cannot send one (FreeRADIUS before 3.2.5, for example). A
+   * Message-Authenticator that is present is verified either way.
+   *
+   * @default {true}
+   */
+  requireMessageAuthenticator?: boolean;
+  /**
+   * Also put a Message-Authenticator in Accounting-Request, CoA-Request and
+   * Disconnect-Request (RFC 3579 §3.2 and RFC 5176 §3.3 allow it in any
+   * packet; it is computed over the packet with a zero Request
+   * Authenticator, as FreeRADIUS does, and the Request Authenticator then
+   * covers it). Servers and NASes that require one, such as a FreeRADIUS
+   * client entry with `require_message_authenticator = yes`, drop these
+   * requests without it. Access-Request and Status-Server always carry one.
+   *
+   * @default {false}
+   */
+  addMessageAuthenticator?: boolean;
+  /**
+   * How long a server that timed out is skipped (milliseconds).
+   *
+   * @default {30000}
+   */
+  deadTime?: number;
+  /**
+   * While a server is down, send it a Status-Server (RFC 5997) every this
+   * many milliseconds; an answer brings it back before its dead time ends.
+   * 0: no probing.
+   *
+   * @default {0}
+   */
+  probeInterval?: number;
+  /**
+   * The local addresses to bind.
+   *
+   * @default {{ ipv4: "0.0.0.0", ipv6: "::" }}
+   */
+  localAddress?: { ipv4?: string; ipv6?: string };
+  /**
+   * The most sockets per address family; each gives 256 Identifiers, so
+   * this also bounds the requests in flight per family (further ones wait
+   * for a free Identifier).
+   *
+   * @default {256}
+   */
+  maxSockets?: number;
+  /**
+   * The most requests sent and not yet answered at once; further requests
+   * wait in a first-in, first-out queue (their timeout starts when they are
+   * sent; an `AbortSignal` or `close()` ends them in the queue too).
+   * `Infinity` for no limit.
+   *
+   * A burst larger than the server's socket receive buffer loses datagrams
+   * before any code sees them, and each loss costs a full `timeout` before
+   * its retransmission: with no limit, 1,000 requests fired at once lose
+   * about a fifth of their first transmissions to a server on Linux's
+   * default buffer (`net.core.rmem_default`, about 208 KiB, which holds 256
+   * small datagrams). 128 leave that buffer half free (for other clients,
+   * and for the kernel's accounting while the server reads) and still keep
+   * a server busy: on loopback 1,000 or 10,000 requests fired at once then
+   * need no retransmission and take no longer than with more in flight
+   * (`bench/burst_bench.ts`, bench/RESULTS.md).
+   *
+   * @default {128}
+   */
+  maxInFlight?: number;
+  /**
+   * The receive buffer (`SO_RCVBUF`) each socket asks for (bytes), so that
+   * the replies to a burst are not lost before the client reads them. The
+   * operating system may grant less (Linux caps it at
+   * `net.core.rmem_max`). A transport that cannot set it (Deno's
+   * `Deno.listenDatagram`, for one) rejects the bind with `code: "ENOTSUP"`:
+   * with this default the client then binds with the system's default
+   * buffer (and logs it at debug level); a size given here makes that
+   * error reject the request instead.
+   *
+   * @default {4194304}
+   */
+  receiveBufferSize?: number;
+  /**
+   * The send buffer (`SO_SNDBUF`) each socket asks for (bytes), as
+   * `receiveBufferSize`. By default the system's.
+   */
+  sendBufferSize?: number;
+  /**
+   * Where the client writes retransmissions and dropped replies (debug), a
+   * server back up (info), a server marked down, a failover and a server's
+   * first reply that fails verification (warn). Never a secret.
+   *
+   * @default {warnings and errors to console.warn / console.error}
+   */
+  logger?: Logger;
+}
+
+/** The client's options, checked, with defaults applied. */
+export interface ClientSettings {
+  readonly transport: DatagramTransport;
+  readonly dictionary: DictionaryView<AnyAttributes>;
+  readonly servers: readonly ServerEntry[];
+  readonly retry: RetryOptions;
+  readonly deadTime: number;
+  readonly probeInterval: number;
+  readonly requireMessageAuthenticator: boolean;
+  readonly addMessageAuthenticator: boolean;
+  readonly local: Readonly<Record<AddressFamily, string>>;
+  readonly maxSockets: number;
+  readonly maxInFlight: number;
+  /** `receiveBufferSize` as given, or `undefined` for the default. */
+  readonly receiveBufferSize: number | undefined;
+  readonly sendBufferSize: number | undefined;
+  readonly logger: Logger;
+}
+
+/** The default of `ClientOptions.maxInFlight`. */
+export const DEFAULT_MAX_IN_FLIGHT = 128;
+/** The default of `ClientOptions.receiveBufferSize`: 4 MiB. */
+export const DEFAULT_RECEIVE_BUFFER_SIZE: number = 4 * 1024 * 1024;
+
+const TRANSPORTS = 'udp() from "@radkit/radius/adapters/deno", "/bun" or "/node" ' +
+  '(or a MemoryTransport from "@radkit/radius/testing")';
+
+/**
+ * Checks the options of `new Client()`.
+ *
+ * @param options The options as given.
+ * @returns The settings.
+ * @throws {InvalidOptionError} naming the first bad option.
+ */
+export function clientSettings(options: ClientOptions): ClientSettings {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidOptionError(
+      "options",
+      "new Client() needs options: { transport, server, secret }",
+    );
+  }
+  const transport = options.transport;
+  if (typeof transport?.bind !== "function") {
+    throw new InvalidOptionError(
+      "transport",
+      `Client needs a transport: pass transport: ${TRANSPORTS}`,
+    );
+  }
+  const { server, servers } = options;
+  if (server === undefined && servers === undefined) {
+    throw new InvalidOptionError(
+      "server",
+      'Client needs a server: pass server: "192.0.2.1" (an IP address or host name, ' +
+        'optionally with a port: "radius.example.org:1812"), or servers: [...]',
+    );
+  }
+  if (server !== undefined && servers !== undefined) {
+    throw new InvalidOptionError(
+      "servers",
+      "Give the client either server or servers, not both",
+    );
+  }
+  if (servers !== undefined && (!Array.isArray(servers) || servers.length === 0)) {
+    throw new InvalidOptionError(
+      "servers",
+      'Invalid servers: give a non-empty array such as ["192.0.2.1", "192.0.2.2"]',
+    );
+  }
+  const ports = resolvePorts("ports", options.ports, DEFAULT_PORTS);
+  const list: readonly (string | RemoteServer)[] = server !== undefined ? [server] : servers!;
+  const entries = list.map((item, i) => {
+    const option = server !== undefined ? "server" : `servers[${i}]`;
+    return entry(option, item, ports, options.secret, transport);
+  });
+  const backoff = options.backoff ?? {};
+  const jitter = backoff.jitter ?? DEFAULT_RETRY.jitter;
+  if (!(typeof jitter === "number" && jitter >= 0 && jitter <= 1)) {
+    throw new InvalidOptionError(
+      "backoff.jitter",
+      `Invalid backoff.jitter ${String(jitter)}: must be a fraction 0..1`,
+    );
+  }
+  const retry: RetryOptions = {
+    initialTimeout: milliseconds("timeout", options.timeout, DEFAULT_RETRY.initialTimeout),
+    maxRetransmissions: count("retries", options.retries, DEFAULT_RETRY.maxRetransmissions, 0),
+    maxTimeout: milliseconds("backoff.maxTimeout", backoff.maxTimeout, DEFAULT_RETRY.maxTimeout),
+    maxDuration: milliseconds(
+      "backoff.maxDuration",
+      backoff.maxDuration,
+      DEFAULT_RETRY.maxDuration,
+    ),
+    jitter,
+  };
+  if (retry.initialTimeout === 0) {
+    throw new InvalidOptionError("timeout", "Invalid timeout 0: must be > 0 milliseconds");
+  }
+  const dictionary = (options.dictionary ?? Dictionary.default()) as DictionaryView<AnyAttributes>;
+  if (typeof dictionary?.attribute !== "function") {
+    throw new InvalidOptionError(
+      "dictionary",
+      "Invalid dictionary: pass Dictionary.default() or one loaded with loadDictionary()",
+    );
+  }
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  if (maxInFlight !== Infinity) count("maxInFlight", maxInFlight, DEFAULT_MAX_IN_FLIGHT, 1);
+  return {
+    transport,
+    dictionary,
+    servers: entries,
+    retry,
+    deadTime: milliseconds("deadTime", options.deadTime, 30000),
+    probeInterval: milliseconds("probeInterval", options.probeInterval, 0),
+    requireMessageAuthenticator: flag(
+      "requireMessageAuthenticator",
+      options.requireMessageAuthenticator,
+      true,
+    ),
+    addMessageAuthenticator: flag(
+      "addMessageAuthenticator",
+      options.addMessageAuthenticator,
+      false,
+    ),
+    local: {
+      IPv4: localAddress("localAddress.ipv4", options.localAddress?.ipv4, "IPv4", "0.0.0.0"),
+      IPv6: localAddress("localAddress.ipv6", options.localAddress?.ipv6, "IPv6", "::"),
+    },
+    maxSockets: count("maxSockets", options.maxSockets, 256, 1),
+    maxInFlight,
+    receiveBufferSize: bytes("receiveBufferSize", options.receiveBufferSize),
+    sendBufferSize: bytes("sendBufferSize", options.sendBufferSize),
+    logger: logger(options.logger),
+  };
+}
+
+function entry(
+  option: string,
+  item: string | RemoteServer,
+  ports: ServerPorts,
+  secret: Secret | undefined,
+  transport: DatagramTransport,
+): ServerEntry {
+  const remote = typeof item === "string" ? undefined : item;
+  const hostOption = remote === undefined ? option : `${option}.host`;
+  const text = remote === undefined ? item : remote?.host;
+  if (typeof text !== "string") {
+    throw new InvalidOptionError(
+      option,
+      `Invalid ${option}: give a host such as "192.0.2.1" or "radius.example.org:1812", ` +
+        "or { host, ports?, secret? }",
+    );
+  }
+  let parsed: { hostname: string; port?: number };
+  try {
+    parsed = parseHostPort(text);
+  } catch (error) {
+    throw new InvalidOptionError(
+      hostOption,
+      `Invalid ${hostOption}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  if (literalTarget(parsed.hostname) === undefined && typeof transport.lookup !== "function") {
+    throw new InvalidOptionError(
+      hostOption,
+      `Invalid ${hostOption} ${JSON.stringify(text)}: the transport "${transport.name}" ` +
+        'cannot resolve host names; give an IP address such as "127.0.0.1" or "::1"',
+    );
+  }
+  const port = parsed.port;
+  const own = port === undefined
+    ? ports
+    : resolvePorts(hostOption, { auth: port, acct: port, coa: port }, ports);
+  const serverPorts = resolvePorts(`${option}.ports`, remote?.ports, own);
+  const serverSecret = remote?.secret ?? secret;
+  const secretOption = remote?.secret !== undefined ? `${option}.secret` : "secret";
+  checkSecret(secretOption, serverSecret);
+  return serverEntry(option, parsed.hostname, serverPorts, serverSecret!);
+}
+
+function checkSecret(option: string, secret: Secret | undefined): void {
+  const ok = (typeof secret === "string" || secret instanceof Uint8Array) && secret.length > 0;
+  if (!ok) {
+    throw new InvalidOptionError(
+      option,
+      secret === undefined
+        ? 'Client needs the shared secret: pass secret: "…" (the one the server has for this client)'
+        : `Invalid ${option}: the shared secret must be a non-empty string or Uint8Array`,
+    );
+  }
+}
+
+function milliseconds(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
+    throw new InvalidOptionError(
+      name,
+      `Invalid ${name} ${String(value)}: must be a finite number of milliseconds >= 0`,
+    );
+  }
+  return value;
+}
+
+function count(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isInteger(value) && value >= min)) {
+    throw new InvalidOptionError(
+      name,
+      `Invalid ${name} ${String(value)}: must be an integer >= ${min}`,
+    );
+  }
+  return value;
+}
+
+function bytes(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(Number.isInteger(value) && value > 0 && value <= 2 ** 31 - 1)) {
+    throw new InvalidOptionError(
+      name,
+      `Invalid ${name} ${String(value)}: must be a number of bytes 1..2147483647`,
+    );
+  }
+  return value;
+}
+
+function flag(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new InvalidOptionError(name, `Invalid ${name} ${String(value)}: must be true or false`);
+  }
+  return value;
+}
+
+function localAddress(
+  name: string,
+  value: string | undefined,
+  family: AddressFamily,
+  fallback: string,
+): string {
+  if (value === undefined) return fallback;
+  const target = typeof value === "string" ? literalTarget(value) : undefined;
+  if (target?.family !== family) {
+    throw new InvalidOptionError(
+      name,
+      `Invalid ${name} ${JSON.stringify(value)}: give an ${family} address such as "${fallback}"`,
+    );
+  }
+  return value;
+}
+
+function logger(value: Logger | undefined): Logger {
+  if (value === undefined) return consoleWarnings("radkit client");
+  for (const level of ["debug", "info", "warn", "error"] as const) {
+    if (typeof value?.[level] !== "function") {
+      throw new InvalidOptionError(
+        "logger",
+        `Invalid logger: logger.${level} must be a function (message, fields) => void`,
+      );
+    }
+  }
+  return value;
+}
+
+/** `base` with the ports given, each checked; `name` is the option, for messages. */
+function resolvePorts(
+  name: string,
+  ports: Partial<ServerPorts> | undefined,
+  base: ServerPorts,
+): ServerPorts {
+  if (ports !== undefined && (typeof ports !== "object" || ports === null)) {
+    throw new InvalidOptionError(name, `Invalid ${name}: give { auth?, acct?, coa? }`);
+  }
+  const out = { ...base, ...ports };
+  for (const [kind, port] of Object.entries(out)) {
+    if (!(Number.isInteger(port) && port > 0 && port <= 65535)) {
+      const option = name === "ports" || name.endsWith(".ports") ? `${name}.${kind}` : name;
+      throw new InvalidOptionError(
+        option,
+        `Invalid ${option} ${String(port)}: must be an integer 1..65535`,
+      );
+    }
+  }
+  return out;
+}
