@@ -51,7 +51,7 @@ function hex(bytes: Uint8Array): string {
  * MS-CHAP challenges and responses, EAP messages stay out of logs.
  */
 function logRequest(kind: string, request: Packet, context: RequestContext): void {
-  log(`Received ${kind} with id ${request.id} from ${context.clientName}`);
+  log(`Received ${kind} with id ${request.id} from ${context.nasName}`);
   log(`Authenticator ${hex(request.authenticator)}`);
   log("Attributes:");
   for (const attribute of request.attributes()) {

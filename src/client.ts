@@ -7,6 +7,7 @@
  * @module
  */
 import type { AnyAttributes } from "./attribute_map.ts";
+import type { AttributeTypes } from "../dictionaries/attribute_types.ts";
 import type { DictionaryView } from "./codec/attribute.ts";
 import { Code } from "./codec/code.ts";
 import { type AttributesInit, Packet } from "./packet.ts";
@@ -135,7 +136,7 @@ export interface SendOptions extends RequestOptions {
  * }
  * ```
  */
-export class Client implements AsyncDisposable {
+export class Client<A extends object = AttributeTypes> implements AsyncDisposable {
   readonly #settings: ClientSettings;
   readonly #pool: ServerPool;
   readonly #counters: ClientCounters = new ClientCounters();
@@ -163,7 +164,7 @@ export class Client implements AsyncDisposable {
    * invalid (`transport`, `secret`, `server`, `servers[1]`, `ports.auth`, …)
    * and saying what to pass.
    */
-  constructor(options: ClientOptions) {
+  constructor(options: ClientOptions<A>) {
     const settings = clientSettings(options);
     this.#settings = settings;
     const { transport, logger } = settings;
@@ -202,8 +203,8 @@ export class Client implements AsyncDisposable {
   }
 
   /** The dictionary requests are built with and replies decoded with. */
-  get dictionary(): DictionaryView<AnyAttributes> {
-    return this.#settings.dictionary;
+  get dictionary(): DictionaryView<A> {
+    return this.#settings.dictionary as DictionaryView<A>;
   }
 
   /**
@@ -239,10 +240,17 @@ export class Client implements AsyncDisposable {
    * }
    * ```
    */
-  async accessRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
+  async accessRequest(
+    attributes: AttributesInit<A>,
+    options?: RequestOptions,
+  ): Promise<Packet<A>> {
     this.#open();
     return await this.send(
-      Packet.create(Code.AccessRequest, this.#settings.dictionary, attributes),
+      Packet.create(
+        Code.AccessRequest,
+        this.#settings.dictionary,
+        attributes as AttributesInit<AnyAttributes>,
+      ),
       options,
     );
   }
@@ -282,10 +290,17 @@ export class Client implements AsyncDisposable {
    * }
    * ```
    */
-  async accountingRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
+  async accountingRequest(
+    attributes: AttributesInit<A>,
+    options?: RequestOptions,
+  ): Promise<Packet<A>> {
     this.#open();
     return await this.send(
-      Packet.create(Code.AccountingRequest, this.#settings.dictionary, attributes),
+      Packet.create(
+        Code.AccountingRequest,
+        this.#settings.dictionary,
+        attributes as AttributesInit<AnyAttributes>,
+      ),
       options,
     );
   }
@@ -319,10 +334,17 @@ export class Client implements AsyncDisposable {
    * }
    * ```
    */
-  async coaRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
+  async coaRequest(
+    attributes: AttributesInit<A>,
+    options?: RequestOptions,
+  ): Promise<Packet<A>> {
     this.#open();
     return await this.send(
-      Packet.create(Code.CoARequest, this.#settings.dictionary, attributes),
+      Packet.create(
+        Code.CoARequest,
+        this.#settings.dictionary,
+        attributes as AttributesInit<AnyAttributes>,
+      ),
       options,
     );
   }
@@ -356,10 +378,17 @@ export class Client implements AsyncDisposable {
    * }
    * ```
    */
-  async disconnectRequest(attributes: AttributesInit, options?: RequestOptions): Promise<Packet> {
+  async disconnectRequest(
+    attributes: AttributesInit<A>,
+    options?: RequestOptions,
+  ): Promise<Packet<A>> {
     this.#open();
     return await this.send(
-      Packet.create(Code.DisconnectRequest, this.#settings.dictionary, attributes),
+      Packet.create(
+        Code.DisconnectRequest,
+        this.#settings.dictionary,
+        attributes as AttributesInit<AnyAttributes>,
+      ),
       options,
     );
   }
@@ -394,7 +423,9 @@ export class Client implements AsyncDisposable {
    * }
    * ```
    */
-  async statusServer(options: RequestOptions & { port?: "auth" | "acct" } = {}): Promise<Packet> {
+  async statusServer(
+    options: RequestOptions & { port?: "auth" | "acct" } = {},
+  ): Promise<Packet<A>> {
     this.#open();
     return await this.send(
       Packet.create(Code.StatusServer, this.#settings.dictionary, {}),
@@ -437,7 +468,7 @@ export class Client implements AsyncDisposable {
    * }
    * ```
    */
-  send(packet: Packet, options: SendOptions = {}): Promise<Packet> {
+  send(packet: Packet<object>, options: SendOptions = {}): Promise<Packet<A>> {
     try {
       this.#open();
       if (!(packet instanceof Packet)) {
@@ -450,7 +481,12 @@ export class Client implements AsyncDisposable {
         throw new TypeError(`Invalid port ${JSON.stringify(port)}: give "auth", "acct" or "coa"`);
       }
       if (signal?.aborted) return Promise.reject(signal.reason);
-      return this.#submit(packet, port ?? portNameOf(packet.code), undefined, signal);
+      return this.#submit(
+        packet as Packet,
+        port ?? portNameOf(packet.code),
+        undefined,
+        signal,
+      ) as Promise<Packet<A>>;
     } catch (error) {
       return Promise.reject(error);
     }

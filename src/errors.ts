@@ -25,8 +25,10 @@ import { hiddenValue } from "./secrets.ts";
  *       return "see the message";
  *   }
  * }
+ * // A name read from a configuration file: the compiler cannot check it.
+ * const fromConfig: Record<string, string> = { "User-Nmae": "bob" };
  * try {
- *   Packet.create("Access-Request", Dictionary.default(), { "User-Nmae": "bob" });
+ *   Packet.create("Access-Request", Dictionary.parse(""), fromConfig);
  *   assert.fail("User-Nmae is no attribute");
  * } catch (error) {
  *   assert.ok(error instanceof RadiusError);

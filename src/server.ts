@@ -20,16 +20,24 @@ import {
 import { RadiusError } from "./errors.ts";
 import { decodeOwnedDatagram, encodePacketInto, Packet } from "./packet.ts";
 import { ByteBlocks } from "./server/byte_blocks.ts";
-import type { Address, DatagramSocket, DatagramTransport } from "./transport.ts";
+import type {
+  Address,
+  BindOptions,
+  BufferSizes,
+  DatagramSocket,
+  DatagramTransport,
+} from "./transport.ts";
+import type { PortName } from "./ports.ts";
+import { formatAddress } from "./address.ts";
 import {
-  type ClientEntry,
-  type ClientLookup,
-  type ClientSettings,
-  ClientTable,
-  resolveClient,
-  type ResolvedClient,
+  type NasEntry,
+  type NasLookup,
+  type NasSettings,
+  NasTable,
+  type ResolvedNas,
+  resolveNas,
   unmapIPv4,
-} from "./server/client_table.ts";
+} from "./server/nas_table.ts";
 import {
   DuplicateCache,
   type DuplicateCacheOptions,
@@ -39,88 +47,15 @@ import {
 import { consoleWarnLogger, type Logger } from "./server/logger.ts";
 import { SecretScrubber } from "./secrets.ts";
 import { Counters, type DropReason, type ServerStats } from "./server/stats.ts";
+import { Context, type HandlerErrorContext, type RequestContext } from "./server/context.ts";
+import { LearnedNases } from "./server/learned_nases.ts";
 
-export type { ClientEntry, ClientLookup, ClientSettings } from "./server/client_table.ts";
+export type { NasEntry, NasLookup, NasSettings } from "./server/nas_table.ts";
+export type { PortName } from "./ports.ts";
 export type { DuplicateCacheOptions } from "./server/duplicate_cache.ts";
 export type { Logger } from "./server/logger.ts";
 export type { DropReason, ServerStats } from "./server/stats.ts";
-
-/**
- * The three kinds of port a server listens on: `"auth"` (1812:
- * Access-Request, Status-Server), `"acct"` (1813: Accounting-Request,
- * Status-Server) and `"coa"` (3799: CoA-Request, Disconnect-Request).
- *
- * @example Usage
- * ```ts
- * import { Client, Code, Dictionary, type PortName, Server } from "@radkit/radius";
- * import { MemoryTransport } from "@radkit/radius/testing";
- * import assert from "node:assert/strict";
- *
- * const seen: PortName[] = [];
- * const network = new MemoryTransport();
- * const server = new Server({
- *   transport: network,
- *   dictionary: Dictionary.default(),
- *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
- *   handleStatusServer(request, { port }) {
- *     seen.push(port);
- *     return request.reply(port === "auth" ? Code.AccessAccept : Code.AccountingResponse);
- *   },
- * });
- * await server.listen({ hostname: "127.0.0.1", auth: 1812, acct: 1813 });
- * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
- * await client.statusServer();
- * await client.statusServer({ port: "acct" });
- * assert.deepEqual(seen, ["auth", "acct"]);
- * await client.close();
- * await server.close();
- * ```
- */
-export type PortName = "auth" | "acct" | "coa";
-
-/**
- * What a handler learns about a request besides the packet itself.
- *
- * @example Usage
- * ```ts
- * import { Client, Code, Dictionary, type RequestContext, Server } from "@radkit/radius";
- * import { MemoryTransport } from "@radkit/radius/testing";
- * import assert from "node:assert/strict";
- *
- * const contexts: RequestContext[] = [];
- * const network = new MemoryTransport();
- * const server = new Server({
- *   transport: network,
- *   dictionary: Dictionary.default(),
- *   clients: [{ address: "127.0.0.1", secret: "s3cret", name: "lab" }],
- *   handleAccessRequest(request, context) {
- *     contexts.push(context);
- *     return request.reply(Code.AccessAccept);
- *   },
- * });
- * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
- * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
- * await client.accessRequest({ "User-Name": "bob" }).finally(() => client.close());
- * const [context] = contexts;
- * assert.equal(context?.clientName, "lab");
- * assert.equal(context?.port, "auth");
- * assert.equal(context?.local.port, 1812);
- * assert.equal(context?.from.hostname, "127.0.0.1");
- * await server.close();
- * ```
- */
-export interface RequestContext {
-  /** The client entry that matched, as given (or as the lookup function returned it). */
-  readonly client: ClientSettings;
-  /** The client's name: its `name`, else the entry's `address` or the source address. */
-  readonly clientName: string;
-  /** The source of the request; the reply goes back there. */
-  readonly from: Address;
-  /** Which port received it. */
-  readonly port: PortName;
-  /** The local address of that port. */
-  readonly local: Address;
-}
+export type { HandlerErrorContext, RequestContext } from "./server/context.ts";
 
 /**
  * Handles one verified request. Returns the reply, built with
@@ -162,10 +97,10 @@ export interface RequestContext {
  * await server.close();
  * ```
  */
-export type RequestHandler = (
-  request: Packet,
+export type RequestHandler<A extends object = AnyAttributes> = (
+  request: Packet<A>,
   context: RequestContext,
-) => Packet | undefined | Promise<Packet | undefined>;
+) => Packet<object> | undefined | Promise<Packet<object> | undefined>;
 
 /**
  * Options for {@linkcode Server}.
@@ -182,7 +117,7 @@ export type RequestHandler = (
  *   dictionary: Dictionary.default(),
  *   clients: [{ address: "127.0.0.0/8", secret: "s3cret" }],
  *   handleAccountingRequest: (request) => request.reply(Code.AccountingResponse),
- *   closeTimeoutMs: 1000,
+ *   closeTimeout: 1000,
  * };
  * const server = new Server(options);
  * await server.listen({ hostname: "127.0.0.1", acct: 1813, coa: 3799 });
@@ -195,55 +130,75 @@ export type RequestHandler = (
  * await server.close();
  * ```
  */
-export interface ServerOptions {
+export interface ServerOptions<A extends object = AnyAttributes> {
   /** Binds the sockets: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`. */
   transport: DatagramTransport;
   /** Names the attributes of requests and replies, e.g. `Dictionary.default()`. */
-  dictionary: DictionaryView;
+  dictionary: DictionaryView<A>;
   /**
    * Who may send requests: a list matched by longest prefix, or a lookup
    * function. Datagrams from anyone else are dropped unanswered and counted
    * as `"unknown-client"`.
    */
-  clients: readonly ClientEntry[] | ClientLookup;
+  clients: readonly NasEntry[] | NasLookup;
   /** Access-Request on the auth port. Without it, every Access-Request gets an Access-Reject. */
-  handleAccessRequest?: RequestHandler;
+  handleAccessRequest?: RequestHandler<A>;
   /**
    * Accounting-Request on the acct port. Without it, accounting requests are
    * dropped unanswered and counted as `"no-handler-accounting"`: a server
    * must not acknowledge what it did not record (RFC 2866 §2), so the NAS
    * keeps the records and retries or fails over.
    */
-  handleAccountingRequest?: RequestHandler;
+  handleAccountingRequest?: RequestHandler<A>;
   /**
    * CoA-Request on the coa port. Without it: CoA-NAK with Error-Cause 405
    * "Unsupported-Service" (RFC 5176 §3.6).
    */
-  handleCoaRequest?: RequestHandler;
+  handleCoaRequest?: RequestHandler<A>;
   /**
    * Disconnect-Request on the coa port. Without it: Disconnect-NAK with
    * Error-Cause 405 "Unsupported-Service" (RFC 5176 §3.6).
    */
-  handleDisconnectRequest?: RequestHandler;
+  handleDisconnectRequest?: RequestHandler<A>;
   /**
    * Status-Server (RFC 5997) on the auth or acct port, after its mandatory
    * Message-Authenticator has been verified. Without it: Access-Accept on the
    * auth port, Accounting-Response on the acct port. Status-Server is never
    * answered from the duplicate cache.
    */
-  handleStatusServer?: RequestHandler;
+  handleStatusServer?: RequestHandler<A>;
   /**
    * Where to log. Default: warnings and errors to `console`, debug and info
    * dropped. Secrets, User-Password and CHAP values are never logged.
    */
   logger?: Logger;
-  /** Limits of the RFC 5080 duplicate cache; default 65,536 entries, 5,000 ms. */
+  /** Limits of the RFC 5080 duplicate cache; see {@linkcode DuplicateCacheOptions}. */
   duplicateCache?: DuplicateCacheOptions;
   /**
    * How long {@linkcode Server.close} waits for running handlers before it
-   * closes the sockets anyway, in milliseconds. Default 5,000.
+   * closes the sockets anyway (milliseconds). Their
+   * {@linkcode RequestContext.signal} aborts then.
+   *
+   * @default {5000}
    */
-  closeTimeoutMs?: number;
+  closeTimeout?: number;
+  /**
+   * Called when handling a request fails: its handler threw or rejected, or
+   * returned something that cannot be encoded as its reply. No reply is
+   * sent, the request is counted as `"handler-error"` or `"reply-error"`,
+   * and a retransmission of it is handled afresh. With this hook the
+   * server does not log those failures itself (it logs them with
+   * `logger.error` without one): report them as you like. The error is
+   * handed over as thrown, so its message may quote the request's secret
+   * values, which the server's own log line hides.
+   *
+   * Whatever the hook does cannot stop the server: an exception it throws
+   * (or a Promise it returns that rejects) is logged with `logger.error`.
+   *
+   * @param error What the handler threw or rejected with, or the encoding error.
+   * @param context The request, its NAS and where it came from.
+   */
+  onError?: (error: unknown, context: HandlerErrorContext) => void;
 }
 
 /**
@@ -286,6 +241,43 @@ export interface ListenOptions {
    * transport rejects the bind when it cannot (Deno, Bun.udpSocket).
    */
   reusePort?: boolean;
+  /**
+   * The receive buffer to ask the operating system for, per port
+   * (`SO_RCVBUF`, bytes). Requests that arrive while the buffer is full are
+   * lost before the server sees them, and the NAS waits a whole timeout to
+   * retransmit. On Linux each queued datagram costs about 830 bytes of
+   * buffer however short it is, so the usual default (`rmem_default`, 208
+   * KiB) holds 256 requests: a burst of 1,000 from one client loses most of
+   * them. 4 MiB (Linux reports twice that, granted) holds about 10,000.
+   *
+   * Linux grants at most `net.core.rmem_max`, which many systems leave at
+   * 208 KiB: raise it (`sysctl -w net.core.rmem_max=4194304`) for the
+   * default to take effect. {@linkcode ServerStats.bufferSizes} tells what
+   * was granted, where the transport can read it.
+   *
+   * When the transport cannot set buffer sizes (it rejects the bind with
+   * `code: "ENOTSUP"`), the default is dropped and the port bound with the
+   * system's size (logged at debug level); a size given here (or a
+   * `sendBufferSize`) is never dropped: `listen` rejects with that error.
+   *
+   * @default {4194304}
+   */
+  receiveBufferSize?: number;
+  /**
+   * The send buffer to ask for, per port (`SO_SNDBUF`, bytes; Linux caps
+   * it at `net.core.wmem_max`). Without it the system's default is kept:
+   * replies leave one at a time as handlers finish. The transport rejects
+   * the bind when it cannot set it.
+   */
+  sendBufferSize?: number;
+  /**
+   * Closes the server when it aborts, as {@linkcode Server.close} does
+   * (waiting for running handlers up to `closeTimeout`). Already aborted:
+   * nothing is bound, the server is closed, and `listen` rejects with the
+   * signal's `reason`; if it aborts while the ports are being bound,
+   * `listen` rejects with it too.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -333,12 +325,16 @@ interface Job {
   abandoned: boolean;
   resolve: () => void;
   readonly done: Promise<void>;
+  /** The handler's context, once a handler runs: its signal aborts if the job is abandoned. */
+  context: Context | undefined;
 }
 
 type State = "new" | "binding" | "listening" | "closing" | "closed";
 
 const PORTS: readonly PortName[] = ["auth", "acct", "coa"];
-const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
+const DEFAULT_CLOSE_TIMEOUT = 5000;
+/** See {@linkcode ListenOptions.receiveBufferSize}. */
+const DEFAULT_RECEIVE_BUFFER_SIZE = 4 * 1024 * 1024;
 /** How many distinct "first time" warnings are kept, so a flood cannot grow the set. */
 const WARNED_LIMIT = 1024;
 /** RFC 5176 §3.6 Error-Cause "Unsupported-Service". */
@@ -351,7 +347,7 @@ const WARNINGS: Partial<Record<DropReason, string>> = {
   "bad-message-authenticator":
     "Dropping requests whose Message-Authenticator does not verify: the shared secrets most likely differ",
   "missing-message-authenticator":
-    "Dropping Access-Requests without Message-Authenticator (BlastRADIUS): make the NAS send one, or set requireMessageAuthenticator: false for this client",
+    'Dropping Access-Requests without Message-Authenticator (BlastRADIUS): make the NAS send one, or set requireMessageAuthenticator: false for this client (with "auto", the NAS sent one before)',
   "proxy-state-without-message-authenticator":
     "Dropping Access-Requests with Proxy-State but no Message-Authenticator (BlastRADIUS): make the NAS send one, or set limitProxyState: false for this client",
   "eap-without-message-authenticator":
@@ -374,10 +370,38 @@ function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
     typeof (value as { then?: unknown }).then === "function";
 }
 
-function where(address: Address): string {
-  return address.family === "IPv6"
-    ? `[${address.hostname}]:${address.port}`
-    : `${address.hostname}:${address.port}`;
+/** Options renamed in v2: a clear error instead of a silently ignored setting. */
+function renamed(options: object | undefined, old: string, now: string): void {
+  if (typeof options === "object" && options !== null && old in options) {
+    throw new TypeError(`The option ${old} is now called ${now} (still milliseconds)`);
+  }
+}
+
+function checkBufferSize(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`Invalid ${name} ${String(value)}: must be a positive integer of bytes`);
+  }
+  return value;
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return typeof value === "object" && value !== null &&
+    typeof (value as AbortSignal).aborted === "boolean" &&
+    typeof (value as AbortSignal).addEventListener === "function";
+}
+
+/** Calls the user's logger; a logger that throws must not take the server down. */
+function safeLogger(logger: Logger): Logger {
+  const call = (level: keyof Logger) => (message: string, fields?: Record<string, unknown>) => {
+    try {
+      if (fields === undefined) logger[level](message);
+      else logger[level](message, fields);
+    } catch {
+      // Nowhere left to report it.
+    }
+  };
+  return { debug: call("debug"), info: call("info"), warn: call("warn"), error: call("error") };
 }
 
 function checkPort(name: string, value: unknown): number | undefined {
@@ -399,20 +423,22 @@ function checkPort(name: string, value: unknown): number | undefined {
  * 4. RFC 5080 duplicate detection on (port, source address and port, code,
  *    Identifier, Request Authenticator): a retransmission of a request in
  *    flight is dropped, one of an answered request gets the same reply bytes
- *    again (for `duplicateCache.ttlMs`);
+ *    again (for `duplicateCache.ttl`);
  * 5. verification with the client's secret: the Request Authenticator of
  *    Accounting, CoA and Disconnect requests; the Message-Authenticator
- *    wherever present; required on Access-Request unless the client sets
- *    `requireMessageAuthenticator: false`, and always on Status-Server;
- *    `limitProxyState`. Failures are dropped, never answered;
+ *    wherever present; required on Access-Request unless the NAS entry sets
+ *    `requireMessageAuthenticator: false` (or `"auto"`, until the NAS has
+ *    sent one), and always on Status-Server; `limitProxyState`. Failures
+ *    are dropped, never answered;
  * 6. decoding, then the handler (or the default answer, see
  *    {@linkcode ServerOptions}); its reply is encoded with the client's
  *    secret (Message-Authenticator first on Access replies and on replies to
  *    Status-Server, Proxy-State copied by `request.reply`), sent and cached.
  *
  * A handler that throws or rejects gets no reply sent; the error is logged
- * and counted, and the server goes on. A handler that returns `undefined`
- * sends nothing. Neither is cached, so a retransmission is handled afresh.
+ * (or handed to {@linkcode ServerOptions.onError}) and counted, and the
+ * server goes on. A handler that returns `undefined` sends nothing. Neither
+ * is cached, so a retransmission is handled afresh.
  *
  * @example Usage
  * ```ts
@@ -453,19 +479,19 @@ function checkPort(name: string, value: unknown): number | undefined {
  * }
  * ```
  */
-export class Server {
+export class Server<A extends object = AnyAttributes> {
   #transport: DatagramTransport;
   #dictionary: DictionaryView<AnyAttributes>;
-  #table: ClientTable | undefined;
-  #lookup: ClientLookup | undefined;
-  #resolved = new WeakMap<object, ResolvedClient>();
+  #table: NasTable | undefined;
+  #lookup: NasLookup | undefined;
+  #resolved = new WeakMap<object, ResolvedNas>();
   #handlers: Record<number, RequestHandler | undefined>;
   #logger: Logger;
   #cache: DuplicateCache;
   /** Reply datagrams, a block shared by many (see ByteBlocks). */
   #blocks = new ByteBlocks();
   #replyBytes = (length: number): Uint8Array => this.#blocks.take(length);
-  #closeTimeoutMs: number;
+  #closeTimeout: number;
   #counters = new Counters();
   #state: State = "new";
   #listeners: Listener[] = [];
@@ -476,6 +502,13 @@ export class Server {
   #sending = 0;
   #sent: (() => void) | undefined;
   #warned = new Set<string>();
+  #onError: ((error: unknown, context: HandlerErrorContext) => void) | undefined;
+  /** NAS addresses `requireMessageAuthenticator: "auto"` requires a Message-Authenticator from. */
+  #learned = new LearnedNases();
+  /** What each port's socket was granted, where the transport tells. */
+  #bufferSizes: { -readonly [K in PortName]?: BufferSizes } = {};
+  /** Removes the abort listener of `listen({ signal })`. */
+  #unlisten: (() => void) | undefined;
 
   /**
    * Creates a server; nothing is bound until {@linkcode Server.listen}.
@@ -483,10 +516,11 @@ export class Server {
    * @param options Transport, dictionary, clients, handlers and limits.
    * @throws {TypeError} for a missing transport, dictionary or clients, a
    *   client address that is not an IP or CIDR network, a client without a
-   *   secret, a network listed twice, or a handler that is not a function.
+   *   secret, a network listed twice, a handler or `onError` that is not a
+   *   function, or an option that v2 renamed (`closeTimeoutMs`).
    * @throws {RangeError} for a prefix length, cache limit or timeout out of range.
    */
-  constructor(options: ServerOptions) {
+  constructor(options: ServerOptions<A>) {
     if (typeof options !== "object" || options === null) {
       throw new TypeError("new Server() needs options: { transport, dictionary, clients }");
     }
@@ -502,20 +536,21 @@ export class Server {
     if (typeof clients === "function") {
       this.#lookup = clients;
     } else if (Array.isArray(clients)) {
-      this.#table = new ClientTable(clients);
+      this.#table = new NasTable(clients);
     } else {
       throw new TypeError(
         'Server needs clients: a list such as [{ address: "10.0.0.0/8", secret: "..." }] or a function (address) => client',
       );
     }
+    // Handlers see requests typed with the dictionary's map; inside, packets are untyped.
     const handlers = {
       handleAccessRequest: options.handleAccessRequest,
       handleAccountingRequest: options.handleAccountingRequest,
       handleCoaRequest: options.handleCoaRequest,
       handleDisconnectRequest: options.handleDisconnectRequest,
       handleStatusServer: options.handleStatusServer,
-    };
-    for (const [name, handler] of Object.entries(handlers)) {
+    } as Record<string, RequestHandler | undefined>;
+    for (const [name, handler] of Object.entries(handlers) as [string, unknown][]) {
       if (handler !== undefined && typeof handler !== "function") {
         throw new TypeError(`${name} must be a function (request, context) => reply`);
       }
@@ -533,29 +568,40 @@ export class Server {
         throw new TypeError(`logger.${level} must be a function (message, fields) => void`);
       }
     }
-    this.#logger = logger;
+    this.#logger = safeLogger(logger);
+    if (options.onError !== undefined && typeof options.onError !== "function") {
+      throw new TypeError("onError must be a function (error, context) => void");
+    }
+    this.#onError = options.onError;
+    renamed(options, "closeTimeoutMs", "closeTimeout");
+    renamed(options.duplicateCache, "ttlMs", "duplicateCache.ttl");
     this.#cache = new DuplicateCache(options.duplicateCache);
-    const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
-    if (!(Number.isFinite(closeTimeoutMs) && closeTimeoutMs >= 0)) {
+    const closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+    if (!(Number.isFinite(closeTimeout) && closeTimeout >= 0)) {
       throw new RangeError(
-        `Invalid closeTimeoutMs ${closeTimeoutMs}: must be a finite number of milliseconds >= 0`,
+        `Invalid closeTimeout ${closeTimeout}: must be a finite number of milliseconds >= 0`,
       );
     }
-    this.#closeTimeoutMs = closeTimeoutMs;
+    this.#closeTimeout = closeTimeout;
     this.#transport = transport;
     this.#dictionary = dictionary as DictionaryView<AnyAttributes>;
   }
 
   /**
    * Binds the ports asked for and starts answering. A Server listens once.
+   * Like every method that returns a Promise, it never throws: a mistake
+   * in the options rejects the Promise.
    *
-   * @param options The hostname and the ports; at least one port.
+   * @param options The hostname, the ports (at least one), socket buffer
+   * sizes and an AbortSignal that closes the server.
    * @returns The bound addresses, with the real port where 0 was asked for.
-   * @throws {TypeError} when no port is given.
-   * @throws {RangeError} for a port outside 0..65535.
-   * @throws {RadiusError} when called twice or after {@linkcode Server.close}.
-   * Rejects with the transport's error (e.g. `code: "EADDRINUSE"`) when a
-   * bind fails; ports already bound are closed again.
+   * Rejects with a TypeError when no port is given or an option has the
+   * wrong type; a RangeError for a port outside 0..65535 or a buffer size
+   * that is not a positive integer; a RadiusError when called twice or
+   * after {@linkcode Server.close}; the signal's `reason` when it is (or
+   * gets) aborted before the ports are bound; the transport's error (e.g.
+   * `code: "EADDRINUSE"`) when a bind fails, after closing the ports
+   * already bound.
    *
    * @example Usage
    * ```ts
@@ -605,34 +651,90 @@ export class Server {
         "listen() needs at least one port: { auth: 1812 }, { acct: 1813 } and/or { coa: 3799 } (0 picks a free port)",
       );
     }
+    const receiveBufferSize = checkBufferSize("receiveBufferSize", options.receiveBufferSize);
+    const sendBufferSize = checkBufferSize("sendBufferSize", options.sendBufferSize);
+    const { signal } = options;
+    if (signal !== undefined && !isAbortSignal(signal)) {
+      throw new TypeError(
+        "listen() signal must be an AbortSignal, e.g. AbortSignal.timeout(60000)",
+      );
+    }
+    if (signal?.aborted) {
+      await this.close();
+      throw signal.reason;
+    }
+    if (signal !== undefined) {
+      const onAbort = () => void this.close();
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#unlisten = () => signal.removeEventListener("abort", onAbort);
+    }
     this.#state = "binding";
-    const binding = this.#bind(hostname, ports, options.reusePort === true);
+    const binding = this.#bind(hostname, ports, {
+      ...(options.reusePort === true ? { reusePort: true } : {}),
+      ...(sendBufferSize === undefined ? {} : { sendBufferSize }),
+    }, receiveBufferSize);
     this.#binding = binding.catch(() => {});
-    return await binding;
+    let addresses: ServerAddresses;
+    try {
+      addresses = await binding;
+    } catch (error) {
+      this.#unlisten?.();
+      this.#unlisten = undefined;
+      throw error;
+    }
+    if (signal?.aborted) throw signal.reason;
+    return addresses;
   }
 
   async #bind(
     hostname: string,
     ports: readonly [PortName, number][],
-    reusePort: boolean,
+    common: Pick<BindOptions, "reusePort" | "sendBufferSize">,
+    receiveBufferSize: number | undefined,
   ): Promise<ServerAddresses> {
     const addresses: { -readonly [K in PortName]?: Address } = {};
+    // Dropped, for the ports still to bind, once the transport said it cannot set sizes.
+    let defaultReceive: number | undefined = receiveBufferSize === undefined
+      ? DEFAULT_RECEIVE_BUFFER_SIZE
+      : undefined;
     try {
       for (const [name, port] of ports) {
         const listener: Listener = { port: name, tag: name, socket: undefined, early: undefined };
-        const socket = await this.#transport.bind({
-          hostname,
-          port,
-          ...(reusePort ? { reusePort } : {}),
-          onError: (error) =>
-            this.#logger.debug("socket error", { port: name, error: error.message }),
-        }, (data, from) => {
-          if (listener.socket === undefined) (listener.early ??= []).push([data, from]);
-          else this.#receive(listener, data, from);
-        });
+        const bind = (size: number | undefined) =>
+          this.#transport.bind({
+            hostname,
+            port,
+            ...common,
+            ...(size === undefined ? {} : { receiveBufferSize: size }),
+            onError: (error) =>
+              this.#logger.debug("socket error", { port: name, error: error.message }),
+          }, (data, from) => {
+            if (listener.socket === undefined) (listener.early ??= []).push([data, from]);
+            else this.#receive(listener, data, from);
+          });
+        let socket: DatagramSocket;
+        try {
+          socket = await bind(receiveBufferSize ?? defaultReceive);
+        } catch (error) {
+          // A default the transport cannot apply is not worth failing for;
+          // a size the caller asked for is (BindOptions: never ignored).
+          if (
+            defaultReceive === undefined || common.sendBufferSize !== undefined ||
+            (error as { code?: unknown })?.code !== "ENOTSUP"
+          ) {
+            throw error;
+          }
+          this.#logger.debug("the transport cannot set socket buffer sizes: using the system's", {
+            transport: this.#transport.name,
+            error: (error as Error).message,
+          });
+          defaultReceive = undefined;
+          socket = await bind(undefined);
+        }
         listener.socket = socket;
         this.#listeners.push(listener);
         addresses[name] = socket.local;
+        this.#granted(name, socket, receiveBufferSize);
         const early = listener.early;
         listener.early = undefined;
         for (const [data, from] of early ?? []) this.#receive(listener, data, from);
@@ -640,6 +742,7 @@ export class Server {
     } catch (error) {
       const bound = this.#listeners;
       this.#listeners = [];
+      this.#bufferSizes = {};
       await Promise.all(bound.map((listener) => listener.socket?.close().catch(() => {})));
       if (this.#state === "binding") this.#state = "new";
       throw error;
@@ -648,9 +751,34 @@ export class Server {
     this.#addresses = addresses;
     this.#logger.info(
       "listening",
-      Object.fromEntries(ports.map(([name]) => [name, addresses[name]])),
+      Object.fromEntries(
+        ports.map(([name]) => [name, {
+          ...addresses[name],
+          ...(this.#bufferSizes[name] === undefined
+            ? {}
+            : { bufferSizes: this.#bufferSizes[name] }),
+        }]),
+      ),
     );
     return addresses;
+  }
+
+  /** Records the buffer sizes a socket got; warns when an explicit size was cut down. */
+  #granted(name: PortName, socket: DatagramSocket, asked: number | undefined): void {
+    let sizes: BufferSizes | undefined;
+    try {
+      sizes = socket.bufferSizes?.();
+    } catch {
+      sizes = undefined; // Optional information: a transport that fails to tell has nothing to say.
+    }
+    if (sizes === undefined) return;
+    this.#bufferSizes[name] = sizes;
+    if (asked !== undefined && sizes.receive < asked) {
+      this.#logger.warn(
+        "the system granted a smaller receive buffer than receiveBufferSize asked for: bursts may be lost (on Linux, raise net.core.rmem_max)",
+        { port: name, asked, granted: sizes.receive },
+      );
+    }
   }
 
   /**
@@ -702,15 +830,16 @@ export class Server {
    * ```
    */
   stats(): ServerStats {
-    return this.#counters.snapshot();
+    return this.#counters.snapshot(this.#bufferSizes);
   }
 
   /**
    * Stops accepting requests (later datagrams are dropped as `"closing"`),
-   * waits for running handlers (at most `closeTimeoutMs`; the rest are
-   * counted as `"close-timeout"` and their replies never sent), sends their
-   * replies, closes the sockets and resolves. Calling it again returns the
-   * same Promise; calling it before `listen` just prevents listening.
+   * waits for running handlers (at most `closeTimeout`; the rest are
+   * counted as `"close-timeout"`, their {@linkcode RequestContext.signal}
+   * aborts and their replies are never sent), sends their replies, closes
+   * the sockets and resolves. Calling it again returns the same Promise;
+   * calling it before `listen` just prevents listening. It never rejects.
    *
    * @returns A Promise that resolves when every socket is closed.
    *
@@ -736,25 +865,63 @@ export class Server {
     return this.#closing;
   }
 
+  /**
+   * Closes the server, as {@linkcode Server.close}, at the end of the block
+   * that declared it with `await using`.
+   *
+   * @returns A Promise that resolves when every socket is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { Dictionary, Server } from "@radkit/radius";
+   * import { MemoryTransport } from "@radkit/radius/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const network = new MemoryTransport();
+   * let escaped: Server;
+   * {
+   *   await using server = new Server({
+   *     transport: network,
+   *     dictionary: Dictionary.default(),
+   *     clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+   *   });
+   *   await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+   *   escaped = server;
+   * }
+   * // Closed at the end of the block: listening again is refused.
+   * await assert.rejects(escaped.listen({ auth: 1812 }), /was closed/);
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   async #shutdown(): Promise<void> {
     const wasListening = this.#state !== "new";
     this.#state = "closing";
+    this.#unlisten?.();
+    this.#unlisten = undefined;
     await this.#binding;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.#closeTimeoutMs);
+      timer = setTimeout(resolve, this.#closeTimeout);
     });
     try {
       if (this.#jobs.size > 0) {
         await Promise.race([Promise.all([...this.#jobs].map((job) => job.done)), deadline]);
+        const reason = new DOMException(
+          `The server closed after waiting closeTimeout (${this.#closeTimeout} ms) for this request's handler`,
+          "AbortError",
+        );
         for (const job of this.#jobs) {
           job.abandoned = true;
           this.#counters.drop("close-timeout");
+          job.context?.abandon(reason);
         }
         if (this.#jobs.size > 0) {
-          this.#logger.warn("closed with handlers still running after closeTimeoutMs", {
+          this.#logger.warn("closed with handlers still running after closeTimeout", {
             abandoned: this.#jobs.size,
-            closeTimeoutMs: this.#closeTimeoutMs,
+            closeTimeout: this.#closeTimeout,
           });
         }
         this.#jobs.clear();
@@ -813,7 +980,7 @@ export class Server {
     if (found === undefined || found === null) {
       return this.#process(listener, data, from, undefined, job);
     }
-    let client: ResolvedClient;
+    let client: ResolvedNas;
     try {
       client = this.#resolve(found, from);
     } catch (error) {
@@ -822,17 +989,17 @@ export class Server {
     this.#process(listener, data, from, client, job);
   }
 
-  #resolve(found: unknown, from: Address): ResolvedClient {
+  #resolve(found: unknown, from: Address): ResolvedNas {
     const name = unmapIPv4(from.hostname);
-    if (typeof found === "string") return resolveClient({ secret: found }, name);
+    if (typeof found === "string") return resolveNas({ secret: found }, name);
     if (typeof found !== "object" || found === null) {
       throw new TypeError(`the client lookup returned ${typeof found}, not a client or a secret`);
     }
     let client = this.#resolved.get(found);
     if (client === undefined) {
       client = found instanceof Uint8Array
-        ? resolveClient({ secret: found }, name)
-        : resolveClient(found as ClientSettings, name);
+        ? resolveNas({ secret: found }, name)
+        : resolveNas(found as NasSettings, name);
       this.#resolved.set(found, client);
     }
     return client;
@@ -841,7 +1008,7 @@ export class Server {
   #lookupFailed(job: Job | undefined, from: Address, error: unknown): void {
     if (!this.#settle(job)) return;
     this.#counters.drop("client-lookup-error");
-    this.#logger.error("client lookup failed", { from: where(from), error });
+    this.#logger.error("client lookup failed", { from: formatAddress(from), error });
   }
 
   /** Steps 2 to 6. */
@@ -849,7 +1016,7 @@ export class Server {
     listener: Listener,
     data: Uint8Array,
     from: Address,
-    client: ResolvedClient | undefined,
+    client: ResolvedNas | undefined,
     job: Job | undefined,
   ): void {
     if (client === undefined) return this.#drop(job, "unknown-client", from);
@@ -864,34 +1031,24 @@ export class Server {
       if (state.kind === "in-flight") return this.#drop(job, "duplicate-in-flight", from);
       if (state.kind === "answered") return this.#send(job, listener, from, state.reply, true);
     }
-    const requireMessageAuthenticator = code === Code.StatusServer ||
-      (code === Code.AccessRequest && client.requireMessageAuthenticator);
+    // Status-Server always needs one (RFC 5997 §3); Access-Request by the NAS's policy.
+    let required = code === Code.StatusServer;
+    let learning: string | undefined;
+    if (code === Code.AccessRequest) {
+      const policy = client.requireMessageAuthenticator;
+      if (policy === true) required = true;
+      else if (policy === "auto") {
+        const source = unmapIPv4(from.hostname);
+        required = this.#learned.has(source);
+        if (!required) learning = source;
+      }
+    }
     let failure: DropReason | undefined;
     let request: Packet;
     try {
-      failure = checkRequest(data, client.secret, requireMessageAuthenticator);
-      if (
-        failure === undefined && code === Code.AccessRequest && !requireMessageAuthenticator &&
-        client.limitProxyState
-      ) {
-        const length = packetLength(data);
-        if (
-          findAttribute(data, length, PROXY_STATE) !== -1 &&
-          findAttribute(data, length, MESSAGE_AUTHENTICATOR) === -1
-        ) {
-          failure = "proxy-state-without-message-authenticator";
-        }
-      }
-      if (failure === undefined && code === Code.AccessRequest && !requireMessageAuthenticator) {
-        // RFC 3579 §3.2: an Access-Request with EAP-Message and no
-        // Message-Authenticator MUST be silently discarded, whatever the client's settings.
-        const length = packetLength(data);
-        if (
-          findAttribute(data, length, EAP_MESSAGE) !== -1 &&
-          findAttribute(data, length, MESSAGE_AUTHENTICATOR) === -1
-        ) {
-          failure = "eap-without-message-authenticator";
-        }
+      failure = checkRequest(data, client.secret, required);
+      if (failure === undefined && code === Code.AccessRequest && !required) {
+        failure = this.#unrequired(data, client, learning);
       }
       if (failure !== undefined) return this.#drop(job, failure, from, { client: client.name });
       // The transport hands `data` over (DatagramTransport contract): no copy.
@@ -901,30 +1058,67 @@ export class Server {
     }
     this.#counters.request(code);
     if (key !== undefined) this.#cache.begin(key);
-    const context: RequestContext = {
-      client: client.settings,
-      clientName: client.name,
+    const context = new Context(
+      client.settings,
+      client.name,
       from,
-      port: listener.port,
-      local: listener.socket!.local,
-    };
+      listener.port,
+      listener.socket!.local,
+      request,
+    );
     const handler = this.#handlers[code];
-    let result: Packet | undefined | PromiseLike<Packet | undefined>;
+    let result: Packet<object> | undefined | PromiseLike<Packet<object> | undefined>;
     try {
       result = handler !== undefined
         ? handler(request, context)
         : this.#defaultReply(listener.port, request);
     } catch (error) {
-      return this.#handlerFailed(job, key, context, request, error);
+      return this.#handlerFailed(job, key, context, error);
     }
     if (!isPromiseLike(result)) {
-      return this.#reply(job, listener, client, key, request, from, result, handler !== undefined);
+      return this.#reply(job, listener, client, key, context, result, handler !== undefined);
     }
     const pending = job ?? this.#startJob();
+    pending.context = context;
     result.then(
-      (reply) => this.#reply(pending, listener, client, key, request, from, reply, true),
-      (error) => this.#handlerFailed(pending, key, context, request, error),
+      (reply) => this.#reply(pending, listener, client, key, context, reply, true),
+      (error) => this.#handlerFailed(pending, key, context, error),
     );
+  }
+
+  /**
+   * The checks on a verified Access-Request whose NAS need not send a
+   * Message-Authenticator (`false`, or `"auto"` not yet learned), and the
+   * learning of `"auto"`.
+   *
+   * @returns Why to drop it, if it must be dropped.
+   */
+  #unrequired(
+    data: Uint8Array,
+    client: ResolvedNas,
+    learning: string | undefined,
+  ): DropReason | undefined {
+    const length = packetLength(data);
+    const eap = findAttribute(data, length, EAP_MESSAGE) !== -1;
+    if (findAttribute(data, length, MESSAGE_AUTHENTICATOR) !== -1) {
+      // checkRequest verified it. With EAP-Message it is mandatory anyway
+      // (RFC 3579 §3.2) and says nothing about the NAS, so FreeRADIUS does
+      // not learn from it either (listen.c, blastradius_checks).
+      if (learning !== undefined && !eap && this.#learned.learn(learning)) {
+        this.#logger.warn(
+          'This NAS sends a valid Message-Authenticator: requiring one in its Access-Requests from now on (requireMessageAuthenticator "auto"); set requireMessageAuthenticator: true for it to keep that after a restart',
+          { client: client.name, address: learning },
+        );
+      }
+      return undefined;
+    }
+    // FreeRADIUS 3.2.5+ limit_proxy_state: Proxy-State is what BlastRADIUS forges.
+    if (client.limitProxyState && findAttribute(data, length, PROXY_STATE) !== -1) {
+      return "proxy-state-without-message-authenticator";
+    }
+    // RFC 3579 §3.2: an Access-Request with EAP-Message and no
+    // Message-Authenticator MUST be silently discarded, whatever the NAS's settings.
+    return eap ? "eap-without-message-authenticator" : undefined;
   }
 
   /** The answer when no handler is set; see {@linkcode ServerOptions}. */
@@ -946,14 +1140,14 @@ export class Server {
   #reply(
     job: Job | undefined,
     listener: Listener,
-    client: ResolvedClient,
+    client: ResolvedNas,
     key: RequestKey | undefined,
-    request: Packet,
-    from: Address,
+    context: Context,
     reply: unknown,
     handled: boolean,
   ): void {
     if (job?.abandoned) return;
+    const { request, from } = context;
     if (reply === undefined || reply === null) {
       if (key !== undefined) this.#cache.forget(key);
       return this.#drop(
@@ -980,12 +1174,7 @@ export class Server {
       const attributes = reply instanceof Packet
         ? [...request.attributes(), ...reply.attributes()]
         : request.attributes();
-      this.#logger.error("could not encode the reply", {
-        request: request.codeName,
-        client: client.name,
-        from: where(from),
-        error: new SecretScrubber(attributes).scrubError(error),
-      });
+      this.#failed("could not encode the reply", error, context, attributes);
       return;
     }
     if (key !== undefined) this.#cache.answer(key, bytes);
@@ -995,22 +1184,52 @@ export class Server {
   #handlerFailed(
     job: Job | undefined,
     key: RequestKey | undefined,
-    context: RequestContext,
-    request: Packet,
+    context: Context,
     error: unknown,
   ): void {
     if (key !== undefined) this.#cache.forget(key);
     if (!this.#settle(job)) return;
     this.#counters.drop("handler-error");
     this.#counters.handlerErrors++;
-    this.#logger.error("handler failed", {
-      request: request.codeName,
-      id: request.id,
-      client: context.clientName,
-      from: where(context.from),
-      // A handler's own message may quote the request: its secret values are hidden.
-      error: new SecretScrubber(request.attributes()).scrubError(error),
+    // A handler's own message may quote the request: its secret values are hidden.
+    this.#failed("handler failed", error, context, context.request.attributes());
+  }
+
+  /**
+   * Reports a request whose handling failed: to `onError` if set, else to
+   * the log, with the secret values of `attributes` hidden in the error.
+   */
+  #failed(
+    message: string,
+    error: unknown,
+    context: Context,
+    attributes: ConstructorParameters<typeof SecretScrubber>[0],
+  ): void {
+    const onError = this.#onError;
+    const fields = () => ({
+      request: context.request.codeName,
+      id: context.request.id,
+      client: context.nasName,
+      from: formatAddress(context.from),
     });
+    if (onError === undefined) {
+      this.#logger.error(message, {
+        ...fields(),
+        error: new SecretScrubber(attributes).scrubError(error),
+      });
+      return;
+    }
+    const hookFailed = (hookError: unknown) =>
+      this.#logger.error("onError failed", {
+        ...fields(),
+        error: new SecretScrubber(attributes).scrubError(hookError),
+      });
+    try {
+      const result: unknown = onError(error, context);
+      if (isPromiseLike(result)) result.then(undefined, hookFailed);
+    } catch (hookError) {
+      hookFailed(hookError);
+    }
   }
 
   #send(
@@ -1049,7 +1268,7 @@ export class Server {
 
   #sendFailed(to: Address, error: unknown): void {
     this.#counters.sendErrors++;
-    this.#logger.warn("could not send a reply", { to: where(to), error });
+    this.#logger.warn("could not send a reply", { to: formatAddress(to), error });
   }
 
   #drop(
@@ -1061,7 +1280,7 @@ export class Server {
     if (!this.#settle(job)) return;
     this.#counters.drop(reason);
     const logger = this.#logger;
-    logger.debug(`dropped a datagram: ${reason}`, { reason, from: where(from), ...fields });
+    logger.debug(`dropped a datagram: ${reason}`, { reason, from: formatAddress(from), ...fields });
     const warning = WARNINGS[reason];
     if (warning !== undefined && this.#warned.size < WARNED_LIMIT) {
       const who = (fields?.client as string | undefined) ?? unmapIPv4(from.hostname);
@@ -1070,7 +1289,7 @@ export class Server {
         this.#warned.add(key);
         logger.warn(`${warning} (logged once per client)`, {
           reason,
-          from: where(from),
+          from: formatAddress(from),
           ...fields,
         });
       }
@@ -1080,7 +1299,7 @@ export class Server {
   #startJob(): Job {
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    const job: Job = { abandoned: false, resolve, done };
+    const job: Job = { abandoned: false, resolve, done, context: undefined };
     this.#jobs.add(job);
     return job;
   }

@@ -17,7 +17,7 @@ import {
 } from "../../mod.ts";
 import { defByOid, RAW_NAME } from "../codec/raw_attribute.ts";
 import { UsageError } from "./errors.ts";
-import { fromHex } from "./output.ts";
+import { fromHex, withArticle } from "./output.ts";
 
 /**
  * Whether the values of an attribute, by name, are secret (see
@@ -453,7 +453,7 @@ export function attributeValue(def: AttributeDef, text: string): AttributeValue 
     case "long-extended":
     case "evs":
       throw new UsageError(
-        `${def.name} is a ${def.type} container: give the attributes inside it instead`,
+        `${def.name} is ${withArticle(def.type)} container: give the attributes inside it instead`,
       );
     default:
       return text;

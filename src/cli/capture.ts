@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { formatAddress } from "../address.ts";
 import { UsageError } from "./errors.ts";
 import { fromHex } from "./output.ts";
 
@@ -115,15 +116,17 @@ function ipUdp(bytes: Uint8Array, start: number): Datagram | undefined {
       );
     }
     if (next !== 17 || end < start + header + 8) return undefined;
-    from = `[${ipv6(bytes.subarray(start + 8, start + 24))}]`;
-    to = `[${ipv6(bytes.subarray(start + 24, start + 40))}]`;
+    from = ipv6(bytes.subarray(start + 8, start + 24));
+    to = ipv6(bytes.subarray(start + 24, start + 40));
   } else return undefined;
   const udp = start + header;
   // RFC 768: the UDP Length covers its 8-byte header and the data.
   if (u16(bytes, udp + 4) !== end - udp) return undefined;
   return {
     payload: bytes.slice(udp + 8, end),
-    udp: `${from}:${u16(bytes, udp)} -> ${to}:${u16(bytes, udp + 2)}`,
+    udp: `${formatAddress({ hostname: from, port: u16(bytes, udp) })} -> ${
+      formatAddress({ hostname: to, port: u16(bytes, udp + 2) })
+    }`,
   };
 }
 

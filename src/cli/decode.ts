@@ -16,7 +16,7 @@ import { findPacket } from "./capture.ts";
 import { loadDictionary } from "./dictionary.ts";
 import { UsageError } from "./errors.ts";
 import { listFlag, parseFlags, requiredFlag, stringFlag } from "./flags.ts";
-import { attributeLines, fromHex, toHex } from "./output.ts";
+import { attributeLines, fromHex, toHex, withArticle } from "./output.ts";
 import { err, out, readStdin } from "./runtime.ts";
 
 /** `radkit decode --help`. */
@@ -96,7 +96,9 @@ function verify(
     if (parts.length === 0) {
       return {
         verified: null,
-        text: `not verifiable: an ${name} without Message-Authenticator carries nothing to verify`,
+        text: `not verifiable: ${
+          withArticle(name)
+        } without Message-Authenticator carries nothing to verify`,
       };
     }
     what = parts.join(" and ");
@@ -108,8 +110,9 @@ function verify(
   } else {
     return {
       verified: null,
-      text:
-        `not verified: a ${name} verifies only against its request (give --request-authenticator HEX)`,
+      text: `not verified: ${
+        withArticle(name)
+      } verifies only against its request (give --request-authenticator HEX)`,
     };
   }
   return failure === undefined

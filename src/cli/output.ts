@@ -9,6 +9,27 @@ import type { Attribute, AttributeDef, AttributeValue, Packet, PacketJson } from
 import { isSecretRecord, redactValue } from "../secrets.ts";
 
 /**
+ * A word with its indefinite article, by its first letter: "an
+ * Access-Accept", "a CoA-ACK", "an extended", "a tlv". Enough for the packet
+ * type and attribute type names the CLI prints.
+ *
+ * @param word The word.
+ * @returns `"a word"` or `"an word"`.
+ *
+ * @example Usage
+ * ```ts
+ * import { withArticle } from "./output.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(withArticle("Access-Accept"), "an Access-Accept");
+ * assert.equal(withArticle("CoA-ACK"), "a CoA-ACK");
+ * ```
+ */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
+}
+
+/**
  * Hex text of bytes, lower case, no separators.
  *
  * @param bytes The bytes.

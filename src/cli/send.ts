@@ -14,6 +14,7 @@ import {
   Packet,
   RequestTimeoutError,
 } from "../../mod.ts";
+import { formatAddress } from "../address.ts";
 import {
   addAttributes,
   type AttributeText,
@@ -136,10 +137,6 @@ function parseServer(text: string): Target {
   return { host, port: number };
 }
 
-function endpoint(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 function isChapCleartext(item: AttributeText): boolean {
   return item.name.toLowerCase() === "chap-password" && !/^0x[0-9a-f]{34}$/i.test(item.value);
 }
@@ -197,9 +194,20 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-/** Runs `tasks` with at most `limit` at once; results in order. */
-function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T>[] {
-  const results: Promise<T>[] = [];
+/** How one task ended: its value, or what it threw. */
+type Settled<T> = { readonly ok: true; readonly value: T } | {
+  readonly ok: false;
+  readonly error: unknown;
+};
+
+/**
+ * Runs `tasks` with at most `limit` at once, and gives each outcome in
+ * order. The Promises never reject: a failure is an outcome, so one that
+ * settles while the caller still awaits an earlier one is not an unhandled
+ * rejection (which Deno and Node.js turn into a crash).
+ */
+function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<Settled<T>>[] {
+  const results: Promise<Settled<T>>[] = [];
   const gates: (() => void)[] = [];
   let running = 0;
   const release = () => {
@@ -208,11 +216,13 @@ function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T
   };
   for (const task of tasks) {
     results.push(
-      (async () => {
+      (async (): Promise<Settled<T>> => {
         if (running >= limit) await new Promise<void>((resolve) => gates.push(resolve));
         running++;
         try {
-          return await task();
+          return { ok: true, value: await task() };
+        } catch (error) {
+          return { ok: false, error };
         } finally {
           release();
         }
@@ -333,7 +343,7 @@ export async function send(args: readonly string[]): Promise<number> {
     : code === Code.CoARequest || code === Code.DisconnectRequest
     ? 3799
     : 1812;
-  const to = endpoint(host, port ?? defaultPort);
+  const to = formatAddress({ hostname: host, port: port ?? defaultPort });
   let status = 0;
   try {
     const replies = pool(
@@ -342,19 +352,20 @@ export async function send(args: readonly string[]): Promise<number> {
     );
     for (const [index, pending] of replies.entries()) {
       const request = requests[index]!;
-      try {
-        const reply = await pending;
-        if (json) out(JSON.stringify(reply.toJSON({ reveal })));
-        else {
-          out(`Sent ${request.codeName} Id ${request.id} to ${to}`);
-          out(`Received ${reply.codeName} Id ${reply.id} from ${to}`);
-          for (const line of attributeLines(reply, !reveal)) out(line);
-        }
-        if (!POSITIVE.has(reply.code)) status = 1;
-      } catch (error) {
-        err(`radkit send: ${describeError(error)}`);
+      const outcome = await pending;
+      if (!outcome.ok) {
+        err(`radkit send: ${describeError(outcome.error)}`);
         status = 1;
+        continue;
       }
+      const reply = outcome.value;
+      if (json) out(JSON.stringify(reply.toJSON({ reveal })));
+      else {
+        out(`Sent ${request.codeName} Id ${request.id} to ${to}`);
+        out(`Received ${reply.codeName} Id ${reply.id} from ${to}`);
+        for (const line of attributeLines(reply, !reveal)) out(line);
+      }
+      if (!POSITIVE.has(reply.code)) status = 1;
     }
   } finally {
     await client.close();

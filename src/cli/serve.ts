@@ -14,7 +14,8 @@ import {
   type RequestContext,
   Server,
 } from "../../mod.ts";
-import { unmapIPv4 } from "../server/client_table.ts";
+import { formatAddress } from "../address.ts";
+import { unmapIPv4 } from "../server/nas_table.ts";
 import { addAttributes } from "./args.ts";
 import { loadDictionary } from "./dictionary.ts";
 import { UsageError } from "./errors.ts";
@@ -77,8 +78,7 @@ Examples:
  * Server matches it against IPv4 client entries.
  */
 function where(address: Address): string {
-  const hostname = unmapIPv4(address.hostname);
-  return hostname.includes(":") ? `[${hostname}]:${address.port}` : `${hostname}:${address.port}`;
+  return formatAddress({ hostname: unmapIPv4(address.hostname), port: address.port });
 }
 
 function summary(packet: Packet, hideSecrets: boolean): string {

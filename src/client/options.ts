@@ -8,6 +8,7 @@
 import { parseHostPort } from "../address.ts";
 import type { AnyAttributes } from "../attribute_map.ts";
 import type { DictionaryView } from "../codec/attribute.ts";
+import type { AttributeTypes } from "../../dictionaries/attribute_types.ts";
 import { Dictionary } from "../dictionary/dictionary.ts";
 import { InvalidOptionError } from "../errors.ts";
 import { consoleWarnings, type Logger } from "../logger.ts";
@@ -134,7 +135,7 @@ export interface BackoffOptions {
  * await client.close();
  * ```
  */
-export interface ClientOptions {
+export interface ClientOptions<A extends object = AttributeTypes> {
   /** The datagram transport: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`. */
   transport: DatagramTransport;
   /**
@@ -165,8 +166,11 @@ export interface ClientOptions {
   servers?: readonly (string | RemoteServer)[];
   /** The shared secret (RFC 2865 §3), a non-empty string or bytes. */
   secret: Secret;
-  /** The dictionary naming the attributes; the bundled RFC dictionaries by default. */
-  dictionary?: DictionaryView;
+  /**
+   * The dictionary naming the attributes; the bundled RFC dictionaries by
+   * default. Its attribute map types the client's requests and replies.
+   */
+  dictionary?: DictionaryView<A>;
   /**
    * IRT: how long to wait for a reply to the first transmission
    * (milliseconds); later waits double. The clock starts when the request
@@ -322,7 +326,7 @@ const TRANSPORTS = 'udp() from "@radkit/radius/adapters/deno", "/bun" or "/node"
  * @returns The settings.
  * @throws {InvalidOptionError} naming the first bad option.
  */
-export function clientSettings(options: ClientOptions): ClientSettings {
+export function clientSettings(options: ClientOptions<object>): ClientSettings {
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionError(
       "options",

@@ -16,7 +16,7 @@
  * import { MemoryTransport } from "@radkit/radius/testing";
  * import assert from "node:assert/strict";
  *
- * const duplicateCache: DuplicateCacheOptions = { maxEntries: 10_000, ttlMs: 10_000 };
+ * const duplicateCache: DuplicateCacheOptions = { maxEntries: 10_000, ttl: 10_000 };
  * const network = new MemoryTransport();
  * const clients = [{ address: "127.0.0.1", secret: "s3cret" }];
  * const dictionary = Dictionary.default();
@@ -36,15 +36,19 @@
 export interface DuplicateCacheOptions {
   /**
    * At most this many requests are remembered (in flight and answered);
-   * the oldest goes first. Default 65,536.
+   * the oldest goes first.
+   *
+   * @default {65536}
    */
   maxEntries?: number;
   /**
-   * How long an answered request's reply is kept for retransmissions, in
-   * milliseconds from the reply. Default 5,000 (FreeRADIUS's
-   * `cleanup_delay`). 0 disables the replay of answers, not the in-flight check.
+   * How long an answered request's reply is kept for retransmissions, from
+   * the reply (milliseconds); FreeRADIUS's `cleanup_delay`. 0 disables the
+   * replay of answers, not the in-flight check.
+   *
+   * @default {5000}
    */
-  ttlMs?: number;
+  ttl?: number;
 }
 
 /** What the cache knows about a request key. */
@@ -91,7 +95,7 @@ const IN_FLIGHT: DuplicateState = { kind: "in-flight" };
 /** Default limits, as documented on {@linkcode DuplicateCacheOptions}. */
 export const DEFAULT_DUPLICATE_CACHE: Required<DuplicateCacheOptions> = {
   maxEntries: 65536,
-  ttlMs: 5000,
+  ttl: 5000,
 };
 
 /** Expired answers dropped per new request at most: amortised O(1). */
@@ -117,7 +121,7 @@ export class DuplicateCache {
   #queue: (Entry | undefined)[] = [];
   #head = 0;
   #maxEntries: number;
-  #ttlMs: number;
+  #ttl: number;
   #now: () => number;
 
   /**
@@ -129,19 +133,19 @@ export class DuplicateCache {
    */
   constructor(options: DuplicateCacheOptions = {}, now: () => number = Date.now) {
     const maxEntries = options.maxEntries ?? DEFAULT_DUPLICATE_CACHE.maxEntries;
-    const ttlMs = options.ttlMs ?? DEFAULT_DUPLICATE_CACHE.ttlMs;
+    const ttl = options.ttl ?? DEFAULT_DUPLICATE_CACHE.ttl;
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(
         `Invalid duplicateCache.maxEntries ${maxEntries}: must be an integer of at least 1`,
       );
     }
-    if (!(Number.isFinite(ttlMs) && ttlMs >= 0)) {
+    if (!(Number.isFinite(ttl) && ttl >= 0)) {
       throw new RangeError(
-        `Invalid duplicateCache.ttlMs ${ttlMs}: must be a finite number of milliseconds >= 0`,
+        `Invalid duplicateCache.ttl ${ttl}: must be a finite number of milliseconds >= 0`,
       );
     }
     this.#maxEntries = maxEntries;
-    this.#ttlMs = ttlMs;
+    this.#ttl = ttl;
     this.#now = now;
   }
 
@@ -184,9 +188,9 @@ export class DuplicateCache {
    * @param reply The reply's bytes, kept as they are.
    */
   answer(key: RequestKey, reply: Uint8Array): void {
-    if (this.#ttlMs === 0) return this.forget(key);
+    if (this.#ttl === 0) return this.forget(key);
     // A new record at the back, so that the queue order follows the expiry.
-    this.#insert(key, reply, this.#now() + this.#ttlMs);
+    this.#insert(key, reply, this.#now() + this.#ttl);
   }
 
   /**

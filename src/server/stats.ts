@@ -7,6 +7,8 @@
  * @module
  */
 import { codeName } from "../codec/code.ts";
+import type { PortName } from "../ports.ts";
+import type { BufferSizes } from "../transport.ts";
 
 /**
  * Why the server dropped a datagram without answering it.
@@ -138,6 +140,13 @@ export interface ServerStats {
   readonly requests: Readonly<Record<string, number>>;
   /** Replies sent (fresh and resent), by code name (`"Access-Accept"`: 2). */
   readonly replies: Readonly<Record<string, number>>;
+  /**
+   * The socket buffer sizes the operating system granted each port, as the
+   * transport reports them (Linux: twice the size set, bookkeeping
+   * included); ports whose transport cannot tell are absent. Compare with
+   * {@linkcode ListenOptions.receiveBufferSize} when bursts are lost.
+   */
+  readonly bufferSizes: Readonly<Partial<Record<PortName, BufferSizes>>>;
 }
 
 /** The mutable counters behind {@linkcode ServerStats}. */
@@ -170,8 +179,12 @@ export class Counters {
     this.#replies[code & 0xff]! += 1;
   }
 
-  /** A snapshot. */
-  snapshot(): ServerStats {
+  /**
+   * A snapshot.
+   *
+   * @param bufferSizes What each port's socket was granted.
+   */
+  snapshot(bufferSizes: Partial<Record<PortName, BufferSizes>> = {}): ServerStats {
     const droppedBy = { ...this.#droppedBy };
     return {
       received: this.received,
@@ -185,6 +198,7 @@ export class Counters {
       droppedBy,
       requests: byName(this.#requests),
       replies: byName(this.#replies),
+      bufferSizes: { ...bufferSizes },
     };
   }
 }

@@ -167,3 +167,11 @@ test("values that did not decode as their type print so that send re-sends them 
     attributes,
   );
 });
+
+test("a container attribute given a value says which kind of container it is, with its article", () => {
+  const packet = Packet.create(Code.AccessRequest, Dictionary.default());
+  assert.throws(() => addAttributes(packet, parseAttributeArgs("Extended-Attribute-1=0x01")), {
+    name: "UsageError",
+    message: "Extended-Attribute-1 is an extended container: give the attributes inside it instead",
+  });
+});

@@ -1,12 +1,19 @@
 // The users-file subset of radkit serve: parsing and FreeRADIUS's matching rules.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addChapPassword, Code, Dictionary, Packet } from "../../mod.ts";
+import {
+  addChapPassword,
+  type AnyAttributes,
+  type AttributesInit,
+  Code,
+  Dictionary,
+  Packet,
+} from "../../mod.ts";
 import { authorize, parseUsers } from "../../src/cli/users_file.ts";
 
 const dictionary: Dictionary = Dictionary.default();
 const request = (attributes: Record<string, string>) =>
-  Packet.create(Code.AccessRequest, dictionary, attributes);
+  Packet.create(Code.AccessRequest, dictionary, attributes as AttributesInit<AnyAttributes>);
 
 const USERS = `# comment
 bob     Cleartext-Password := "hello"

@@ -364,7 +364,7 @@ for (const net of NETS) {
     const r = await rig(net, {
       handler: (request) =>
         request.get("User-Name") === "hang" ? new Promise<Packet>(() => {}) : echo(request),
-      server: { closeTimeoutMs: 100 },
+      server: { closeTimeout: 100 },
       client: { timeout: 30, retries: 2 },
     });
     let closed = false;
@@ -376,7 +376,7 @@ for (const net of NETS) {
       const stats = r.server.stats();
       assert.equal(stats.inFlight, 1, "the hung request is still in flight");
       assert.equal(stats.droppedBy["duplicate-in-flight"], 2, "its retransmissions were dropped");
-      // close() gives up on the hung handler after closeTimeoutMs; the bound
+      // close() gives up on the hung handler after closeTimeout; the bound
       // here is a hang detector, not a speed assertion.
       let timer: ReturnType<typeof setTimeout> | undefined;
       const outcome = await Promise.race([

@@ -16,7 +16,7 @@ function key(name: string): RequestKey {
 
 test("DuplicateCache tracks in flight, then answered, then expires", () => {
   let now = 1000;
-  const cache = new DuplicateCache({ ttlMs: 100 }, () => now);
+  const cache = new DuplicateCache({ ttl: 100 }, () => now);
   assert.equal(cache.check(key("a")).kind, "new");
   cache.begin(key("a"));
   assert.equal(cache.check(key("a")).kind, "in-flight");
@@ -55,7 +55,7 @@ test("DuplicateCache evicts the oldest entry beyond maxEntries", () => {
 
 test("DuplicateCache sweeps expired answers as new requests come in", () => {
   let now = 0;
-  const cache = new DuplicateCache({ ttlMs: 5 }, () => now);
+  const cache = new DuplicateCache({ ttl: 5 }, () => now);
   for (let i = 0; i < 3; i++) {
     cache.begin(key(`k${i}`));
     cache.answer(key(`k${i}`), reply);
@@ -70,7 +70,7 @@ test("DuplicateCache stays correct when a request in flight holds the oldest pla
   // answer (the sweep stops at it): the cache must lose neither the old entry
   // nor the new ones, and stays within maxEntries.
   let now = 0;
-  const cache = new DuplicateCache({ maxEntries: 15_000, ttlMs: 10 }, () => now);
+  const cache = new DuplicateCache({ maxEntries: 15_000, ttl: 10 }, () => now);
   cache.begin(key("stuck"));
   for (let i = 0; i < 20_000; i++) {
     cache.begin(key(`k${i}`));
@@ -137,7 +137,7 @@ test("DuplicateCache answers check() like a plain list-based model (fast-check)"
       (maxEntries, operations) => {
         // A clock that never reaches the TTL: what is compared is the order of
         // eviction and the states, expiry has its own tests above.
-        const cache = new DuplicateCache({ maxEntries, ttlMs: 1_000_000 }, () => 0);
+        const cache = new DuplicateCache({ maxEntries, ttl: 1_000_000 }, () => 0);
         const model = new ReferenceCache(maxEntries);
         for (const { op, name } of operations) {
           if (op === "check") assert.equal(cache.check(keyOf(name)).kind, model.check(name), name);
@@ -156,8 +156,8 @@ test("DuplicateCache answers check() like a plain list-based model (fast-check)"
   );
 });
 
-test("DuplicateCache with ttlMs 0 keeps no answers", () => {
-  const cache = new DuplicateCache({ ttlMs: 0 });
+test("DuplicateCache with ttl 0 keeps no answers", () => {
+  const cache = new DuplicateCache({ ttl: 0 });
   cache.begin(key("a"));
   cache.answer(key("a"), reply);
   assert.equal(cache.check(key("a")).kind, "new");
@@ -166,8 +166,8 @@ test("DuplicateCache with ttlMs 0 keeps no answers", () => {
 test("new DuplicateCache() rejects bad limits", () => {
   assert.throws(() => new DuplicateCache({ maxEntries: 0 }), RangeError);
   assert.throws(() => new DuplicateCache({ maxEntries: 1.5 }), RangeError);
-  assert.throws(() => new DuplicateCache({ ttlMs: -1 }), RangeError);
-  assert.throws(() => new DuplicateCache({ ttlMs: Infinity }), RangeError);
+  assert.throws(() => new DuplicateCache({ ttl: -1 }), RangeError);
+  assert.throws(() => new DuplicateCache({ ttl: Infinity }), RangeError);
 });
 
 test("requestKey() differs by port, source, code, id and authenticator", () => {

@@ -172,3 +172,47 @@ test("radclient → Server on ::1: PAP Access-Accept", needs("radclient"), async
     received(result, "Access-Accept");
   });
 });
+
+test(
+  'radclient → Server with requireMessageAuthenticator "auto": accepted without one until radclient sends one, then required',
+  needs("radclient"),
+  async () => {
+    assertPeers("radclient");
+    const signed: boolean[] = [];
+    const server = new Server({
+      transport: udp(),
+      dictionary,
+      clients: [{ address: "127.0.0.1", secret: SECRET, requireMessageAuthenticator: "auto" }],
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      handleAccessRequest(request) {
+        signed.push(request.get("Message-Authenticator") !== undefined);
+        return request.reply(Code.AccessAccept);
+      },
+    });
+    try {
+      const { auth } = await server.listen({ hostname: "127.0.0.1", auth: 0 });
+      const to = `127.0.0.1:${auth!.port}`;
+      // One try, one second: the last run waits for an answer that must not come.
+      const once = ["-r", "1", "-t", "1"];
+      const without = 'User-Name = "bob"\nUser-Password = "hello"\n';
+      const withOne = `${without}Message-Authenticator = 0x00\n`;
+
+      const legacy = await radclient(to, "auth", SECRET, without, once);
+      assert.equal(legacy.code, 0, legacy.stdout + legacy.stderr);
+      received(legacy, "Access-Accept");
+      const updated = await radclient(to, "auth", SECRET, withOne, once);
+      assert.equal(updated.code, 0, updated.stdout + updated.stderr);
+      received(updated, "Access-Accept");
+      const refused = await radclient(to, "auth", SECRET, without, once);
+      assert.notEqual(refused.code, 0, refused.stdout + refused.stderr);
+      assert.doesNotMatch(refused.stdout, /Received Access-Accept/);
+
+      const stats = await quiet(server, 3);
+      assert.equal(stats.replied, 2);
+      assert.equal(stats.droppedBy["missing-message-authenticator"], 1);
+      assert.deepEqual(signed, [false, true], "what radclient sent, as the handler saw it");
+    } finally {
+      await server.close();
+    }
+  },
+);

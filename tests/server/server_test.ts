@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryTransport } from "../../src/testing/memory_transport.ts";
 import {
-  type ClientEntry,
+  type NasEntry,
   type RequestHandler,
   Server,
   type ServerOptions,
@@ -33,7 +33,7 @@ import {
   withoutMessageAuthenticator,
 } from "./_helpers.ts";
 
-const CLIENTS: ClientEntry[] = [
+const CLIENTS: NasEntry[] = [
   { address: "127.0.0.1", secret: SECRET, name: "localhost" },
   { address: "127.0.0.2", secret: SECRET, name: "legacy", requireMessageAuthenticator: false },
   {
@@ -154,7 +154,7 @@ test("Server hands the handler a verified request with CHAP and its context", as
   const seen: unknown[] = [];
   await withServer({
     handleAccessRequest(request, context) {
-      seen.push({ name: context.clientName, port: context.port, from: context.from.hostname });
+      seen.push({ name: context.nasName, port: context.port, from: context.from.hostname });
       return request.reply(
         verifyChapPassword(request, "hello") ? Code.AccessAccept : Code.AccessReject,
       );
@@ -564,11 +564,11 @@ test("Server.close() lets an in-flight handler finish and sends its reply", asyn
   });
 });
 
-test("Server.close() gives up on a handler that never settles after closeTimeoutMs", async () => {
+test("Server.close() gives up on a handler that never settles after closeTimeout", async () => {
   let started!: () => void;
   const running = new Promise<void>((resolve) => (started = resolve));
   await withServer({
-    closeTimeoutMs: 20,
+    closeTimeout: 20,
     handleAccessRequest() {
       started();
       return new Promise<undefined>(() => {});
@@ -628,8 +628,17 @@ test("Server rejects programmer mistakes with clear typed errors", async () => {
   );
   assert.throws(() => new Server({ ...base, clients: "10.0.0.0/8" as never }), TypeError);
   assert.throws(() => new Server({ ...base, transport: undefined as never }), /udp\(\)/);
-  assert.throws(() => new Server({ ...base, closeTimeoutMs: -1 }), RangeError);
+  assert.throws(() => new Server({ ...base, closeTimeout: -1 }), RangeError);
   assert.throws(() => new Server({ ...base, handleAccessRequest: "yes" as never }), TypeError);
+  // v1 option names fail loudly instead of being ignored.
+  assert.throws(() => new Server({ ...base, closeTimeoutMs: 10 } as never), {
+    name: "TypeError",
+    message: "The option closeTimeoutMs is now called closeTimeout (still milliseconds)",
+  });
+  assert.throws(() => new Server({ ...base, duplicateCache: { ttlMs: 10 } as never }), {
+    name: "TypeError",
+    message: /ttlMs is now called duplicateCache\.ttl/,
+  });
   const server = new Server(base);
   await assert.rejects(server.listen({}), { name: "TypeError", message: /at least one port/ });
   await assert.rejects(server.listen({ auth: 70000 }), RangeError);

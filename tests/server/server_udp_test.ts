@@ -164,7 +164,7 @@ test("Server over UDP on dual-stack :: matches an IPv4 peer to its IPv4 entry", 
     dictionary,
     clients: [{ address: "127.0.0.0/8", secret: SECRET, name: "v4-loopback" }],
     handleAccessRequest(request, context) {
-      seen.push(`${context.clientName} ${context.from.hostname}`);
+      seen.push(`${context.nasName} ${context.from.hostname}`);
       return pap(request, context);
     },
   });

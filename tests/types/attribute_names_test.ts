@@ -110,3 +110,50 @@ test("a packet of any dictionary is a Packet (of AnyAttributes), for names known
   assert.equal(anyPacket.get(fromConfig), "configured");
   assert.equal(request.get("Reply-Message"), "configured");
 });
+
+test("a Server's handlers get requests typed with its dictionary's map", async () => {
+  const { MemoryTransport } = await import("../../src/testing/memory_transport.ts");
+  const { Server } = await import("../../mod.ts");
+  const server = new Server({
+    transport: new MemoryTransport(),
+    dictionary,
+    clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+    handleAccessRequest(request) {
+      const name: string | undefined = request.get("User-Name");
+      // @ts-expect-error a misspelled name in a handler does not compile.
+      request.get("User-Nmae");
+      return request.reply(name === "bob" ? Code.AccessAccept : Code.AccessReject, {
+        // @ts-expect-error reply attributes are checked against the same map.
+        "Sesion-Timeout": 60,
+      });
+    },
+  });
+  await server.close();
+});
+
+test("a Client checks request names and types replies with its dictionary's map", async () => {
+  const { MemoryTransport } = await import("../../src/testing/memory_transport.ts");
+  const { Client } = await import("../../mod.ts");
+  const client = new Client({ transport: new MemoryTransport(), server: "127.0.0.1", secret: "s" });
+  // A misspelled name is a compile error, and at run time a rejection, not a throw.
+  // @ts-expect-error "User-Nmae" is no attribute of the bundled dictionary.
+  const pending = client.accessRequest({ "User-Nmae": "bob" });
+  await assert.rejects(pending, UnknownAttributeError);
+  const site = Dictionary.parse<SiteAttributes>(
+    "ATTRIBUTE User-Name 1 string\nATTRIBUTE Site-Role 3001 integer\nVALUE Site-Role admin 1\n",
+  );
+  const typed = new Client({
+    transport: new MemoryTransport(),
+    server: "127.0.0.1",
+    secret: "s",
+    dictionary: site,
+  });
+  // @ts-expect-error Session-Timeout is not in the site dictionary.
+  await assert.rejects(typed.accessRequest({ "Session-Timeout": 1 }), UnknownAttributeError);
+  const reply: Promise<Packet<SiteAttributes>> = typed.statusServer({
+    signal: AbortSignal.abort(),
+  });
+  await assert.rejects(reply);
+  await client.close();
+  await typed.close();
+});

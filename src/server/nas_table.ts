@@ -17,18 +17,18 @@ import type { Address } from "../transport.ts";
  *
  * @example Usage
  * ```ts
- * import { Client, type ClientSettings, Code, Dictionary, Server } from "@radkit/radius";
+ * import { Client, type NasSettings, Code, Dictionary, Server } from "@radkit/radius";
  * import { MemoryTransport } from "@radkit/radius/testing";
  * import assert from "node:assert/strict";
  *
- * const lab: ClientSettings = { secret: "s3cret", name: "lab-switch" };
+ * const lab: NasSettings = { secret: "s3cret", name: "lab-switch" };
  * const network = new MemoryTransport();
  * const server = new Server({
  *   transport: network,
  *   dictionary: Dictionary.default(),
  *   clients: () => lab,
  *   handleAccessRequest: (request, context) =>
- *     request.reply(Code.AccessAccept, { "Reply-Message": `hello ${context.clientName}` }),
+ *     request.reply(Code.AccessAccept, { "Reply-Message": `hello ${context.nasName}` }),
  * });
  * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
  * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
@@ -41,36 +41,67 @@ import type { Address } from "../transport.ts";
  * }
  * ```
  */
-export interface ClientSettings {
+export interface NasSettings {
   /** The shared secret (RFC 2865 §3), as text (UTF-8) or bytes; never empty. */
   readonly secret: Secret;
   /** A name for logs and handlers; defaults to the entry's `address` (or the source address). */
   readonly name?: string;
   /**
-   * Drop Access-Requests that carry no Message-Authenticator (BlastRADIUS,
-   * CVE-2024-3596; FreeRADIUS 3.2.5+ `require_message_authenticator`).
-   * Default `true`. Status-Server always needs one (RFC 5997 §3), whatever
-   * this says. Set `false` only for a NAS that cannot send one.
+   * Whether an Access-Request from this NAS must carry a Message-Authenticator
+   * (BlastRADIUS, CVE-2024-3596; FreeRADIUS 3.2.5+ `require_message_authenticator`):
+   *
+   * - `true`: drop every Access-Request without one. The default, as in
+   *   FreeRADIUS 3.2.10+ (`require_message_authenticator = yes` for new
+   *   installs; 3.2.5 to 3.2.9 shipped `auto`).
+   * - `false`: accept them (then {@linkcode NasSettings.limitProxyState}
+   *   applies). Only for a NAS that cannot send one.
+   * - `"auto"`: accept them until the NAS sends an Access-Request with a
+   *   Message-Authenticator that verifies and no EAP-Message; from then on,
+   *   require one from that NAS, as `true` does. An EAP-Message needs a
+   *   Message-Authenticator anyway (RFC 3579 §3.2), so one there tells
+   *   nothing, as in FreeRADIUS. What is learned is kept in memory per
+   *   source address (for a network entry, per NAS in it) until the server
+   *   closes, for up to 65,536 addresses (then the oldest is forgotten and
+   *   learned again from its next request). Once a NAS is known to send
+   *   one, set `true` for it, so that a restart does not open the window
+   *   again. Behind NAT, several NASes share an address: one that sends a
+   *   Message-Authenticator makes it required from all of them.
+   *
+   *   FreeRADIUS decides on the first Access-Request instead: one without a
+   *   Message-Authenticator switches the client to `no` until a restart, and
+   *   one with an unverified Message-Authenticator switches it to `yes`; it
+   *   does not learn for network definitions (3.2.6+). radkit learns only
+   *   from a Message-Authenticator that verifies (a forged one cannot lock
+   *   out a legacy NAS), keeps learning after requests without one, and
+   *   learns per address inside networks.
+   *
+   * Status-Server always needs one (RFC 5997 §3), whatever this says, and
+   * teaches nothing (FreeRADIUS learns from Access-Request only).
+   *
+   * @default {true}
    */
-  readonly requireMessageAuthenticator?: boolean;
+  readonly requireMessageAuthenticator?: boolean | "auto";
   /**
-   * When Message-Authenticator is not required: still drop an
-   * Access-Request that has Proxy-State but no Message-Authenticator
-   * (FreeRADIUS 3.2.5+ `limit_proxy_state`). Default `true`.
+   * While a Message-Authenticator is not required (`false`, or `"auto"`
+   * before it is learned): still drop an Access-Request that has Proxy-State
+   * but no Message-Authenticator (FreeRADIUS 3.2.5+ `limit_proxy_state =
+   * yes`; FreeRADIUS also has `auto` for it, which radkit does not).
+   *
+   * @default {true}
    */
   readonly limitProxyState?: boolean;
 }
 
 /**
- * One entry of a client list: {@linkcode ClientSettings} for an address or network.
+ * One entry of a client list: {@linkcode NasSettings} for an address or network.
  *
  * @example Usage
  * ```ts
- * import { Client, type ClientEntry, Code, Dictionary, Server } from "@radkit/radius";
+ * import { Client, type NasEntry, Code, Dictionary, Server } from "@radkit/radius";
  * import { MemoryTransport } from "@radkit/radius/testing";
  * import assert from "node:assert/strict";
  *
- * const clients: ClientEntry[] = [
+ * const clients: NasEntry[] = [
  *   { address: "10.0.0.0/8", secret: "campus" },
  *   { address: "10.1.2.3", secret: "s3cret", name: "core-switch" }, // longest prefix wins
  * ];
@@ -79,8 +110,8 @@ export interface ClientSettings {
  *   transport: network,
  *   dictionary: Dictionary.default(),
  *   clients,
- *   handleAccessRequest: (request, { clientName }) =>
- *     request.reply(Code.AccessAccept, { "Reply-Message": clientName }),
+ *   handleAccessRequest: (request, { nasName }) =>
+ *     request.reply(Code.AccessAccept, { "Reply-Message": nasName }),
  * });
  * await server.listen({ hostname: "10.0.0.1", auth: 1812 });
  * const client = new Client({
@@ -98,7 +129,7 @@ export interface ClientSettings {
  * }
  * ```
  */
-export interface ClientEntry extends ClientSettings {
+export interface NasEntry extends NasSettings {
   /**
    * An IP address (`"192.0.2.1"`, `"::1"`) or a CIDR network
    * (`"10.0.0.0/8"`, `"2001:db8::/32"`).
@@ -119,12 +150,12 @@ export interface ClientEntry extends ClientSettings {
  *
  * @example Usage
  * ```ts
- * import { Client, type ClientLookup, Code, Dictionary, Server } from "@radkit/radius";
+ * import { Client, type NasLookup, Code, Dictionary, Server } from "@radkit/radius";
  * import { MemoryTransport } from "@radkit/radius/testing";
  * import assert from "node:assert/strict";
  *
  * const secrets = new Map([["127.0.0.1", "s3cret"]]); // say, loaded from a database
- * const lookup: ClientLookup = async (address) => secrets.get(address);
+ * const lookup: NasLookup = async (address) => secrets.get(address);
  * const network = new MemoryTransport();
  * const dictionary = Dictionary.default();
  * const server = new Server({ transport: network, dictionary, clients: lookup });
@@ -139,22 +170,22 @@ export interface ClientEntry extends ClientSettings {
  * }
  * ```
  */
-export type ClientLookup = (
+export type NasLookup = (
   address: string,
   from: Address,
 ) =>
-  | ClientSettings
+  | NasSettings
   | Secret
   | undefined
-  | Promise<ClientSettings | Secret | undefined>;
+  | Promise<NasSettings | Secret | undefined>;
 
 /** A client entry made ready for the per-packet pipeline. */
-export interface ResolvedClient {
+export interface ResolvedNas {
   /** The user's own object (for handlers). */
-  readonly settings: ClientSettings;
+  readonly settings: NasSettings;
   readonly name: string;
   readonly secret: Uint8Array;
-  readonly requireMessageAuthenticator: boolean;
+  readonly requireMessageAuthenticator: boolean | "auto";
   readonly limitProxyState: boolean;
 }
 
@@ -164,9 +195,9 @@ const MEMO_LIMIT = 4096;
 /**
  * Checks and prepares client settings.
  *
- * @throws {TypeError} for a missing or empty secret.
+ * @throws {TypeError} for a missing or empty secret, or a policy that is not one.
  */
-export function resolveClient(settings: ClientSettings, fallbackName: string): ResolvedClient {
+export function resolveNas(settings: NasSettings, fallbackName: string): ResolvedNas {
   if (typeof settings !== "object" || settings === null) {
     throw new TypeError(
       `A client must be an object such as { address: "10.0.0.0/8", secret: "..." }, got ${typeof settings}`,
@@ -180,12 +211,30 @@ export function resolveClient(settings: ClientSettings, fallbackName: string): R
       }" needs a non-empty secret (a string or Uint8Array): RFC 2865 §3 forbids an empty one`,
     );
   }
+  const { requireMessageAuthenticator = true, limitProxyState = true } = settings;
+  if (
+    requireMessageAuthenticator !== true && requireMessageAuthenticator !== false &&
+    requireMessageAuthenticator !== "auto"
+  ) {
+    throw new TypeError(
+      `Client "${settings.name ?? fallbackName}" has requireMessageAuthenticator ${
+        JSON.stringify(requireMessageAuthenticator)
+      }: use true, false or "auto"`,
+    );
+  }
+  if (typeof limitProxyState !== "boolean") {
+    throw new TypeError(
+      `Client "${settings.name ?? fallbackName}" has limitProxyState ${
+        JSON.stringify(limitProxyState)
+      }: use true or false`,
+    );
+  }
   return {
     settings,
     name: settings.name ?? fallbackName,
     secret: typeof secret === "string" ? encoder.encode(secret) : secret.slice(),
-    requireMessageAuthenticator: settings.requireMessageAuthenticator ?? true,
-    limitProxyState: settings.limitProxyState ?? true,
+    requireMessageAuthenticator,
+    limitProxyState,
   };
 }
 
@@ -241,11 +290,11 @@ function keyOf(bytes: Uint8Array, prefix: number): string {
 
 /** Prefix length → masked address → client, for one address family. */
 class PrefixTable {
-  #byLength = new Map<number, Map<string, ResolvedClient>>();
+  #byLength = new Map<number, Map<string, ResolvedNas>>();
   /** Prefix lengths present, longest first. */
   #lengths: number[] = [];
 
-  add(bytes: Uint8Array, prefix: number, client: ResolvedClient, text: string): void {
+  add(bytes: Uint8Array, prefix: number, client: ResolvedNas, text: string): void {
     let table = this.#byLength.get(prefix);
     if (table === undefined) {
       table = new Map();
@@ -262,7 +311,7 @@ class PrefixTable {
     table.set(key, client);
   }
 
-  find(bytes: Uint8Array): ResolvedClient | undefined {
+  find(bytes: Uint8Array): ResolvedNas | undefined {
     for (const prefix of this.#lengths) {
       const found = this.#byLength.get(prefix)!.get(keyOf(bytes, prefix));
       if (found !== undefined) return found;
@@ -275,10 +324,10 @@ class PrefixTable {
  * A static list of clients, matched by longest prefix. Lookups of a source
  * address seen before are one Map access.
  */
-export class ClientTable {
+export class NasTable {
   #v4 = new PrefixTable();
   #v6 = new PrefixTable();
-  #memo = new Map<string, ResolvedClient | null>();
+  #memo = new Map<string, ResolvedNas | null>();
 
   /**
    * Builds the table.
@@ -288,11 +337,11 @@ export class ClientTable {
    *   network, an entry without a secret, or a network listed twice.
    * @throws {RangeError} for a prefix length beyond the family's width.
    */
-  constructor(entries: readonly ClientEntry[]) {
+  constructor(entries: readonly NasEntry[]) {
     for (const entry of entries) this.#add(entry);
   }
 
-  #add(entry: ClientEntry): void {
+  #add(entry: NasEntry): void {
     const text = typeof entry?.address === "string" ? entry.address.trim() : undefined;
     if (text === undefined) {
       throw new TypeError(
@@ -323,7 +372,7 @@ export class ClientTable {
         );
       }
     }
-    const client = resolveClient(entry, text);
+    const client = resolveNas(entry, text);
     if (parsed.family === 6 && isMapped(parsed.bytes) && prefix >= 96) {
       // "::ffff:10.0.0.0/104" is the IPv4 network 10.0.0.0/8.
       this.#v4.add(parsed.bytes.subarray(12), prefix - 96, client, text);
@@ -340,11 +389,11 @@ export class ClientTable {
    * @param hostname A source IP literal as the transport reports it.
    * @returns The client, or `undefined` for an unknown source.
    */
-  find(hostname: string): ResolvedClient | undefined {
+  find(hostname: string): ResolvedNas | undefined {
     const memo = this.#memo.get(hostname);
     if (memo !== undefined) return memo ?? undefined;
     const parsed = parseAddress(hostname);
-    let found: ResolvedClient | undefined;
+    let found: ResolvedNas | undefined;
     if (parsed !== undefined) {
       if (parsed.family === 4) found = this.#v4.find(parsed.bytes);
       else if (isMapped(parsed.bytes)) found = this.#v4.find(parsed.bytes.subarray(12));

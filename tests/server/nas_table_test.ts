@@ -2,9 +2,9 @@
 // IPv4-mapped IPv6 sources, and the errors a bad client list raises.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ClientTable, unmapIPv4 } from "../../src/server/client_table.ts";
+import { NasTable, unmapIPv4 } from "../../src/server/nas_table.ts";
 
-const table = new ClientTable([
+const table = new NasTable([
   { address: "0.0.0.0/0", secret: "any-v4", name: "v4-default" },
   { address: "10.0.0.0/8", secret: "ten" },
   { address: "10.1.0.0/16", secret: "ten-one" },
@@ -20,7 +20,7 @@ function nameOf(address: string): string | undefined {
   return table.find(address)?.name;
 }
 
-test("ClientTable.find() picks the longest IPv4 prefix", () => {
+test("NasTable.find() picks the longest IPv4 prefix", () => {
   assert.equal(nameOf("10.1.2.3"), "nas-1");
   assert.equal(nameOf("10.1.2.4"), "10.1.0.0/16");
   assert.equal(nameOf("10.1.2.200"), "10.1.2.128/25");
@@ -30,7 +30,7 @@ test("ClientTable.find() picks the longest IPv4 prefix", () => {
   assert.equal(nameOf("10.1.2.200"), "10.1.2.128/25");
 });
 
-test("ClientTable.find() picks the longest IPv6 prefix and ignores zones", () => {
+test("NasTable.find() picks the longest IPv6 prefix and ignores zones", () => {
   assert.equal(nameOf("2001:db8:1::7"), "2001:db8:1::/48");
   assert.equal(nameOf("2001:db8:2::7"), "2001:db8::/32");
   assert.equal(nameOf("::1"), "::1");
@@ -38,7 +38,7 @@ test("ClientTable.find() picks the longest IPv6 prefix and ignores zones", () =>
   assert.equal(nameOf("::1%lo"), "::1");
 });
 
-test("ClientTable.find() matches IPv4-mapped IPv6 sources against IPv4 entries", () => {
+test("NasTable.find() matches IPv4-mapped IPv6 sources against IPv4 entries", () => {
   assert.equal(nameOf("::ffff:10.1.2.3"), "nas-1");
   assert.equal(nameOf("::ffff:a01:203"), "nas-1");
   assert.equal(nameOf("::FFFF:10.9.9.9"), "10.0.0.0/8");
@@ -46,16 +46,16 @@ test("ClientTable.find() matches IPv4-mapped IPv6 sources against IPv4 entries",
   assert.equal(nameOf("192.0.2.77"), "::ffff:192.0.2.0/120");
 });
 
-test("ClientTable.find() without a default entry leaves strangers unknown", () => {
-  const small = new ClientTable([{ address: "127.0.0.1", secret: "s" }]);
+test("NasTable.find() without a default entry leaves strangers unknown", () => {
+  const small = new NasTable([{ address: "127.0.0.1", secret: "s" }]);
   assert.equal(small.find("127.0.0.2"), undefined);
   assert.equal(small.find("not an address"), undefined);
   assert.equal(small.find("127.0.0.1")?.requireMessageAuthenticator, true);
   assert.equal(small.find("127.0.0.1")?.limitProxyState, true);
 });
 
-test("ClientTable keeps per-client policy and secret bytes", () => {
-  const small = new ClientTable([
+test("NasTable keeps per-client policy and secret bytes", () => {
+  const small = new NasTable([
     {
       address: "127.0.0.1",
       secret: "s3",
@@ -69,25 +69,25 @@ test("ClientTable keeps per-client policy and secret bytes", () => {
   assert.equal(client.limitProxyState, false);
 });
 
-test("new ClientTable() rejects bad addresses, prefixes, secrets and duplicates", () => {
-  assert.throws(() => new ClientTable([{ address: "10.0.0.0/33", secret: "s" }]), {
+test("new NasTable() rejects bad addresses, prefixes, secrets and duplicates", () => {
+  assert.throws(() => new NasTable([{ address: "10.0.0.0/33", secret: "s" }]), {
     name: "RangeError",
     message: /prefix length is 0\.\.32/,
   });
-  assert.throws(() => new ClientTable([{ address: "::/129", secret: "s" }]), RangeError);
-  assert.throws(() => new ClientTable([{ address: "10.0.0/8", secret: "s" }]), {
+  assert.throws(() => new NasTable([{ address: "::/129", secret: "s" }]), RangeError);
+  assert.throws(() => new NasTable([{ address: "10.0.0/8", secret: "s" }]), {
     name: "TypeError",
     message: /Invalid client address "10.0.0\/8"/,
   });
-  assert.throws(() => new ClientTable([{ address: "10.0.0.0/x", secret: "s" }]), TypeError);
-  assert.throws(() => new ClientTable([{ address: "host.example", secret: "s" }]), TypeError);
-  assert.throws(() => new ClientTable([{ address: "10.0.0.1", secret: "" }]), {
+  assert.throws(() => new NasTable([{ address: "10.0.0.0/x", secret: "s" }]), TypeError);
+  assert.throws(() => new NasTable([{ address: "host.example", secret: "s" }]), TypeError);
+  assert.throws(() => new NasTable([{ address: "10.0.0.1", secret: "" }]), {
     name: "TypeError",
     message: /non-empty secret/,
   });
   assert.throws(
     () =>
-      new ClientTable([
+      new NasTable([
         { address: "10.0.0.0/8", secret: "a" },
         { address: "10.9.9.9/8", secret: "b" },
       ]),
