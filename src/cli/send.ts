@@ -10,6 +10,7 @@ import {
   Client,
   Code,
   type Dictionary,
+  type Logger,
   MissingMessageAuthenticatorError,
   Packet,
   RequestTimeoutError,
@@ -165,6 +166,8 @@ function buildRequest(
   }
   return packet;
 }
+
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** One line saying what went wrong and what to do. */
 function describeError(error: unknown): string {
@@ -337,6 +340,8 @@ export async function send(args: readonly string[]): Promise<number> {
     backoff: { maxTimeout: timeout, maxDuration: 0 },
     requireMessageAuthenticator: flags.values["no-require-message-authenticator"] !== true,
     ...(port === undefined ? {} : { ports: { auth: port, acct: port, coa: port } }),
+    // send prints one line per failed packet itself; the client's own warnings would repeat it.
+    logger: SILENT,
   });
   const defaultPort = code === Code.AccountingRequest
     ? 1813
