@@ -12,6 +12,7 @@ import type { Dictionary } from "../../src/dictionary/dictionary.ts";
 import type { AttributeDef } from "../../src/dictionary/model.ts";
 import { type AttributeInput, Packet } from "../../src/packet.ts";
 import { Code } from "../../src/codec/code.ts";
+import { isNasFilterRule } from "../../src/codec/attribute.ts";
 import { formatIPv4, formatIPv6 } from "../../src/codec/ip.ts";
 import { SECRET, toHex } from "./codec_udp.ts";
 import { freeradiusLines, printedBlocks } from "./_freeradius_print.ts";
@@ -148,8 +149,12 @@ function maxLength(def: AttributeDef): number {
 function valueOf(def: AttributeDef): fc.Arbitrary<[AttributeInput, string]> {
   const hex = (b: Uint8Array) => `0x${toHex(b)}`;
   switch (def.type) {
-    case "string":
-      return text(1, maxLength(def)).map((s) => [s, quote(s)]);
+    case "string": {
+      const strings = text(1, maxLength(def));
+      // A NUL ends a NAS-Filter-Rule (RFC 4849 §2): radkit refuses one inside a rule.
+      return (isNasFilterRule(def) ? strings.filter((s) => !s.includes("\u0000")) : strings)
+        .map((s) => [s, quote(s)]);
+    }
     case "octets": {
       const n = def.size;
       return bytes(n ?? 1, n ?? maxLength(def)).map((b) => [b, hex(b)]);
