@@ -168,7 +168,10 @@ describe("Client maxInFlight", () => {
         assert.equal(outcome.status, "rejected");
         const error = (outcome as PromiseRejectedResult).reason;
         assert.ok(error instanceof RequestTimeoutError);
-        assert.deepEqual(error.attempts, [{ server: "127.0.0.1:1812", transmissions: 2 }]);
+        // At least two: a clock started in the queue would leave time for one only. (A loaded
+        // machine may fire a timer late and fit a third before MRD: no exact count.)
+        assert.equal(error.attempts.length, 1);
+        assert.ok(error.attempts[0]!.transmissions >= 2, JSON.stringify(error.attempts));
       }
     } finally {
       await client.close();
