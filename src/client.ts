@@ -244,15 +244,7 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
     attributes: AttributesInit<A>,
     options?: RequestOptions,
   ): Promise<Packet<A>> {
-    this.#open();
-    return await this.send(
-      Packet.create(
-        Code.AccessRequest,
-        this.#settings.dictionary,
-        attributes as AttributesInit<AnyAttributes>,
-      ),
-      options,
-    );
+    return await this.#request(Code.AccessRequest, attributes, options);
   }
 
   /**
@@ -294,15 +286,7 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
     attributes: AttributesInit<A>,
     options?: RequestOptions,
   ): Promise<Packet<A>> {
-    this.#open();
-    return await this.send(
-      Packet.create(
-        Code.AccountingRequest,
-        this.#settings.dictionary,
-        attributes as AttributesInit<AnyAttributes>,
-      ),
-      options,
-    );
+    return await this.#request(Code.AccountingRequest, attributes, options);
   }
 
   /**
@@ -338,15 +322,7 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
     attributes: AttributesInit<A>,
     options?: RequestOptions,
   ): Promise<Packet<A>> {
-    this.#open();
-    return await this.send(
-      Packet.create(
-        Code.CoARequest,
-        this.#settings.dictionary,
-        attributes as AttributesInit<AnyAttributes>,
-      ),
-      options,
-    );
+    return await this.#request(Code.CoARequest, attributes, options);
   }
 
   /**
@@ -382,15 +358,7 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
     attributes: AttributesInit<A>,
     options?: RequestOptions,
   ): Promise<Packet<A>> {
-    this.#open();
-    return await this.send(
-      Packet.create(
-        Code.DisconnectRequest,
-        this.#settings.dictionary,
-        attributes as AttributesInit<AnyAttributes>,
-      ),
-      options,
-    );
+    return await this.#request(Code.DisconnectRequest, attributes, options);
   }
 
   /**
@@ -599,6 +567,20 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
   /** Throws ClientClosedError once the client is closed (callers turn it into a rejection). */
   #open(): void {
     if (this.#closed) throw new ClientClosedError();
+  }
+
+  /** Builds a request of `code` from typed attributes and sends it (rejecting once closed). */
+  #request(
+    code: Code,
+    attributes: AttributesInit<A>,
+    options: RequestOptions | undefined,
+  ): Promise<Packet<A>> {
+    this.#open();
+    const dictionary = this.#settings.dictionary;
+    return this.send(
+      Packet.create(code, dictionary, attributes as AttributesInit<AnyAttributes>),
+      options,
+    );
   }
 
   #submit(
