@@ -201,3 +201,35 @@ test("NAS-Filter-Rule refuses a NUL inside a rule, which would end it", () => {
     /cannot hold a NUL, which ends a rule \(RFC 4849 §2\)/,
   );
 });
+
+test("every leaf of nested TLVs is read, where FreeRADIUS 3.2 loses one (DIFFERENCES.md)", () => {
+  const wimax = dictionary.extend(
+    "VENDOR WiMAX 24757 format=1,1,c\nBEGIN-VENDOR WiMAX\n" +
+      "ATTRIBUTE WiMAX-PFDv2 84 tlv\n" +
+      "ATTRIBUTE WiMAX-PFDv2-Classifier 84.9 tlv\n" +
+      "ATTRIBUTE WiMAX-PFDv2-Src-Spec 84.9.5 tlv\n" +
+      "ATTRIBUTE WiMAX-PFDv2-Src-IP-Address 84.9.5.1 combo-ip\n" +
+      "ATTRIBUTE WiMAX-PFDv2-Src-MAC-Address 84.9.5.8 ether\n" +
+      "ATTRIBUTE WiMAX-PFDv2-Classifier-Eth-Option 84.9.9 tlv\n" +
+      "ATTRIBUTE WiMAX-PFDv2-Eth-VLAN-Id 84.9.9.2 tlv\n" +
+      "ATTRIBUTE WiMAX-PFDv2-Eth-VLAN-Id-C-VID 84.9.9.2.2 integer\n" +
+      "END-VENDOR WiMAX\n",
+  );
+  // What radclient 3.2.1 sends for the three leaves; it prints the same bytes
+  // back without Src-IP-Address (rad_data2vp_tlvs advances its tail by one
+  // pair after the Src-Spec child, which decoded to two).
+  const vsa = hex("1a25000060b5541f00091c05100808000000000000010600000000090a020802060000000a");
+  const datagram = withAttributes(Packet.create(Code.AccountingRequest, wimax, {}), vsa);
+  const decoded = Packet.decode(datagram, { dictionary: wimax });
+  const pfd = decoded.get("WiMAX-PFDv2") as Record<string, unknown> | undefined;
+  assert.deepEqual(pfd?.["WiMAX-PFDv2-Classifier"], {
+    "WiMAX-PFDv2-Src-Spec": {
+      "WiMAX-PFDv2-Src-MAC-Address": "00:00:00:00:00:00",
+      "WiMAX-PFDv2-Src-IP-Address": "0.0.0.0",
+    },
+    "WiMAX-PFDv2-Classifier-Eth-Option": {
+      "WiMAX-PFDv2-Eth-VLAN-Id": { "WiMAX-PFDv2-Eth-VLAN-Id-C-VID": 10 },
+    },
+  });
+  assert.equal(toHex(decoded.encode("x").subarray(20)), toHex(vsa));
+});

@@ -274,7 +274,40 @@ export function drawnSet(
     { weight: 12, arbitrary: known },
     { weight: 1, arbitrary: unknown },
   );
-  return fc.array(one, { minLength: 1, maxLength: maxCount }).map(withoutPasswordsBesideEap);
+  const byName = new Map(defs.map((def) => [def.name, def]));
+  return fc.array(one, { minLength: 1, maxLength: maxCount })
+    .map(withoutPasswordsBesideEap)
+    .map((drawn) => withoutTlvListLoss(drawn, byName));
+}
+
+/**
+ * FreeRADIUS 3.2's rad_data2vp_tlvs() (src/lib/radius.c, release_3_2_1 up
+ * to the current v3.2.x) advances its list tail by one pair per child, so a
+ * nested TLV child that decodes to several pairs loses all but its first
+ * when a sibling follows it: radclient prints `84.9.5.8, 84.9.5.1, 84.9.9.2.2`
+ * (MAC, IP, VLAN) back without the IP. radkit reads every pair; see
+ * dictionaries/DIFFERENCES.md. A draw keeps one leaf under such a nested TLV
+ * when its parent TLV holds other drawn leaves.
+ */
+function withoutTlvListLoss(drawn: Drawn[], byName: Map<string, AttributeDef>): Drawn[] {
+  const leaves = (tlv: AttributeDef) =>
+    drawn.filter((d) => {
+      for (let p = byName.get(d.name)?.parent; p !== undefined; p = p.parent) {
+        if (p === tlv) return true;
+      }
+      return false;
+    });
+  const dropped = new Set<Drawn>();
+  for (const d of drawn) {
+    for (let tlv = byName.get(d.name)?.parent; tlv !== undefined; tlv = tlv.parent) {
+      const parent = tlv.parent;
+      if (tlv.type !== "tlv" || parent?.type !== "tlv") continue;
+      const inside = leaves(tlv).filter((leaf) => !dropped.has(leaf));
+      const beside = leaves(parent).some((leaf) => !dropped.has(leaf) && !inside.includes(leaf));
+      if (inside.length > 1 && beside) { for (const extra of inside.slice(1)) dropped.add(extra); }
+    }
+  }
+  return drawn.filter((d) => !dropped.has(d));
 }
 
 /**
