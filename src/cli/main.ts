@@ -33,7 +33,7 @@ import { fileURLToPath } from "node:url";
 import { decode, DECODE_HELP } from "./decode.ts";
 import { dict, DICT_HELP } from "./dict.ts";
 import { UsageError } from "./errors.ts";
-import { err, out, runtimeName } from "./runtime.ts";
+import { err, flushOut, out, runtimeName } from "./runtime.ts";
 import { send, SEND_HELP } from "./send.ts";
 import { serve, SERVE_HELP } from "./serve.ts";
 
@@ -110,6 +110,15 @@ const NAMES = "send, serve, decode or dict";
  * ```
  */
 export async function main(args: string[]): Promise<number> {
+  try {
+    return await dispatch(args);
+  } finally {
+    flushOut();
+  }
+}
+
+/** {@linkcode main} without the final write of buffered output. */
+async function dispatch(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command === "-h" || command === "--help") {
     out(HELP);

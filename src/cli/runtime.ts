@@ -161,20 +161,54 @@ export function onStopSignal(stop: (signal: string) => void): () => void {
   };
 }
 
+/** Lines written by {@linkcode out} and not yet on standard output. */
+let pendingOut = "";
+let flushScheduled = false;
+/** Above this many characters, {@linkcode out} writes at once. */
+const OUT_BUFFER_LIMIT = 64 * 1024;
+
 /**
- * Writes a line to standard output.
+ * Writes a line to standard output. Lines are gathered and written together
+ * at the end of the current event-loop turn (or once 64 KiB are waiting):
+ * `radkit serve` logs a line per request, and one write per line was a tenth
+ * of its CPU time. {@linkcode err} and {@linkcode flushOut} write them first.
  *
  * @param line The text, without the newline.
  *
  * @example Usage
  * ```ts
- * import { out } from "./runtime.ts";
+ * import { flushOut, out } from "./runtime.ts";
  *
  * out("Received Access-Accept Id 7 from 127.0.0.1:1812");
+ * flushOut();
  * ```
  */
 export function out(line: string): void {
-  console.log(line);
+  pendingOut += pendingOut === "" ? line : `\n${line}`;
+  if (pendingOut.length >= OUT_BUFFER_LIMIT) return flushOut();
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setTimeout(flushOut, 0);
+  }
+}
+
+/**
+ * Writes the lines {@linkcode out} is holding, now.
+ *
+ * @example Usage
+ * ```ts
+ * import { flushOut, out } from "./runtime.ts";
+ *
+ * out("done");
+ * flushOut();
+ * ```
+ */
+export function flushOut(): void {
+  flushScheduled = false;
+  if (pendingOut === "") return;
+  const text = pendingOut;
+  pendingOut = "";
+  console.log(text);
 }
 
 /**
@@ -190,5 +224,6 @@ export function out(line: string): void {
  * ```
  */
 export function err(line: string): void {
+  flushOut();
   console.error(line);
 }

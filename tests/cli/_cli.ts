@@ -95,6 +95,12 @@ export interface Serving {
   readonly ports: { readonly auth: number; readonly acct: number; readonly coa: number };
   /** What it printed so far. */
   output(): string;
+  /**
+   * What it printed, once that matches `pattern` (or after 10 s, for the
+   * caller's assertion to show). Log lines follow the replies they describe
+   * by up to an event-loop turn (`out()` gathers them).
+   */
+  until(pattern: RegExp): Promise<string>;
   /** Sends SIGTERM and resolves once it exited, with all it printed. */
   stop(): Promise<CliResult>;
 }
@@ -147,6 +153,10 @@ export async function serve(args: readonly string[]): Promise<Serving> {
     return {
       ports,
       output: () => stdout,
+      until: (pattern) =>
+        waitFor(() => (pattern.test(stdout) ? stdout : undefined), String(pattern)).catch(() =>
+          stdout
+        ),
       async stop() {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
         const timer = setTimeout(() => child.kill("SIGKILL"), 10000);

@@ -58,7 +58,7 @@ describe("radkit send → radkit serve", T, () => {
         ["0x61", "0x62"],
       );
     }
-    const log = lines(server!.output()).map((line) => JSON.parse(line));
+    const log = lines(await server!.until(/"reason":"CHAP"/)).map((line) => JSON.parse(line));
     const requests = log.filter((entry) => entry.request !== undefined);
     assert.ok(requests.some((entry) => entry.reason === "CHAP"));
     assert.ok(
