@@ -7,6 +7,8 @@
  * @module
  */
 
+import { ReplyRing } from "./reply_ring.ts";
+
 /**
  * Limits of the duplicate cache.
  *
@@ -35,12 +37,20 @@
  */
 export interface DuplicateCacheOptions {
   /**
-   * At most this many requests are remembered (in flight and answered);
-   * the oldest goes first.
+   * At most this many answered requests are remembered; the oldest answer
+   * goes first. Requests in flight are never forgotten to make room (they
+   * are bounded by the Server's `maxInFlight`).
    *
    * @default {65536}
    */
   maxEntries?: number;
+  /**
+   * At most this many bytes of replies are kept, in one ring that grows to
+   * this size as needed; the oldest answer goes first.
+   *
+   * @default {8388608}
+   */
+  maxBytes?: number;
   /**
    * How long an answered request's reply is kept for retransmissions, from
    * the reply (milliseconds); FreeRADIUS's `cleanup_delay`. 0 disables the
@@ -77,16 +87,10 @@ export interface RequestKey {
   readonly hash: number;
 }
 
-interface Entry {
+/** A request in flight, chained with others whose key has the same hash. */
+interface InFlight {
   readonly key: RequestKey;
-  /** The reply's bytes once answered. */
-  readonly reply: Uint8Array | undefined;
-  /** When an answered entry stops counting; Infinity while in flight. */
-  readonly expires: number;
-  /** False once the entry left the table (forgotten, evicted, expired or replaced). */
-  live: boolean;
-  /** The next entry whose key has the same hash. */
-  next: Entry | undefined;
+  next: InFlight | undefined;
 }
 
 const NEW: DuplicateState = { kind: "new" };
@@ -95,32 +99,25 @@ const IN_FLIGHT: DuplicateState = { kind: "in-flight" };
 /** Default limits, as documented on {@linkcode DuplicateCacheOptions}. */
 export const DEFAULT_DUPLICATE_CACHE: Required<DuplicateCacheOptions> = {
   maxEntries: 65536,
+  maxBytes: 8 * 1024 * 1024,
   ttl: 5000,
 };
 
-/** Expired answers dropped per new request at most: amortised O(1). */
-const SWEEP_BUDGET = 4;
-
 /**
- * A hash table from {@linkcode RequestKey} to entries (a Map from the hash
- * to a chain of entries with that hash), plus a queue of the same entries
- * in the order they were inserted: new and just-answered entries go to the
- * back, so the oldest entry (first to evict or expire) is at the front.
+ * Requests in flight (a Map from the key's hash to a chain) and answered
+ * requests with their replies (a {@linkcode ReplyRing}: typed arrays, no
+ * object per answer, the oldest answers overwritten first).
  *
- * Hashing numbers instead of building a string key per datagram, and
- * keeping the order apart from the Map, keep each operation O(1) and cheap:
- * walking a Map from its front after many deletions is slow, because V8 and
- * JavaScriptCore leave a deleted entry's slot in place until the table is
- * rebuilt. An entry leaves the table at once and its queue record when it
- * reaches the front (or when the queue is compacted).
+ * A request in flight is never forgotten to make room: if it were, its
+ * retransmission would run the handler a second time and send a second
+ * reply (two Accounting-Responses for one record). Their number is bounded
+ * by the Server's `maxInFlight`, not here. Hashing numbers instead of
+ * building a string key per datagram keeps each operation O(1) and cheap.
  */
 export class DuplicateCache {
-  #buckets = new Map<number, Entry>();
-  #size = 0;
-  /** Entry records, oldest first from {@linkcode DuplicateCache.#head}. */
-  #queue: (Entry | undefined)[] = [];
-  #head = 0;
-  #maxEntries: number;
+  #inFlight = new Map<number, InFlight>();
+  #inFlightCount = 0;
+  #answers: ReplyRing;
   #ttl: number;
   #now: () => number;
 
@@ -129,14 +126,20 @@ export class DuplicateCache {
    *
    * @param options Limits; defaults as documented.
    * @param now The clock, in milliseconds (tests inject one).
-   * @throws {RangeError} for a limit that is not a non-negative integer (`maxEntries` ≥ 1).
+   * @throws {RangeError} for a limit out of range (`maxEntries` ≥ 1, `maxBytes` ≥ 4096, `ttl` ≥ 0).
    */
   constructor(options: DuplicateCacheOptions = {}, now: () => number = Date.now) {
     const maxEntries = options.maxEntries ?? DEFAULT_DUPLICATE_CACHE.maxEntries;
+    const maxBytes = options.maxBytes ?? DEFAULT_DUPLICATE_CACHE.maxBytes;
     const ttl = options.ttl ?? DEFAULT_DUPLICATE_CACHE.ttl;
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(
         `Invalid duplicateCache.maxEntries ${maxEntries}: must be an integer of at least 1`,
+      );
+    }
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 4096 || maxBytes > 2 ** 30) {
+      throw new RangeError(
+        `Invalid duplicateCache.maxBytes ${maxBytes}: must be an integer from 4096 (one RADIUS datagram) to 2^30`,
       );
     }
     if (!(Number.isFinite(ttl) && ttl >= 0)) {
@@ -144,31 +147,26 @@ export class DuplicateCache {
         `Invalid duplicateCache.ttl ${ttl}: must be a finite number of milliseconds >= 0`,
       );
     }
-    this.#maxEntries = maxEntries;
+    this.#answers = new ReplyRing({ maxEntries, maxBytes }, now);
     this.#ttl = ttl;
     this.#now = now;
   }
 
-  /** How many requests are remembered. */
+  /** How many requests are remembered (in flight and answered). */
   get size(): number {
-    return this.#size;
+    return this.#inFlightCount + this.#answers.size;
   }
 
   /**
    * What is known about a request.
    *
    * @param key The request's key from {@linkcode requestKey}.
-   * @returns New, in flight, or answered with the reply's bytes.
+   * @returns New, in flight, or answered with (a copy of) the reply's bytes.
    */
   check(key: RequestKey): DuplicateState {
-    const entry = this.#find(key);
-    if (entry === undefined) return NEW;
-    if (entry.reply === undefined) return IN_FLIGHT;
-    if (entry.expires <= this.#now()) {
-      this.#remove(entry);
-      return NEW;
-    }
-    return { kind: "answered", reply: entry.reply };
+    if (this.#inFlightCount > 0 && this.#findInFlight(key) !== undefined) return IN_FLIGHT;
+    const reply = this.#answers.find(key);
+    return reply === undefined ? NEW : { kind: "answered", reply };
   }
 
   /**
@@ -177,20 +175,23 @@ export class DuplicateCache {
    * @param key The request's key.
    */
   begin(key: RequestKey): void {
-    this.#sweep();
-    this.#insert(key, undefined, Infinity);
+    if (this.#findInFlight(key) !== undefined) return;
+    this.#answers.delete(key);
+    this.#answers.sweep();
+    this.#inFlight.set(key.hash, { key, next: this.#inFlight.get(key.hash) });
+    this.#inFlightCount++;
   }
 
   /**
    * Records the reply of a request, for retransmissions.
    *
    * @param key The request's key.
-   * @param reply The reply's bytes, kept as they are.
+   * @param reply The reply's bytes (copied).
    */
   answer(key: RequestKey, reply: Uint8Array): void {
-    if (this.#ttl === 0) return this.forget(key);
-    // A new record at the back, so that the queue order follows the expiry.
-    this.#insert(key, reply, this.#now() + this.#ttl);
+    this.#endInFlight(key);
+    if (this.#ttl === 0) return;
+    this.#answers.add(key, reply, this.#now() + this.#ttl);
   }
 
   /**
@@ -199,79 +200,31 @@ export class DuplicateCache {
    * @param key The request's key.
    */
   forget(key: RequestKey): void {
-    const entry = this.#find(key);
-    if (entry !== undefined) this.#remove(entry);
+    this.#endInFlight(key);
+    this.#answers.delete(key);
   }
 
-  #find(key: RequestKey): Entry | undefined {
-    let entry = this.#buckets.get(key.hash);
+  #findInFlight(key: RequestKey): InFlight | undefined {
+    let entry = this.#inFlight.get(key.hash);
     while (entry !== undefined && !sameRequest(entry.key, key)) entry = entry.next;
     return entry;
   }
 
-  #insert(key: RequestKey, reply: Uint8Array | undefined, expires: number): void {
-    const old = this.#find(key);
-    if (old !== undefined) this.#remove(old);
-    const buckets = this.#buckets;
-    const entry: Entry = { key, reply, expires, live: true, next: buckets.get(key.hash) };
-    buckets.set(key.hash, entry);
-    this.#size++;
-    this.#queue.push(entry);
-    if (this.#size > this.#maxEntries) this.#remove(this.#oldest()!);
-    this.#compact();
-  }
-
-  #remove(entry: Entry): void {
-    entry.live = false;
-    this.#size--;
-    const buckets = this.#buckets;
-    const hash = entry.key.hash;
-    const first = buckets.get(hash)!;
-    if (first === entry) {
-      if (entry.next === undefined) buckets.delete(hash);
-      else buckets.set(hash, entry.next);
+  #endInFlight(key: RequestKey): void {
+    const first = this.#inFlight.get(key.hash);
+    if (first === undefined) return;
+    if (sameRequest(first.key, key)) {
+      if (first.next === undefined) this.#inFlight.delete(key.hash);
+      else this.#inFlight.set(key.hash, first.next);
+      this.#inFlightCount--;
       return;
     }
-    let previous = first;
-    while (previous.next !== entry) previous = previous.next!;
-    previous.next = entry.next;
-  }
-
-  /** The oldest live entry, after dropping the records of gone ones from the front. */
-  #oldest(): Entry | undefined {
-    const queue = this.#queue;
-    while (this.#head < queue.length) {
-      const entry = queue[this.#head];
-      if (entry?.live) return entry;
-      queue[this.#head++] = undefined; // Let the gone entry (and its reply) be collected.
-    }
-    return undefined;
-  }
-
-  /** Drops expired answers from the front: amortised O(1) per insert. */
-  #sweep(): void {
-    const now = this.#now();
-    for (let budget = SWEEP_BUDGET; budget > 0; budget--) {
-      const entry = this.#oldest();
-      if (entry === undefined || entry.expires > now) return;
-      this.#remove(entry);
-    }
-  }
-
-  /**
-   * Keeps the queue within twice the live entries (plus slack): records of
-   * gone entries pile up behind an old in-flight entry that holds the front.
-   * Each compaction costs what the inserts since the last one paid for.
-   */
-  #compact(): void {
-    const queue = this.#queue;
-    const pending = queue.length - this.#head;
-    if (pending > 2 * this.#size + 1024) {
-      this.#queue = queue.slice(this.#head).filter((entry) => entry?.live);
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
-      this.#queue = queue.slice(this.#head);
-      this.#head = 0;
+    for (let previous = first; previous.next !== undefined; previous = previous.next) {
+      if (sameRequest(previous.next.key, key)) {
+        previous.next = previous.next.next;
+        this.#inFlightCount--;
+        return;
+      }
     }
   }
 }

@@ -38,19 +38,30 @@ test("DuplicateCache.forget() lets a retransmission be handled afresh", () => {
   assert.equal(cache.check(key("a")).kind, "new");
 });
 
-test("DuplicateCache evicts the oldest entry beyond maxEntries", () => {
+test("DuplicateCache forgets the oldest answer beyond maxEntries, never a request in flight", () => {
   const cache = new DuplicateCache({ maxEntries: 2 });
-  cache.begin(key("a"));
-  cache.begin(key("b"));
-  cache.begin(key("c"));
+  for (const name of ["a", "b", "c"]) cache.begin(key(name));
+  assert.equal(cache.size, 3, "in flight: bounded by the Server's maxInFlight, not here");
+  for (const name of ["a", "b", "c"]) cache.answer(key(name), reply);
   assert.equal(cache.size, 2);
   assert.equal(cache.check(key("a")).kind, "new");
-  assert.equal(cache.check(key("b")).kind, "in-flight");
-  // Answering moves an entry to the back.
-  cache.answer(key("b"), reply);
-  cache.begin(key("d"));
-  assert.equal(cache.check(key("c")).kind, "new");
   assert.equal(cache.check(key("b")).kind, "answered");
+  cache.begin(key("d"));
+  cache.begin(key("e"));
+  cache.answer(key("d"), reply);
+  assert.equal(cache.check(key("b")).kind, "new");
+  assert.equal(cache.check(key("c")).kind, "answered");
+  assert.equal(cache.check(key("e")).kind, "in-flight");
+});
+
+test("DuplicateCache: a full cache never lets a retransmission of a request in flight through", () => {
+  const cache = new DuplicateCache({ maxEntries: 10 });
+  cache.begin(key("slow"));
+  for (let i = 0; i < 1000; i++) {
+    cache.begin(key(`k${i}`));
+    cache.answer(key(`k${i}`), reply);
+  }
+  assert.equal(cache.check(key("slow")).kind, "in-flight");
 });
 
 test("DuplicateCache sweeps expired answers as new requests come in", () => {
@@ -62,6 +73,7 @@ test("DuplicateCache sweeps expired answers as new requests come in", () => {
   }
   now = 100;
   cache.begin(key("fresh"));
+  cache.answer(key("fresh"), reply);
   assert.equal(cache.size, 1);
 });
 
@@ -82,37 +94,41 @@ test("DuplicateCache stays correct when a request in flight holds the oldest pla
   assert.equal(cache.check(key("k19999")).kind, "answered");
   assert.equal(cache.check(key("k19998")).kind, "new", "forgotten");
   assert.equal(cache.check(key("k10")).kind, "new", "expired or evicted");
-  assert.ok(cache.size <= 15_000, `size ${cache.size}`);
+  assert.ok(cache.size <= 15_001, `size ${cache.size}`);
 });
 
 /**
- * The cache's contract without time, written the obvious way (a list, O(n)
- * per operation): entries in insertion order, answered ones moved to the
- * back, the front one evicted beyond maxEntries.
+ * The cache's contract without time, written the obvious way (lists, O(n)
+ * per operation): requests in flight kept until answered or forgotten;
+ * answers in the order made, the oldest dropped beyond maxEntries.
  */
 class ReferenceCache {
-  entries: { key: string; answered: boolean }[] = [];
+  inFlight: string[] = [];
+  answers: string[] = [];
   maxEntries: number;
   constructor(maxEntries: number) {
     this.maxEntries = maxEntries;
   }
+  get size(): number {
+    return this.inFlight.length + this.answers.length;
+  }
   check(key: string): string {
-    const entry = this.entries.find((entry) => entry.key === key);
-    return entry === undefined ? "new" : entry.answered ? "answered" : "in-flight";
+    if (this.inFlight.includes(key)) return "in-flight";
+    return this.answers.includes(key) ? "answered" : "new";
   }
   begin(key: string): void {
-    this.#set(key, false);
+    if (this.inFlight.includes(key)) return;
+    this.answers = this.answers.filter((k) => k !== key);
+    this.inFlight.push(key);
   }
   answer(key: string): void {
-    this.#set(key, true);
+    this.inFlight = this.inFlight.filter((k) => k !== key);
+    this.answers = [...this.answers.filter((k) => k !== key), key];
+    if (this.answers.length > this.maxEntries) this.answers.shift();
   }
   forget(key: string): void {
-    this.entries = this.entries.filter((entry) => entry.key !== key);
-  }
-  #set(key: string, answered: boolean): void {
-    this.forget(key);
-    this.entries.push({ key, answered });
-    if (this.entries.length > this.maxEntries) this.entries.shift();
+    this.inFlight = this.inFlight.filter((k) => k !== key);
+    this.answers = this.answers.filter((k) => k !== key);
   }
 }
 
@@ -148,7 +164,7 @@ test("DuplicateCache answers check() like a plain list-based model (fast-check)"
             cache[op](keyOf(name));
             model[op](name);
           }
-          assert.equal(cache.size, model.entries.length);
+          assert.equal(cache.size, model.size);
         }
       },
     ),
@@ -168,6 +184,7 @@ test("new DuplicateCache() rejects bad limits", () => {
   assert.throws(() => new DuplicateCache({ maxEntries: 1.5 }), RangeError);
   assert.throws(() => new DuplicateCache({ ttl: -1 }), RangeError);
   assert.throws(() => new DuplicateCache({ ttl: Infinity }), RangeError);
+  assert.throws(() => new DuplicateCache({ maxBytes: 4095 }), /4096/);
 });
 
 test("requestKey() differs by port, source, code, id and authenticator", () => {
