@@ -306,10 +306,18 @@ export class Exchange {
     }
     this.packet.id = transmission.id;
     this.packet.authenticator = transmission.authenticator;
+    // The transport hands `data` over (DatagramTransport contract), and the
+    // reply keeps views into it for as long as the caller keeps the reply. A
+    // datagram that is a view into a larger buffer (the Deno adapter's
+    // receive blocks of 128 KiB, shared by many datagrams) or that is longer
+    // than its packet is copied, so that a kept reply holds its packet only.
+    const length = (data[2]! << 8) | data[3]!;
+    const owned = data.byteOffset === 0 && data.buffer.byteLength === length
+      ? data
+      : data.slice(0, length);
     let reply: Packet;
     try {
-      // The transport hands `data` over (DatagramTransport contract): no copy.
-      reply = decodeOwnedDatagram(data, {
+      reply = decodeOwnedDatagram(owned, {
         dictionary: context.dictionary,
         secret: server.secret,
         request: this.packet,
