@@ -23,7 +23,8 @@ const socket = await udp().bind({ hostname: "127.0.0.1", port: 0 }, (bytes, from
     (error) => console.error(`send failed: ${error}`),
   );
 });
-console.log(socket.local.port);
+// A string: Deno colours a logged number when FORCE_COLOR is set, even to 0.
+console.log(`PORT ${socket.local.port}`);
 // Ends when the test closes stdin (or kills it).
 process.stdin.on("end", () => socket.close().then(() => process.exit(0)));
 process.stdin.resume();

@@ -76,7 +76,8 @@ async function startServer(marker: string) {
     let output = "";
     child.stdout!.on("data", (chunk: Uint8Array) => {
       output += new TextDecoder().decode(chunk);
-      if (output.includes("\n")) resolve(Number(output.trim()));
+      const port = /PORT (\d+)\n/.exec(output)?.[1];
+      if (port !== undefined) resolve(Number(port));
     });
     child.once("exit", (code) => reject(new Error(`the server exited with ${code}`)));
   });
