@@ -44,9 +44,10 @@ HEX may contain spaces, colons or dashes, span several arguments, or come on
 standard input with "-". It may also be the hex dump of a captured frame as
 tcpdump -x, -xx or -X and tshark -x print it: the offsets, the ASCII column
 and the link-layer, IPv4/IPv6 and UDP headers are checked and skipped (the
-first frame of a dump is decoded). What is verified: the Request Authenticator of
-Accounting, CoA and Disconnect requests; the Message-Authenticator wherever
-present; a reply's Response Authenticator with --request-authenticator.
+first frame of a dump is decoded); at most 1 MiB of input is read. What is
+verified: the Request Authenticator of Accounting, CoA and Disconnect
+requests; the Message-Authenticator wherever present; a reply's Response
+Authenticator with --request-authenticator.
 
 Exit status: 0 decoded (and verified where possible), 1 malformed or failing
 verification, 2 usage error.
@@ -55,6 +56,35 @@ Examples:
   radkit decode --secret xyzzy5461 010000380f403f9473978057bd83d5cb98f4227a01066e656d6f02120dbe708d93d413ce3196e43f782a0aee0406c0a80110050600000003
   tcpdump -c 1 -x -i lo udp port 1812 | radkit decode --secret testing123 -
   tshark -r capture.pcap -x -Y 'frame.number == 3' | radkit decode --secret testing123 --json -`;
+
+/**
+ * The most input `radkit decode` reads, in bytes. A RADIUS packet is at most
+ * 4,096 bytes (RFC 2865 §3), about 19 KB as a tcpdump -X or tshark -x dump of
+ * its frame: 1 MiB leaves room for dumps of many frames (the first is
+ * decoded) and bounds the time and memory a mistaken input costs (100 MB of
+ * hex took 25 s and 3.8 GB).
+ */
+const MAX_DECODE_INPUT = 1024 * 1024;
+
+const TOO_LARGE = "The input is larger than 1 MiB: radkit decode takes one packet " +
+  "(at most 4096 bytes, about 19 KB as a tcpdump -X or tshark -x dump); " +
+  "capture one frame, e.g. with tcpdump -c 1";
+
+/** `radkit decode`'s input: the arguments, or standard input for `-`, at most {@linkcode MAX_DECODE_INPUT} bytes. */
+async function readInput(positionals: readonly string[]): Promise<string> {
+  if (positionals.length === 1 && positionals[0] === "-") {
+    try {
+      return await readStdin(MAX_DECODE_INPUT);
+    } catch (error) {
+      if (error instanceof RangeError) throw new UsageError(TOO_LARGE, { cause: error });
+      throw error;
+    }
+  }
+  const text = positionals.join(" ");
+  // Counted in UTF-16 code units: hex is ASCII, a byte each.
+  if (text.length > MAX_DECODE_INPUT) throw new UsageError(TOO_LARGE);
+  return text;
+}
 
 const REQUESTS: ReadonlySet<number> = new Set([
   Code.AccessRequest,
@@ -158,9 +188,7 @@ export async function decode(args: readonly string[]): Promise<number> {
       'Give the packet as hex, e.g. radkit decode --secret s 0c01001a..., or "-" to read standard input',
     );
   }
-  const text = flags.positionals.length === 1 && flags.positionals[0] === "-"
-    ? await readStdin()
-    : flags.positionals.join(" ");
+  const text = await readInput(flags.positionals);
   const found = findPacket(text);
   const bytes = found.bytes;
   if (found.frames > 1) {

@@ -79,9 +79,12 @@ export function readText(path: string): Promise<string> {
 }
 
 /**
- * Reads all of standard input as UTF-8 text.
+ * Reads all of standard input as UTF-8 text, or stops at a limit.
  *
+ * @param maxBytes The most bytes to read; past them reading stops (the rest
+ * is never read) and a `RangeError` is thrown.
  * @returns The text.
+ * @throws {RangeError} when standard input holds more than `maxBytes` bytes.
  *
  * @example Usage
  * ```ts ignore
@@ -90,10 +93,14 @@ export function readText(path: string): Promise<string> {
  * const text = await readStdin(); // e.g. `echo 'User-Name = "bob"' | radkit send ... -`
  * ```
  */
-export async function readStdin(): Promise<string> {
+export async function readStdin(maxBytes: number = Infinity): Promise<string> {
   const decoder = new TextDecoder();
   let text = "";
+  let bytes = 0;
   for await (const chunk of process.stdin) {
+    bytes += chunk.length;
+    // Leaving the loop destroys the stream: nothing more is read or buffered.
+    if (bytes > maxBytes) throw new RangeError(`Standard input holds more than ${maxBytes} bytes`);
     text += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
   }
   return text + decoder.decode();

@@ -110,6 +110,15 @@ function hasComputedAuthenticator(code: number): boolean {
     code === Code.DisconnectRequest;
 }
 
+/**
+ * How many turns of the event loop at most a request whose last deadline
+ * passed waits while the client's sockets keep delivering datagrams (see
+ * `Exchange.#drain`). Node reads 32 datagrams per socket per turn (libuv),
+ * so 64 turns read a backlog of 2,048 replies per socket; and a flood of
+ * datagrams delays a timeout by no more than 64 short timers.
+ */
+const MAX_DRAIN_TURNS = 64;
+
 /** Lets the process exit while only this timer is pending, where the runtime can (Node, Bun). */
 function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
   (timer as { unref?: () => void }).unref?.();
@@ -297,10 +306,18 @@ export class Exchange {
     }
     this.packet.id = transmission.id;
     this.packet.authenticator = transmission.authenticator;
+    // The transport hands `data` over (DatagramTransport contract), and the
+    // reply keeps views into it for as long as the caller keeps the reply. A
+    // datagram that is a view into a larger buffer (the Deno adapter's
+    // receive blocks of 128 KiB, shared by many datagrams) or that is longer
+    // than its packet is copied, so that a kept reply holds its packet only.
+    const length = (data[2]! << 8) | data[3]!;
+    const owned = data.byteOffset === 0 && data.buffer.byteLength === length
+      ? data
+      : data.slice(0, length);
     let reply: Packet;
     try {
-      // The transport hands `data` over (DatagramTransport contract): no copy.
-      reply = decodeOwnedDatagram(data, {
+      reply = decodeOwnedDatagram(owned, {
         dictionary: context.dictionary,
         secret: server.secret,
         request: this.packet,
@@ -490,7 +507,35 @@ export class Exchange {
       this.#run(false);
       return;
     }
-    this.#serverFailed(this.#servers[this.#index]!, now, undefined);
+    this.#drain(this.#context.counters.datagrams, 1);
+  }
+
+  /**
+   * The last deadline for this server has passed, but its reply may already
+   * wait in a socket: when the event loop was blocked past the deadline
+   * (synchronous work, a long pause), the timer and the datagram are due in
+   * the same turn, and timers run first (Node's timers phase precedes its
+   * poll phase; Deno and Bun alike). So the server is given up only after a
+   * turn of the event loop in which no datagram arrived, which reads what
+   * the sockets hold (a runtime reads a bounded number per turn, hence
+   * several turns for a backlog), and after at most
+   * {@linkcode MAX_DRAIN_TURNS} turns.
+   *
+   * @param seen The count of received datagrams when this turn began.
+   * @param turns The turns waited so far, this one included.
+   */
+  #drain(seen: number, turns: number): void {
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#settled) return;
+      const received = this.#context.counters.datagrams;
+      if (received !== seen && turns < MAX_DRAIN_TURNS) {
+        this.#drain(received, turns + 1);
+        return;
+      }
+      this.#serverFailed(this.#servers[this.#index]!, Date.now(), undefined);
+    }, 0);
+    if (this.#probe) unrefTimer(this.#timer);
   }
 
   /** Marks the current server down and moves on to the next, or fails. */
@@ -563,6 +608,7 @@ export function dispatchReply(
   data: Uint8Array,
   from: Address,
 ): void {
+  counters.datagrams++;
   if (data.length < 20) {
     counters.drop("malformed");
     logger.debug("reply dropped", { reason: "malformed", from: formatAddress(from) });

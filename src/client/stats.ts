@@ -161,6 +161,8 @@ export class ClientCounters {
   aborted = 0;
   failovers = 0;
   sendErrors = 0;
+  /** Datagrams handed to the client by its sockets, whatever became of them (not in the snapshot). */
+  datagrams = 0;
   readonly #dropped: MutableDropped = {
     malformed: 0,
     unexpected: 0,

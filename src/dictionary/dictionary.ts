@@ -5,7 +5,7 @@ import { DictionaryError } from "../errors.ts";
 import { DictionaryBuilder, type DictionaryData } from "./_builder.ts";
 import { resolveInclude } from "./_path.ts";
 import { closestNames } from "./_suggest.ts";
-import { type IncludeReader, parseInto } from "./parser.ts";
+import { type IncludeReader, MAX_INCLUDE_DEPTH, parseInto } from "./parser.ts";
 import type { AttributeDef, VendorDef } from "./model.ts";
 import type { AnyAttributes, AttributeMapOf } from "../attribute_map.ts";
 import type { AttributeTypes } from "../../dictionaries/attribute_types.ts";
@@ -44,7 +44,8 @@ export interface ParseOptions {
    * Returns the text of an included file, or `undefined` (or throws) when it
    * does not exist. `name` is already resolved against `from`, the including
    * file, POSIX-style. Without this option an `$INCLUDE` is an error (and an
-   * `$INCLUDE-` is skipped).
+   * `$INCLUDE-` is skipped). A chain of `$INCLUDE`s holds at most 32 files,
+   * the first one included.
    */
   include?: (name: string, from: string) => string | undefined;
 }
@@ -162,12 +163,14 @@ export class Dictionary<A extends object = AnyAttributes> {
   /**
    * Loads a dictionary file and everything it `$INCLUDE`s, resolved relative
    * to each including file. All files are read first (through `readText`,
-   * concurrently), then parsed.
+   * concurrently), then parsed. A chain of `$INCLUDE`s holds at most 32
+   * files, the first one included.
    *
    * @param path The entry file, e.g. `/usr/share/freeradius/dictionary`.
    * @param readText Reads one file's text; a thrown error means it cannot be read.
    * @returns The dictionary.
-   * @throws {DictionaryError} When a file cannot be read or parsed.
+   * @throws {DictionaryError} When a file cannot be read or parsed, or
+   * `$INCLUDE`s nest more than 32 files deep.
    *
    * @example Usage
    * ```ts
@@ -461,18 +464,18 @@ export class Dictionary<A extends object = AnyAttributes> {
 }
 
 /**
- * Reads a file and, recursively and concurrently, every file it includes.
- * A file that cannot be read is kept as its error, so that the parser can
- * report it at the `$INCLUDE` line (or skip it for `$INCLUDE-`).
+ * Reads a file and, recursively and concurrently, every file it includes,
+ * down to the depth the parser opens ({@linkcode MAX_INCLUDE_DEPTH}). A file
+ * that cannot be read is kept as its error, so that the parser can report it
+ * at the `$INCLUDE` line (or skip it for `$INCLUDE-`).
  */
 async function prefetch(
   path: string,
   readText: ReadText,
 ): Promise<Map<string, string | Error>> {
   const files = new Map<string, string | Error>();
-  const visit = async (file: string): Promise<void> => {
-    if (files.has(file)) return;
-    files.set(file, new Error("not read yet"));
+  const reads = new Map<string, Promise<void>>();
+  const read = async (file: string): Promise<void> => {
     let text: unknown;
     try {
       text = await readText(file);
@@ -487,9 +490,24 @@ async function prefetch(
       return;
     }
     files.set(file, text);
-    await Promise.all(includedNames(text).map((name) => visit(resolveInclude(name, file))));
   };
-  await visit(path);
+  // The shallowest depth each file was reached at (the entry file is 1): a
+  // file first reached deep, then shallower, has its includes read then.
+  const depths = new Map<string, number>();
+  const visit = async (file: string, depth: number): Promise<void> => {
+    const reached = depths.get(file);
+    if (reached !== undefined && reached <= depth) return;
+    depths.set(file, depth);
+    let reading = reads.get(file);
+    if (reading === undefined) reads.set(file, reading = read(file));
+    await reading;
+    const text = files.get(file);
+    if (typeof text !== "string" || depth >= MAX_INCLUDE_DEPTH) return;
+    await Promise.all(
+      includedNames(text).map((name) => visit(resolveInclude(name, file), depth + 1)),
+    );
+  };
+  await visit(path, 1);
   return files;
 }
 

@@ -7,6 +7,18 @@ import { Lines } from "./_lines.ts";
 import { resolveInclude } from "./_path.ts";
 
 /**
+ * The most files a chain of `$INCLUDE`s may hold, the first file included:
+ * a deeper one is a `DictionaryError` (rather than a stack overflow).
+ * FreeRADIUS 3.2 has no limit of its own (`my_dict_init` recurses, each
+ * nested file keeping a descriptor open), so the usual 1,024 descriptors end
+ * a chain after about 1,020 files ("Too many open files", radclient 3.2.1).
+ * FreeRADIUS 4 names 32 as the most nested BEGIN
+ * and `$INCLUDE` statements (`DICT_MAX_STACK`); the FreeRADIUS trees nest 2
+ * deep, 3 from a raddb dictionary that includes them.
+ */
+export const MAX_INCLUDE_DEPTH = 32;
+
+/**
  * Returns the text of an included file, or `undefined` when there is no such
  * file. `path` is already resolved against `from`, the including file.
  */
@@ -36,7 +48,9 @@ interface TlvBlock {
  * @param text The file's text.
  * @param file The file's path, used to resolve includes and in errors.
  * @param include Reads included files; without it `$INCLUDE` is an error.
- * @param stack The files being read, outermost first, to detect include loops.
+ * @param stack The files being read, outermost first, to detect include loops
+ * and bound their depth ({@linkcode MAX_INCLUDE_DEPTH}, which also bounds
+ * this recursion).
  */
 export function parseInto(
   builder: DictionaryBuilder,
@@ -203,6 +217,14 @@ function includeFile(
   }
   // FreeRADIUS reads each file once per load and skips later includes of it.
   if (builder.loaded.has(path)) return;
+  if (stack.length >= MAX_INCLUDE_DEPTH) {
+    throw new DictionaryError(
+      `$INCLUDE ${name} nests "${path}" too deep: a chain of $INCLUDEs holds at most ` +
+        `${MAX_INCLUDE_DEPTH} files (${stack[0]} -> ... -> ${origin.file} -> ${path}); ` +
+        "include the files from fewer levels",
+      origin,
+    );
+  }
   let text: string | undefined;
   let cause: unknown;
   if (include !== undefined) {
