@@ -19,8 +19,8 @@
 //   node_modules/.bin/node bench/server_bench.ts [--quick]
 //     [--runtimes deno,bun,node] [--rounds 3] [--count 200000] [--warmup 20000]
 //     [--storm-rate 50000] [--storm-seconds 10] [--memory-requests 1000000]
-//     [--in-flight 100] [--sockets 16] [--workers N] [--no-freeradius]
-//     [--freeradius-template DIR]
+//     [--in-flight 100] [--sockets 16] [--workers N] [--serve-args "ARGS"]
+//     [--no-freeradius] [--freeradius-template DIR]
 //     [--only throughput,storm,memory]
 //
 // Prints a summary on stderr and one `BENCH {...}` JSON line on stdout
@@ -64,6 +64,8 @@ const CORES = cpus().length;
 const WORKERS = Number(option("workers", String(CORES)));
 const FREERADIUS = !process.argv.includes("--no-freeradius");
 const FREERADIUS_TEMPLATE = option("freeradius-template", "");
+/** Arguments added to every `radkit serve` command line (e.g. "--some-flag 1"). */
+const SERVE_ARGS = option("serve-args", "").split(" ").filter((arg) => arg !== "");
 const PHASES = option("only", "throughput,storm,memory").split(",");
 /** The generator's core; a pinned server gets the next one. */
 const GENERATOR_CORE = 0;
@@ -80,12 +82,14 @@ interface Contender {
 
 const RUNTIME_NAMES: Record<Runtime, string> = { deno: "Deno", bun: "Bun", node: "Node" };
 
-const radkit = (runtime: Runtime, id: string, args: string[], label: string): ServerSpec => ({
+const radkit = (runtime: Runtime, id: string, args: string[]): ServerSpec => ({
   id,
-  name: `radkit serve${label} on ${RUNTIME_NAMES[runtime]}`,
+  name: `radkit serve${[...args, ...SERVE_ARGS].map((arg) => ` ${arg}`).join("")} on ${
+    RUNTIME_NAMES[runtime]
+  }`,
   kind: "radkit",
   runtime,
-  args,
+  args: [...args, ...SERVE_ARGS],
 });
 const freeradius: ServerSpec = {
   id: "freeradius",
@@ -117,22 +121,17 @@ if (FREERADIUS) {
 for (const runtime of RUNTIMES_USED) {
   if (workers) {
     // One process on one core and on the machine; N worker processes on the machine.
-    throughput.push({ spec: radkit(runtime, runtime, ["--workers", "1"], " --workers 1"), modes });
+    throughput.push({ spec: radkit(runtime, runtime, ["--workers", "1"]), modes });
     throughput.push({
-      spec: radkit(
-        runtime,
-        `${runtime}-workers`,
-        ["--workers", String(WORKERS)],
-        ` --workers ${WORKERS}`,
-      ),
+      spec: radkit(runtime, `${runtime}-workers`, ["--workers", String(WORKERS)]),
       modes: ["whole"],
     });
   } else {
-    throughput.push({ spec: radkit(runtime, runtime, [], ""), modes });
+    throughput.push({ spec: radkit(runtime, runtime, []), modes });
   }
   // Storm and memory: `radkit serve` as shipped (default settings).
-  storm.push(radkit(runtime, `${runtime}-default`, [], ""));
-  memory.push(radkit(runtime, `${runtime}-default`, [], ""));
+  storm.push(radkit(runtime, `${runtime}-default`, []));
+  memory.push(radkit(runtime, `${runtime}-default`, []));
 }
 
 /** One measured window of one contender. */
@@ -171,7 +170,14 @@ function pin(server: RunningServer, mode: Mode): void {
 /** One radload run against a running server, with its CPU time over the measured window. */
 async function measure(
   server: RunningServer,
-  options: { count: number; warmup: number; duration?: number; storm?: number; retries?: number },
+  options: {
+    count: number;
+    warmup: number;
+    warmupMax?: number;
+    duration?: number;
+    storm?: number;
+    retries?: number;
+  },
 ): Promise<{ result: RadloadResult; serverCpu: number; kernelDrops: number }> {
   let cpuAtStart = 0;
   let dropsAtStart = 0;
@@ -182,6 +188,7 @@ async function measure(
     sockets: SOCKETS,
     count: options.count,
     warmup: options.warmup,
+    ...(options.warmupMax === undefined ? {} : { warmupMax: options.warmupMax }),
     ...(options.duration === undefined ? {} : { duration: options.duration }),
     ...(options.storm === undefined ? {} : { storm: options.storm }),
     ...(options.retries === undefined ? {} : { retries: options.retries }),
@@ -302,7 +309,9 @@ if (PHASES.includes("storm") && STORM_RATE > 0) {
       pin(server, "whole");
       const run = await measure(server, {
         count: 0,
-        warmup: WARMUP,
+        // Under the storm valid replies come a few thousand a second: a shorter warm-up.
+        warmup: Math.min(WARMUP, 5000),
+        warmupMax: 10,
         duration: STORM_SECONDS,
         storm: STORM_RATE,
         retries: 0,

@@ -519,8 +519,13 @@ static double storm_start;
 static long storm_index;
 
 static void prepare_storm(void) {
-  /* Codes an authentication port does not serve; 0, 6 and 255 among them. */
-  static const uint8_t unknown[] = {0, 4, 5, 6, 12, 13, 40, 41, 43, 44, 52, 200, 250, 255};
+  /*
+   * Codes an authentication port does not serve: undefined ones (0, 52, 200, 250, 255),
+   * replies (Access-Accept 2, Accounting-Response 5, ...), Accounting-Request (4, for the
+   * accounting port), Status-Client (13), CoA and Disconnect (40, 43: port 3799). Not
+   * Access-Request (1) nor Status-Server (12), which it serves.
+   */
+  static const uint8_t unknown[] = {0, 2, 3, 4, 5, 11, 13, 40, 41, 43, 44, 52, 200, 250, 255};
   for (int i = 0; i < STORM_POOL; i++) {
     storm_random_size[i] = 1 + next_random() % MAX_PACKET;
     random_bytes(storm_random[i], storm_random_size[i]);
