@@ -182,9 +182,22 @@ async function ready(port: number, exited: Promise<never>, what: string): Promis
 
 /**
  * Starts `radkit serve` on `runtime` with the benchmark users file and
- * `spec.args`, its per-request log lines going to /dev/null.
+ * `spec.args`, its per-request log lines going to /dev/null. Tries three
+ * times: a port found free may be taken before the server binds it.
  */
 async function startRadkit(spec: ServerSpec): Promise<RunningServer> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startRadkitOnce(spec);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+async function startRadkitOnce(spec: ServerSpec): Promise<RunningServer> {
   const auth = await freeUdpPort();
   const acct = await freeUdpPort();
   const coa = await freeUdpPort();
