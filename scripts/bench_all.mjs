@@ -195,7 +195,9 @@ if (only.length < sections.length) {
     if (only.includes(section)) continue;
     const keys = section === "client" ? ["client", "radclient"] : [section];
     for (const key of keys) results[key] = previous?.results?.[key] ?? results[key];
+    // Kept with the date it was measured, through any number of --only runs.
     carried[section] = previous?.measuredAt?.[section] ?? previous?.started ?? "no earlier run";
+    measuredAt[section] = carried[section];
   }
 }
 const runs = (section) => only.includes(section);
