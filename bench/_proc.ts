@@ -171,30 +171,6 @@ export class Proc {
   }
 }
 
-/** The RSS of a process in bytes, from /proc (Linux), or undefined. */
-export async function rssOf(pid: number): Promise<number | undefined> {
-  try {
-    const { readFile } = await import("node:fs/promises");
-    const status = await readFile(`/proc/${pid}/status`, "utf8");
-    const match = /VmRSS:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Peak RSS (VmHWM) of a process in bytes, from /proc (Linux), or undefined. */
-export async function peakRssOf(pid: number): Promise<number | undefined> {
-  try {
-    const { readFile } = await import("node:fs/promises");
-    const status = await readFile(`/proc/${pid}/status`, "utf8");
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A radkit server (or bare echo) on `runtime` in its own process. */
 export async function startServerProcess(
   runtime: Runtime,
@@ -262,18 +238,6 @@ export function udpReceiveBufferErrors(): number | undefined {
     const values = lines[1]!.trim().split(/\s+/);
     const index = names.indexOf("RcvbufErrors");
     return index < 0 ? undefined : Number(values[index]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU time (user + system) a process has used so far, in seconds, from /proc (Linux), or undefined. */
-export function cpuSecondsOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // fields[11] is utime, fields[12] stime (fields 14 and 15 of proc(5)), in clock ticks.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }

@@ -1,326 +1,473 @@
-// Server throughput: verified PAP Access-Request replies per second over
-// loopback at a fixed concurrency (100 in flight), for
-//   (a) radkit's Server on each runtime (verifies the Message-Authenticator,
-//       reveals the password, runs a handler, encodes an Access-Accept with
-//       Message-Authenticator, caches the reply for RFC 5080),
-//   (b) a bare UDP echo server on the same runtime and adapter (the ceiling),
-//   (c) FreeRADIUS 3.2 (tests/freeradius/raddb: `files` user bob/hello, the
-//       client entry requires a Message-Authenticator), and
-//   (d) a pyrad 2.1 server (bench/pyrad_server.py; checks NO
-//       Message-Authenticator, pyrad cannot),
-// every server in its own process, against one load generator in another
-// process (bench/server_load.ts on Node, which verifies every reply). The
-// contenders run in alternating rounds (each round starting one contender
-// further on); the table gives each one's best round, and each ratio is the
-// median over the rounds of the two rates within a round.
-// Then, per runtime, a fresh radkit server answers REQUESTS requests (1M in
-// the full run) and its RSS is read from /proc after each quarter.
+// Server load: FreeRADIUS 3.2 and `radkit serve` on Deno, Bun and Node,
+// measured with the C load generator bench/loadgen/radload.c (built with gcc
+// on first use) pinned to core 0:
 //
-//   node_modules/.bin/node bench/server_bench.ts [--runtimes deno,bun,node]
-//     [--seconds 5] [--rounds 3] [--requests 1000000] [--no-peers]
+//  - throughput: verified PAP Access-Accepts per second at 100 in flight,
+//    with the server pinned to core 1 (`taskset`: one core) and unpinned
+//    (whole machine: every core, core 0 shared with the generator), plus the
+//    server's CPU time per reply (utime + stime of every thread of every
+//    process of its tree, from /proc, over the measured window) and its RSS
+//    (summed over its processes) after the run. A fresh server per round;
+//    rounds rotate the order; the report gives medians over the rounds.
+//  - storm: the same valid stream (no retransmission: a request unanswered
+//    for 1 s is lost) while radload sends ~50k garbage datagrams/s to the
+//    same port (random bytes, bad lengths, wrong-secret Access-Requests,
+//    unknown codes).
+//  - memory: a fresh server answers 1M requests (whole machine); RSS is
+//    sampled every second.
 //
-// The driver itself may run on any runtime; the servers run on the pinned
-// binaries in node_modules/.bin. Prints a Markdown table and one
-// `BENCH {...}` JSON line. Without FreeRADIUS or pyrad the table says
-// "not measured (missing ...)". The generator shares the 2 cores with the
-// server, so absolute numbers are bounded by it too; compare ratios.
+//   node_modules/.bin/node bench/server_bench.ts [--quick]
+//     [--runtimes deno,bun,node] [--rounds 3] [--count 200000] [--warmup 20000]
+//     [--storm-rate 50000] [--storm-seconds 10] [--memory-requests 1000000]
+//     [--in-flight 100] [--sockets 16] [--workers N] [--serve-args "ARGS"]
+//     [--no-freeradius] [--freeradius-template DIR]
+//     [--only throughput,storm,memory]
+//
+// Prints a summary on stderr and one `BENCH {...}` JSON line on stdout
+// (scripts/bench_all.mjs writes bench/RESULTS.md from it). When `radkit serve
+// --help` lists `--workers`, radkit runs as one process (`--workers 1`) on
+// one core and on the whole machine, and with `--workers N` (the number of
+// cores) on the whole machine; storm and memory use `radkit serve` with its
+// default settings.
+import { cpus, loadavg } from "node:os";
 import process from "node:process";
-import { startFreeRadius } from "../tests/_freeradius.ts";
+import { have, type Runtime, RUNTIMES, udpReceiveBufferErrors } from "./_proc.ts";
+import { findCompiler, type RadloadResult, runRadload } from "./_radload.ts";
 import {
-  addCleanup,
-  cpuSecondsOf,
-  currentRuntime,
-  have,
-  type LoadResult,
-  peakRssOf,
-  Proc,
-  repoPath,
-  rssOf,
-  runLoad,
-  type Runtime,
-  startLoad,
-  startServerProcess,
-  udpReceiveBufferErrors,
-} from "./_proc.ts";
+  pinTree,
+  type RunningServer,
+  SECRET,
+  serveHasWorkers,
+  type ServerSpec,
+  startServer,
+  treeCpuSeconds,
+  type TreeMemory,
+  treeMemory,
+} from "./_servers.ts";
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] ?? fallback : fallback;
 }
 
-const runtimes = option("runtimes", currentRuntime()).split(",") as Runtime[];
-const SECONDS = Number(option("seconds", "5"));
-/** Seconds of load before each round's count starts (JIT warm-up, socket buffers). */
-const WARMUP = 0.5;
-const ROUNDS = Number(option("rounds", "3"));
-const REQUESTS = Number(option("requests", "1000000"));
-const CONCURRENCY = 100;
-const PEERS = !process.argv.includes("--no-peers");
+const QUICK = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
+const RUNTIMES_USED = option("runtimes", RUNTIMES.join(",")).split(",") as Runtime[];
+const ROUNDS = Number(option("rounds", QUICK ? "1" : "3"));
+const COUNT = Number(option("count", QUICK ? "20000" : "200000"));
+const WARMUP = Number(option("warmup", QUICK ? "5000" : "20000"));
+const IN_FLIGHT = Number(option("in-flight", "100"));
+const SOCKETS = Number(option("sockets", "16"));
+const STORM_RATE = Number(option("storm-rate", "50000"));
+const STORM_SECONDS = Number(option("storm-seconds", QUICK ? "2" : "10"));
+const MEMORY_REQUESTS = Number(option("memory-requests", QUICK ? "100000" : "1000000"));
+const CORES = cpus().length;
+const WORKERS = Number(option("workers", String(CORES)));
+const FREERADIUS = !process.argv.includes("--no-freeradius");
+const FREERADIUS_TEMPLATE = option("freeradius-template", "");
+/** Arguments added to every `radkit serve` command line (e.g. "--some-flag 1"). */
+const SERVE_ARGS = option("serve-args", "").split(" ").filter((arg) => arg !== "");
+const PHASES = option("only", "throughput,storm,memory").split(",");
+/** The generator's core; a pinned server gets the next one. */
+const GENERATOR_CORE = 0;
+const SERVER_CORE = 1;
+const ALL_CORES = `0-${CORES - 1}`;
 
+type Mode = "pinned" | "whole";
+
+/** A server measured for throughput, in which modes. */
 interface Contender {
-  name: string;
-  kind: "echo" | "radkit" | "freeradius" | "pyrad";
-  runtime?: Runtime;
-  port: number;
-  expect: "echo" | "accept";
-  stop: () => Promise<void>;
-  best?: LoadResult;
-  lost: number;
-  bad: number;
-  kernelDrops: number;
-  /** The server's pid when known (for its CPU time). */
-  pid?: number | undefined;
-  /** Lowest CPU time per verified reply over the rounds, in microseconds. */
-  cpuPerReply?: number;
-  /** Replies per second in each round, in round order. */
-  rates: number[];
+  spec: ServerSpec;
+  modes: Mode[];
 }
 
-const FREERADIUS = "/usr/sbin/freeradius";
-const PYRAD = "/usr/lib/python3/dist-packages/pyrad/__init__.py";
-const PYTHON = "/usr/bin/python3";
+const RUNTIME_NAMES: Record<Runtime, string> = { deno: "Deno", bun: "Bun", node: "Node" };
+
+const radkit = (runtime: Runtime, id: string, args: string[]): ServerSpec => ({
+  id,
+  name: `radkit serve${[...args, ...SERVE_ARGS].map((arg) => ` ${arg}`).join("")} on ${
+    RUNTIME_NAMES[runtime]
+  }`,
+  kind: "radkit",
+  runtime,
+  args: [...args, ...SERVE_ARGS],
+});
+const freeradius: ServerSpec = {
+  id: "freeradius",
+  name: "FreeRADIUS (files, thread pool)",
+  kind: "freeradius",
+  ...(FREERADIUS_TEMPLATE ? { template: FREERADIUS_TEMPLATE } : {}),
+};
+
 const missing: Record<string, string> = {};
-const contenders: Contender[] = [];
-const load = await startLoad(200_000);
+const workers = RUNTIMES_USED.length > 0 && serveHasWorkers(RUNTIMES_USED[0]!);
+const modes: Mode[] = CORES >= 2 ? ["pinned", "whole"] : ["whole"];
+if (CORES < 2) missing.pinned = `one core only: no pinned run (the generator needs core 0)`;
 
-try {
-  for (const runtime of runtimes) {
-    for (const kind of ["echo", "radkit"] as const) {
-      const server = await startServerProcess(runtime, kind);
-      contenders.push({
-        name: `${kind} ${runtime}`,
-        kind,
-        runtime,
-        port: server.port,
-        expect: kind === "echo" ? "echo" : "accept",
-        pid: server.pid,
-        stop: () => server.proc.stop(),
-        lost: 0,
-        bad: 0,
-        kernelDrops: 0,
-        rates: [],
-      });
-    }
-  }
-  if (PEERS) {
-    if (!have(FREERADIUS)) {
-      missing.freeradius = `${FREERADIUS} (apt-get install freeradius)`;
-    } else {
-      const freeradius = await startFreeRadius();
-      addCleanup(() => freeradius.stop());
-      contenders.push({
-        name: "FreeRADIUS",
-        kind: "freeradius",
-        port: freeradius.authPort,
-        expect: "accept",
-        pid: freeradius.pid,
-        stop: () => freeradius.stop(),
-        lost: 0,
-        bad: 0,
-        kernelDrops: 0,
-        rates: [],
-      });
-    }
-    if (!have(PYRAD) || !have(PYTHON)) {
-      missing.pyrad = `${PYRAD} (apt-get install python3-pyrad)`;
-    } else {
-      const pyrad = new Proc(PYTHON, [repoPath("bench/pyrad_server.py"), "testing123"]);
-      const { port, pid } = await pyrad.next<{ port: number; pid: number }>("READY", 30_000);
-      contenders.push({
-        name: "pyrad",
-        kind: "pyrad",
-        pid,
-        port,
-        expect: "accept",
-        stop: () => pyrad.stop(),
-        lost: 0,
-        bad: 0,
-        kernelDrops: 0,
-        rates: [],
-      });
-    }
+// The contenders, one a line: a new server command line is one more line.
+const throughput: Contender[] = [];
+const storm: ServerSpec[] = [];
+const memory: ServerSpec[] = [];
+if (FREERADIUS) {
+  if (have("/usr/sbin/freeradius")) {
+    throughput.push({ spec: freeradius, modes });
+    storm.push(freeradius);
+    memory.push(freeradius);
   } else {
-    missing.freeradius = "skipped (--no-peers)";
-    missing.pyrad = "skipped (--no-peers)";
+    missing.freeradius = "/usr/sbin/freeradius (apt-get install freeradius)";
   }
-
-  for (let round = 0; round < ROUNDS; round++) {
-    // Each round starts one contender further on, so no contender always
-    // follows the same one.
-    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
-    for (const contender of order) {
-      const before = udpReceiveBufferErrors() ?? 0;
-      // CPU time includes the warm-up: replies are counted over it too, below.
-      const cpuBefore = contender.pid === undefined ? undefined : cpuSecondsOf(contender.pid);
-      const result = await runLoad(load, {
-        port: contender.port,
-        seconds: SECONDS,
-        warmup: WARMUP,
-        concurrency: CONCURRENCY,
-        expect: contender.expect,
-      });
-      contender.kernelDrops += (udpReceiveBufferErrors() ?? 0) - before;
-      const cpuAfter = contender.pid === undefined ? undefined : cpuSecondsOf(contender.pid);
-      if (cpuBefore !== undefined && cpuAfter !== undefined && result.replies > 0) {
-        // Replies over the warm-up are estimated at the measured rate.
-        const perReply = (1e6 * (cpuAfter - cpuBefore)) /
-          (result.replies + result.perSecond * WARMUP);
-        contender.cpuPerReply = Math.min(contender.cpuPerReply ?? Infinity, perReply);
-      }
-      contender.lost += result.lost;
-      contender.bad += result.bad;
-      contender.rates.push(result.perSecond);
-      if (contender.best === undefined || result.perSecond > contender.best.perSecond) {
-        contender.best = result;
-      }
-      console.error(
-        `  round ${round + 1}/${ROUNDS} ${contender.name}: ${Math.round(result.perSecond)}/s ` +
-          `(lost ${result.lost}, bad ${result.bad})`,
-      );
-    }
+} else {
+  missing.freeradius = "skipped (--no-freeradius)";
+}
+for (const runtime of RUNTIMES_USED) {
+  if (workers) {
+    // One process on one core and on the machine; N worker processes on the machine.
+    throughput.push({ spec: radkit(runtime, runtime, ["--workers", "1"]), modes });
+    throughput.push({
+      spec: radkit(runtime, `${runtime}-workers`, ["--workers", String(WORKERS)]),
+      modes: ["whole"],
+    });
+  } else {
+    throughput.push({ spec: radkit(runtime, runtime, []), modes });
   }
-} finally {
-  await Promise.all(contenders.map((contender) => contender.stop()));
+  // Storm and memory: `radkit serve` as shipped (default settings).
+  storm.push(radkit(runtime, `${runtime}-default`, []));
+  memory.push(radkit(runtime, `${runtime}-default`, []));
 }
 
-interface RssRun {
-  runtime: Runtime;
-  requests: number;
-  idle: number;
-  after: { requests: number; rss: number }[];
-  peak: number;
+/** One measured window of one contender. */
+interface Sample {
+  round: number;
   perSecond: number;
+  replies: number;
+  /** Server CPU per verified reply over the window, µs. */
+  serverCpuMicros: number;
+  /** The generator's own CPU per reply, µs. */
+  generatorCpuMicros: number;
   lost: number;
   bad: number;
-}
-const rss: RssRun[] = [];
-try {
-  if (REQUESTS > 0) {
-    for (const runtime of runtimes) {
-      const server = await startServerProcess(runtime, "radkit");
-      try {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        const idle = (await rssOf(server.pid)) ?? 0;
-        const after: { requests: number; rss: number }[] = [];
-        const quarter = Math.ceil(REQUESTS / 4);
-        let done = 0;
-        let seconds = 0;
-        let lost = 0;
-        let bad = 0;
-        for (let i = 0; i < 4; i++) {
-          const result = await runLoad(load, {
-            port: server.port,
-            requests: quarter,
-            warmup: 0,
-            concurrency: CONCURRENCY,
-            expect: "accept",
-          });
-          done += result.replies;
-          seconds += result.seconds;
-          lost += result.lost;
-          bad += result.bad;
-          after.push({ requests: done, rss: (await rssOf(server.pid)) ?? 0 });
-        }
-        const peak = (await peakRssOf(server.pid)) ?? 0;
-        rss.push({
-          runtime,
-          requests: done,
-          idle,
-          after,
-          peak,
-          perSecond: done / seconds,
-          lost,
-          bad,
-        });
-        console.error(
-          `  RSS ${runtime}: ${after.map((a) => (a.rss / 2 ** 20).toFixed(0)).join(" → ")} MiB`,
-        );
-      } finally {
-        await server.proc.stop();
-      }
-    }
-  }
-} finally {
-  await load.stop();
+  retransmitted: number;
+  duplicate: number;
+  kernelDrops: number;
+  latencyMs: { p50: number; p99: number; max: number };
 }
 
-/**
- * The median over the rounds of `a`'s rate / `b`'s rate in the same round.
- * This machine's speed drifts by up to 2× over seconds; rates from one round
- * (all contenders within a minute) share more of that drift than two best
- * rounds do, which may come from different spells.
- */
-function roundRatio(a: Contender, b: Contender): number {
-  const ratios = a.rates.map((rate, round) => rate / b.rates[round]!).sort((x, y) => x - y);
-  const middle = ratios.length >> 1;
-  return ratios.length % 2 === 1 ? ratios[middle]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
+interface ThroughputResult {
+  id: string;
+  name: string;
+  kind: ServerSpec["kind"];
+  runtime: Runtime | null;
+  args: readonly string[];
+  samples: Record<Mode, Sample[]>;
+  /** Tree memory after each round's run, and the requests that server answered by then. */
+  memory: (TreeMemory & { requests: number })[];
+}
+
+/** Pinned: the server's whole tree on core 1; whole: on every core (core 0 shared with the generator). */
+function pin(server: RunningServer, mode: Mode): void {
+  pinTree(server.pid, mode === "pinned" ? String(SERVER_CORE) : ALL_CORES);
+}
+
+/** One radload run against a running server, with its CPU time over the measured window. */
+async function measure(
+  server: RunningServer,
+  options: {
+    count: number;
+    warmup: number;
+    warmupMax?: number;
+    duration?: number;
+    storm?: number;
+    retries?: number;
+  },
+): Promise<{ result: RadloadResult; serverCpu: number; kernelDrops: number }> {
+  let cpuAtStart = 0;
+  let dropsAtStart = 0;
+  const result = await runRadload({
+    port: server.port,
+    secret: SECRET,
+    inFlight: IN_FLIGHT,
+    sockets: SOCKETS,
+    count: options.count,
+    warmup: options.warmup,
+    ...(options.warmupMax === undefined ? {} : { warmupMax: options.warmupMax }),
+    ...(options.duration === undefined ? {} : { duration: options.duration }),
+    ...(options.storm === undefined ? {} : { storm: options.storm }),
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+    core: GENERATOR_CORE,
+  }, {
+    onMeasuring: () => {
+      cpuAtStart = treeCpuSeconds(server.pid);
+      dropsAtStart = udpReceiveBufferErrors() ?? 0;
+    },
+  });
+  return {
+    result,
+    serverCpu: treeCpuSeconds(server.pid) - cpuAtStart,
+    kernelDrops: (udpReceiveBufferErrors() ?? 0) - dropsAtStart,
+  };
+}
+
+function sample(round: number, run: Awaited<ReturnType<typeof measure>>): Sample {
+  const { result } = run;
+  return {
+    round,
+    perSecond: result.repliesPerSecond,
+    replies: result.verified,
+    serverCpuMicros: result.verified > 0 ? (1e6 * run.serverCpu) / result.verified : 0,
+    generatorCpuMicros: result.cpuMicrosPerReply,
+    lost: result.lost,
+    bad: result.bad,
+    retransmitted: result.retransmitted,
+    duplicate: result.duplicate,
+    kernelDrops: run.kernelDrops,
+    latencyMs: result.latencyMs,
+  };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en");
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
-const byKind = (kind: Contender["kind"], runtime?: Runtime) =>
-  contenders.find((c) => c.kind === kind && c.runtime === runtime);
-const freeradius = byKind("freeradius");
-const pyrad = byKind("pyrad");
-console.log(
-  `# server: verified PAP Access-Accepts/s, ${CONCURRENCY} in flight, best of ${ROUNDS} × ${SECONDS} s; ratios: median over the rounds`,
-);
-console.log(
-  "| runtime | bare UDP echo | radkit Server | radkit / echo | radkit / FreeRADIUS | radkit / pyrad | server CPU µs/reply (echo, radkit) |",
-);
-console.log("|---|---:|---:|---:|---:|---:|---:|");
-for (const runtime of runtimes) {
-  const echo = byKind("echo", runtime)!;
-  const ours = byKind("radkit", runtime)!;
-  console.log(
-    `| ${runtime} | ${fmt(echo.best!.perSecond)} | ${fmt(ours.best!.perSecond)} | ${
-      roundRatio(ours, echo).toFixed(2)
-    }× | ${freeradius ? `${roundRatio(ours, freeradius).toFixed(2)}×` : "-"} | ${
-      pyrad ? `${roundRatio(ours, pyrad).toFixed(2)}×` : "-"
-    } | ${byKind("echo", runtime)!.cpuPerReply?.toFixed(0) ?? "?"}, ${
-      byKind("radkit", runtime)!.cpuPerReply?.toFixed(0) ?? "?"
-    } |`,
-  );
+const log = (line: string) => console.error(line);
+
+if (findCompiler() === undefined) {
+  console.log(`BENCH ${JSON.stringify({ bench: "server", error: "no gcc to build radload" })}`);
+  process.exit(0);
 }
-console.log(
-  `FreeRADIUS: ${
-    freeradius
-      ? `${fmt(freeradius.best!.perSecond)}/s`
-      : `not measured (missing ${missing.freeradius})`
-  }`,
-);
-console.log(
-  `pyrad: ${pyrad ? `${fmt(pyrad.best!.perSecond)}/s` : `not measured (missing ${missing.pyrad})`}`,
-);
-for (const run of rss) {
-  console.log(
-    `RSS ${run.runtime} after ${fmt(run.requests)} requests: ${mib(run.idle)} idle → ${
-      run.after.map((a) => mib(a.rss)).join(" → ")
-    } (peak ${mib(run.peak)})`,
-  );
+
+const started = new Date();
+const loadAtStart = loadavg();
+const throughputResults: ThroughputResult[] = throughput.map(({ spec }) => ({
+  id: spec.id,
+  name: spec.name,
+  kind: spec.kind,
+  runtime: spec.runtime ?? null,
+  args: spec.args ?? [],
+  samples: { pinned: [], whole: [] },
+  memory: [],
+}));
+
+if (PHASES.includes("throughput")) {
+  for (let round = 0; round < ROUNDS; round++) {
+    // Each round starts one contender further on, and swaps the order of the modes.
+    const order = throughput.map((_, i) => (i + round) % throughput.length);
+    for (const index of order) {
+      const contender = throughput[index]!;
+      const record = throughputResults[index]!;
+      const server = await startServer(contender.spec);
+      try {
+        const modeOrder = round % 2 === 0 ? contender.modes : [...contender.modes].reverse();
+        let requests = 0;
+        for (const mode of modeOrder) {
+          pin(server, mode);
+          const run = await measure(server, { count: COUNT, warmup: WARMUP });
+          requests += run.result.warmup.verified + run.result.verified;
+          const s = sample(round, run);
+          record.samples[mode].push(s);
+          log(
+            `  round ${round + 1}/${ROUNDS} ${contender.spec.name}, ${mode}: ${
+              fmt(s.perSecond)
+            }/s, ` +
+              `server ${s.serverCpuMicros.toFixed(1)} µs/reply, generator ${
+                s.generatorCpuMicros.toFixed(1)
+              } µs/reply (lost ${s.lost}, bad ${s.bad}, retransmitted ${s.retransmitted})`,
+          );
+        }
+        const memory = treeMemory(server.pid);
+        record.memory.push({ ...memory, requests });
+        log(
+          `    RSS after ${fmt(requests)} requests: ${
+            mib(memory.rss)
+          } (${memory.processes} processes)`,
+        );
+      } finally {
+        await server.stop();
+      }
+    }
+  }
 }
+
+interface StormResult {
+  id: string;
+  name: string;
+  kind: ServerSpec["kind"];
+  runtime: Runtime | null;
+  args: readonly string[];
+  perSecond: number;
+  sent: number;
+  replies: number;
+  lost: number;
+  bad: number;
+  stormRate: number;
+  stormPerSecond: number;
+  stormReplies: number;
+  kernelDrops: number;
+  seconds: number;
+}
+const stormResults: StormResult[] = [];
+if (PHASES.includes("storm") && STORM_RATE > 0) {
+  for (const spec of storm) {
+    const server = await startServer(spec);
+    try {
+      pin(server, "whole");
+      const run = await measure(server, {
+        count: 0,
+        // Under the storm valid replies come a few thousand a second: a shorter warm-up.
+        warmup: Math.min(WARMUP, 5000),
+        warmupMax: 10,
+        duration: STORM_SECONDS,
+        storm: STORM_RATE,
+        retries: 0,
+      });
+      const r = run.result;
+      stormResults.push({
+        id: spec.id,
+        name: spec.name,
+        kind: spec.kind,
+        runtime: spec.runtime ?? null,
+        args: spec.args ?? [],
+        perSecond: r.repliesPerSecond,
+        sent: r.sent,
+        replies: r.verified,
+        lost: r.lost,
+        bad: r.bad,
+        stormRate: STORM_RATE,
+        stormPerSecond: r.storm.perSecond,
+        stormReplies: r.storm.replies,
+        kernelDrops: run.kernelDrops,
+        seconds: r.wallSeconds,
+      });
+      log(
+        `  storm ${spec.name}: ${fmt(r.repliesPerSecond)} valid replies/s under ${
+          fmt(r.storm.perSecond)
+        } garbage/s; lost ${r.lost} of ${r.sent} (${
+          (100 * r.lost / Math.max(1, r.sent)).toFixed(2)
+        }%), ` +
+          `kernel drops ${run.kernelDrops}`,
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+interface MemoryResult {
+  id: string;
+  name: string;
+  kind: ServerSpec["kind"];
+  runtime: Runtime | null;
+  args: readonly string[];
+  requests: number;
+  idle: TreeMemory;
+  /** One sample a second: seconds, replies so far, tree memory. */
+  samples: { t: number; requests: number; rss: number; pss: number }[];
+  end: TreeMemory;
+  perSecond: number;
+  lost: number;
+  bad: number;
+}
+const memoryResults: MemoryResult[] = [];
+if (PHASES.includes("memory") && MEMORY_REQUESTS > 0) {
+  for (const spec of memory) {
+    const server = await startServer(spec);
+    try {
+      pin(server, "whole");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const idle = treeMemory(server.pid);
+      const samples: MemoryResult["samples"] = [];
+      const result = await runRadload({
+        port: server.port,
+        secret: SECRET,
+        inFlight: IN_FLIGHT,
+        sockets: SOCKETS,
+        count: MEMORY_REQUESTS,
+        warmup: 0,
+        progress: 1000,
+        core: GENERATOR_CORE,
+      }, {
+        onProgress: (progress) => {
+          const memory = treeMemory(server.pid);
+          samples.push({
+            t: progress.t,
+            requests: progress.verified,
+            rss: memory.rss,
+            pss: memory.pss,
+          });
+        },
+      });
+      const end = treeMemory(server.pid);
+      samples.push({
+        t: result.wallSeconds,
+        requests: result.verified,
+        rss: end.rss,
+        pss: end.pss,
+      });
+      memoryResults.push({
+        id: spec.id,
+        name: spec.name,
+        kind: spec.kind,
+        runtime: spec.runtime ?? null,
+        args: spec.args ?? [],
+        requests: result.verified,
+        idle,
+        samples,
+        end,
+        perSecond: result.repliesPerSecond,
+        lost: result.lost,
+        bad: result.bad,
+      });
+      log(
+        `  memory ${spec.name}: ${mib(idle.rss)} idle → ${mib(end.rss)} after ${
+          fmt(result.verified)
+        } requests (peak ${mib(end.peak)}, ${end.processes} processes)`,
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length === 0
+    ? 0
+    : sorted.length % 2 === 1
+    ? sorted[middle]!
+    : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+for (const record of throughputResults) {
+  const parts = (["whole", "pinned"] as const).filter((mode) => record.samples[mode].length > 0)
+    .map((mode) => {
+      const samples = record.samples[mode];
+      return `${mode} ${fmt(median(samples.map((s) => s.perSecond)))}/s, ${
+        median(samples.map((s) => s.serverCpuMicros)).toFixed(1)
+      } µs/reply`;
+    });
+  if (parts.length > 0) log(`${record.name}: ${parts.join("; ")}`);
+}
+
 console.log(`BENCH ${
   JSON.stringify({
     bench: "server",
-    concurrency: CONCURRENCY,
-    seconds: SECONDS,
+    generator: "bench/loadgen/radload.c",
+    started,
+    finished: new Date(),
+    loadAtStart,
+    loadAtEnd: loadavg(),
+    cores: CORES,
+    generatorCore: GENERATOR_CORE,
+    serverCore: SERVER_CORE,
+    inFlight: IN_FLIGHT,
+    sockets: SOCKETS,
+    count: COUNT,
     warmup: WARMUP,
     rounds: ROUNDS,
-    results: contenders.map((c) => ({
-      name: c.name,
-      kind: c.kind,
-      runtime: c.runtime ?? null,
-      perSecond: c.best?.perSecond ?? 0,
-      rates: c.rates,
-      replies: c.best?.replies ?? 0,
-      withMessageAuthenticator: c.best?.withMessageAuthenticator ?? 0,
-      lost: c.lost,
-      bad: c.bad,
-      kernelDrops: c.kernelDrops,
-      cpuMicrosPerReply: c.cpuPerReply ?? null,
-    })),
+    workersFlag: workers,
+    workers: WORKERS,
+    storm: { rate: STORM_RATE, seconds: STORM_SECONDS },
+    memoryRequests: MEMORY_REQUESTS,
     missing,
-    rss,
+    throughput: throughputResults,
+    stormResults,
+    memory: memoryResults,
   })
 }`);
 process.exit(0);

@@ -1,4 +1,6 @@
-// Load generator for bench/server_bench.ts and bench/soak.ts, run as its own
+// The earlier load generator in TypeScript (Node.js), kept for
+// bench/deno_udp_variants.ts; the server benchmark and the soak use the much
+// lighter C generator bench/loadgen/radload.c instead. Run as its own
 // process on Node.js 24 (node_modules/.bin/node, type stripping) whatever
 // runtime the server runs on, so every server faces the same client.
 //

@@ -1,47 +1,56 @@
-// Soak: steady load against one radkit server per runtime, with the
-// server's RSS and event-loop delay sampled every 10 s; writes
-// bench/SOAK.md (one table per runtime), bench/soak.svg (RSS over time, a
-// hand-rolled SVG) and bench/soak.json (the raw samples; later runs of other
-// runtimes are merged into it).
+// Soak: steady load against one radkit server per runtime for --minutes,
+// with the server's RSS sampled every --sample seconds; writes bench/SOAK.md
+// (one table per runtime), bench/soak.svg (RSS over time, a hand-rolled SVG)
+// and bench/soak.json (the raw samples; later runs of other runtimes are
+// merged into it). Checks that RSS stays flat (target: < 10% growth after
+// the warm-up minute).
 //
 //   node_modules/.bin/node bench/soak.ts [--minutes 10] [--rate 3000]
-//     [--runtimes deno,bun,node] [--sample 10]
+//     [--runtimes deno,bun,node] [--sample 10] [--server serve|library]
+//     [--args "--workers 2"]
 //
-// The server runs in its own process (bench/_server_process.ts with its
-// setInterval drift probe); the generator (bench/server_load.ts, Node) sends
-// PAP Access-Requests with Message-Authenticator at a fixed rate and verifies
-// every reply. Growth is measured from the first sample after warm-up (the
-// first minute) to the last sample.
+// The generator is bench/loadgen/radload.c (C, built with gcc on first use,
+// pinned to core 0): PAP Access-Requests with Message-Authenticator at
+// --rate requests/s (at most 100 in flight), every reply verified.
+// --server serve (the default): `radkit serve` with default settings (plus
+// --args) and the benchmark users file, RSS read from /proc and summed over
+// its process tree. --server library: a radkit Server in
+// bench/_server_process.ts, which also samples its event-loop delay (a 10 ms
+// setInterval drift probe) and heap.
+//
+// RSS after 1M requests at full speed is measured by
+// `node bench/server_bench.ts --only memory` instead.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
-import {
-  type LoadResult,
-  repoPath,
-  runLoad,
-  type Runtime,
-  startLoad,
-  startServerProcess,
-} from "./_proc.ts";
+import { repoPath, type Runtime, startServerProcess } from "./_proc.ts";
+import { type RadloadResult, runRadload } from "./_radload.ts";
+import { SECRET, startServer, treeMemory } from "./_servers.ts";
 
+/** One sample of the server. Heap and loop delay only with --server library. */
 export interface SoakSample {
   t: number;
+  /** RSS, bytes (summed over the process tree for --server serve). */
   rss: number;
-  heap: number;
-  p50: number;
-  p99: number;
-  max: number;
+  /** Replies the server sent so far (library), or verified by the generator so far (serve). */
   replied: number;
+  processes?: number;
+  heap?: number;
+  p50?: number;
+  p99?: number;
+  max?: number;
 }
 
 export interface SoakRun {
   runtime: Runtime;
   version: string;
+  /** "serve" (`radkit serve` + args) or "library" (bench/_server_process.ts). */
+  server?: string;
   date: string;
   minutes: number;
   rate: number;
   samples: SoakSample[];
-  load: LoadResult;
+  load: { replies: number; lost: number; bad: number; retransmitted?: number };
   loadAverage: number[];
 }
 
@@ -102,48 +111,105 @@ function version(runtime: Runtime): Promise<string> {
   });
 }
 
+function progressLine(runtime: Runtime, sample: SoakSample): void {
+  const loop = sample.p50 === undefined
+    ? ""
+    : ` loop p50=${sample.p50.toFixed(2)} max=${(sample.max ?? 0).toFixed(1)} ms`;
+  console.error(
+    `  ${runtime} t=${sample.t}s rss=${mb(sample.rss)} MB${loop} replied=${sample.replied}`,
+  );
+}
+
+function generator(port: number, minutes: number, rate: number, progressMs: number) {
+  return {
+    port,
+    secret: SECRET,
+    rate,
+    inFlight: 100,
+    count: 0,
+    warmup: 0,
+    duration: minutes * 60,
+    progress: progressMs,
+    core: 0,
+  };
+}
+
+function loadOf(result: RadloadResult): SoakRun["load"] {
+  return {
+    replies: result.verified,
+    lost: result.lost,
+    bad: result.bad,
+    retransmitted: result.retransmitted,
+  };
+}
+
 async function soak(
   runtime: Runtime,
   minutes: number,
   rate: number,
   sampleS: number,
+  mode: string,
+  args: string[],
 ): Promise<SoakRun> {
   const samples: SoakSample[] = [];
-  const server = await startServerProcess(runtime, "radkit", sampleS * 1000, (line) => {
-    if (line.startsWith("SAMPLE ")) {
-      const sample = JSON.parse(line.slice(7)) as SoakSample;
-      samples.push(sample);
-      console.error(
-        `  ${runtime} t=${sample.t}s rss=${mb(sample.rss)} MB loop p50=${
-          sample.p50.toFixed(2)
-        } max=${sample.max.toFixed(1)} ms replied=${sample.replied}`,
-      );
+  const loadAverage = (await import("node:os")).loadavg();
+  let result: RadloadResult;
+  if (mode === "library") {
+    const server = await startServerProcess(runtime, "radkit", sampleS * 1000, (line) => {
+      if (line.startsWith("SAMPLE ")) {
+        const sample = JSON.parse(line.slice(7)) as SoakSample;
+        samples.push(sample);
+        progressLine(runtime, sample);
+      }
+    });
+    try {
+      // A server that dies fails the soak (the never-printed tag rejects on exit).
+      const died = server.proc.next<never>("EXITED", minutes * 60_000 + 120_000);
+      died.catch(() => {});
+      result = await Promise.race([
+        runRadload(generator(server.port, minutes, rate, 0)),
+        died,
+      ]);
+    } finally {
+      await server.proc.stop();
     }
-  });
-  const load = await startLoad(50_000);
-  try {
-    const loadAverage = (await import("node:os")).loadavg();
-    // A server that dies fails the soak (the never-printed tag rejects on exit).
-    const died = server.proc.next<never>("EXITED", minutes * 60_000 + 120_000);
-    const result = await Promise.race([
-      runLoad(load, { port: server.port, rate, seconds: minutes * 60, warmup: 0, concurrency: 50 }),
-      died,
-    ]);
-    died.catch(() => {});
-    return {
+  } else {
+    const server = await startServer({
+      id: runtime,
+      name: `radkit serve on ${runtime}`,
+      kind: "radkit",
       runtime,
-      version: await version(runtime),
-      date: new Date().toISOString(),
-      minutes,
-      rate,
-      samples: samples.filter((sample) => sample.t <= minutes * 60 + 1),
-      load: result,
-      loadAverage,
-    };
-  } finally {
-    await load.stop();
-    await server.proc.stop();
+      args,
+    });
+    try {
+      result = await runRadload(generator(server.port, minutes, rate, sampleS * 1000), {
+        onProgress: (progress) => {
+          const memory = treeMemory(server.pid);
+          const sample = {
+            t: Math.round(progress.t),
+            rss: memory.rss,
+            processes: memory.processes,
+            replied: progress.verified,
+          };
+          samples.push(sample);
+          progressLine(runtime, sample);
+        },
+      });
+    } finally {
+      await server.stop();
+    }
   }
+  return {
+    runtime,
+    version: await version(runtime),
+    server: mode === "library" ? "library" : ["serve", ...args].join(" "),
+    date: new Date().toISOString(),
+    minutes,
+    rate,
+    samples: samples.filter((sample) => sample.t <= minutes * 60 + 1),
+    load: loadOf(result),
+    loadAverage,
+  };
 }
 
 /** The SVG plot: RSS (MB) over time, one line per runtime. */
@@ -213,6 +279,16 @@ export function svg(runs: readonly SoakRun[]): string {
   return parts.join("\n") + "\n";
 }
 
+const ms = (value: number | undefined, digits: number): string =>
+  value === undefined ? "-" : value.toFixed(digits);
+
+/** What served the run, for the report. */
+function serverLabel(run: SoakRun): string {
+  return run.server === undefined || run.server === "library"
+    ? "radkit `Server` (bench/_server_process.ts)"
+    : `\`radkit ${run.server}\``;
+}
+
 /** bench/SOAK.md from the runs. */
 export function markdown(runs: readonly SoakRun[]): string {
   const lines = [
@@ -220,35 +296,36 @@ export function markdown(runs: readonly SoakRun[]): string {
     "",
     "Generated by `node_modules/.bin/node bench/soak.ts` from bench/soak.json - do not edit by hand.",
     "",
-    "One radkit Server process per runtime (`bench/_server_process.ts`, 127.0.0.1) answers PAP",
-    "Access-Requests with Message-Authenticator sent at a fixed rate by `bench/server_load.ts`",
-    "(Node, another process), which verifies every reply. The server samples its RSS and its",
-    "event-loop delay (a 10 ms `setInterval` drift probe: how late each tick fires) every 10 s.",
+    "One radkit server per runtime on 127.0.0.1 answers PAP Access-Requests with",
+    "Message-Authenticator sent at a fixed rate (at most 100 in flight) by bench/loadgen/radload.c",
+    "(C, pinned to core 0), which verifies every reply. With `radkit serve` (default settings, the",
+    "benchmark users file) the bench reads the RSS of the server's process tree from /proc every",
+    "10 s; with the library server (`--server library`) the server samples its own RSS, heap and",
+    "event-loop delay (a 10 ms `setInterval` drift probe: how late each tick fires).",
     "Growth = mean RSS of the last minute vs mean RSS of the minute after the warm-up minute",
     '(60-120 s), target < 10%; "end vs first" compares the single last sample with the first',
     "sample after warm-up (sensitive to where the GC sawtooth happens to be).",
-    "The machine has 2 cores and other work ran beside the soaks, so loop-delay maxima include",
-    "scheduling noise from other processes.",
     "",
     "![RSS over time](soak.svg)",
     "",
-    "| runtime | duration | rate | verified replies | lost | bad | mean RSS 60-120 s | mean RSS last minute | peak after warm-up | growth | end vs first | loop delay p50 (median) | loop delay max |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| runtime | server | duration | rate | verified replies | lost | bad | mean RSS 60-120 s | mean RSS last minute | peak after warm-up | growth | end vs first | loop delay p50 (median) | loop delay max |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const run of runs) {
     const g = growth(run);
-    const p50s = run.samples.map((sample) => sample.p50).sort((a, b) => a - b);
-    const worst = Math.max(...run.samples.map((sample) => sample.max));
+    const p50s = run.samples.flatMap((sample) => sample.p50 === undefined ? [] : [sample.p50])
+      .sort((a, b) => a - b);
+    const maxima = run.samples.flatMap((sample) => sample.max === undefined ? [] : [sample.max]);
     lines.push(
-      `| ${label(run)} | ${run.minutes} min | ${run.rate}/s | ${
+      `| ${label(run)} | ${serverLabel(run)} | ${run.minutes} min | ${run.rate}/s | ${
         run.load.replies.toLocaleString("en")
       } | ${run.load.lost} | ${run.load.bad} | ${mb(g.base)} MB | ${mb(g.last)} MB | ${
         mb(g.peak)
       } MB | ${g.percent >= 0 ? "+" : ""}${g.percent.toFixed(1)}% ${
         g.percent < 10 ? "(ok)" : "(**over 10%**)"
       } | ${g.endPercent >= 0 ? "+" : ""}${g.endPercent.toFixed(1)}% | ${
-        (p50s[p50s.length >> 1] ?? 0).toFixed(2)
-      } ms | ${worst.toFixed(0)} ms |`,
+        p50s.length === 0 ? "-" : `${p50s[p50s.length >> 1]!.toFixed(2)} ms`
+      } | ${maxima.length === 0 ? "-" : `${Math.max(...maxima).toFixed(0)} ms`} |`,
     );
   }
   for (const run of runs) {
@@ -256,19 +333,23 @@ export function markdown(runs: readonly SoakRun[]): string {
       "",
       `## ${label(run)}`,
       "",
-      `Ended ${run.date}: ${run.minutes} min at ${run.rate} requests/s, load average at start ${
+      `Ended ${run.date}: ${
+        serverLabel(run)
+      }, ${run.minutes} min at ${run.rate} requests/s, load average at start ${
         run.loadAverage.map((v) => v.toFixed(2)).join(" ")
       }.`,
       "",
-      "| time (s) | RSS (MB) | heap used (MB) | loop delay p50 (ms) | p99 (ms) | max (ms) | replies in window |",
-      "|---:|---:|---:|---:|---:|---:|---:|",
+      "| time (s) | RSS (MB) | processes | heap used (MB) | loop delay p50 (ms) | p99 (ms) | max (ms) | replies in window |",
+      "|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     let previous = 0;
     for (const sample of run.samples) {
       lines.push(
-        `| ${sample.t} | ${mb(sample.rss)} | ${mb(sample.heap)} | ${sample.p50.toFixed(2)} | ${
-          sample.p99.toFixed(2)
-        } | ${sample.max.toFixed(1)} | ${sample.replied - previous} |`,
+        `| ${sample.t} | ${mb(sample.rss)} | ${sample.processes ?? 1} | ${
+          sample.heap === undefined ? "-" : mb(sample.heap)
+        } | ${ms(sample.p50, 2)} | ${ms(sample.p99, 2)} | ${ms(sample.max, 1)} | ${
+          sample.replied - previous
+        } |`,
       );
       previous = sample.replied;
     }
@@ -312,12 +393,18 @@ if (import.meta.main ?? process.argv[1]?.endsWith("soak.ts")) {
   const rate = Number(option("rate", "3000"));
   const sample = Number(option("sample", "10"));
   const runtimes = option("runtimes", "deno,bun,node").split(",") as Runtime[];
+  const mode = option("server", "serve");
+  const args = option("args", "").split(" ").filter((arg) => arg !== "");
+  if (mode !== "serve" && mode !== "library") {
+    console.error(`--server ${mode}: expected serve or library`);
+    process.exit(2);
+  }
   if (process.argv.includes("--report")) {
     writeReport(loadRuns());
   } else {
     for (const runtime of runtimes) {
       console.error(`soak: ${runtime}, ${minutes} min at ${rate}/s`);
-      const run = await soak(runtime, minutes, rate, sample);
+      const run = await soak(runtime, minutes, rate, sample, mode, args);
       const runs = loadRuns().filter((r) => r.runtime !== runtime);
       runs.push(run);
       writeReport(runs);
