@@ -35,8 +35,11 @@
  */
 export interface DuplicateCacheOptions {
   /**
-   * At most this many requests are remembered (in flight and answered);
-   * the oldest goes first.
+   * At most this many requests are remembered (in flight and answered).
+   * Beyond it the oldest answered one is forgotten first; a request whose
+   * handler still runs is never forgotten, so that a retransmission of it
+   * cannot run the handler a second time. The server's `maxInFlight`, at
+   * most this, keeps room for new requests.
    *
    * @default {65536}
    */
@@ -79,7 +82,7 @@ export interface RequestKey {
 
 interface Entry {
   readonly key: RequestKey;
-  /** The reply's bytes once answered. */
+  /** The reply's bytes once answered; in flight until then. */
   readonly reply: Uint8Array | undefined;
   /** When an answered entry stops counting; Infinity while in flight. */
   readonly expires: number;
@@ -103,9 +106,11 @@ const SWEEP_BUDGET = 4;
 
 /**
  * A hash table from {@linkcode RequestKey} to entries (a Map from the hash
- * to a chain of entries with that hash), plus a queue of the same entries
- * in the order they were inserted: new and just-answered entries go to the
- * back, so the oldest entry (first to evict or expire) is at the front.
+ * to a chain of entries with that hash), plus a queue of the answered
+ * entries in the order they were answered, so the oldest answer (first to
+ * evict or expire) is at the front. Entries in flight are in the table
+ * only: they are never evicted, and when every entry is in flight a new
+ * request is refused ({@linkcode DuplicateCache.begin} returns `false`).
  *
  * Hashing numbers instead of building a string key per datagram, and
  * keeping the order apart from the Map, keep each operation O(1) and cheap:
@@ -117,7 +122,7 @@ const SWEEP_BUDGET = 4;
 export class DuplicateCache {
   #buckets = new Map<number, Entry>();
   #size = 0;
-  /** Entry records, oldest first from {@linkcode DuplicateCache.#head}. */
+  /** Records of answered entries, oldest first from {@linkcode DuplicateCache.#head}. */
   #queue: (Entry | undefined)[] = [];
   #head = 0;
   #maxEntries: number;
@@ -172,13 +177,16 @@ export class DuplicateCache {
   }
 
   /**
-   * Marks a request as in flight.
+   * Marks a request as in flight, making room by forgetting the oldest
+   * answered request if the cache is full.
    *
    * @param key The request's key.
+   * @returns `false` when the cache is full of requests in flight: the
+   *   request is not recorded and must not be handled.
    */
-  begin(key: RequestKey): void {
+  begin(key: RequestKey): boolean {
     this.#sweep();
-    this.#insert(key, undefined, Infinity);
+    return this.#insert(key, undefined, Infinity);
   }
 
   /**
@@ -209,16 +217,23 @@ export class DuplicateCache {
     return entry;
   }
 
-  #insert(key: RequestKey, reply: Uint8Array | undefined, expires: number): void {
+  #insert(key: RequestKey, reply: Uint8Array | undefined, expires: number): boolean {
     const old = this.#find(key);
     if (old !== undefined) this.#remove(old);
+    if (this.#size >= this.#maxEntries) {
+      const oldest = this.#oldest();
+      if (oldest === undefined) return false; // Every entry is in flight.
+      this.#remove(oldest);
+    }
     const buckets = this.#buckets;
     const entry: Entry = { key, reply, expires, live: true, next: buckets.get(key.hash) };
     buckets.set(key.hash, entry);
     this.#size++;
-    this.#queue.push(entry);
-    if (this.#size > this.#maxEntries) this.#remove(this.#oldest()!);
-    this.#compact();
+    if (reply !== undefined) {
+      this.#queue.push(entry);
+      this.#compact();
+    }
+    return true;
   }
 
   #remove(entry: Entry): void {
@@ -237,7 +252,7 @@ export class DuplicateCache {
     previous.next = entry.next;
   }
 
-  /** The oldest live entry, after dropping the records of gone ones from the front. */
+  /** The oldest live answered entry, after dropping the records of gone ones from the front. */
   #oldest(): Entry | undefined {
     const queue = this.#queue;
     while (this.#head < queue.length) {
@@ -260,8 +275,9 @@ export class DuplicateCache {
 
   /**
    * Keeps the queue within twice the live entries (plus slack): records of
-   * gone entries pile up behind an old in-flight entry that holds the front.
-   * Each compaction costs what the inserts since the last one paid for.
+   * gone entries pile up behind a live one at the front (forgotten or
+   * answered again before it expires). Each compaction costs what the
+   * inserts since the last one paid for.
    */
   #compact(): void {
     const queue = this.#queue;

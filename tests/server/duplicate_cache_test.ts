@@ -38,19 +38,33 @@ test("DuplicateCache.forget() lets a retransmission be handled afresh", () => {
   assert.equal(cache.check(key("a")).kind, "new");
 });
 
-test("DuplicateCache evicts the oldest entry beyond maxEntries", () => {
-  const cache = new DuplicateCache({ maxEntries: 2 });
-  cache.begin(key("a"));
-  cache.begin(key("b"));
-  cache.begin(key("c"));
-  assert.equal(cache.size, 2);
-  assert.equal(cache.check(key("a")).kind, "new");
-  assert.equal(cache.check(key("b")).kind, "in-flight");
-  // Answering moves an entry to the back.
+test("DuplicateCache evicts the oldest answered entry beyond maxEntries", () => {
+  const cache = new DuplicateCache({ maxEntries: 3 });
+  for (const name of ["a", "b", "c"]) cache.begin(key(name));
   cache.answer(key("b"), reply);
-  cache.begin(key("d"));
-  assert.equal(cache.check(key("c")).kind, "new");
-  assert.equal(cache.check(key("b")).kind, "answered");
+  cache.answer(key("a"), reply);
+  assert.equal(cache.begin(key("d")), true);
+  assert.equal(cache.size, 3);
+  assert.equal(cache.check(key("b")).kind, "new", "answered first, evicted first");
+  assert.equal(cache.check(key("a")).kind, "answered");
+  assert.equal(cache.check(key("c")).kind, "in-flight", "older, but in flight");
+  assert.equal(cache.check(key("d")).kind, "in-flight");
+});
+
+test("DuplicateCache never evicts a request in flight: begin() refuses when all are", () => {
+  const cache = new DuplicateCache({ maxEntries: 2 });
+  assert.equal(cache.begin(key("a")), true);
+  assert.equal(cache.begin(key("b")), true);
+  assert.equal(cache.begin(key("c")), false);
+  assert.equal(cache.size, 2);
+  assert.equal(cache.check(key("a")).kind, "in-flight");
+  assert.equal(cache.check(key("b")).kind, "in-flight");
+  assert.equal(cache.check(key("c")).kind, "new", "refused, not recorded");
+  cache.answer(key("a"), reply);
+  assert.equal(cache.begin(key("c")), true, "an answered entry makes room");
+  assert.equal(cache.check(key("a")).kind, "new");
+  cache.forget(key("b"));
+  assert.equal(cache.begin(key("d")), true);
 });
 
 test("DuplicateCache sweeps expired answers as new requests come in", () => {
@@ -88,7 +102,8 @@ test("DuplicateCache stays correct when a request in flight holds the oldest pla
 /**
  * The cache's contract without time, written the obvious way (a list, O(n)
  * per operation): entries in insertion order, answered ones moved to the
- * back, the front one evicted beyond maxEntries.
+ * back; beyond maxEntries the frontmost answered one is evicted, and a new
+ * request is refused when every entry is in flight.
  */
 class ReferenceCache {
   entries: { key: string; answered: boolean }[] = [];
@@ -100,8 +115,8 @@ class ReferenceCache {
     const entry = this.entries.find((entry) => entry.key === key);
     return entry === undefined ? "new" : entry.answered ? "answered" : "in-flight";
   }
-  begin(key: string): void {
-    this.#set(key, false);
+  begin(key: string): boolean {
+    return this.#set(key, false);
   }
   answer(key: string): void {
     this.#set(key, true);
@@ -109,10 +124,15 @@ class ReferenceCache {
   forget(key: string): void {
     this.entries = this.entries.filter((entry) => entry.key !== key);
   }
-  #set(key: string, answered: boolean): void {
+  #set(key: string, answered: boolean): boolean {
     this.forget(key);
+    if (this.entries.length >= this.maxEntries) {
+      const oldest = this.entries.findIndex((entry) => entry.answered);
+      if (oldest === -1) return false;
+      this.entries.splice(oldest, 1);
+    }
     this.entries.push({ key, answered });
-    if (this.entries.length > this.maxEntries) this.entries.shift();
+    return true;
   }
 }
 
@@ -144,9 +164,11 @@ test("DuplicateCache answers check() like a plain list-based model (fast-check)"
           else if (op === "answer") {
             cache.answer(keyOf(name), reply);
             model.answer(name);
+          } else if (op === "begin") {
+            assert.equal(cache.begin(keyOf(name)), model.begin(name), name);
           } else {
-            cache[op](keyOf(name));
-            model[op](name);
+            cache.forget(keyOf(name));
+            model.forget(name);
           }
           assert.equal(cache.size, model.entries.length);
         }
