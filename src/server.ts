@@ -68,7 +68,10 @@ export type { HandlerErrorContext, RequestContext } from "./server/context.ts";
  * Handles one verified request. Returns the reply, built with
  * `request.reply(code, attributes)` so that it keeps the Identifier, the
  * Proxy-State attributes and the request for the Response Authenticator;
- * or `undefined` to send nothing. May be async.
+ * or `undefined` to send nothing. May be async: the request then holds a
+ * copy of its own bytes. A synchronous handler's request views the bytes
+ * the transport handed over (with Deno's adapter, a receive block shared with
+ * other datagrams): keep the values it needs rather than the request.
  *
  * @param request The decoded request; hidden attributes (User-Password)
  * already revealed with the client's secret.
@@ -125,6 +128,7 @@ export type RequestHandler<A extends object = AnyAttributes> = (
  *   clients: [{ address: "127.0.0.0/8", secret: "s3cret" }],
  *   handleAccountingRequest: (request) => request.reply(Code.AccountingResponse),
  *   closeTimeout: 1000,
+ *   maxInFlight: 1000, // handlers running at once; more are dropped as "overloaded"
  * };
  * const server = new Server(options);
  * await server.listen({ hostname: "127.0.0.1", acct: 1813, coa: 3799 });
