@@ -22,6 +22,8 @@ import {
   until,
   withoutMessageAuthenticator,
 } from "../server/_helpers.ts";
+import { runtime } from "../_udp.ts";
+import { collectGarbage, memory } from "../fuzz/_fuzz.ts";
 
 const CLIENTS: NasEntry[] = [{ address: "127.0.0.1", secret: SECRET, name: "nas" }];
 
@@ -445,5 +447,47 @@ test("error logs are rate-limited with a count: failing lookups, handlers and re
     console.log(
       `rate-limited error lines: lookup ${lookup.logged}, handler ${handler.logged}, reply ${reply.logged} (+1 summary each)`,
     );
+  });
+});
+
+/** Process memory after a forced GC, for the record (never asserted). */
+function measured(): string {
+  collectGarbage();
+  const now = memory();
+  const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+  return now === undefined ? "n/a" : `rss ${mb(now.rss)}, heap ${mb(now.heapUsed)}`;
+}
+
+test("defaults: 20,000 requests to handlers that never settle hold 4,096; 20,000 junk datagrams to a lookup that never settles hold 1,024", async () => {
+  const never = new Promise<never>(() => {});
+  let calls = 0;
+  await withServer({
+    handleAccountingRequest: async () => {
+      calls++;
+      return await never;
+    },
+  }, async (rig) => {
+    const before = measured();
+    for (let i = 0; i < 20_000; i++) await rig.peer.send(accounting(`s${i}`), rig.acct);
+    const stats = await idle(rig);
+    assert.equal(calls, 4096);
+    assert.equal(stats.inFlight, 4096);
+    assert.deepEqual(drops(stats), { overloaded: 20_000 - 4096 });
+    console.log(`never-settling handlers (${runtime}): ${before} -> ${measured()}`);
+  });
+  let lookups = 0;
+  await withServer({
+    clients: () => {
+      lookups++;
+      return never;
+    },
+  }, async (rig) => {
+    const before = measured();
+    for (let i = 0; i < 20_000; i++) await rig.peer.send(accounting(`j${i}`, "junk"), rig.acct);
+    const stats = await idle(rig);
+    assert.equal(lookups, 1024);
+    assert.equal(stats.inFlight, 1024);
+    assert.deepEqual(drops(stats), { "lookup-overloaded": 20_000 - 1024 });
+    console.log(`never-settling lookups (${runtime}): ${before} -> ${measured()}`);
   });
 });
