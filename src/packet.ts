@@ -23,6 +23,7 @@ import {
   isRequest,
 } from "./codec/code.ts";
 import { decodeAttributes } from "./codec/decode_attributes.ts";
+import { countAttributes } from "./codec/count_attributes.ts";
 import { RAW_NAME, rawAttribute } from "./codec/raw_attribute.ts";
 import { encodeAttributes, validateAttribute } from "./codec/encode_attributes.ts";
 import {
@@ -235,6 +236,13 @@ export interface DecodeOptions<A extends object = AnyAttributes> {
   secret?: Secret;
   /** For a reply: the request it answers (its authenticator reveals hidden values). */
   request?: Packet<A>;
+  /**
+   * Refuses a packet with more top-level attributes than this with a
+   * {@linkcode MalformedPacketError}, counted before anything is decoded
+   * (FreeRADIUS's `max_attributes`; sub-attributes are not counted). No
+   * limit when omitted.
+   */
+  maxAttributes?: number;
 }
 
 const ZERO_VECTOR = new Uint8Array(16);
@@ -860,6 +868,10 @@ function decodeDatagram<A extends object>(
   if (!isCode(code)) {
     // RFC 2865 §3: a packet with an invalid Code field is silently discarded.
     throw new MalformedPacketError(`code ${code} is not in the RADIUS packet type registry`, 0);
+  }
+  const max = options.maxAttributes;
+  if (max !== undefined && countAttributes(datagram, length, max) > max) {
+    throw new MalformedPacketError(`more than maxAttributes (${max}) attributes`, HEADER_LENGTH);
   }
   let authenticator: Uint8Array;
   if (owned) authenticator = datagram.subarray(4, 20);

@@ -45,6 +45,12 @@ import {
   requestKey,
 } from "./server/duplicate_cache.ts";
 import { consoleWarnLogger, type Logger } from "./server/logger.ts";
+import { countAttributes } from "./codec/count_attributes.ts";
+import { checkLimits, type Limits } from "./server/limits.ts";
+import { ClientLoad } from "./server/client_load.ts";
+import { isAsyncFunction, ownBytes } from "./server/request_bytes.ts";
+import { LimitedLog } from "./server/log_limiter.ts";
+import { DropWarnings } from "./server/warnings.ts";
 import { SecretScrubber } from "./secrets.ts";
 import { Counters, type DropReason, type ServerStats } from "./server/stats.ts";
 import { Context, type HandlerErrorContext, type RequestContext } from "./server/context.ts";
@@ -61,7 +67,10 @@ export type { HandlerErrorContext, RequestContext } from "./server/context.ts";
  * Handles one verified request. Returns the reply, built with
  * `request.reply(code, attributes)` so that it keeps the Identifier, the
  * Proxy-State attributes and the request for the Response Authenticator;
- * or `undefined` to send nothing. May be async.
+ * or `undefined` to send nothing. May be async: the request then holds a
+ * copy of its own bytes. A synchronous handler's request views the bytes
+ * the transport handed over (with Deno's adapter, a receive block shared with
+ * other datagrams): keep the values it needs rather than the request.
  *
  * @param request The decoded request; hidden attributes (User-Password)
  * already revealed with the client's secret.
@@ -118,6 +127,7 @@ export type RequestHandler<A extends object = AnyAttributes> = (
  *   clients: [{ address: "127.0.0.0/8", secret: "s3cret" }],
  *   handleAccountingRequest: (request) => request.reply(Code.AccountingResponse),
  *   closeTimeout: 1000,
+ *   maxInFlight: 1000, // handlers running at once; more are dropped as "overloaded"
  * };
  * const server = new Server(options);
  * await server.listen({ hostname: "127.0.0.1", acct: 1813, coa: 3799 });
@@ -182,6 +192,38 @@ export interface ServerOptions<A extends object = AnyAttributes> {
    * @default {5000}
    */
   closeTimeout?: number;
+  /**
+   * At most this many requests in flight: handlers (and `clients` lookups)
+   * that have not settled. A request that arrives when as many are in
+   * flight is dropped unanswered and counted as `"overloaded"` (before its
+   * client is looked up when `clients` is a function); the NAS's
+   * retransmission is handled as usual once there is room. Requests handled
+   * synchronously are never in flight. The default keeps 40,000
+   * requests/s with 100 ms handlers going (some 10 MB of requests at most).
+   * Each client may have its own limit too: {@linkcode NasSettings.maxInFlight}.
+   *
+   * @default {4096}
+   */
+  maxInFlight?: number;
+  /**
+   * At most this many calls of a `clients` function pending at once (they
+   * come before any verification, for datagrams anyone can send); while as
+   * many are pending, datagrams are dropped without calling it and counted
+   * as `"lookup-overloaded"`.
+   *
+   * @default {1024}
+   */
+  maxPendingLookups?: number;
+  /**
+   * At most this many top-level attributes per packet, counted before
+   * anything is hashed or decoded (FreeRADIUS's `max_attributes`); a packet
+   * with more is dropped and counted as `"too-many-attributes"`. A packet of
+   * 4,096 bytes can carry 2,038 empty attributes, each of which costs
+   * decoding.
+   *
+   * @default {200}
+   */
+  maxAttributes?: number;
   /**
    * Called when handling a request fails: its handler threw or rejected, or
    * returned something that cannot be encoded as its reply. No reply is
@@ -327,6 +369,8 @@ interface Job {
   readonly done: Promise<void>;
   /** The handler's context, once a handler runs: its signal aborts if the job is abandoned. */
   context: Context | undefined;
+  /** The client whose `maxInFlight` count holds this job, while it runs a handler. */
+  client: ResolvedNas | undefined;
 }
 
 type State = "new" | "binding" | "listening" | "closing" | "closed";
@@ -335,24 +379,8 @@ const PORTS: readonly PortName[] = ["auth", "acct", "coa"];
 const DEFAULT_CLOSE_TIMEOUT = 5000;
 /** See {@linkcode ListenOptions.receiveBufferSize}. */
 const DEFAULT_RECEIVE_BUFFER_SIZE = 4 * 1024 * 1024;
-/** How many distinct "first time" warnings are kept, so a flood cannot grow the set. */
-const WARNED_LIMIT = 1024;
 /** RFC 5176 §3.6 Error-Cause "Unsupported-Service". */
 const UNSUPPORTED_SERVICE = 405;
-
-const WARNINGS: Partial<Record<DropReason, string>> = {
-  "unknown-client": "Dropping requests from an address that matches no client: add it to clients",
-  "bad-authenticator":
-    "Dropping requests whose Request Authenticator does not verify: the shared secrets most likely differ",
-  "bad-message-authenticator":
-    "Dropping requests whose Message-Authenticator does not verify: the shared secrets most likely differ",
-  "missing-message-authenticator":
-    'Dropping Access-Requests without Message-Authenticator (BlastRADIUS): make the NAS send one, or set requireMessageAuthenticator: false for this client (with "auto", the NAS sent one before)',
-  "proxy-state-without-message-authenticator":
-    "Dropping Access-Requests with Proxy-State but no Message-Authenticator (BlastRADIUS): make the NAS send one, or set limitProxyState: false for this client",
-  "eap-without-message-authenticator":
-    "Dropping Access-Requests with EAP-Message but no Message-Authenticator (RFC 3579 §3.2 requires one): fix the NAS",
-};
 
 function accepts(port: PortName, code: number): boolean {
   switch (port) {
@@ -415,30 +443,53 @@ function checkPort(name: string, value: unknown): number | undefined {
 /**
  * A RADIUS server. Give it a transport, a dictionary, clients and handlers;
  * {@linkcode Server.listen} binds the ports. Each datagram goes through the
- * cheapest checks first and never throws out of the socket callback:
+ * cheapest checks first, nothing is hashed before step 7, and nothing
+ * throws out of the socket callback:
  *
  * 1. header and Length field, else dropped as `"malformed"`;
- * 2. client lookup by source address, else `"unknown-client"`;
- * 3. a code this port serves, else `"wrong-port"`;
- * 4. RFC 5080 duplicate detection on (port, source address and port, code,
+ * 2. a code this port serves, else `"wrong-port"`;
+ * 3. the attribute headers: framed (else `"malformed"`) and at most
+ *    `maxAttributes` of them (else `"too-many-attributes"`);
+ * 4. client lookup by source address, else `"unknown-client"`. A `clients`
+ *    function is not called while `maxInFlight` requests are in flight
+ *    (`"overloaded"`) or `maxPendingLookups` calls are pending
+ *    (`"lookup-overloaded"`);
+ * 5. RFC 5080 duplicate detection on (port, source address and port, code,
  *    Identifier, Request Authenticator): a retransmission of a request in
  *    flight is dropped, one of an answered request gets the same reply bytes
  *    again (for `duplicateCache.ttl`);
- * 5. verification with the client's secret: the Request Authenticator of
+ * 6. the bounds on work: at most `maxInFlight` requests in flight
+ *    (`"overloaded"`) and at most the client's own `maxInFlight`
+ *    (`"client-overloaded"`); such a drop leaves no trace, so the NAS's
+ *    retransmission is handled as new;
+ * 7. verification with the client's secret: the Request Authenticator of
  *    Accounting, CoA and Disconnect requests; the Message-Authenticator
  *    wherever present; required on Access-Request unless the NAS entry sets
  *    `requireMessageAuthenticator: false` (or `"auto"`, until the NAS has
  *    sent one), and always on Status-Server; `limitProxyState`. Failures
  *    are dropped, never answered;
- * 6. decoding, then the handler (or the default answer, see
+ * 8. decoding, then the handler (or the default answer, see
  *    {@linkcode ServerOptions}); its reply is encoded with the client's
  *    secret (Message-Authenticator first on Access replies and on replies to
  *    Status-Server, Proxy-State copied by `request.reply`), sent and cached.
+ *    While the handler runs, the duplicate cache keeps the request as in
+ *    flight and never evicts it, so the handler runs once per request.
  *
  * A handler that throws or rejects gets no reply sent; the error is logged
  * (or handed to {@linkcode ServerOptions.onError}) and counted, and the
  * server goes on. A handler that returns `undefined` sends nothing. Neither
  * is cached, so a retransmission is handled afresh.
+ *
+ * Memory stays bounded under abuse: a request that outlives the socket
+ * callback (it waited for an async lookup, or its handler is an `async`
+ * function or has returned a Promise before) is decoded from a copy of its
+ * own bytes, never holding the transport's receive block or a datagram's
+ * padding. Logging is bounded too: warnings about a configured client's
+ * setup (wrong secret, BlastRADIUS) are logged once per client, whatever
+ * other sources send; warnings anyone can cause (unknown clients,
+ * overload) and error lines (failed lookups, handlers, replies, sends) are
+ * limited to 10 per minute per kind, the next line (or the last one, at
+ * close) saying how many were suppressed.
  *
  * @example Usage
  * ```ts
@@ -499,9 +550,20 @@ export class Server<A extends object = AnyAttributes> {
   #closing: Promise<void> | undefined;
   #addresses: ServerAddresses | undefined;
   #jobs = new Set<Job>();
+  /** Calls of the `clients` function not settled yet. */
+  #lookups = 0;
+  #limits: Limits;
+  #load = new ClientLoad();
+  /**
+   * By code: whether its handler is async or has returned a Promise, so
+   * that its requests outlive the datagram callback (see request_bytes.ts).
+   */
+  #outliving: boolean[] = [];
   #sending = 0;
   #sent: (() => void) | undefined;
-  #warned = new Set<string>();
+  /** Error and warning lines anyone can cause, rate-limited per kind. */
+  #limited: LimitedLog;
+  #warnings: DropWarnings;
   #onError: ((error: unknown, context: HandlerErrorContext) => void) | undefined;
   /** NAS addresses `requireMessageAuthenticator: "auto"` requires a Message-Authenticator from. */
   #learned = new LearnedNases();
@@ -518,7 +580,9 @@ export class Server<A extends object = AnyAttributes> {
    *   client address that is not an IP or CIDR network, a client without a
    *   secret, a network listed twice, a handler or `onError` that is not a
    *   function, or an option that v2 renamed (`closeTimeoutMs`).
-   * @throws {RangeError} for a prefix length, cache limit or timeout out of range.
+   * @throws {RangeError} for a prefix length, cache limit or timeout out of
+   *   range; a `maxInFlight` (the server's or a client's), `maxPendingLookups`
+   *   or `maxAttributes` that is not a positive integer.
    */
   constructor(options: ServerOptions<A>) {
     if (typeof options !== "object" || options === null) {
@@ -562,6 +626,9 @@ export class Server<A extends object = AnyAttributes> {
       [Code.DisconnectRequest]: handlers.handleDisconnectRequest,
       [Code.StatusServer]: handlers.handleStatusServer,
     };
+    for (const [code, handler] of Object.entries(this.#handlers)) {
+      if (isAsyncFunction(handler)) this.#outliving[Number(code)] = true;
+    }
     const logger = options.logger ?? consoleWarnLogger;
     for (const level of ["debug", "info", "warn", "error"] as const) {
       if (typeof logger[level] !== "function") {
@@ -569,6 +636,8 @@ export class Server<A extends object = AnyAttributes> {
       }
     }
     this.#logger = safeLogger(logger);
+    this.#limited = new LimitedLog(this.#logger);
+    this.#warnings = new DropWarnings(this.#limited);
     if (options.onError !== undefined && typeof options.onError !== "function") {
       throw new TypeError("onError must be a function (error, context) => void");
     }
@@ -576,6 +645,7 @@ export class Server<A extends object = AnyAttributes> {
     renamed(options, "closeTimeoutMs", "closeTimeout");
     renamed(options.duplicateCache, "ttlMs", "duplicateCache.ttl");
     this.#cache = new DuplicateCache(options.duplicateCache);
+    this.#limits = checkLimits(options);
     const closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     if (!(Number.isFinite(closeTimeout) && closeTimeout >= 0)) {
       throw new RangeError(
@@ -934,23 +1004,50 @@ export class Server<A extends object = AnyAttributes> {
     }
     const listeners = this.#listeners;
     await Promise.all(listeners.map((listener) => listener.socket?.close().catch(() => {})));
+    this.#limited.flush();
     this.#state = "closed";
     if (wasListening) this.#logger.info("closed", {});
   }
 
-  /** Step 1: header, then the client. */
+  /** Steps 1 to 4: what the bytes alone tell, then the client. */
   #receive(listener: Listener, data: Uint8Array, from: Address): void {
     this.#counters.received++;
     if (this.#state === "closing" || this.#state === "closed") {
       return this.#drop(undefined, "closing", from);
     }
+    let length: number;
     try {
-      packetLength(data);
+      length = packetLength(data);
     } catch (error) {
       return this.#drop(undefined, "malformed", from, { error: (error as Error).message });
     }
-    if (this.#table !== undefined) {
-      return this.#process(listener, data, from, this.#table.find(from.hostname), undefined);
+    const code = data[0]!;
+    if (!accepts(listener.port, code)) {
+      return this.#drop(undefined, "wrong-port", from, {
+        code: codeName(code),
+        port: listener.port,
+      });
+    }
+    const { maxAttributes, maxInFlight, maxPendingLookups } = this.#limits;
+    let count: number;
+    try {
+      count = countAttributes(data, length, maxAttributes);
+    } catch (error) {
+      return this.#drop(undefined, "malformed", from, { error: (error as Error).message });
+    }
+    if (count > maxAttributes) {
+      return this.#drop(undefined, "too-many-attributes", from, { maxAttributes });
+    }
+    const table = this.#table;
+    if (table !== undefined) {
+      return this.#process(listener, data, length, from, table.find(from.hostname), undefined);
+    }
+    // The lookup may be async: it is a request in flight from the call on.
+    if (this.#jobs.size >= maxInFlight) {
+      return this.#drop(undefined, "overloaded", from, { maxInFlight });
+    }
+    if (this.#lookups >= maxPendingLookups) {
+      return this.#drop(undefined, "lookup-overloaded", from, { maxPendingLookups });
     }
     let found: unknown;
     try {
@@ -959,26 +1056,34 @@ export class Server<A extends object = AnyAttributes> {
       return this.#lookupFailed(undefined, from, error);
     }
     if (!isPromiseLike(found)) {
-      return this.#fromLookup(listener, data, from, found, undefined);
+      return this.#fromLookup(listener, data, length, from, found, undefined);
     }
     const job = this.#startJob();
+    this.#lookups++;
+    // The datagram waits for the lookup: it must not hold the transport's block.
+    const bytes = ownBytes(data, length);
     found.then(
       (result) => {
-        if (!job.abandoned) this.#fromLookup(listener, data, from, result, job);
+        this.#lookups--;
+        if (!job.abandoned) this.#fromLookup(listener, bytes, length, from, result, job);
       },
-      (error) => this.#lookupFailed(job, from, error),
+      (error) => {
+        this.#lookups--;
+        this.#lookupFailed(job, from, error);
+      },
     );
   }
 
   #fromLookup(
     listener: Listener,
     data: Uint8Array,
+    length: number,
     from: Address,
     found: unknown,
     job: Job | undefined,
   ): void {
     if (found === undefined || found === null) {
-      return this.#process(listener, data, from, undefined, job);
+      return this.#process(listener, data, length, from, undefined, job);
     }
     let client: ResolvedNas;
     try {
@@ -986,7 +1091,7 @@ export class Server<A extends object = AnyAttributes> {
     } catch (error) {
       return this.#lookupFailed(job, from, error);
     }
-    this.#process(listener, data, from, client, job);
+    this.#process(listener, data, length, from, client, job);
   }
 
   #resolve(found: unknown, from: Address): ResolvedNas {
@@ -1008,28 +1113,39 @@ export class Server<A extends object = AnyAttributes> {
   #lookupFailed(job: Job | undefined, from: Address, error: unknown): void {
     if (!this.#settle(job)) return;
     this.#counters.drop("client-lookup-error");
-    this.#logger.error("client lookup failed", { from: formatAddress(from), error });
+    this.#limited.log("error", "client-lookup-error", "client lookup failed", () => ({
+      from: formatAddress(from),
+      error,
+    }));
   }
 
-  /** Steps 2 to 6. */
+  /** Steps 5 to 8. */
   #process(
     listener: Listener,
     data: Uint8Array,
+    length: number,
     from: Address,
     client: ResolvedNas | undefined,
     job: Job | undefined,
   ): void {
     if (client === undefined) return this.#drop(job, "unknown-client", from);
     const code = data[0]!;
-    if (!accepts(listener.port, code)) {
-      return this.#drop(job, "wrong-port", from, { code: codeName(code), port: listener.port });
-    }
     let key: RequestKey | undefined;
     if (code !== Code.StatusServer) {
       key = requestKey(listener.tag, from.hostname, from.port, data);
       const state = this.#cache.check(key);
       if (state.kind === "in-flight") return this.#drop(job, "duplicate-in-flight", from);
       if (state.kind === "answered") return this.#send(job, listener, from, state.reply, true);
+    }
+    // A job (an async lookup) holds its place in flight already.
+    if (job === undefined && this.#jobs.size >= this.#limits.maxInFlight) {
+      return this.#drop(job, "overloaded", from, { maxInFlight: this.#limits.maxInFlight });
+    }
+    if (!this.#load.admits(client)) {
+      return this.#drop(job, "client-overloaded", from, {
+        client: client.name,
+        maxInFlight: client.maxInFlight,
+      });
     }
     // Status-Server always needs one (RFC 5997 §3); Access-Request by the NAS's policy.
     let required = code === Code.StatusServer;
@@ -1051,13 +1167,16 @@ export class Server<A extends object = AnyAttributes> {
         failure = this.#unrequired(data, client, learning);
       }
       if (failure !== undefined) return this.#drop(job, failure, from, { client: client.name });
-      // The transport hands `data` over (DatagramTransport contract): no copy.
-      request = decodeOwnedDatagram(data, { dictionary: this.#dictionary, secret: client.secret });
+      // The transport hands `data` over (DatagramTransport contract): decoded
+      // in place, unless the request will outlive this callback (a job's
+      // bytes are its own already).
+      const bytes = job === undefined && this.#outliving[code] ? ownBytes(data, length) : data;
+      request = decodeOwnedDatagram(bytes, { dictionary: this.#dictionary, secret: client.secret });
     } catch (error) {
       return this.#drop(job, "malformed", from, { error: (error as Error).message });
     }
-    this.#counters.request(code);
     if (key !== undefined) this.#cache.begin(key);
+    this.#counters.request(code);
     const context = new Context(
       client.settings,
       client.name,
@@ -1080,6 +1199,9 @@ export class Server<A extends object = AnyAttributes> {
     }
     const pending = job ?? this.#startJob();
     pending.context = context;
+    if (this.#load.add(client)) pending.client = client;
+    // Its next requests are copied out of the transport's block (request_bytes.ts).
+    this.#outliving[code] = true;
     result.then(
       (reply) => this.#reply(pending, listener, client, key, context, reply, true),
       (error) => this.#handlerFailed(pending, key, context, error),
@@ -1174,7 +1296,7 @@ export class Server<A extends object = AnyAttributes> {
       const attributes = reply instanceof Packet
         ? [...request.attributes(), ...reply.attributes()]
         : request.attributes();
-      this.#failed("could not encode the reply", error, context, attributes);
+      this.#failed("reply-error", "could not encode the reply", error, context, attributes);
       return;
     }
     if (key !== undefined) this.#cache.answer(key, bytes);
@@ -1192,14 +1314,16 @@ export class Server<A extends object = AnyAttributes> {
     this.#counters.drop("handler-error");
     this.#counters.handlerErrors++;
     // A handler's own message may quote the request: its secret values are hidden.
-    this.#failed("handler failed", error, context, context.request.attributes());
+    this.#failed("handler-error", "handler failed", error, context, context.request.attributes());
   }
 
   /**
    * Reports a request whose handling failed: to `onError` if set, else to
-   * the log, with the secret values of `attributes` hidden in the error.
+   * the log (rate-limited per kind), with the secret values of `attributes`
+   * hidden in the error.
    */
   #failed(
+    kind: "handler-error" | "reply-error",
     message: string,
     error: unknown,
     context: Context,
@@ -1213,17 +1337,17 @@ export class Server<A extends object = AnyAttributes> {
       from: formatAddress(context.from),
     });
     if (onError === undefined) {
-      this.#logger.error(message, {
+      this.#limited.log("error", kind, message, () => ({
         ...fields(),
         error: new SecretScrubber(attributes).scrubError(error),
-      });
+      }));
       return;
     }
     const hookFailed = (hookError: unknown) =>
-      this.#logger.error("onError failed", {
+      this.#limited.log("error", "onError-error", "onError failed", () => ({
         ...fields(),
         error: new SecretScrubber(attributes).scrubError(hookError),
-      });
+      }));
     try {
       const result: unknown = onError(error, context);
       if (isPromiseLike(result)) result.then(undefined, hookFailed);
@@ -1268,7 +1392,10 @@ export class Server<A extends object = AnyAttributes> {
 
   #sendFailed(to: Address, error: unknown): void {
     this.#counters.sendErrors++;
-    this.#logger.warn("could not send a reply", { to: formatAddress(to), error });
+    this.#limited.log("warn", "send-error", "could not send a reply", () => ({
+      to: formatAddress(to),
+      error,
+    }));
   }
 
   #drop(
@@ -1279,27 +1406,19 @@ export class Server<A extends object = AnyAttributes> {
   ): void {
     if (!this.#settle(job)) return;
     this.#counters.drop(reason);
-    const logger = this.#logger;
-    logger.debug(`dropped a datagram: ${reason}`, { reason, from: formatAddress(from), ...fields });
-    const warning = WARNINGS[reason];
-    if (warning !== undefined && this.#warned.size < WARNED_LIMIT) {
-      const who = (fields?.client as string | undefined) ?? unmapIPv4(from.hostname);
-      const key = `${reason}|${who}`;
-      if (!this.#warned.has(key)) {
-        this.#warned.add(key);
-        logger.warn(`${warning} (logged once per client)`, {
-          reason,
-          from: formatAddress(from),
-          ...fields,
-        });
-      }
-    }
+    const where = formatAddress(from);
+    this.#logger.debug(`dropped a datagram: ${reason}`, { reason, from: where, ...fields });
+    this.#warnings.dropped(
+      reason,
+      fields?.client as string | undefined,
+      () => ({ reason, from: where, ...fields }),
+    );
   }
 
   #startJob(): Job {
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    const job: Job = { abandoned: false, resolve, done, context: undefined };
+    const job: Job = { abandoned: false, resolve, done, context: undefined, client: undefined };
     this.#jobs.add(job);
     return job;
   }
@@ -1309,6 +1428,7 @@ export class Server<A extends object = AnyAttributes> {
     if (job === undefined) return true;
     if (job.abandoned) return false;
     this.#jobs.delete(job);
+    if (job.client !== undefined) this.#load.remove(job.client);
     job.resolve();
     return true;
   }

@@ -90,6 +90,18 @@ export interface NasSettings {
    * @default {true}
    */
   readonly limitProxyState?: boolean;
+  /**
+   * At most this many requests from this client in flight (handler not
+   * settled yet); more are dropped unanswered and counted as
+   * `"client-overloaded"`, and the NAS's retransmission is handled as
+   * usual once there is room. Counted per client `name` (by default the
+   * entry's `address`, or the source address for a lookup result), so a
+   * network entry shares one count among its NASes. The server's
+   * `ServerOptions.maxInFlight` applies as well.
+   *
+   * @default {undefined} (no limit of its own)
+   */
+  readonly maxInFlight?: number;
 }
 
 /**
@@ -187,6 +199,7 @@ export interface ResolvedNas {
   readonly secret: Uint8Array;
   readonly requireMessageAuthenticator: boolean | "auto";
   readonly limitProxyState: boolean;
+  readonly maxInFlight: number | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -196,6 +209,7 @@ const MEMO_LIMIT = 4096;
  * Checks and prepares client settings.
  *
  * @throws {TypeError} for a missing or empty secret, or a policy that is not one.
+ * @throws {RangeError} for a `maxInFlight` that is not a positive integer.
  */
 export function resolveNas(settings: NasSettings, fallbackName: string): ResolvedNas {
   if (typeof settings !== "object" || settings === null) {
@@ -229,12 +243,21 @@ export function resolveNas(settings: NasSettings, fallbackName: string): Resolve
       }: use true or false`,
     );
   }
+  const { maxInFlight } = settings;
+  if (maxInFlight !== undefined && !(Number.isSafeInteger(maxInFlight) && maxInFlight >= 1)) {
+    throw new RangeError(
+      `Client "${settings.name ?? fallbackName}" has maxInFlight ${
+        String(maxInFlight)
+      }: use an integer of at least 1`,
+    );
+  }
   return {
     settings,
     name: settings.name ?? fallbackName,
     secret: typeof secret === "string" ? encoder.encode(secret) : secret.slice(),
     requireMessageAuthenticator,
     limitProxyState,
+    maxInFlight,
   };
 }
 

@@ -43,6 +43,18 @@ export type DropReason =
   | "malformed"
   /** A code this port does not serve (e.g. Accounting-Request on the auth port, or a reply). */
   | "wrong-port"
+  /** More top-level attributes than `maxAttributes` (FreeRADIUS's `max_attributes`). */
+  | "too-many-attributes"
+  /**
+   * `maxInFlight` requests were in flight (handlers and client lookups not
+   * settled): the server took no more. A retransmission is handled as usual
+   * once there is room.
+   */
+  | "overloaded"
+  /** The client had its own `maxInFlight` requests in flight (see `NasSettings`). */
+  | "client-overloaded"
+  /** `maxPendingLookups` calls of the `clients` function were pending: it was not called. */
+  | "lookup-overloaded"
   /** A retransmission of a request still being handled (RFC 5080 §2.2.2). */
   | "duplicate-in-flight"
   /** The Request Authenticator does not verify: most likely a wrong shared secret. */
@@ -77,6 +89,10 @@ export const DROP_REASONS: readonly DropReason[] = [
   "client-lookup-error",
   "malformed",
   "wrong-port",
+  "too-many-attributes",
+  "overloaded",
+  "client-overloaded",
+  "lookup-overloaded",
   "duplicate-in-flight",
   "bad-authenticator",
   "bad-message-authenticator",

@@ -11,8 +11,8 @@
 // requests to the wrong port, valid packets from an address that is not a
 // client (127.0.0.2), and replays of answered requests. For each datagram it
 // works out what the server must do with it by running the server's own
-// checks in the same order (header, client, port, duplicate cache,
-// verification, decoding), and at the end prints one line
+// checks in the same order (header, port, attribute headers, client,
+// duplicate cache, verification, decoding), and at the end prints one line
 // "STORM {json}" with what it sent by class, the counters the server must
 // show, and how the replies matched.
 import process from "node:process";
@@ -22,6 +22,7 @@ import { Dictionary } from "../../src/dictionary/dictionary.ts";
 import { Packet } from "../../src/packet.ts";
 import { Code } from "../../src/codec/code.ts";
 import { checkRequest, checkResponse, packetLength } from "../../src/codec/packet_codec.ts";
+import { countAttributes } from "../../src/codec/count_attributes.ts";
 import type { DatagramSocket } from "../../src/transport.ts";
 
 /** What storm_test.ts passes in. */
@@ -170,13 +171,20 @@ export async function storm(config: StormConfig): Promise<StormReport> {
 
     /** What the server will do with `data` from the known client on `port`. */
     const outcome = (data: Uint8Array, port: Port): string => {
+      let length: number;
       try {
-        packetLength(data);
+        length = packetLength(data);
       } catch {
         return "malformed";
       }
       const code = data[0]!;
       if (!accepts(port, code)) return "wrong-port";
+      try {
+        // The server's default maxAttributes, 200, is more than any packet here has.
+        if (countAttributes(data, length, 200) > 200) return "too-many-attributes";
+      } catch {
+        return "malformed";
+      }
       if (code !== Code.StatusServer) {
         const key = keyOf(port, data);
         const answered = answeredKeys.get(key);

@@ -1,0 +1,45 @@
+/**
+ * A cheap walk over a packet's attribute headers, before anything is
+ * hashed or decoded: checks their framing and counts them, as FreeRADIUS's
+ * `rad_packet_ok()` does for its `max_attributes` limit (src/lib/radius.c).
+ *
+ * @module
+ */
+import { MalformedPacketError } from "../errors.ts";
+
+/** RFC 2865 §3: attributes start after the 20-byte header. */
+const FIRST_ATTRIBUTE = 20;
+
+/**
+ * Counts the top-level attributes of `packet[20..length)` (those of the
+ * packet itself; the sub-attributes of a Vendor-Specific or a TLV are not
+ * counted, as in FreeRADIUS), checking that each is framed (RFC 2865 §5:
+ * a length of at least 2 that stays inside the packet).
+ *
+ * @param packet The datagram.
+ * @param length The packet's Length field, already checked against the datagram.
+ * @param limit Stop counting past this many: the result is then `limit + 1`
+ *   and the rest of the packet is not looked at.
+ * @returns The number of attributes, at most `limit + 1`.
+ * @throws {MalformedPacketError} at the first attribute that does not frame
+ *   (within the first `limit + 1`).
+ */
+export function countAttributes(
+  packet: Uint8Array,
+  length: number,
+  limit: number = Infinity,
+): number {
+  let count = 0;
+  for (let p = FIRST_ATTRIBUTE; p < length;) {
+    if (count > limit) return count;
+    if (p + 2 > length) throw new MalformedPacketError("attribute header is cut off", p);
+    const size = packet[p + 1]!;
+    if (size < 2) throw new MalformedPacketError(`attribute length ${size} is below 2`, p);
+    if (p + size > length) {
+      throw new MalformedPacketError(`attribute length ${size} runs past the packet end`, p);
+    }
+    p += size;
+    count++;
+  }
+  return count;
+}

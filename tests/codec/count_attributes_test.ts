@@ -1,0 +1,70 @@
+// The attribute-header walk that runs before hashing and decoding, and the
+// maxAttributes option of Packet.decode built on it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { countAttributes } from "../../src/codec/count_attributes.ts";
+import { MalformedPacketError } from "../../src/errors.ts";
+import { Packet } from "../../src/packet.ts";
+import { Code } from "../../src/codec/code.ts";
+import { Dictionary } from "../../src/dictionary/dictionary.ts";
+
+const dictionary = Dictionary.default();
+
+/** An Accounting-Request of `count` empty attributes of type 200 (unknown), plus `tail` bytes. */
+function emptyAttributes(count: number, tail: number[] = []): Uint8Array {
+  const length = 20 + 2 * count + tail.length;
+  const packet = new Uint8Array(length);
+  packet[0] = Code.AccountingRequest;
+  packet[2] = length >> 8;
+  packet[3] = length & 0xff;
+  for (let i = 0; i < count; i++) packet.set([200, 2], 20 + 2 * i);
+  packet.set(tail, 20 + 2 * count);
+  return packet;
+}
+
+test("countAttributes() counts top-level attributes, not those inside a Vendor-Specific", () => {
+  // A Vendor-Specific (vendor 9) holding three sub-attributes, then User-Name.
+  const vsa = [26, 14, 0, 0, 0, 9, 1, 3, 97, 1, 3, 98, 2, 2];
+  const packet = emptyAttributes(2, [...vsa, 1, 5, 98, 111, 98]);
+  assert.equal(countAttributes(packet, packet.length), 4);
+  const encoded = Packet.create(Code.AccessRequest, dictionary, { "User-Name": "bob" })
+    .encode("s3cret");
+  assert.equal(countAttributes(encoded, encoded.length), 2, "Message-Authenticator, User-Name");
+  assert.equal(countAttributes(emptyAttributes(0), 20), 0);
+  assert.equal(countAttributes(emptyAttributes(2038), 4096), 2038);
+});
+
+test("countAttributes() stops at limit + 1 without looking further", () => {
+  // Attribute 4 has length 1: only a walk that gets there throws.
+  const packet = emptyAttributes(5, [7, 1]);
+  assert.equal(countAttributes(packet, packet.length, 3), 4);
+  assert.throws(() => countAttributes(packet, packet.length, 5), MalformedPacketError);
+});
+
+test("countAttributes() refuses attributes that do not frame", () => {
+  const cases: [number[], RegExp][] = [
+    [[1], /header is cut off/],
+    [[1, 0], /length 0 is below 2/],
+    [[1, 1], /length 1 is below 2/],
+    [[1, 5, 0], /runs past the packet end/],
+  ];
+  for (const [tail, message] of cases) {
+    const packet = emptyAttributes(3, tail);
+    assert.throws(() => countAttributes(packet, packet.length), message);
+  }
+  // Bytes past the Length field are padding (RFC 2865 §3): not looked at.
+  const padded = new Uint8Array([...emptyAttributes(1), 1, 0]);
+  assert.equal(countAttributes(padded, 22), 1);
+});
+
+test("Packet.decode() with maxAttributes refuses more attributes than that, before decoding", () => {
+  const packet = emptyAttributes(201);
+  assert.equal(Packet.decode(packet, { dictionary }).attributes().length, 201);
+  assert.equal(Packet.decode(packet, { dictionary, maxAttributes: 201 }).attributes().length, 201);
+  assert.throws(
+    () => Packet.decode(packet, { dictionary, maxAttributes: 200 }),
+    (error: unknown) =>
+      error instanceof MalformedPacketError &&
+      /more than maxAttributes \(200\)/.test(error.message),
+  );
+});
