@@ -23,7 +23,7 @@ import {
   isRequest,
 } from "./codec/code.ts";
 import { decodeAttributes } from "./codec/decode_attributes.ts";
-import { countAttributes } from "./codec/count_attributes.ts";
+import { countAttributes, TooManyAttributesError } from "./codec/count_attributes.ts";
 import { RAW_NAME, rawAttribute } from "./codec/raw_attribute.ts";
 import { encodeAttributes, validateAttribute } from "./codec/encode_attributes.ts";
 import {
@@ -237,10 +237,12 @@ export interface DecodeOptions<A extends object = AnyAttributes> {
   /** For a reply: the request it answers (its authenticator reveals hidden values). */
   request?: Packet<A>;
   /**
-   * Refuses a packet with more top-level attributes than this with a
-   * {@linkcode MalformedPacketError}, counted before anything is decoded
-   * (FreeRADIUS's `max_attributes`; sub-attributes are not counted). No
-   * limit when omitted.
+   * Refuses a packet with more attributes than this with a
+   * {@linkcode MalformedPacketError}, as FreeRADIUS's `max_attributes` does:
+   * top-level attributes are counted before anything is decoded, and
+   * decoded values (sub-attributes of Vendor-Specific and TLVs included)
+   * as they are decoded, so that a packet of nested empty attributes stops
+   * early too. No limit when omitted.
    */
   maxAttributes?: number;
 }
@@ -871,7 +873,7 @@ function decodeDatagram<A extends object>(
   }
   const max = options.maxAttributes;
   if (max !== undefined && countAttributes(datagram, length, max) > max) {
-    throw new MalformedPacketError(`more than maxAttributes (${max}) attributes`, HEADER_LENGTH);
+    throw new TooManyAttributesError(max, HEADER_LENGTH);
   }
   let authenticator: Uint8Array;
   if (owned) authenticator = datagram.subarray(4, 20);
@@ -893,6 +895,7 @@ function decodeDatagram<A extends object>(
       : secretBytes(options.secret),
     vector: vector ?? ZERO_VECTOR,
     owned,
+    maxAttributes: max,
   }, attributes);
   return new Packet<A>(
     code,

@@ -45,7 +45,7 @@ import {
   requestKey,
 } from "./server/duplicate_cache.ts";
 import { consoleWarnLogger, type Logger } from "./server/logger.ts";
-import { countAttributes } from "./codec/count_attributes.ts";
+import { countAttributes, TooManyAttributesError } from "./codec/count_attributes.ts";
 import { checkLimits, type Limits } from "./server/limits.ts";
 import { ClientLoad } from "./server/client_load.ts";
 import { isAsyncFunction, ownBytes } from "./server/request_bytes.ts";
@@ -1171,8 +1171,17 @@ export class Server<A extends object = AnyAttributes> {
       // in place, unless the request will outlive this callback (a job's
       // bytes are its own already).
       const bytes = job === undefined && this.#outliving[code] ? ownBytes(data, length) : data;
-      request = decodeOwnedDatagram(bytes, { dictionary: this.#dictionary, secret: client.secret });
+      request = decodeOwnedDatagram(bytes, {
+        dictionary: this.#dictionary,
+        secret: client.secret,
+        maxAttributes: this.#limits.maxAttributes,
+      });
     } catch (error) {
+      if (error instanceof TooManyAttributesError) {
+        return this.#drop(job, "too-many-attributes", from, {
+          maxAttributes: this.#limits.maxAttributes,
+        });
+      }
       return this.#drop(job, "malformed", from, { error: (error as Error).message });
     }
     if (key !== undefined) this.#cache.begin(key);

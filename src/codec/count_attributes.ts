@@ -43,3 +43,20 @@ export function countAttributes(
   }
   return count;
 }
+
+/**
+ * More attributes than `maxAttributes`: top-level ones counted before
+ * decoding, or decoded values (the sub-attributes of Vendor-Specific and
+ * TLVs included), counted as they are decoded, as FreeRADIUS's
+ * `rad_decode()` does ("Possible DoS attack ... Too many attributes").
+ * A {@linkcode MalformedPacketError} to callers; the Server counts it apart.
+ */
+export class TooManyAttributesError extends MalformedPacketError {
+  /**
+   * @param max The limit.
+   * @param offset Where counting passed it.
+   */
+  constructor(max: number, offset: number) {
+    super(`more than maxAttributes (${max}) attributes`, offset);
+  }
+}

@@ -22,6 +22,7 @@ import {
   USER_PASSWORD,
 } from "./attribute.ts";
 import { inspectWithoutSecrets } from "../secrets.ts";
+import { TooManyAttributesError } from "./count_attributes.ts";
 import {
   ascendSecret,
   revealedPassword,
@@ -44,6 +45,11 @@ export interface DecodeContext {
    * data): byte values may be views into it instead of copies.
    */
   readonly owned: boolean;
+  /**
+   * At most this many decoded values (sub-attributes included), checked
+   * after each top-level attribute; no limit when omitted.
+   */
+  readonly maxAttributes?: number | undefined;
 }
 
 const VENDOR_SPECIFIC = 26;
@@ -97,8 +103,10 @@ export function decodeAttributes(
 ): void {
   // Validate the whole frame first so that no partial result escapes.
   scanAttributes(bytes, start, end, -1);
+  const max = ctx.maxAttributes ?? Infinity;
   let p = start;
   while (p < end) {
+    if (out.length > max) throw new TooManyAttributesError(max, p);
     const type = bytes[p]!;
     const length = bytes[p + 1]!;
     const def = ctx.dictionary.standard(type);
@@ -121,6 +129,7 @@ export function decodeAttributes(
       p += length;
     }
   }
+  if (out.length > max) throw new TooManyAttributesError(max, end);
 }
 
 /**

@@ -68,3 +68,21 @@ test("Packet.decode() with maxAttributes refuses more attributes than that, befo
       /more than maxAttributes \(200\)/.test(error.message),
   );
 });
+
+test("Packet.decode() maxAttributes counts the values inside Vendor-Specific too, and stops there", () => {
+  // 16 Vendor-Specific attributes (vendor 9), each with 124 empty
+  // sub-attributes: 16 top-level attributes, 1,984 values.
+  const vsa = [26, 254, 0, 0, 0, 9];
+  for (let i = 0; i < 124; i++) vsa.push(250, 2);
+  const packet = emptyAttributes(0, Array.from({ length: 16 }, () => vsa).flat());
+  assert.equal(countAttributes(packet, packet.length), 16);
+  assert.equal(Packet.decode(packet, { dictionary }).attributes().length, 1984);
+  assert.throws(
+    () => Packet.decode(packet, { dictionary, maxAttributes: 200 }),
+    (error: unknown) =>
+      error instanceof MalformedPacketError &&
+      /more than maxAttributes \(200\)/.test(error.message) &&
+      // Refused after the second Vendor-Specific (248 values), not at the end.
+      error.offset === 20 + 2 * 254,
+  );
+});

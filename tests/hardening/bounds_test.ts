@@ -6,6 +6,7 @@
 // dropped + inFlight, and every drop has its reason.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { MemoryTransport } from "../../src/testing/memory_transport.ts";
 import { type NasEntry, Server, type ServerOptions, type ServerStats } from "../../src/server.ts";
 import { Packet } from "../../src/packet.ts";
@@ -485,5 +486,24 @@ test("defaults: 20,000 requests to handlers that never settle hold 4,096; 20,000
     assert.equal(stats.inFlight, 1024);
     assert.deepEqual(drops(stats), { "lookup-overloaded": 20_000 - 1024 });
     console.log(`never-settling lookups (${runtime}): ${before} -> ${measured()}`);
+  });
+});
+
+test("maxAttributes also counts values nested in Vendor-Specific, as they are decoded", async () => {
+  await withServer({ handleAccountingRequest: respond }, async (rig) => {
+    // 16 Vendor-Specific (vendor 9) of 124 empty sub-attributes each: 17
+    // top-level attributes with Acct-Status-Type, 1,985 values.
+    const vsa = [26, 254, 0, 0, 0, 9, ...Array.from({ length: 124 }, () => [250, 2]).flat()];
+    const attributes = [40, 6, 0, 0, 0, 1, ...Array.from({ length: 16 }, () => vsa).flat()];
+    const datagram = new Uint8Array(20 + attributes.length);
+    datagram.set([Code.AccountingRequest, 7, datagram.length >> 8, datagram.length & 0xff]);
+    datagram.set(attributes, 20);
+    // RFC 2866 §3 Request Authenticator: MD5(header with zeros, attributes, secret).
+    const md5 = createHash("md5").update(datagram).update(SECRET).digest();
+    datagram.set(md5, 4);
+    await rig.peer.send(datagram, rig.acct);
+    const stats = await idle(rig);
+    assert.deepEqual(drops(stats), { "too-many-attributes": 1 });
+    assert.equal(stats.replied, 0);
   });
 });
