@@ -50,6 +50,8 @@ interface Member {
   readonly exited: Promise<void>;
   /** Resolves once it sent "ready" (its IPC listener is in place). */
   readonly ready: Promise<void>;
+  /** Records that its final counters ("stopped") arrived. */
+  readonly markFinal: () => void;
 }
 
 /** Ports in the order `listen` names them. */
@@ -58,6 +60,8 @@ const PORTS: readonly PortName[] = ["auth", "acct", "coa"];
 const STATS_PATIENCE = 2000;
 /** How long a stopping worker may take (its Server's closeTimeout included) before SIGKILL. */
 const STOP_PATIENCE = 60_000;
+/** How long an exited worker's final counters may lag behind its exit. */
+const FINAL_PATIENCE = 2000;
 /** A worker that dies sooner than this after starting is not started again (a crash loop). */
 const CRASH_LOOP = 5000;
 
@@ -230,17 +234,29 @@ export class Pool {
     listening.catch(() => {}); // Observed by #start; a later exit must not be unhandled.
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
+    let markFinal!: () => void;
+    const final = new Promise<void>((resolve) => (markFinal = resolve));
+    const disconnected = new Promise<void>((resolve) => child.once("disconnect", resolve));
     const exited = new Promise<void>((resolve) => {
       let done = false;
-      const end = (code: number | null, signal: string | null, error?: Error) => {
+      const end = async (code: number | null, signal: string | null, error?: Error) => {
         if (done) return;
         done = true;
+        // The exit can overtake the worker's last messages: wait for its final
+        // counters (or the end of the channel, after which none can come).
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          final,
+          disconnected,
+          new Promise((resolve) => (timer = setTimeout(resolve, FINAL_PATIENCE))),
+        ]);
+        clearTimeout(timer);
         this.#exited(member, code, signal, error);
         resolve();
       };
-      child.once("exit", (code, signal) => end(code, signal));
+      child.once("exit", (code, signal) => void end(code, signal));
       child.once("error", (error) => {
-        if (child.pid === undefined) end(null, null, error);
+        if (child.pid === undefined) void end(null, null, error);
       });
     });
     const member: Member = {
@@ -253,6 +269,7 @@ export class Pool {
       settleListening,
       exited,
       ready,
+      markFinal,
     };
     child.on("message", (message: unknown, handle: unknown) => {
       if (!isRadkitMessage(message)) return;
@@ -475,7 +492,8 @@ export class Pool {
         return;
       case "stopped":
         member.last = message.stats;
-        member.state = member.state === "gone" ? "gone" : "stopping";
+        if (member.state !== "gone" && member.state !== "retiring") member.state = "stopping";
+        member.markFinal();
         return;
     }
   }

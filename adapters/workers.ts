@@ -370,7 +370,7 @@ export function serveOnAllCores<A extends object = object>(
   const pool = new Pool({
     count,
     sharing,
-    module: module instanceof URL || module.startsWith("file:") ? fileURLToPath(module) : module,
+    module: scriptPath(module),
     args: options.args ?? process.argv.slice(2),
     listen: options.listen,
     logger: options.logger ?? consoleWarnings("radkit workers"),
@@ -391,6 +391,12 @@ export function serveOnAllCores<A extends object = object>(
       await pool.close();
     },
   }));
+}
+
+/** A path for `fork()`: `file:` URLs become paths; other URLs (Deno runs `https:`) stay text. */
+function scriptPath(module: string | URL): string {
+  const text = module instanceof URL ? module.href : module;
+  return text.startsWith("file:") ? fileURLToPath(text) : text;
 }
 
 /** `"reusePort"` where this runtime's UDP sockets can set SO_REUSEPORT and Linux spreads by it. */
