@@ -36,7 +36,7 @@ const EARLY_LIMIT = 4096;
 export class WorkerTransport implements DatagramTransport {
   /** `"workers:node:dgram"`. */
   readonly name: string = "workers:node:dgram";
-  /** How many sockets the Server bound through this transport. */
+  /** How many binds the Server asked this transport for (failed ones too). */
   binds = 0;
   readonly #held = new Map<number, Held>();
   /** The Server's handler per local port, once bound. */
@@ -69,6 +69,7 @@ export class WorkerTransport implements DatagramTransport {
   }
 
   async bind(options: BindOptions, onMessage: MessageHandler): Promise<DatagramSocket> {
+    this.binds++;
     let port = options.port;
     const route: MessageHandler = (data, from) => {
       if (this.#forward !== undefined) this.#forward(port, data, from);
@@ -87,7 +88,6 @@ export class WorkerTransport implements DatagramTransport {
     const socket = await adoptDgram(held.socket, options, route);
     for (const [data, from] of held.early.splice(0)) route(data, from);
     port = socket.local.port;
-    this.binds++;
     this.#handlers.set(port, route);
     for (const [data, from] of this.#waiting.get(port)?.splice(0) ?? []) route(data, from);
     this.#waiting.delete(port);

@@ -63,7 +63,7 @@ const STOP_PATIENCE = 60_000;
 /** How long an exited worker's final counters may lag behind its exit. */
 const FINAL_PATIENCE = 2000;
 /** A worker that dies sooner than this after starting is not started again (a crash loop). */
-const CRASH_LOOP = 5000;
+const CRASH_LOOP = 1000;
 
 /** The primary's side of `serveOnAllCores()`. */
 export class Pool {

@@ -7,7 +7,7 @@
  */
 import type { Socket } from "node:dgram";
 import process from "node:process";
-import type { Server } from "../src/server.ts";
+import type { Server, ServerAddresses } from "../src/server.ts";
 import type { DatagramTransport } from "../src/transport.ts";
 import { WorkerTransport } from "./_worker_transport.ts";
 import {
@@ -67,13 +67,19 @@ export function runWorker(setup: WorkerSetup): Promise<never> {
   const start = async (message: Extract<ToWorker, { radkit: "start" }>): Promise<void> => {
     try {
       server = await setup.server({ index: message.index, transport });
-      const addresses = await server.listen(message.listen);
-      if (transport.binds === 0) {
-        throw new Error(
+      const wrongTransport = (cause?: unknown) =>
+        new Error(
           "The worker's Server did not bind through worker.transport: build it with " +
-            "new Server({ transport: worker.transport, ... }) in the serveOnAllCores() server function",
+            "new Server({ transport: worker.transport, ... }) in the serveOnAllCores() server function" +
+            (cause === undefined ? "" : ` (${(cause as Error).message ?? cause})`),
         );
+      let addresses: ServerAddresses;
+      try {
+        addresses = await server.listen(message.listen);
+      } catch (error) {
+        throw transport.binds === 0 ? wrongTransport(error) : error;
       }
+      if (transport.binds === 0) throw wrongTransport();
       await send({ radkit: "listening", addresses });
     } catch (error) {
       await send({ radkit: "failed", message: (error as Error).message ?? String(error) });

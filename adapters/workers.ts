@@ -51,7 +51,7 @@
  * `received === replied + resent + dropped + inFlight`;
  * {@linkcode Workers.close} returns the exact final sums. A worker that
  * crashes loses what it counted since its last report (once a second); it
- * is started again unless it ran less than 5 seconds.
+ * is started again unless it ran less than a second.
  *
  * Signals: in the workers, SIGINT and SIGHUP are ignored (a terminal sends
  * them to the whole process group; the primary decides) and SIGTERM stops

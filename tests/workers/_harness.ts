@@ -28,12 +28,18 @@ export interface Pool {
   kill(): Promise<void>;
 }
 
-/** Starts the pool with SOCKETS=`sockets` and resolves once it listens. */
-export async function startPool(sockets: string | undefined): Promise<Pool> {
+/**
+ * Starts the pool with SOCKETS=`sockets` (and more environment) and resolves
+ * once it listens; rejects with its message if it fails to start.
+ */
+export async function startPool(
+  sockets: string | undefined,
+  env: Record<string, string> = {},
+): Promise<Pool> {
   const { command, args } = scriptCommand(`${root}tests/workers/_pool.ts`);
   const child = spawn(command, args, {
     cwd: root,
-    env: { ...childEnv, ...(sockets === undefined ? {} : { SOCKETS: sockets }) },
+    env: { ...childEnv, ...(sockets === undefined ? {} : { SOCKETS: sockets }), ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   const events: PoolEvent[] = [];
@@ -82,7 +88,10 @@ export async function startPool(sockets: string | undefined): Promise<Pool> {
     await closed;
   };
   try {
-    const listening = await next("listening");
+    const listening = await Promise.race([
+      next("listening"),
+      next("failed").then((failed) => Promise.reject(new Error(String(failed.message)))),
+    ]);
     const addresses = listening.addresses as { auth: { port: number } };
     return {
       child,

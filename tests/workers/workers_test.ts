@@ -5,6 +5,10 @@
 // Error that says so.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import type { ServerStats } from "../../mod.ts";
 import { crowd, startPool } from "./_harness.ts";
@@ -93,5 +97,73 @@ for (const { sockets, works } of modes) {
         }
       },
     );
+
+    test("restart() whose new worker cannot start keeps the old workers serving", T, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "radkit-workers-"));
+      const fail = join(dir, "fail");
+      const pool = await startPool(sockets, { FAIL_FILE: fail });
+      try {
+        writeFileSync(fail, "");
+        const failed = await pool.command("restart", "restart-failed");
+        assert.match(String(failed.message), /says no/);
+        assert.deepEqual([...(failed.pids as number[])].sort(), [...pool.pids].sort());
+        const tally = await crowd(pool.auth, 10, 2, { retries: 2 });
+        assert.equal(tally.accepted, 20, JSON.stringify(tally));
+        assert.ok([...tally.byPid.keys()].every((pid) => pool.pids.includes(pid)));
+        assert.equal(((await pool.command("close", "stopped")).stats as ServerStats).replied, 20);
+      } finally {
+        await pool.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test("a worker that dies is replaced; the counters it reported are kept", T, async () => {
+      const pool = await startPool(sockets);
+      try {
+        const first = await crowd(pool.auth, 20, 5, { retries: 2 });
+        assert.equal(first.accepted, 100);
+        // Past the crash-loop guard (1 s) and a report (every second).
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const victim = pool.pids[0]!;
+        process.kill(victim, "SIGKILL");
+        let pids: number[] = [];
+        for (let i = 0; i < 200; i++) {
+          pids = (await pool.command("stats", "stats")).pids as number[];
+          if (pids.length === 2 && !pids.includes(victim)) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        assert.equal(pids.length, 2, `workers now: ${pids}`);
+        assert.ok(!pids.includes(victim));
+        const second = await crowd(pool.auth, 20, 5, { retries: 2 });
+        assert.equal(second.accepted, 100, JSON.stringify(second));
+        const stopped = (await pool.command("close", "stopped")).stats as ServerStats;
+        assert.equal(stopped.replied, 200, JSON.stringify(stopped));
+        assert.match(pool.stderr(), /worker exited; starting another/);
+      } finally {
+        await pool.kill();
+      }
+    });
   });
 }
+
+describe(`serveOnAllCores() on ${runtime}: mistakes fail the start with a clear Error`, T, () => {
+  test("a port in use", T, async () => {
+    const taken = createSocket("udp4");
+    await new Promise<void>((resolve) => taken.bind(0, "127.0.0.1", resolve));
+    try {
+      await assert.rejects(
+        startPool(undefined, { AUTH_PORT: String(taken.address().port) }),
+        /EADDRINUSE/,
+      );
+    } finally {
+      taken.close();
+    }
+  });
+
+  test("a Server not built on worker.transport", T, async () => {
+    await assert.rejects(
+      startPool(undefined, { WRONG_TRANSPORT: "1" }),
+      /did not bind through worker\.transport/,
+    );
+  });
+});
