@@ -44,7 +44,8 @@
  *
  * On Deno, `node:child_process` starts the workers with every permission
  * (`deno run -A`) whatever the primary was granted, and with its
- * `--unstable-*` flags.
+ * `--unstable-*` flags. Passing sockets needs a Unix system (Deno's
+ * `node:child_process` cannot on Windows); this module is tested on Linux.
  *
  * Counters: {@linkcode Workers.stats} asks every worker and adds their
  * {@linkcode ServerStats} to those of workers already gone, so they keep
@@ -99,9 +100,9 @@ import { WORKER_ENV } from "./_workers_ipc.ts";
 import { runWorker } from "./_workers_worker.ts";
 
 /**
- * How the workers share the ports: each binds them with `SO_REUSEPORT`
- * (`"reusePort"`), or all use the sockets the primary bound (`"shared"`).
- * The module documentation compares them.
+ * How the workers share the ports: a socket per port for each worker, all
+ * bound with `SO_REUSEPORT` (`"reusePort"`), or one socket per port that
+ * every worker reads (`"shared"`). The module documentation compares them.
  *
  * @example Usage
  * ```ts
@@ -348,11 +349,11 @@ export function serveOnAllCores<A extends object = object>(
       new TypeError(`Invalid sockets "${String(sharing)}": use "reusePort" or "shared"`),
     );
   }
-  if (sharing === "reusePort" && "Deno" in globalThis) {
+  const unsupported = sharing === "reusePort" ? reusePortUnsupported() : undefined;
+  if (unsupported !== undefined) {
     return Promise.reject(
       new Error(
-        'Cannot share ports with sockets: "reusePort" on Deno: no Deno API sets SO_REUSEPORT ' +
-          'on a UDP socket; use sockets: "shared" (the default on Deno)',
+        `Cannot share ports with sockets: "reusePort" ${unsupported}; use sockets: "shared"`,
       ),
     );
   }
@@ -401,10 +402,19 @@ function scriptPath(module: string | URL): string {
 
 /** `"reusePort"` where this runtime's UDP sockets can set SO_REUSEPORT and Linux spreads by it. */
 function defaultSharing(): SocketSharing {
-  if ("Deno" in globalThis || process.platform !== "linux") return "shared";
-  if ("Bun" in globalThis) return "reusePort";
-  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12)
+  return process.platform === "linux" && reusePortUnsupported() === undefined
     ? "reusePort"
     : "shared";
+}
+
+/** Why this runtime's `node:dgram` cannot set SO_REUSEPORT, or `undefined` if it can. */
+function reusePortUnsupported(): string | undefined {
+  if ("Deno" in globalThis) {
+    return "on Deno: no Deno API sets SO_REUSEPORT on a UDP socket (shared is the default on Deno)";
+  }
+  if ("Bun" in globalThis) return undefined;
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12)
+    ? undefined
+    : `on Node.js ${process.versions.node}: node:dgram sets SO_REUSEPORT from 22.12 and 23.1 on`;
 }
