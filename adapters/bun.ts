@@ -5,9 +5,13 @@
  *   `binaryType: "uint8array"`, so the handler gets a plain `Uint8Array`, not a
  *   `Buffer` (whose `slice` would share memory).
  * - Zero-length datagrams are sent and received.
- * - `reusePort` is not supported: `Bun.udpSocket` has no `SO_REUSEPORT`
- *   option, so such a bind rejects with an Error. Under Bun,
- *   `@radkit/radius/adapters/node` (on `node:dgram`) supports it on Linux.
+ * - `reusePort` sets `SO_REUSEPORT` through `Bun.udpSocket`'s `flags` option,
+ *   which Bun documents nowhere but its own `node:dgram` passes for
+ *   `createSocket({ reusePort: true })` (Bun 1.4.5: `4`, "reuse port", and
+ *   `32`, "fail rather than bind without it"). On Linux (3.9+) the kernel
+ *   then spreads datagrams across the sockets sharing the port, by a hash of
+ *   the peer's address and port; other systems may deliver all to one. Were a later Bun to ignore `flags`, the second
+ *   socket's bind would fail with `EADDRINUSE`: never a silent half-share.
  * - Backpressure: Bun's `send` returns `false` when the kernel buffer is full
  *   and the datagram was not sent. The adapter then queues it, and every
  *   later datagram behind it, and resends on Bun's `drain` event; `send`
@@ -74,6 +78,8 @@ interface BunLike {
   udpSocket(options: {
     hostname: string;
     port: number;
+    /** Undocumented: uSockets listen flags, as Bun's `node:dgram` passes them. */
+    flags?: number;
     binaryType: "uint8array";
     socket: BunUdpHandlerLike;
   }): Promise<BunUdpSocketLike>;
@@ -91,6 +97,13 @@ interface Pending extends Outgoing {
   resolve: () => void;
   reject: (error: unknown) => void;
 }
+
+/**
+ * `Bun.udpSocket`'s `flags` for `SO_REUSEPORT`, as Bun 1.4.5's `node:dgram`
+ * passes them: `LISTEN_REUSE_PORT` (4) and `LISTEN_DISALLOW_REUSE_PORT_FAILURE`
+ * (32), so that a socket that cannot share the port fails to bind.
+ */
+const REUSE_PORT_FLAGS = 4 | 32;
 
 /** Errors that an ICMP message about an earlier datagram leaves pending on the socket. */
 const STALE_ERRORS: ReadonlySet<unknown> = new Set([
@@ -137,12 +150,6 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
     lookup: lookupHost,
     async bind(options, onMessage): Promise<DatagramSocket> {
       const { hostname, port, onError } = options;
-      if (options.reusePort === true) {
-        throw new Error(
-          `Cannot bind ${hostname}:${port} with reusePort: Bun.udpSocket cannot set SO_REUSEPORT; ` +
-            "@radkit/radius/adapters/node supports it under Bun on Linux",
-        );
-      }
       const sizes = requestedBufferSizes(options);
       if (sizes.receive !== undefined || sizes.send !== undefined) {
         // Bun.udpSocket has no SO_RCVBUF/SO_SNDBUF; Bun's node:dgram sets them.
@@ -187,6 +194,7 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
       const bound = await bun.udpSocket({
         hostname,
         port,
+        ...(options.reusePort === true ? { flags: REUSE_PORT_FLAGS } : {}),
         binaryType: "uint8array",
         socket: {
           data(_socket, data, fromPort, fromHostname) {

@@ -10,9 +10,17 @@
  *   keep a datagram on its own for long). Datagrams that arrive together may
  *   be handed over in a different order (UDP promises no order either).
  * - Zero-length datagrams are sent and received.
- * - `reusePort` is not supported: `Deno.listenDatagram` cannot set
- *   `SO_REUSEPORT` (its `reuseAddress` sets `SO_REUSEADDR`, where the newest
- *   socket takes all traffic), so such a bind rejects with an Error.
+ * - `reusePort` is not supported, so such a bind rejects with an Error: no
+ *   Deno 2.9 API sets `SO_REUSEPORT` on a UDP socket. `Deno.listenDatagram`'s
+ *   `reuseAddress` sets `SO_REUSEADDR` on Linux (`SO_REUSEPORT` only on
+ *   macOS and the BSDs), under which two sockets bind one port but the one
+ *   bound last receives every datagram; the `node:dgram` of Deno ignores
+ *   `reusePort` (the second bind fails with `EADDRINUSE`) and its `reuseAddr`
+ *   is the same `SO_REUSEADDR`; `node:cluster` workers cannot share a
+ *   `node:dgram` port either (`EADDRINUSE`). What Deno can do is pass a bound
+ *   `node:dgram` socket to child processes over `node:child_process` IPC
+ *   (`SCM_RIGHTS`), so that they all read one socket:
+ *   `@radkit/radius/adapters/workers` does that (`sockets: "shared"`).
  * - `receiveBufferSize` and `sendBufferSize` are not supported: Deno 2.9
  *   cannot set `SO_RCVBUF` or `SO_SNDBUF` (`Deno.listenDatagram` has no such
  *   option, and the `node:dgram` of Deno only records the number), so such a
@@ -164,7 +172,8 @@ function open(
   const { hostname, port, onError } = options;
   if (options.reusePort === true) {
     throw new Error(
-      `Cannot bind ${hostname}:${port} with reusePort: Deno.listenDatagram cannot set SO_REUSEPORT`,
+      `Cannot bind ${hostname}:${port} with reusePort: Deno.listenDatagram cannot set SO_REUSEPORT; ` +
+        'to serve one port from several processes, use @radkit/radius/adapters/workers with sockets: "shared"',
     );
   }
   const sizes = requestedBufferSizes(options);

@@ -11,6 +11,7 @@ const entries = [
   "adapters/bun.ts",
   "adapters/node.ts",
   "adapters/auto.ts",
+  "adapters/workers.ts",
   "src/testing/memory_transport.ts",
   "src/cli/main.ts",
 ];

@@ -280,7 +280,8 @@ export interface ListenOptions {
   coa?: number;
   /**
    * Sets `SO_REUSEPORT`, so several processes can share the ports; the
-   * transport rejects the bind when it cannot (Deno, Bun.udpSocket).
+   * transport rejects the bind when it cannot (Deno). To run one server on
+   * every core, see `@radkit/radius/adapters/workers`.
    */
   reusePort?: boolean;
   /**

@@ -5,7 +5,8 @@
  * - `radkit send` — like radclient: send Access, Accounting, CoA,
  *   Disconnect or Status-Server requests and print the replies.
  * - `radkit serve` — a demo server: users from a FreeRADIUS-style `users`
- *   file (PAP, CHAP), accounting, CoA and Disconnect acknowledged.
+ *   file (PAP, CHAP), accounting, CoA and Disconnect acknowledged, on every
+ *   core (`--workers`).
  * - `radkit decode` — one packet from hex, verified with the secret.
  * - `radkit dict` — look up the bundled or given FreeRADIUS dictionaries.
  *
@@ -57,7 +58,7 @@ Usage:
   radkit send   --server HOST[:PORT] --secret S [--code CODE] [--dict FILE]...
                 [--timeout MS] [--retries N] [--json] ATTR=VALUE ...
   radkit serve  [--host H] [--auth-port P] [--acct-port P] [--coa-port P] --secret S
-                [--users FILE] [--dict FILE]... [--json]
+                [--users FILE] [--dict FILE]... [--workers N] [--json]
   radkit decode --secret S [--dict FILE]... [--json] HEX
   radkit dict   [--dict FILE]... [--stats | NAME | CODE]
 

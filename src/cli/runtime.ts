@@ -1,17 +1,21 @@
 /**
  * What the CLI needs from the runtime it runs on — Deno, Bun or Node — in
- * one place: the UDP adapter, file and stdin reading, host name lookup and
- * stop signals. Everything else in `src/cli` is runtime-agnostic.
+ * one place: the UDP adapter, worker processes, file and stdin reading,
+ * host name lookup, the number of cores and signals. Everything else in
+ * `src/cli` is runtime-agnostic.
  *
  * @module
  */
 import { lookup } from "node:dns/promises";
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import process from "node:process";
 import { udp as bunUdp } from "../../adapters/bun.ts";
 import { udp as denoUdp } from "../../adapters/deno.ts";
 import { udp as nodeUdp } from "../../adapters/node.ts";
 import type { DatagramTransport } from "../../mod.ts";
+
+export { serveOnAllCores, type SocketSharing, type Workers } from "../../adapters/workers.ts";
 
 /** The runtime running the CLI. */
 export type RuntimeName = "deno" | "bun" | "node";
@@ -171,8 +175,52 @@ export function onStopSignal(stop: (signal: string) => void): () => void {
 /** Lines written by {@linkcode out} and not yet on standard output. */
 let pendingOut = "";
 let flushScheduled = false;
+let flushOnExit = false;
 /** Above this many characters, {@linkcode out} writes at once. */
 const OUT_BUFFER_LIMIT = 64 * 1024;
+
+/**
+ * Calls `handler` on each `signal` until the returned function is called.
+ * On a system without that signal (SIGHUP on Windows) it does nothing.
+ *
+ * @param signal The signal, such as `"SIGHUP"`.
+ * @param handler What to do on each.
+ * @returns A function that removes the listener.
+ *
+ * @example Usage
+ * ```ts
+ * import { onSignal } from "./runtime.ts";
+ *
+ * const dispose = onSignal("SIGHUP", () => console.log("reloading"));
+ * dispose();
+ * ```
+ */
+export function onSignal(signal: "SIGHUP", handler: () => void): () => void {
+  try {
+    process.on(signal, handler);
+  } catch {
+    return () => {}; // Not a signal this system has.
+  }
+  return () => void process.off(signal, handler);
+}
+
+/**
+ * How many processes can run at once on this machine
+ * (`os.availableParallelism()`: the cores this process may use).
+ *
+ * @returns At least 1.
+ *
+ * @example Usage
+ * ```ts
+ * import { cores } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(cores() >= 1);
+ * ```
+ */
+export function cores(): number {
+  return Math.max(1, availableParallelism());
+}
 
 /**
  * Writes a line to standard output. Lines are gathered and written together
@@ -196,6 +244,11 @@ export function out(line: string): void {
   if (!flushScheduled) {
     flushScheduled = true;
     setTimeout(flushOut, 0);
+  }
+  if (!flushOnExit) {
+    // A worker of `radkit serve --workers` ends with process.exit().
+    flushOnExit = true;
+    process.once("exit", flushOut);
   }
 }
 

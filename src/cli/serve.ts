@@ -2,17 +2,23 @@
  * `radkit serve`: a demo RADIUS server on the radkit `Server`. Users and
  * their reply attributes come from a FreeRADIUS-style `users` file (PAP and
  * CHAP); accounting, CoA and Disconnect requests are acknowledged; every
- * request is logged on one line; SIGINT/SIGTERM stop it and print counters.
+ * request is logged on one line. It serves on every core (worker processes,
+ * `@radkit/radius/adapters/workers`) unless `--workers 1`. SIGINT/SIGTERM
+ * stop it and print the counters of all workers; SIGHUP replaces the
+ * workers (re-reading the users file) and keeps serving.
  *
  * @module
  */
 import {
   type Address,
   Code,
+  type DatagramTransport,
   Packet,
   type PortName,
   type RequestContext,
   Server,
+  type ServerAddresses,
+  type ServerStats,
 } from "../../mod.ts";
 import { formatAddress } from "../address.ts";
 import { unmapIPv4 } from "../server/nas_table.ts";
@@ -21,7 +27,18 @@ import { loadDictionary } from "./dictionary.ts";
 import { UsageError } from "./errors.ts";
 import { integerFlag, listFlag, parseFlags, requiredFlag, stringFlag } from "./flags.ts";
 import { formatAttribute, packetJson } from "./output.ts";
-import { err, onStopSignal, out, readText, udp } from "./runtime.ts";
+import {
+  cores,
+  err,
+  onSignal,
+  onStopSignal,
+  out,
+  readText,
+  serveOnAllCores,
+  type SocketSharing,
+  udp,
+  type Workers,
+} from "./runtime.ts";
 import { authorize, checkReplyItems, parseUsers, type UserEntry } from "./users_file.ts";
 
 /** `radkit serve --help`. */
@@ -48,10 +65,24 @@ Options:
   --no-require-message-authenticator
                         Also answer Access-Requests without a Message-Authenticator, from
                         legacy NASes (weakens the BlastRADIUS defence, CVE-2024-3596).
+  --workers N           Worker processes serving the ports together, one per core by default
+                        (1 serves from this process alone). Counters add up over them.
+  --sockets MODE        How the workers share the ports: reuseport (a socket each, spread
+                        over by the kernel per client address and port; the default on
+                        Linux with Node.js and Bun) or shared (one socket read by all; the
+                        only way on Deno, and the default elsewhere).
   --json                Log JSON lines instead of text.
   --show-secrets        Log secret values (User-Password, CHAP, MS-CHAP and EAP challenges
                         and responses, ...) instead of <hidden, N bytes>. Not for production.
   -h, --help            Show this help.
+
+Signals:
+  SIGINT, SIGTERM       Stop: each worker finishes its requests, then the counters of all are
+                        printed. A second signal exits at once.
+  SIGHUP                Reload and keep serving: the workers are replaced one at a time, each
+                        reading the --users file afresh, without losing a request (with
+                        --workers 1 the file is read again in place). If the file no longer
+                        loads, the running workers keep serving and the error is printed.
 
 Users file:
   bob     Cleartext-Password := "hello"
@@ -89,11 +120,12 @@ function summary(packet: Packet, hideSecrets: boolean): string {
 }
 
 /**
- * Logs one request and its reply on one line (text or JSON). Secret values,
- * CHAP, MS-CHAP and EAP challenges and responses among them (enough for an
- * offline attack on the password), are hidden unless `showSecrets`.
+ * Logs one request and its reply on one line (text or JSON; JSON names the
+ * worker that answered, if any). Secret values, CHAP, MS-CHAP and EAP
+ * challenges and responses among them (enough for an offline attack on the
+ * password), are hidden unless `showSecrets`.
  */
-function logger(json: boolean, showSecrets: boolean) {
+function logger(json: boolean, showSecrets: boolean, worker: number | undefined) {
   const hide = !showSecrets;
   return (request: Packet, context: RequestContext, reply: Packet, reason?: string): Packet => {
     const time = new Date().toISOString();
@@ -106,6 +138,7 @@ function logger(json: boolean, showSecrets: boolean) {
         request: packetJson(request, hide),
         reply: answer,
         ...(reason === undefined ? {} : { reason }),
+        ...(worker === undefined ? {} : { worker }),
       }));
     } else {
       out(
@@ -147,6 +180,8 @@ export async function serve(args: readonly string[]): Promise<number> {
     users: { type: "string" },
     dict: { type: "string", multiple: true },
     "no-require-message-authenticator": { type: "boolean" },
+    workers: { type: "string" },
+    sockets: { type: "string" },
     json: { type: "boolean" },
     "show-secrets": { type: "boolean" },
   }, "serve");
@@ -171,97 +206,196 @@ export async function serve(args: readonly string[]): Promise<number> {
     acct: port(flags, "acct-port", 1813),
     coa: port(flags, "coa-port", 3799),
   };
+  const workers = integerFlag(flags, "workers", cores(), 1, 1024);
+  const sockets = socketsFlag(stringFlag(flags, "sockets"));
   const json = flags.values.json === true;
   const { dictionary } = await loadDictionary(listFlag(flags, "dict"));
 
-  let users: UserEntry[] = [];
   const usersFile = stringFlag(flags, "users");
-  if (usersFile !== undefined) {
+  const loadUsers = async (): Promise<UserEntry[]> => {
+    if (usersFile === undefined) return [];
     let text: string;
     try {
       text = await readText(usersFile);
     } catch (error) {
       throw new UsageError(`Cannot read --users "${usersFile}": ${(error as Error).message}`);
     }
-    users = parseUsers(text, usersFile);
-    checkReplyItems(users, Packet.create(Code.AccessRequest, dictionary), usersFile);
-  }
+    const entries = parseUsers(text, usersFile);
+    checkReplyItems(entries, Packet.create(Code.AccessRequest, dictionary), usersFile);
+    return entries;
+  };
+  // Every worker runs this too: each reads the users file when it starts.
+  let users = await loadUsers();
 
-  const log = logger(json, flags.values["show-secrets"] === true);
   const requireMessageAuthenticator = flags.values["no-require-message-authenticator"] !== true;
-  const server = new Server({
-    transport: udp(),
-    dictionary,
-    clients: [
-      { address: "0.0.0.0/0", secret, name: "any-ipv4", requireMessageAuthenticator },
-      { address: "::/0", secret, name: "any-ipv6", requireMessageAuthenticator },
-    ],
-    logger: {
-      debug() {},
-      info() {},
-      warn: (message) => err(`radkit serve: warning: ${message}`),
-      error: (message) => err(`radkit serve: error: ${message}`),
-    },
-    handleAccessRequest(request, context) {
-      const decision = authorize(users, request);
-      const reply = request.reply(decision.code);
-      addAttributes(reply, decision.reply);
-      return log(request, context, reply, decision.reason);
-    },
-    handleAccountingRequest: (request, context) =>
-      log(request, context, request.reply(Code.AccountingResponse)),
-    handleCoaRequest: (request, context) => log(request, context, request.reply(Code.CoAACK)),
-    handleDisconnectRequest: (request, context) =>
-      log(request, context, request.reply(Code.DisconnectACK)),
-    handleStatusServer: (request, context) =>
-      log(
-        request,
-        context,
-        request.reply(context.port === "acct" ? Code.AccountingResponse : Code.AccessAccept),
-      ),
-  });
+  const showSecrets = flags.values["show-secrets"] === true;
+  const makeServer = (transport: DatagramTransport, worker?: number): Server => {
+    const log = logger(json, showSecrets, worker);
+    return new Server({
+      transport,
+      dictionary,
+      clients: [
+        { address: "0.0.0.0/0", secret, name: "any-ipv4", requireMessageAuthenticator },
+        { address: "::/0", secret, name: "any-ipv6", requireMessageAuthenticator },
+      ],
+      logger: {
+        debug() {},
+        info() {},
+        warn: (message) => err(`radkit serve: warning: ${message}`),
+        error: (message) => err(`radkit serve: error: ${message}`),
+      },
+      handleAccessRequest(request, context) {
+        const decision = authorize(users, request);
+        const reply = request.reply(decision.code);
+        addAttributes(reply, decision.reply);
+        return log(request, context, reply, decision.reason);
+      },
+      handleAccountingRequest: (request, context) =>
+        log(request, context, request.reply(Code.AccountingResponse)),
+      handleCoaRequest: (request, context) => log(request, context, request.reply(Code.CoAACK)),
+      handleDisconnectRequest: (request, context) =>
+        log(request, context, request.reply(Code.DisconnectACK)),
+      handleStatusServer: (request, context) =>
+        log(
+          request,
+          context,
+          request.reply(context.port === "acct" ? Code.AccountingResponse : Code.AccessAccept),
+        ),
+    });
+  };
+  const cannotListen = (error: unknown): Error => {
+    const message = error instanceof Error ? error.message : String(error);
+    return new Error(
+      `Cannot listen on ${host} (${message}): choose other ports with --auth-port, --acct-port and --coa-port (0 picks free ones)`,
+      { cause: error },
+    );
+  };
+  const say = (event: string, fields: Record<string, unknown>, text: string): void =>
+    out(json ? JSON.stringify({ event, ...fields }) : `radkit serve: ${text}`);
+
+  // One process, or a primary with workers (a worker never returns from serveOnAllCores).
+  let pool: Workers | undefined;
+  let single: Server | undefined;
+  let bound: ServerAddresses;
+  if (workers === 1) {
+    single = makeServer(udp());
+    try {
+      bound = await single.listen({ hostname: host, ...ports });
+    } catch (error) {
+      await single.close();
+      throw cannotListen(error);
+    }
+  } else {
+    try {
+      pool = await serveOnAllCores({
+        workers,
+        ...(sockets === undefined ? {} : { sockets }),
+        // The workers run this command again: main.ts with "serve" and the same options.
+        module: new URL("./main.ts", import.meta.url),
+        args: ["serve", ...args],
+        listen: { hostname: host, ...ports },
+        server: ({ transport, index }) => makeServer(transport, index),
+        logger: {
+          debug() {},
+          info() {},
+          warn: (message, fields) =>
+            err(`radkit serve: warning: ${message} ${JSON.stringify(fields)}`),
+          error: (message, fields) =>
+            err(`radkit serve: error: ${message} ${JSON.stringify(fields)}`),
+        },
+      });
+    } catch (error) {
+      throw cannotListen(error);
+    }
+    bound = pool.addresses;
+  }
 
   let dispose = (): void => {};
   const stopped = new Promise<string>((resolve) => {
     dispose = onStopSignal(resolve);
   });
-  let bound;
-  try {
-    bound = await server.listen({ hostname: host, ...ports });
-  } catch (error) {
-    dispose();
-    await server.close();
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(
-      `Cannot listen on ${host} (${message}): choose other ports with --auth-port, --acct-port and --coa-port (0 picks free ones)`,
-      { cause: error },
-    );
-  }
   const listening: Partial<Record<PortName, string>> = {};
   for (const name of ["auth", "acct", "coa"] as const) {
     const address = bound[name];
     if (address !== undefined) listening[name] = where(address);
   }
-  if (json) out(JSON.stringify({ event: "listening", ...listening }));
-  else {
+  const processes = pool === undefined
+    ? "1 process"
+    : `${workers} worker processes (sockets: ${pool.sockets})`;
+  if (json) {
+    out(JSON.stringify({
+      event: "listening",
+      ...listening,
+      workers,
+      ...(pool === undefined ? {} : { sockets: pool.sockets }),
+    }));
+  } else {
     out(
       `radkit serve: listening on auth ${listening.auth}, acct ${listening.acct}, coa ${listening.coa}` +
         ` for any client with the secret; ${
           usersFile === undefined
             ? "no --users file, so every Access-Request is rejected"
             : `${users.length} users entries from ${usersFile}`
-        }; Ctrl-C stops`,
+        }; ${processes}; Ctrl-C stops, SIGHUP reloads`,
     );
   }
 
+  // SIGHUP: reload and keep serving, one reload at a time.
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = async (): Promise<void> => {
+    if (pool !== undefined) {
+      say("reloading", { workers }, `SIGHUP: replacing the ${workers} workers, one at a time`);
+      try {
+        await pool.restart();
+        say("reloaded", { workers }, `SIGHUP: ${workers} workers replaced; serving`);
+      } catch (error) {
+        say(
+          "reload-failed",
+          { error: (error as Error).message },
+          `SIGHUP: reload failed (${(error as Error).message}); the previous workers keep serving`,
+        );
+      }
+      return;
+    }
+    if (usersFile === undefined) {
+      say("reloaded", { users: 0 }, "SIGHUP: no --users file to reload; serving");
+      return;
+    }
+    try {
+      users = await loadUsers();
+      say(
+        "reloaded",
+        { users: users.length },
+        `SIGHUP: ${users.length} users entries from ${usersFile}; serving`,
+      );
+    } catch (error) {
+      say(
+        "reload-failed",
+        { error: (error as Error).message },
+        `SIGHUP: reload failed (${
+          (error as Error).message
+        }); the ${users.length} users entries loaded before stay`,
+      );
+    }
+  };
+  const disposeHangUp = onSignal("SIGHUP", () => {
+    reloading = reloading.then(reload);
+  });
+
   const signal = await stopped;
+  let stats: ServerStats;
   try {
-    await server.close();
+    disposeHangUp();
+    await reloading;
+    if (pool !== undefined) stats = await pool.close();
+    else {
+      await single!.close();
+      stats = single!.stats();
+    }
   } finally {
     dispose();
   }
-  const stats = server.stats();
-  if (json) out(JSON.stringify({ event: "stopped", signal, stats }));
+  if (json) out(JSON.stringify({ event: "stopped", signal, stats, workers }));
   else {
     const drops = Object.entries(stats.droppedBy).filter(([, n]) => n > 0)
       .map(([why, n]) => `${n} ${why}`);
@@ -269,8 +403,17 @@ export async function serve(args: readonly string[]): Promise<number> {
       `radkit serve: stopped (${signal}): received ${stats.received}, replied ${stats.replied}, ` +
         `resent ${stats.resent}, dropped ${stats.dropped}${
           drops.length > 0 ? ` (${drops.join(", ")})` : ""
-        }`,
+        }${pool === undefined ? "" : `; ${workers} workers`}`,
     );
   }
   return 0;
+}
+
+/** `--sockets reuseport|shared`, or `undefined` for the default. */
+function socketsFlag(text: string | undefined): SocketSharing | undefined {
+  if (text === undefined) return undefined;
+  const mode = text.toLowerCase();
+  if (mode === "reuseport") return "reusePort";
+  if (mode === "shared") return "shared";
+  throw new UsageError(`Invalid --sockets "${text}": use reuseport or shared`);
 }
