@@ -125,7 +125,16 @@ process.stdin.on("data", (chunk: Uint8Array | string) => {
     if (line === "stats") {
       const memory = process.memoryUsage();
       console.log(
-        `STATS ${JSON.stringify({ rss: memory.rss, heap: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external, arrayBuffers: memory.arrayBuffers, ...counters() })}`,
+        `STATS ${
+          JSON.stringify({
+            rss: memory.rss,
+            heap: memory.heapUsed,
+            heapTotal: memory.heapTotal,
+            external: memory.external,
+            arrayBuffers: memory.arrayBuffers,
+            ...counters(),
+          })
+        }`,
       );
     } else if (line === "quit") {
       void stop();

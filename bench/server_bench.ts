@@ -27,8 +27,8 @@
 // (scripts/bench_all.mjs writes bench/RESULTS.md from it). When `radkit serve
 // --help` lists `--workers`, radkit runs as one process (`--workers 1`) on
 // one core and on the whole machine, and with `--workers N` (the number of
-// cores) on the whole machine; storm and memory use `radkit serve` with its
-// default settings.
+// cores) on the whole machine; storm uses `radkit serve` with its default
+// settings and as one process, memory one process (`--workers 1`).
 import { cpus, loadavg } from "node:os";
 import process from "node:process";
 import { have, type Runtime, RUNTIMES, udpReceiveBufferErrors } from "./_proc.ts";
@@ -129,9 +129,12 @@ for (const runtime of RUNTIMES_USED) {
   } else {
     throughput.push({ spec: radkit(runtime, runtime, []), modes });
   }
-  // Storm and memory: `radkit serve` as shipped (default settings).
+  // Storm: `radkit serve` as shipped (default settings: one worker per core)
+  // and as one process. Memory: one server process (`--workers 1`; N workers
+  // are N + 1 processes of the same kind).
   storm.push(radkit(runtime, `${runtime}-default`, []));
-  memory.push(radkit(runtime, `${runtime}-default`, []));
+  if (workers) storm.push(radkit(runtime, runtime, ["--workers", "1"]));
+  memory.push(radkit(runtime, runtime, workers ? ["--workers", "1"] : []));
 }
 
 /** One measured window of one contender. */

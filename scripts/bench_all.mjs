@@ -595,7 +595,7 @@ if (!s || s.error || !s.throughput) {
       "length; bad lengths (datagrams shorter than 20 bytes, or a Length field beyond the datagram or",
       "below 20); well-formed Access-Requests under a wrong secret (a fresh authenticator and",
       "Message-Authenticator each); packets with codes an authentication port does not serve. A fresh",
-      `server each (\`radkit serve\` with its default settings), ${s.storm.seconds} s measured after the warm-up; kernel drops are`,
+      `server each (\`radkit serve\` with its default settings, one worker per core, and as one process), ${s.storm.seconds} s measured after the warm-up; kernel drops are`,
       "UDP receive-buffer overflows (RcvbufErrors) over the window, system-wide.",
       "",
       "| server | valid replies/s | vs FreeRADIUS | lost | garbage sent/s | kernel drops |",
@@ -628,9 +628,10 @@ if (!s || s.error || !s.throughput) {
     p(
       `### Memory: RSS while answering ${
         int(requests)
-      } requests (target: radkit ≤ 128 MiB after 1M at default settings)`,
+      } requests (target: radkit ≤ 128 MiB after 1M at the default duplicate-cache size)`,
       "",
-      "A fresh server each, whole machine, 100 in flight, no warm-up; VmRSS summed over the server's",
+      "A fresh server each (radkit: one process, `--workers 1`; N workers are N + 1 such processes),",
+      "whole machine, 100 in flight, no warm-up; VmRSS summed over the server's",
       "processes, read once a second (the column gives the first reading at or after that many",
       "replies), and peak: VmHWM summed over the processes.",
       "",
