@@ -7,6 +7,7 @@
  * @module
  */
 import { lookup } from "node:dns/promises";
+import { writeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import process from "node:process";
@@ -172,12 +173,12 @@ export function onStopSignal(stop: (signal: string) => void): () => void {
   };
 }
 
-/** Lines written by {@linkcode out} and not yet on standard output. */
-let pendingOut = "";
+/** Lines written by {@linkcode out} and not yet on standard output, as UTF-8. */
+const outBuffer = new Uint8Array(64 * 1024);
+let outUsed = 0;
+const encoder = new TextEncoder();
 let flushScheduled = false;
 let flushOnExit = false;
-/** Above this many characters, {@linkcode out} writes at once. */
-const OUT_BUFFER_LIMIT = 64 * 1024;
 
 /**
  * Calls `handler` on each `signal` until the returned function is called.
@@ -223,10 +224,12 @@ export function cores(): number {
 }
 
 /**
- * Writes a line to standard output. Lines are gathered and written together
- * at the end of the current event-loop turn (or once 64 KiB are waiting):
- * `radkit serve` logs a line per request, and one write per line was a tenth
- * of its CPU time. {@linkcode err} and {@linkcode flushOut} write them first.
+ * Writes a line to standard output. Lines are encoded into one reused 64 KiB
+ * buffer and written together at the end of the current event-loop turn (or
+ * when the buffer is full): `radkit serve` logs a line per request, and one
+ * `console.log` per line was a tenth of its CPU time, and building one long
+ * string per turn instead added 60 MB of RSS on Deno. {@linkcode err} and
+ * {@linkcode flushOut} write them first.
  *
  * @param line The text, without the newline.
  *
@@ -239,8 +242,16 @@ export function cores(): number {
  * ```
  */
 export function out(line: string): void {
-  pendingOut += pendingOut === "" ? line : `\n${line}`;
-  if (pendingOut.length >= OUT_BUFFER_LIMIT) return flushOut();
+  const bytes = line.length * 3 + 1;
+  if (outUsed + bytes > outBuffer.length) {
+    flushOut();
+    if (bytes > outBuffer.length) {
+      writeAll(new TextEncoder().encode(`${line}\n`));
+      return;
+    }
+  }
+  outUsed += encoder.encodeInto(line, outBuffer.subarray(outUsed)).written;
+  outBuffer[outUsed++] = 10;
   if (!flushScheduled) {
     flushScheduled = true;
     setTimeout(flushOut, 0);
@@ -265,10 +276,20 @@ export function out(line: string): void {
  */
 export function flushOut(): void {
   flushScheduled = false;
-  if (pendingOut === "") return;
-  const text = pendingOut;
-  pendingOut = "";
-  console.log(text);
+  if (outUsed === 0) return;
+  const bytes = outBuffer.subarray(0, outUsed);
+  outUsed = 0;
+  writeAll(bytes);
+}
+
+/** Writes `bytes` to standard output: synchronously, else (a full non-blocking pipe) through process.stdout. */
+function writeAll(bytes: Uint8Array): void {
+  let at = 0;
+  try {
+    while (at < bytes.length) at += writeSync(1, bytes, at, bytes.length - at);
+  } catch {
+    process.stdout.write(bytes.slice(at));
+  }
 }
 
 /**
