@@ -65,8 +65,11 @@ Options:
   --no-require-message-authenticator
                         Also answer Access-Requests without a Message-Authenticator, from
                         legacy NASes (weakens the BlastRADIUS defence, CVE-2024-3596).
-  --workers N           Worker processes serving the ports together, one per core by default
-                        (1 serves from this process alone). Counters add up over them.
+  --workers N           Worker processes serving the ports together (1 serves from this
+                        process alone). Counters add up over them. Default: one per core
+                        on Node.js and Bun; 1 on Deno, whose workers share one node:dgram
+                        socket and answer fewer requests than one process does
+                        (bench/RESULTS.md).
   --sockets MODE        How the workers share the ports: reuseport (a socket each, spread
                         over by the kernel per client address and port; the default on
                         Linux with Node.js and Bun) or shared (one socket read by all; the
@@ -151,6 +154,17 @@ function logger(json: boolean, showSecrets: boolean, worker: number | undefined)
   };
 }
 
+/**
+ * One worker per core, but on Deno one process: Deno cannot give each
+ * worker its own SO_REUSEPORT socket, and workers reading one shared
+ * node:dgram socket were measured slower than a single Deno.listenDatagram
+ * process (whole machine 43k vs 53k replies/s; under a garbage storm 5k vs
+ * 17k, bench/RESULTS.md).
+ */
+function defaultWorkers(): number {
+  return "Deno" in globalThis ? 1 : cores();
+}
+
 function port(flags: Parameters<typeof integerFlag>[0], name: string, fallback: number): number {
   return integerFlag(flags, name, fallback, 0, 65535);
 }
@@ -206,7 +220,7 @@ export async function serve(args: readonly string[]): Promise<number> {
     acct: port(flags, "acct-port", 1813),
     coa: port(flags, "coa-port", 3799),
   };
-  const workers = integerFlag(flags, "workers", cores(), 1, 1024);
+  const workers = integerFlag(flags, "workers", defaultWorkers(), 1, 1024);
   const sockets = socketsFlag(stringFlag(flags, "sockets"));
   const json = flags.values.json === true;
   const { dictionary } = await loadDictionary(listFlag(flags, "dict"));
