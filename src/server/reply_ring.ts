@@ -20,18 +20,7 @@
  * @module
  */
 
-/** The parts of a request's identity the ring compares (see `requestKey()`). */
-export interface AnswerKey {
-  readonly listener: string;
-  readonly hostname: string;
-  readonly port: number;
-  readonly codeAndId: number;
-  readonly a0: number;
-  readonly a1: number;
-  readonly a2: number;
-  readonly a3: number;
-  readonly hash: number;
-}
+import type { RequestKey } from "./duplicate_cache.ts";
 
 /** Limits of a {@linkcode ReplyRing}. */
 export interface ReplyRingLimits {
@@ -135,7 +124,7 @@ export class ReplyRing {
    * @param key The request's key.
    * @returns A copy of the reply's bytes, or `undefined`.
    */
-  find(key: AnswerKey): Uint8Array | undefined {
+  find(key: RequestKey): Uint8Array | undefined {
     const slot = this.#lookup(key, ipv4Number(key.hostname));
     if (slot < 0) return undefined;
     if (this.#expires[slot]! <= this.#now()) {
@@ -156,7 +145,7 @@ export class ReplyRing {
    * @param expires When the answer stops counting (clock milliseconds).
    * @returns False if the reply is larger than the ring may ever be.
    */
-  add(key: AnswerKey, reply: Uint8Array, expires: number): boolean {
+  add(key: RequestKey, reply: Uint8Array, expires: number): boolean {
     if (reply.length > this.#limits.maxBytes) return false;
     const host = ipv4Number(key.hostname);
     const old = this.#lookup(key, host);
@@ -192,7 +181,7 @@ export class ReplyRing {
    *
    * @param key The request's key.
    */
-  delete(key: AnswerKey): void {
+  delete(key: RequestKey): void {
     const slot = this.#lookup(key, ipv4Number(key.hostname));
     if (slot >= 0) this.#removeSlot(slot);
   }
@@ -206,7 +195,7 @@ export class ReplyRing {
     return id;
   }
 
-  #matches(slot: number, key: AnswerKey, host: number): boolean {
+  #matches(slot: number, key: RequestKey, host: number): boolean {
     const f = slot * 9;
     const fields = this.#fields;
     return fields[f] === key.hash && fields[f + 1] === key.codeAndId &&
@@ -219,7 +208,7 @@ export class ReplyRing {
   }
 
   /** The live slot holding `key`, or -1. */
-  #lookup(key: AnswerKey, host: number): number {
+  #lookup(key: RequestKey, host: number): number {
     const table = this.#table;
     const mask = this.#mask;
     for (let i = key.hash & mask;; i = (i + 1) & mask) {

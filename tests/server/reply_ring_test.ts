@@ -4,9 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type AnswerKey, ReplyRing } from "../../src/server/reply_ring.ts";
+import type { RequestKey } from "../../src/server/duplicate_cache.ts";
+import { ReplyRing } from "../../src/server/reply_ring.ts";
 
-function key(n: number, hostname = "192.0.2.1", listener = "auth"): AnswerKey {
+function key(n: number, hostname = "192.0.2.1", listener = "auth"): RequestKey {
   return {
     listener,
     hostname,
