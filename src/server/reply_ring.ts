@@ -276,10 +276,11 @@ export class ReplyRing {
     }
   }
 
-  /** Frees a slot: closes gaps, else grows if the oldest answer still counts and the limit allows, else drops it. */
+  /** Frees a slot: closes gaps if many, else grows if the oldest answer still counts and the limit allows, else drops it. */
   #makeSlot(): void {
-    if (this.#live < this.#count) {
-      // Removed slots in the middle: close the gaps before dropping anything.
+    if (4 * (this.#count - this.#live) >= this.#capacity) {
+      // A quarter of the slots are gaps (answers removed out of order):
+      // close them, O(n) at most once per n/4 answers, rather than drop one.
       this.#resize(this.#capacity, this.#bytes.length);
       return;
     }
