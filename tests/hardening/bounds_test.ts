@@ -37,6 +37,18 @@ interface Rig {
   acct: { hostname: string; port: number };
 }
 
+/** A `clients` function that counts its calls and answers with `answer()`. */
+function countedLookup<T>(answer: () => T): { clients: () => T; calls: () => number } {
+  let calls = 0;
+  return {
+    clients: () => {
+      calls++;
+      return answer();
+    },
+    calls: () => calls,
+  };
+}
+
 /** Runs `body` against a listening server (auth and acct) and a NAS on 127.0.0.1. */
 async function withServer(
   options: Partial<ServerOptions>,
@@ -124,19 +136,18 @@ test("maxInFlight: requests beyond it are dropped as overloaded; their retransmi
 
 test("maxInFlight counts async client lookups too: the lookup is not called beyond it", async () => {
   const held = gate();
-  let lookups = 0;
+  const lookup = countedLookup(async () => {
+    await held.promise;
+    return SECRET;
+  });
   await withServer({
     maxInFlight: 2,
-    clients: async () => {
-      lookups++;
-      await held.promise;
-      return SECRET;
-    },
+    clients: lookup.clients,
     handleAccountingRequest: respond,
   }, async (rig) => {
     for (let i = 0; i < 5; i++) await rig.peer.send(accounting(`s${i}`), rig.acct);
     let stats = await idle(rig);
-    assert.equal(lookups, 2);
+    assert.equal(lookup.calls(), 2);
     assert.equal(stats.inFlight, 2);
     assert.deepEqual(drops(stats), { overloaded: 3 });
     held.open();
@@ -147,27 +158,26 @@ test("maxInFlight counts async client lookups too: the lookup is not called beyo
 
 test("maxPendingLookups: datagrams are dropped before the lookup while as many are pending", async () => {
   const held = gate();
-  let lookups = 0;
+  const lookup = countedLookup(async () => {
+    await held.promise;
+    return SECRET;
+  });
   await withServer({
     maxPendingLookups: 3,
-    clients: async () => {
-      lookups++;
-      await held.promise;
-      return SECRET;
-    },
+    clients: lookup.clients,
     handleAccountingRequest: respond,
   }, async (rig) => {
     const requests = Array.from({ length: 5 }, (_, i) => accounting(`s${i}`));
     for (const bytes of requests) await rig.peer.send(bytes, rig.acct);
     let stats = await idle(rig);
-    assert.equal(lookups, 3);
+    assert.equal(lookup.calls(), 3);
     assert.equal(stats.inFlight, 3);
     assert.deepEqual(drops(stats), { "lookup-overloaded": 2 });
     held.open();
     await quiet(rig.server, 5);
     for (const bytes of requests.slice(3)) await rig.peer.send(bytes, rig.acct);
     stats = await quiet(rig.server, 7);
-    assert.equal(lookups, 5);
+    assert.equal(lookup.calls(), 5);
     assert.deepEqual([stats.replied, stats.dropped, stats.inFlight], [5, 2, 0]);
   });
 });
@@ -294,12 +304,9 @@ function withAttributes(count: number): Uint8Array {
 }
 
 test("maxAttributes: more top-level attributes than it are dropped before the client lookup", async () => {
-  let lookups = 0;
+  const lookup = countedLookup(() => SECRET);
   await withServer({
-    clients: () => {
-      lookups++;
-      return SECRET;
-    },
+    clients: lookup.clients,
     handleAccountingRequest: respond,
   }, async (rig) => {
     await rig.peer.send(withAttributes(200), rig.acct);
@@ -307,7 +314,7 @@ test("maxAttributes: more top-level attributes than it are dropped before the cl
     const stats = await idle(rig);
     assert.equal(stats.replied, 1);
     assert.deepEqual(drops(stats), { "too-many-attributes": 1 });
-    assert.equal(lookups, 1);
+    assert.equal(lookup.calls(), 1);
     assert.ok(
       rig.logger.lines.some((line) => /^warn .*maxAttributes.*"maxAttributes":200/.test(line)),
     );
@@ -320,12 +327,9 @@ test("maxAttributes: more top-level attributes than it are dropped before the cl
 });
 
 test("cheap checks first: length, code and framing before the lookup, framing before any MD5", async () => {
-  let lookups = 0;
+  const lookup = countedLookup(() => SECRET);
   await withServer({
-    clients: () => {
-      lookups++;
-      return SECRET;
-    },
+    clients: lookup.clients,
     handleAccountingRequest: respond,
   }, async (rig) => {
     const good = accounting("s");
@@ -341,7 +345,7 @@ test("cheap checks first: length, code and framing before the lookup, framing be
     const stats = await idle(rig);
     assert.deepEqual(drops(stats), { malformed: 2, "wrong-port": 1 });
     assert.equal(stats.replied, 1);
-    assert.equal(lookups, 1, "only the good datagram reached the lookup");
+    assert.equal(lookup.calls(), 1, "only the good datagram reached the lookup");
   });
 });
 
@@ -472,17 +476,14 @@ test("defaults: 20,000 requests to handlers that never settle hold 4,096; 20,000
     assert.deepEqual(drops(stats), { overloaded: 20_000 - 4096 });
     console.log(`never-settling handlers (${runtime}): ${before} -> ${measured()}`);
   });
-  let lookups = 0;
+  const lookup = countedLookup(() => never);
   await withServer({
-    clients: () => {
-      lookups++;
-      return never;
-    },
+    clients: lookup.clients,
   }, async (rig) => {
     const before = measured();
     for (let i = 0; i < 20_000; i++) await rig.peer.send(accounting(`j${i}`, "junk"), rig.acct);
     const stats = await idle(rig);
-    assert.equal(lookups, 1024);
+    assert.equal(lookup.calls(), 1024);
     assert.equal(stats.inFlight, 1024);
     assert.deepEqual(drops(stats), { "lookup-overloaded": 20_000 - 1024 });
     console.log(`never-settling lookups (${runtime}): ${before} -> ${measured()}`);
