@@ -23,7 +23,6 @@ import {
   isRequest,
 } from "./codec/code.ts";
 import { decodeAttributes } from "./codec/decode_attributes.ts";
-import { countAttributes, TooManyAttributesError } from "./codec/count_attributes.ts";
 import { RAW_NAME, rawAttribute } from "./codec/raw_attribute.ts";
 import { encodeAttributes, validateAttribute } from "./codec/encode_attributes.ts";
 import {
@@ -871,10 +870,6 @@ function decodeDatagram<A extends object>(
     // RFC 2865 §3: a packet with an invalid Code field is silently discarded.
     throw new MalformedPacketError(`code ${code} is not in the RADIUS packet type registry`, 0);
   }
-  const max = options.maxAttributes;
-  if (max !== undefined && countAttributes(datagram, length, max) > max) {
-    throw new TooManyAttributesError(max, HEADER_LENGTH);
-  }
   let authenticator: Uint8Array;
   if (owned) authenticator = datagram.subarray(4, 20);
   else {
@@ -895,7 +890,7 @@ function decodeDatagram<A extends object>(
       : secretBytes(options.secret),
     vector: vector ?? ZERO_VECTOR,
     owned,
-    maxAttributes: max,
+    maxAttributes: options.maxAttributes,
   }, attributes);
   return new Packet<A>(
     code,

@@ -29,13 +29,33 @@ export function countAttributes(
   length: number,
   limit: number = Infinity,
 ): number {
+  return walkAttributes(packet, FIRST_ATTRIBUTE, length, limit);
+}
+
+/**
+ * {@linkcode countAttributes} over `bytes[start..end)`: checks the framing
+ * of each attribute and counts them, up to `limit + 1`.
+ *
+ * @param bytes The bytes holding the attributes.
+ * @param start Where the first attribute starts.
+ * @param end Where the attributes end.
+ * @param limit Stop counting past this many.
+ * @returns The number of attributes, at most `limit + 1`.
+ * @throws {MalformedPacketError} at the first attribute that does not frame.
+ */
+export function walkAttributes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  limit: number,
+): number {
   let count = 0;
-  for (let p = FIRST_ATTRIBUTE; p < length;) {
+  for (let p = start; p < end;) {
     if (count > limit) return count;
-    if (p + 2 > length) throw new MalformedPacketError("attribute header is cut off", p);
-    const size = packet[p + 1]!;
+    if (p + 2 > end) throw new MalformedPacketError("attribute header is cut off", p);
+    const size = bytes[p + 1]!;
     if (size < 2) throw new MalformedPacketError(`attribute length ${size} is below 2`, p);
-    if (p + size > length) {
+    if (p + size > end) {
       throw new MalformedPacketError(`attribute length ${size} runs past the packet end`, p);
     }
     p += size;

@@ -22,7 +22,7 @@ import {
   USER_PASSWORD,
 } from "./attribute.ts";
 import { inspectWithoutSecrets } from "../secrets.ts";
-import { TooManyAttributesError } from "./count_attributes.ts";
+import { TooManyAttributesError, walkAttributes } from "./count_attributes.ts";
 import {
   ascendSecret,
   revealedPassword,
@@ -101,9 +101,10 @@ export function decodeAttributes(
   ctx: DecodeContext,
   out: Attribute[],
 ): void {
-  // Validate the whole frame first so that no partial result escapes.
-  scanAttributes(bytes, start, end, -1);
+  // Validate the whole frame first so that no partial result escapes; past
+  // maxAttributes top-level attributes, nothing is decoded either.
   const max = ctx.maxAttributes ?? Infinity;
+  if (walkAttributes(bytes, start, end, max) > max) throw new TooManyAttributesError(max, start);
   let p = start;
   while (p < end) {
     if (out.length > max) throw new TooManyAttributesError(max, p);
