@@ -75,4 +75,18 @@ export type {
   MessageHandler,
   ResolvedAddress,
 } from "./src/transport.ts";
+export type {
+  PeerCertificate,
+  PemInput,
+  StreamConnection,
+  StreamConnectOptions,
+  StreamHandlers,
+  StreamListenOptions,
+  StreamServer,
+  StreamTransport,
+  TlsClientOptions,
+  TlsDetails,
+  TlsServerOptions,
+  TlsVersion,
+} from "./src/stream_transport.ts";
 export * from "./src/client.ts";
