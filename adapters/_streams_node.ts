@@ -17,6 +17,7 @@ import {
   type SecureContext,
   TLSSocket,
 } from "node:tls";
+import { setImmediate } from "node:timers";
 import type { Address } from "../src/transport.ts";
 import type {
   StreamConnection,
@@ -84,7 +85,7 @@ function listenStreams(
   }
   const server = createServer({ allowHalfOpen: false });
   server.on("connection", (raw: Socket) => {
-    // A throwing error listener must not leave an error without one.
+    // Under TLS its errors reach the TLSSocket; none may be thrown for want of a listener here.
     raw.on("error", () => {});
     const local = toAddress(raw.localAddress, raw.localPort);
     const remote = toAddress(raw.remoteAddress, raw.remotePort);
@@ -325,7 +326,8 @@ class SocketConnection implements StreamConnection {
       return;
     }
     this.#socket.on("data", (chunk: Uint8Array) => {
-      if (this.#finished) return;
+      // Destroyed here (by destroy() or a throwing handler): what is left is dropped.
+      if (this.#finished || this.#socket.destroyed) return;
       try {
         // A plain view: Buffer's slice() would share memory where Uint8Array's copies.
         handlers.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));

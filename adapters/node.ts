@@ -98,6 +98,12 @@ export const udp: () => DatagramTransport = (): DatagramTransport => ({
  *   `"DEPTH_ZERO_SELF_SIGNED_CERT"`…), `"peer did not present a
  *   certificate"`, or, on a server given no `ca`, `"no ca configured: the
  *   certificate was not verified"`.
+ * - **ALPN** (RFC 7301): the server picks the first of its `alpnProtocols`
+ *   that the client offers. When both offer protocols and none is shared,
+ *   the handshake fails on both sides (`no_application_protocol` alert:
+ *   `connect` rejects with code `"ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL"`,
+ *   `handshake()` with `"ERR_SSL_NO_APPLICATION_PROTOCOL"`); when either
+ *   side offers none, `alpnProtocol` is `undefined`.
  * - **Connecting.** `verify` (default `true`) checks the server's chain
  *   against `ca` (else the runtime's root certificates) and its name with
  *   `tls.checkServerIdentity`: against `servername`, else the IP connected

@@ -20,7 +20,7 @@ import { streams as autoStreams } from "../../adapters/auto.ts";
 import { streams as bunStreams } from "../../adapters/bun.ts";
 import { streams as denoStreams } from "../../adapters/deno.ts";
 import { streams as nodeStreams } from "../../adapters/node.ts";
-import { NO_CA, NO_PEER_CERTIFICATE } from "../../adapters/_tls_details.ts";
+import { NO_CA, NO_PEER_CERTIFICATE, parseSubjectAltNames } from "../../adapters/_tls_details.ts";
 import { runtime } from "../_udp.ts";
 import { runChild } from "./_subjects.ts";
 
@@ -75,6 +75,14 @@ type Mode = "tcp" | "tls";
 /** Lets pending I/O happen; only ever followed by "nothing happened" assertions. */
 function settle(ms = 100): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `done` every 10 ms until it is true; fails after 30 s rather than hang. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (let tries = 0; !done(); tries++) {
+    if (tries === 3000) throw new Error(`Gave up waiting for ${what}`);
+    await settle(10);
+  }
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
@@ -363,16 +371,11 @@ for (const mode of ["tcp", "tls"] as const) {
         }
         accepted.destroy();
         // Writing on keeps the reset coming even where the first one raced the FIN.
-        const error = await Promise.race([
-          sender.closed,
-          (async () => {
-            while (sender.closes === 0) {
-              client.write(new Uint8Array(1024));
-              await settle(10);
-            }
-            return await sender.closed;
-          })(),
-        ]);
+        await until(() => {
+          client.write(new Uint8Array(1024));
+          return sender.closes > 0;
+        }, "the reset");
+        const error = await sender.closed;
         assert.ok(error instanceof Error, `onClose(${error})`);
         assert.ok(
           ["ECONNRESET", "EPIPE"].includes((error as { code?: string }).code ?? ""),
@@ -412,9 +415,8 @@ for (const mode of ["tcp", "tls"] as const) {
       });
     });
 
-    test("a connection closed before start() reports it to start()'s onClose", async () => {
+    test("a peer's close before start() comes after the bytes it sent, once start() is called", async () => {
       await withPair(mode, async ({ client, accepted }) => {
-        await accepted.handshake();
         client.write(new Uint8Array([5, 6]));
         client.destroy();
         await settle();
@@ -423,6 +425,48 @@ for (const mode of ["tcp", "tls"] as const) {
         assert.deepEqual(concat(received.chunks), new Uint8Array([5, 6]));
         assert.throws(() => accepted.start({ onData() {}, onClose() {} }), /once/);
       });
+    });
+
+    test("destroy() before start(): start() still gets onClose(undefined), once", async () => {
+      await withPair(mode, async ({ accepted }) => {
+        accepted.destroy();
+        await settle();
+        const received = new Receiver(accepted);
+        assert.equal(await received.closed, undefined);
+        await settle(20);
+        assert.equal(received.closes, 1);
+      });
+    });
+
+    test("an exception thrown by onConnection goes to onError and closes that connection", async () => {
+      const errors: Error[] = [];
+      const server = await transport.listen(
+        {
+          hostname: "127.0.0.1",
+          port: 0,
+          ...(mode === "tls" ? { tls: serverTls } : {}),
+          onError: (error) => errors.push(error),
+        },
+        () => {
+          throw new Error("no thanks");
+        },
+      );
+      try {
+        const closed = Promise.withResolvers<Error | undefined>();
+        const client = await transport.connect({
+          hostname: "127.0.0.1",
+          port: server.local.port,
+          ...(mode === "tls" ? { tls: clientTls } : {}),
+        }).catch((error: Error) => error);
+        // Under TLS the connection may be closed before the handshake ends: connect() rejects.
+        if (!(client instanceof Error)) {
+          client.start({ onData() {}, onClose: closed.resolve });
+          await closed.promise;
+        }
+        assert.deepEqual(errors.map((error) => error.message), ["no thanks"]);
+      } finally {
+        await server.close();
+      }
     });
 
     test("an exception thrown by onData closes the connection with it, not the process", async () => {
@@ -536,6 +580,29 @@ describe(`TLS of streams() of adapters/${runtime}.ts`, () => {
         client: { alpnProtocols: offered },
         server: { alpnProtocols: accepted },
       });
+    }
+  });
+
+  test("ALPN with nothing in common fails the handshake on both sides (no_application_protocol)", async () => {
+    const accepted = Promise.withResolvers<StreamConnection>();
+    const server = await transport.listen(
+      { hostname: "127.0.0.1", port: 0, tls: { ...serverTls, alpnProtocols: ["radius/1.1"] } },
+      accepted.resolve,
+    );
+    try {
+      await assert.rejects(
+        transport.connect({
+          hostname: "127.0.0.1",
+          port: server.local.port,
+          tls: { ...clientTls, alpnProtocols: ["radius/1.0"] },
+        }),
+        { code: "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL" },
+      );
+      await assert.rejects((await accepted.promise).handshake(), {
+        code: "ERR_SSL_NO_APPLICATION_PROTOCOL",
+      });
+    } finally {
+      await server.close();
     }
   });
 
@@ -746,7 +813,7 @@ describe(`TLS of streams() of adapters/${runtime}.ts`, () => {
         tls: clientTls,
         signal: controller.signal,
       });
-      while (sockets.length === 0) await settle(10);
+      await until(() => sockets.length > 0, "the connection");
       controller.abort(reason);
       await assert.rejects(connecting, (error) => error === reason);
     } finally {
@@ -789,7 +856,7 @@ describe(`TLS of streams() of adapters/${runtime}.ts`, () => {
         const peer = netConnect(server.local.port, "127.0.0.1");
         peer.on("error", () => {});
         await new Promise((resolve) => peer.once("connect", resolve));
-        while (accepted.length === 0) await settle(10);
+        await until(() => accepted.length > 0, "the connection");
         const connection = accepted.shift()!;
         if (garbage === undefined) peer.end();
         else peer.write(garbage);
@@ -860,6 +927,26 @@ describe(`TLS of streams() of adapters/${runtime}.ts`, () => {
   });
 });
 
+test("subjectAltName text becomes prefixed entries: IP in RFC 5952 text, quoted values unquoted", () => {
+  assert.deepEqual(
+    parseSubjectAltNames(
+      'DNS:a.test, DNS:"b, c.test", IP Address:192.0.2.1, IP Address:2001:DB8:0:0:0:0:0:1, ' +
+        "IP Address:0:0:0:0:0:0:0:1, URI:https://x.test/a, email:ops@x.test, othername:<unsupported>",
+    ),
+    [
+      "DNS:a.test",
+      "DNS:b, c.test",
+      "IP:192.0.2.1",
+      "IP:2001:db8::1",
+      "IP:::1",
+      "URI:https://x.test/a",
+      "email:ops@x.test",
+      "othername:<unsupported>",
+    ],
+  );
+  assert.deepEqual(parseSubjectAltNames(""), []);
+});
+
 // ---- unref(), in child processes ---------------------------------------------
 
 describe(`unref() of streams() of adapters/${runtime}.ts`, () => {
@@ -886,7 +973,7 @@ describe(`unref() of streams() of adapters/${runtime}.ts`, () => {
         assert.match(await child(["client", mode, port, "unref"]), /^ready$/m);
         const output = await child(["client", mode, port, "ref"], async (line) => {
           if (line !== "ready") return;
-          while (accepted.length < 2) await settle(10);
+          await until(() => accepted.length >= 2, "the child's connection");
           accepted[1]!.write(new Uint8Array([1]));
         });
         assert.match(output, /^received$/m, "exited before the data came: ref() did not hold");
