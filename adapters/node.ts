@@ -109,8 +109,11 @@ export const udp: () => DatagramTransport = (): DatagramTransport => ({
  *   `tls.checkServerIdentity`: against `servername`, else the IP connected
  *   to (its IP SANs). SNI is sent only for a `servername` that is a host
  *   name (RFC 6066 §3). TLS 1.2 is the minimum unless `minVersion` says 1.3.
- * - **PEM** is parsed by `listen` (`tls.createSecureContext`): a bad
- *   certificate or a key that does not match rejects the listen.
+ * - **PEM** is checked by `listen` (with `node:crypto`, then
+ *   `tls.createSecureContext`): a certificate or `ca` that does not parse,
+ *   or a key that does not parse or does not belong to the certificate,
+ *   rejects the listen on every runtime (Deno's `createSecureContext` alone
+ *   would check nothing until a handshake).
  * - **Ownership.** `onData` gets a plain `Uint8Array` over the buffer the
  *   runtime allocated for that read, never reused; `write` copies `data`.
  * - **Backpressure.** `write` returns `socket.write()`'s result (`false`
