@@ -88,7 +88,9 @@ describe("Server over TCP", () => {
   it("answers requests framed on one connection, several per write and split across writes", async () => {
     await withServer({}, async ({ server, tcp, contexts }) => {
       const peer = await StreamPeer.connect(transport, tcp);
-      const requests = [1, 2, 3].map((id) => accessRequest(SECRET, id === 2 ? "guess" : "hello", id));
+      const requests = [1, 2, 3].map((id) =>
+        accessRequest(SECRET, id === 2 ? "guess" : "hello", id)
+      );
       const joined = new Uint8Array(requests.reduce((n, r) => n + r.length, 0));
       let offset = 0;
       for (const request of requests) {
@@ -189,11 +191,14 @@ describe("Server over TCP", () => {
   });
 
   it("refuses connections from unknown addresses and TCP from a client without a secret", async () => {
-    await withServer({ clients: [{ address: "10.0.0.1", secret: SECRET }] }, async ({ server, tcp }) => {
-      const peer = await StreamPeer.connect(transport, tcp);
-      await peer.untilClosed();
-      await closedBy(server, "unknown-client");
-    });
+    await withServer(
+      { clients: [{ address: "10.0.0.1", secret: SECRET }] },
+      async ({ server, tcp }) => {
+        const peer = await StreamPeer.connect(transport, tcp);
+        await peer.untilClosed();
+        await closedBy(server, "unknown-client");
+      },
+    );
     await withServer({ clients: [{ address: "127.0.0.1" }] }, async ({ server, tcp }) => {
       const peer = await StreamPeer.connect(transport, tcp);
       await peer.untilClosed();
@@ -276,7 +281,9 @@ describe("Server over TCP", () => {
       const idle: StreamPeer[] = [];
       for (let i = 0; i < 1000; i += 100) {
         idle.push(
-          ...await Promise.all(Array.from({ length: 100 }, () => StreamPeer.connect(transport, tcp))),
+          ...await Promise.all(
+            Array.from({ length: 100 }, () => StreamPeer.connect(transport, tcp)),
+          ),
         );
       }
       await until(server, (s) => s.connections.open === 1000, "1,000 connections open");
