@@ -78,8 +78,9 @@ export async function until(
   server: Server,
   predicate: (stats: ServerStats) => boolean,
   what = "the expected counters",
+  patience = PATIENCE_MS,
 ): Promise<ServerStats> {
-  const deadline = Date.now() + PATIENCE_MS;
+  const deadline = Date.now() + patience;
   for (;;) {
     const stats = server.stats();
     if (predicate(stats)) return stats;
