@@ -385,6 +385,8 @@ export class MemoryStreams implements StreamTransport {
   #byApi = new WeakMap<StreamConnection, End>();
   #nextPort = 0;
   #timers = new Set<Timer>();
+  /** Listens and connects still reading their TLS options. */
+  #preparing = 0;
   #idleWaiters: (() => void)[] = [];
   #opened = 0;
   #closed = 0;
@@ -567,7 +569,7 @@ export class MemoryStreams implements StreamTransport {
    * ```
    */
   idle(): Promise<void> {
-    if (this.#timers.size === 0) return Promise.resolve();
+    if (this.#timers.size === 0 && this.#preparing === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -711,7 +713,14 @@ export class MemoryStreams implements StreamTransport {
    * await server.close();
    * ```
    */
-  async listen(
+  listen(
+    options: StreamListenOptions,
+    onConnection: (connection: StreamConnection) => void,
+  ): Promise<StreamServer> {
+    return this.#busy(() => this.#listen(options, onConnection));
+  }
+
+  async #listen(
     options: StreamListenOptions,
     onConnection: (connection: StreamConnection) => void,
   ): Promise<StreamServer> {
@@ -789,6 +798,12 @@ export class MemoryStreams implements StreamTransport {
    * ```
    */
   async connect(options: StreamConnectOptions): Promise<StreamConnection> {
+    const connecting = await this.#busy(() => this.#connect(options));
+    return await connecting.promise;
+  }
+
+  /** Starts connecting; what it returns settles when the connection is ready or fails. */
+  async #connect(options: StreamConnectOptions): Promise<Deferred<StreamConnection>> {
     const { hostname, signal } = options;
     ipLiteral("hostname", hostname);
     port("port", options.port);
@@ -796,8 +811,6 @@ export class MemoryStreams implements StreamTransport {
     const tls = options.tls === undefined ? undefined : await readTlsClientOptions(options.tls);
     signal?.throwIfAborted();
     const to: Address = { hostname, port: options.port, family: familyOf(hostname) };
-    const listener = this.#route(to);
-    if (listener === undefined) throw this.#refuse(to);
     const source = this.#sourceAddress ?? (to.family === "IPv6" ? "::1" : "127.0.0.1");
     if (familyOf(source) !== to.family) {
       throw withCode(
@@ -807,6 +820,8 @@ export class MemoryStreams implements StreamTransport {
         "EAFNOSUPPORT",
       );
     }
+    const listener = this.#route(to);
+    if (listener === undefined) throw this.#refuse(to);
     const from: Address = {
       hostname: source,
       port: this.#freePort(source, to.family),
@@ -821,14 +836,14 @@ export class MemoryStreams implements StreamTransport {
       connecting.promise.then(forget, forget);
     }
     this.#later(link, this.#latency, () => this.#accept(link, listener, tls));
-    return await connecting.promise;
+    return connecting;
   }
 
   // ---- opening ----
 
   #link(from: Address, to: Address): Link {
     const link: Link = {
-      ends: [undefined!, undefined!] as unknown as [End, End],
+      ends: [] as unknown as Link["ends"], // filled below: each end points back to the link
       ready: false,
       carried: 0,
       connecting: deferred<StreamConnection>(),
@@ -901,6 +916,12 @@ export class MemoryStreams implements StreamTransport {
     link.accepted = true;
     this.#opened++;
     this.#ends.add(server);
+    // A TCP client is connected once accepted, whatever the listener then does with it.
+    const tcpClientAtTls = tls === undefined && listener.tls !== undefined
+      ? protocolError("the client did not start TLS")
+      : undefined;
+    if (tcpClientAtTls !== undefined) server.handshake.reject(tcpClientAtTls);
+    if (tls === undefined) this.#established(link, undefined, undefined);
     try {
       listener.onConnection(server.api);
     } catch (error) {
@@ -910,17 +931,12 @@ export class MemoryStreams implements StreamTransport {
         // The contract ignores exceptions from onError.
       }
     }
-    if (link.connecting === undefined) return; // closed by onConnection already
-    if (tls === undefined && listener.tls === undefined) {
-      return this.#established(link, undefined, undefined);
+    if (tcpClientAtTls !== undefined) {
+      // The server's TLS stack reads no ClientHello and closes.
+      return this.#destroy(server, tcpClientAtTls);
     }
-    if (tls === undefined) {
-      // A TCP client at a TLS listener: the server's TLS stack reads no ClientHello and closes.
-      const error = protocolError("the client did not start TLS");
-      server.handshake.reject(error);
-      this.#established(link, undefined, undefined);
-      return this.#destroy(server, error);
-    }
+    // Plain TCP is connected already; a TLS connection may have been closed by onConnection.
+    if (tls === undefined || link.connecting === undefined) return;
     if (listener.tls === undefined) {
       // A TLS client at a TCP listener: no ServerHello comes back; the server saw a TCP connection.
       link.ready = true;
@@ -1098,6 +1114,7 @@ export class MemoryStreams implements StreamTransport {
   }
 
   #resetLink(link: Link): void {
+    if (link.connecting === undefined && link.ends.every((end) => end.closed)) return;
     this.#reset++;
     for (const end of link.ends) {
       end.needDrain = false;
@@ -1230,6 +1247,17 @@ export class MemoryStreams implements StreamTransport {
     link.timers.add(timer);
   }
 
+  /** Runs `work` (which reads TLS options, then schedules) as something idle() waits for. */
+  async #busy<T>(work: () => Promise<T>): Promise<T> {
+    this.#preparing++;
+    try {
+      return await work();
+    } finally {
+      this.#preparing--;
+      this.#settle();
+    }
+  }
+
   #schedule(delay: number, run: () => void): Timer {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -1250,7 +1278,7 @@ export class MemoryStreams implements StreamTransport {
   }
 
   #settle(): void {
-    if (this.#timers.size > 0 || this.#idleWaiters.length === 0) return;
+    if (this.#timers.size > 0 || this.#preparing > 0 || this.#idleWaiters.length === 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
