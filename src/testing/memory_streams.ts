@@ -322,13 +322,15 @@ const DEFAULT_HIGH_WATER_MARK = 65536;
  * `onData`. A handler that throws resets its connection, and its own end
  * closes with what it threw.
  *
- * TLS is played, not run: see `memory_tls.ts` for what is decided how. In
- * short, the protocol is the `tlsVersion` option, ALPN is the server's most
- * preferred protocol that the client offers (`undefined` without one in
- * common), each side sees the other's leaf certificate, and a certificate is
- * authorized when its issuer Name is the subject Name of one of the
- * receiver's `ca` certificates (and, on the client, it names the host) —
- * **signatures are not checked**. A TLS client meeting a plain listener,
+ * TLS is played, not run, to the outcomes and error codes the `node:tls`
+ * adapter reports (see `memory_tls.ts`). In short, the protocol is the
+ * `tlsVersion` option; ALPN is the server's most preferred protocol that the
+ * client offers, `undefined` when either offers none, and a failed handshake
+ * when both offer and share none (RFC 7301 §3.2); each side sees the other's
+ * leaf certificate; a certificate is authorized when its issuer Name is the
+ * subject Name of one of the receiver's `ca` certificates (and, on the
+ * client, it names the host) — **signatures, validity dates and
+ * intermediates are not checked**. A TLS client meeting a plain listener,
  * or the reverse, fails with `"EPROTO"`.
  *
  * `unref()` and `ref()` only change {@linkcode MemoryStreams.referenced}.

@@ -3,6 +3,7 @@
  * TLS stack reaches, decided from the certificates each side presents and
  * trusts. The protocol is the network's (`"TLSv1.3"` unless told otherwise);
  * ALPN follows RFC 7301 §3.2; each side gets the other's leaf certificate.
+ * Outcomes and error codes are those the `node:tls` adapter reports.
  *
  * A certificate is authorized when its issuer Name is byte for byte the
  * subject Name of one of the `ca` certificates of the side that receives it
@@ -198,9 +199,10 @@ export async function readTlsClientOptions(options: TlsClientOptions): Promise<T
  * @param server The server side.
  * @param context The host the client connected to (an IP literal) and the
  * protocol version the network speaks.
- * @returns Both sides' details; or, when a side's `minVersion` is above the
- * network's version or the client verifies and does not authorize the
- * server, the error each side sees.
+ * @returns Both sides' details; or the error each side sees when a side's
+ * `minVersion` is above the network's version, when both offer ALPN
+ * protocols and share none (RFC 7301 §3.2: `no_application_protocol`), or
+ * when the client verifies and does not authorize the server.
  *
  * @example Usage
  * ```ts
@@ -249,8 +251,27 @@ export function negotiateTls(
     }
   }
   const alpnProtocol = selectAlpn(server.alpnProtocols, client.alpnProtocols);
+  if (
+    alpnProtocol === undefined && server.alpnProtocols.length > 0 && client.alpnProtocols.length > 0
+  ) {
+    // RFC 7301 §3.2: the server answers with a no_application_protocol alert.
+    const offered = JSON.stringify(client.alpnProtocols);
+    return {
+      ok: false,
+      clientError: withCode(
+        new Error(`TLS handshake failed: the server accepts none of the ALPN protocols ${offered}`),
+        "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
+      ),
+      serverError: withCode(
+        new Error(
+          `TLS handshake failed: the client offers none of this server's ALPN protocols (${offered})`,
+        ),
+        "ERR_SSL_NO_APPLICATION_PROTOCOL",
+      ),
+    };
+  }
   const identity = client.servername ?? context.hostname;
-  let serverVerdict = authorize(server, client.trusted);
+  let serverVerdict = authorize(server, client.trusted, "client");
   if (serverVerdict === undefined && !namesHost(server.certificate!, identity)) {
     serverVerdict = {
       code: "ERR_TLS_CERT_ALTNAME_INVALID",
@@ -274,7 +295,7 @@ export function negotiateTls(
   const clientCertificate = server.requestCertificate ? client.certificate : undefined;
   const clientVerdict = clientCertificate === undefined
     ? { code: NO_CERTIFICATE, message: NO_CERTIFICATE }
-    : authorize(client, server.trusted);
+    : authorize(client, server.trusted, "server");
   return {
     ok: true,
     client: {
@@ -296,10 +317,8 @@ export function negotiateTls(
 
 /**
  * The ALPN protocol a server selects (RFC 7301 §3.2): its most preferred
- * one among those the client offers. Where there is none in common, RFC
- * 7301 lets the server refuse with `no_application_protocol`; the memory
- * network goes on without one, as the server side of Node.js does without
- * an `ALPNCallback`.
+ * one among those the client offers. {@linkcode negotiateTls} fails the
+ * handshake when both offer protocols and this finds none.
  *
  * @param server The server's protocols, in order of preference.
  * @param client The client's protocols.
@@ -364,6 +383,7 @@ export function namesHost(
 
 const VERSION_RANK: Readonly<Record<TlsVersion, number>> = { "TLSv1.2": 2, "TLSv1.3": 3 };
 const NO_CERTIFICATE = "peer did not present a certificate";
+const NO_CA = "no ca configured: the certificate was not verified";
 
 interface Verdict {
   readonly code: string;
@@ -407,28 +427,28 @@ async function readSide(
   };
 }
 
-/** Why `holder`'s certificate is not authorized by `trusted`, or `undefined` when it is. */
+/**
+ * Why `holder`'s certificate is not authorized by `trusted`, or `undefined`
+ * when it is; the reasons are those the `node:tls` adapter reports.
+ */
 function authorize(
   holder: TlsSide,
   trusted: readonly Uint8Array[] | undefined,
+  judge: "client" | "server",
 ): Verdict | undefined {
   const names = holder.names;
   if (names === undefined) return { code: NO_CERTIFICATE, message: NO_CERTIFICATE };
   if (trusted?.some((subject) => bytesEqual(subject, names.issuer))) return undefined;
+  if (trusted === undefined && judge === "server") return { code: NO_CA, message: NO_CA };
   // The same choice of reason as OpenSSL's verifier, for a chain of one certificate.
-  if (trusted === undefined) {
-    return {
-      code: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-      message:
-        "unable to get local issuer certificate (the memory network has no system trust store: give tls.ca)",
-    };
-  }
   if (bytesEqual(names.issuer, names.subject)) {
     return { code: "DEPTH_ZERO_SELF_SIGNED_CERT", message: "self-signed certificate" };
   }
   return {
     code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    message: "unable to verify the first certificate",
+    message: trusted === undefined
+      ? "unable to verify the first certificate (the memory network has no system trust store: give tls.ca)"
+      : "unable to verify the first certificate",
   };
 }
 

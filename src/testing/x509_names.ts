@@ -61,7 +61,7 @@ export interface CertificateNames {
   readonly subject: Uint8Array;
   /** The issuer Name, DER-encoded (tag and length included). */
   readonly issuer: Uint8Array;
-  /** The subject's last (most specific) CN, if it has one. */
+  /** The subject's first CN, if it has one (as `node:tls` reports it). */
   readonly commonName: string | undefined;
   /**
    * The subjectAltName entries this reader knows, in order: `"DNS:…"`,
@@ -287,8 +287,10 @@ function commonNameOf(der: Uint8Array, name: Element): string | undefined {
         throw malformed("AttributeTypeAndValue", "missing type or value");
       }
       expectTag(type, OBJECT_IDENTIFIER, "attribute type");
-      // The last CN is the most specific one (RFC 6125 §6.4.4 leaves the choice; OpenSSL takes it).
-      if (contentEquals(der, type, OID_COMMON_NAME)) commonName = directoryString(der, value);
+      // The first CN, as the node:tls adapter reports it (node:tls lists them in order).
+      if (commonName === undefined && contentEquals(der, type, OID_COMMON_NAME)) {
+        commonName = directoryString(der, value);
+      }
     }
   }
   return commonName;

@@ -860,6 +860,16 @@ describe("MemoryStreams: TLS", () => {
     }
   });
 
+  test("a server without ca hands the client certificate over, not authorized", async () => {
+    const network = new MemoryStreams();
+    const { accepted } = await tlsListener(network, { cert: serverTls.cert, key: serverTls.key });
+    await network.connect({ hostname: "127.0.0.1", port: 2083, tls: nasTls() });
+    const details = await accepted[0]!.handshake();
+    assert.equal(details?.authorized, false);
+    assert.equal(details?.authorizationError, "no ca configured: the certificate was not verified");
+    assert.equal(details?.peerCertificate?.commonName, "nas1.test");
+  });
+
   test("without a client certificate, or when not asked for one, the server sees none", async () => {
     const network = new MemoryStreams();
     const { accepted } = await tlsListener(network);
@@ -867,7 +877,7 @@ describe("MemoryStreams: TLS", () => {
     const details = await accepted[0]!.handshake();
     assert.equal(details?.peerCertificate, undefined);
     assert.equal(details?.authorized, false);
-    assert.ok(details?.authorizationError);
+    assert.equal(details?.authorizationError, "peer did not present a certificate");
     const other = await tlsListener(network, { ...serverTls, requestCertificate: false }, {
       port: 2084,
     });
@@ -875,12 +885,11 @@ describe("MemoryStreams: TLS", () => {
     assert.equal((await other.accepted[0]!.handshake())?.peerCertificate, undefined);
   });
 
-  test("ALPN: undefined when nothing is offered or nothing is in common", async () => {
+  test("ALPN: undefined when either side offers none; a failed handshake when they share none", async () => {
     const network = new MemoryStreams();
     const { accepted } = await tlsListener(network);
     const cases: [string[] | undefined, string | undefined][] = [
       [undefined, undefined],
-      [["radius/2.0"], undefined],
       [["radius/1.0"], "radius/1.0"],
     ];
     for (const [index, [offer, expected]] of cases.entries()) {
@@ -892,6 +901,16 @@ describe("MemoryStreams: TLS", () => {
       assert.equal((await client.handshake())?.alpnProtocol, expected);
       assert.equal((await accepted[index]!.handshake())?.alpnProtocol, expected);
     }
+    await assert.rejects(
+      network.connect({
+        hostname: "127.0.0.1",
+        port: 2083,
+        tls: nasTls("nas1", { alpnProtocols: ["radius/2.0"] }),
+      }),
+      { code: "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL" },
+    );
+    await assert.rejects(accepted[2]!.handshake(), { code: "ERR_SSL_NO_APPLICATION_PROTOCOL" });
+    assert.equal(network.stats.handshakesFailed, 1);
     const plain = await tlsListener(network, { cert: serverTls.cert, key: serverTls.key }, {
       port: 2084,
     });
@@ -922,7 +941,7 @@ describe("MemoryStreams: TLS", () => {
     );
     await assert.rejects(
       network.connect({ hostname: "127.0.0.1", port: 2083, tls: {} }),
-      { code: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" },
+      { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE", message: /no system trust store/ },
     );
     const lenient = await network.connect({
       hostname: "127.0.0.1",

@@ -32,6 +32,7 @@ const derOf = (pem: string): Uint8Array => {
   assert.ok(der, "a CERTIFICATE block");
   return der;
 };
+const codeOf = (error: Error): string | undefined => (error as { code?: string }).code;
 const CERTIFICATES = ["ca", "other_ca", "server", "nas1", "rogue", "selfsigned"];
 
 const openssl = spawnSync("openssl", ["version"], { encoding: "utf8" }).status === 0;
@@ -77,7 +78,7 @@ function opensslReading(
   });
   const sha256 = /sha256 Fingerprint=([0-9A-F:]+)/.exec(run.stdout)?.[1];
   assert.ok(sha256, run.stdout);
-  return { commonName: commonNames.at(-1), sans, sha256 };
+  return { commonName: commonNames[0], sans, sha256 };
 }
 
 describe("x509_names", () => {
@@ -139,7 +140,7 @@ describe("x509_names", () => {
   });
 
   test(
-    "describeCertificate() reads URI, email, IPv4 and IPv6 subjectAltNames and the last CN, as openssl does",
+    "describeCertificate() reads URI, email, IPv4 and IPv6 subjectAltNames and the first CN, as openssl does",
     { skip: noOpenssl },
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "radkit-x509-"));
@@ -151,7 +152,7 @@ describe("x509_names", () => {
           cn: string | undefined;
         }[] = [
           {
-            subject: "/O=radkit/CN=first.test/CN=Zoë café",
+            subject: "/O=radkit/CN=Zoë café/CN=second.test",
             san:
               "URI:https://radius.example.org/nas?id=1,email:ops@example.org,IP:2001:db8::1,IP:192.0.2.7,IP:fe80:0:0:0:0:0:0:1,IP:2001:db8:0:1:0:0:0:0,DNS:*.example.org",
             expected: [
@@ -326,7 +327,10 @@ describe("memory_tls", () => {
     outcome = negotiateTls(await nas("nas1"), noCa, context);
     assert.ok(outcome.ok);
     assert.equal(outcome.server.authorized, false);
-    assert.equal(outcome.server.authorizationError, "UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
+    assert.equal(
+      outcome.server.authorizationError,
+      "no ca configured: the certificate was not verified",
+    );
     assert.equal(outcome.server.peerCertificate?.commonName, "nas1.test"); // handed over for pinning
   });
 
@@ -397,6 +401,23 @@ describe("memory_tls", () => {
     assert.equal(outcome.server.peerCertificate, undefined);
     assert.equal(outcome.server.authorized, false);
     assert.equal(outcome.server.authorizationError, "peer did not present a certificate");
+  });
+
+  test("negotiateTls() fails with no_application_protocol when both offer ALPN and share none", async () => {
+    const alpnServer = await readTlsServerOptions({
+      cert: fixture("server.pem"),
+      key: fixture("server.key"),
+      alpnProtocols: ["radius/1.1"],
+    });
+    const client = (alpnProtocols: string[]) =>
+      readTlsClientOptions({ ca: fixture("ca.pem"), alpnProtocols });
+    const refused = negotiateTls(await client(["radius/1.0"]), alpnServer, context);
+    assert.ok(!refused.ok);
+    assert.equal(codeOf(refused.clientError), "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL");
+    assert.equal(codeOf(refused.serverError), "ERR_SSL_NO_APPLICATION_PROTOCOL");
+    const none = negotiateTls(await client([]), alpnServer, context);
+    assert.ok(none.ok);
+    assert.equal(none.client.alpnProtocol, undefined);
   });
 
   test("selectAlpn() takes the server's preference among the client's offer (RFC 7301 §3.2)", () => {
