@@ -19,6 +19,7 @@ import {
 } from "./codec/packet_codec.ts";
 import { RadiusError } from "./errors.ts";
 import { decodeOwnedDatagram, encodePacketInto, Packet } from "./packet.ts";
+import { decodeOwnedRadius11, encodeRadius11Into } from "./radius11.ts";
 import { ByteBlocks } from "./server/byte_blocks.ts";
 import type {
   Address,
@@ -55,6 +56,11 @@ import { SecretScrubber } from "./secrets.ts";
 import { Counters, type DropReason, type ServerStats } from "./server/stats.ts";
 import { Context, type HandlerErrorContext, type RequestContext } from "./server/context.ts";
 import { LearnedNases } from "./server/learned_nases.ts";
+import type { Listener } from "./server/listener.ts";
+import { checkConnectionLimits, type ConnectionLimits } from "./server/connection_limits.ts";
+import { type Radius11Policy, StreamConnections } from "./server/stream_connections.ts";
+import { ALPN_RADIUS_1_0, ALPN_RADIUS_1_1 } from "./codec/radius11.ts";
+import type { StreamServer, StreamTransport, TlsServerOptions } from "./stream_transport.ts";
 
 export type { NasEntry, NasLookup, NasSettings } from "./server/nas_table.ts";
 export type { PortName } from "./ports.ts";
@@ -62,6 +68,13 @@ export type { DuplicateCacheOptions } from "./server/duplicate_cache.ts";
 export type { Logger } from "./server/logger.ts";
 export type { DropReason, ServerStats } from "./server/stats.ts";
 export type { HandlerErrorContext, RequestContext } from "./server/context.ts";
+export type {
+  ConnectionCloseReason,
+  ConnectionLimits,
+  ConnectionStats,
+} from "./server/connection_limits.ts";
+export type { NasCertificate } from "./server/certificate_policy.ts";
+export type { Radius11Policy } from "./server/stream_connections.ts";
 
 /**
  * Handles one verified request. Returns the reply, built with
@@ -141,8 +154,18 @@ export type RequestHandler<A extends object = AnyAttributes> = (
  * ```
  */
 export interface ServerOptions<A extends object = AnyAttributes> {
-  /** Binds the sockets: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`. */
-  transport: DatagramTransport;
+  /**
+   * Binds the UDP ports: `udp()` from `@radkit/radius/adapters/deno`, `/bun`
+   * or `/node`. Needed to listen on `auth`, `acct` or `coa`.
+   */
+  transport?: DatagramTransport;
+  /**
+   * Listens for TCP and TLS connections: `streams()` from the same
+   * adapters. Needed to listen on `tcp` or `tls`.
+   */
+  streams?: StreamTransport;
+  /** Limits on TCP and TLS connections; see {@linkcode ConnectionLimits}. */
+  connections?: ConnectionLimits;
   /** Names the attributes of requests and replies, e.g. `Dictionary.default()`. */
   dictionary: DictionaryView<A>;
   /**
@@ -314,6 +337,21 @@ export interface ListenOptions {
    */
   sendBufferSize?: number;
   /**
+   * RADIUS over TCP (RFC 6613): one port that takes every kind of request
+   * (Access, Accounting, Status-Server, CoA, Disconnect), framed by their
+   * Length; clients are the same, identified by the connection's source
+   * address, with the same secret. Only inside a network that is secure
+   * without it (RFC 6613 §1).
+   */
+  tcp?: StreamPortOptions;
+  /**
+   * RADIUS over TLS (RadSec, RFC 6614), usually on port 2083: one port for
+   * every kind of request, clients identified by source address and
+   * authenticated by certificate (see {@linkcode NasSettings.certificate});
+   * the shared secret is `"radsec"` unless the client entry has one.
+   */
+  tls?: TlsPortOptions;
+  /**
    * Closes the server when it aborts, as {@linkcode Server.close} does
    * (waiting for running handlers up to `closeTimeout`). Already aborted:
    * nothing is bound, the server is closed, and `listen` rejects with the
@@ -352,15 +390,69 @@ export interface ServerAddresses {
   readonly acct?: Address;
   /** The CoA / Disconnect port's address, if one was asked for. */
   readonly coa?: Address;
+  /** The TCP port's address, if one was asked for. */
+  readonly tcp?: Address;
+  /** The TLS port's address, if one was asked for. */
+  readonly tls?: Address;
 }
 
-interface Listener {
-  readonly port: PortName;
-  /** Prefix of duplicate-cache keys, so the ports never share entries. */
-  readonly tag: string;
-  socket: DatagramSocket | undefined;
-  /** Datagrams delivered before `bind` resolved. */
-  early: [Uint8Array, Address][] | undefined;
+/**
+ * A TCP port of {@linkcode ListenOptions.tcp}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, Server, type StreamPortOptions } from "@radkit/radius";
+ * import { MemoryStreams } from "@radkit/radius/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const tcp: StreamPortOptions = { port: 1812, hostname: "192.0.2.10" };
+ * const server = new Server({
+ *   streams: new MemoryStreams(),
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "192.0.2.0/24", secret: "s3cret" }],
+ * });
+ * const bound = await server.listen({ tcp });
+ * assert.equal(bound.tcp?.hostname, "192.0.2.10");
+ * await server.close();
+ * ```
+ */
+export interface StreamPortOptions {
+  /** The port; 0 picks a free one. */
+  readonly port: number;
+  /** The local IP to listen on; default: {@linkcode ListenOptions.hostname}. */
+  readonly hostname?: string;
+}
+
+/**
+ * The TLS port of {@linkcode ListenOptions.tls}: a port and the server's
+ * TLS settings.
+ *
+ * @example Usage
+ * ```ts
+ * import type { TlsPortOptions } from "@radkit/radius";
+ * import { readFileSync } from "node:fs";
+ * import assert from "node:assert/strict";
+ *
+ * const pki = new URL("./tests/fixtures/tls/", import.meta.url);
+ * const tls: TlsPortOptions = {
+ *   port: 2083, // RFC 6614 §2.2
+ *   cert: readFileSync(new URL("server.pem", pki)),
+ *   key: readFileSync(new URL("server.key", pki)),
+ *   ca: readFileSync(new URL("ca.pem", pki)), // NAS certificates must chain to it
+ * };
+ * assert.equal(tls.minVersion, undefined); // TLS 1.2 at least
+ * ```
+ */
+export interface TlsPortOptions extends StreamPortOptions, Omit<TlsServerOptions, "alpnProtocols"> {
+  /**
+   * RADIUS/1.1 (RFC 9765): `"off"` speaks RADIUS/1.0 only (no ALPN
+   * offered); `"prefer"` negotiates `radius/1.1` with clients that offer it
+   * and RADIUS/1.0 with the others; `"require"` closes connections that do
+   * not negotiate it (`"alpn-refused"`). RADIUS/1.1 needs TLS 1.3 (§3.4).
+   *
+   * @default {"off"}
+   */
+  readonly radius11?: Radius11Policy;
 }
 
 /** A datagram whose outcome waits on a Promise (client lookup or handler). */
@@ -378,6 +470,8 @@ type State = "new" | "binding" | "listening" | "closing" | "closed";
 
 const PORTS: readonly PortName[] = ["auth", "acct", "coa"];
 const DEFAULT_CLOSE_TIMEOUT = 5000;
+/** How long `close()` waits for TCP and TLS connections to end in order before resetting them. */
+const CONNECTION_END_TIMEOUT = 1000;
 /** See {@linkcode ListenOptions.receiveBufferSize}. */
 const DEFAULT_RECEIVE_BUFFER_SIZE = 4 * 1024 * 1024;
 /** RFC 5176 §3.6 Error-Cause "Unsupported-Service". */
@@ -439,6 +533,60 @@ function checkPort(name: string, value: unknown): number | undefined {
     throw new RangeError(`Invalid ${name} port ${String(value)}: must be an integer 0..65535`);
   }
   return value;
+}
+
+/** A TCP or TLS port of `listen()`, checked. */
+interface CheckedStreamPort {
+  readonly kind: "tcp" | "tls";
+  readonly hostname: string;
+  readonly port: number;
+  readonly tls: TlsServerOptions | undefined;
+  readonly radius11: Radius11Policy;
+}
+
+function checkStreamPorts(options: ListenOptions, hostname: string): CheckedStreamPort[] {
+  const checked: CheckedStreamPort[] = [];
+  for (const kind of ["tcp", "tls"] as const) {
+    const given: unknown = options[kind];
+    if (given === undefined) continue;
+    const example = kind === "tcp" ? "{ port: 1812 }" : "{ port: 2083, cert, key, ca }";
+    if (typeof given !== "object" || given === null) {
+      throw new TypeError(`listen() ${kind} must be an object such as ${example}`);
+    }
+    const { port, hostname: own, ...rest } = given as TlsPortOptions;
+    const number = checkPort(kind, port);
+    if (number === undefined) {
+      throw new TypeError(
+        `listen() ${kind} needs a port, such as ${example} (0 picks a free port)`,
+      );
+    }
+    if (own !== undefined && (typeof own !== "string" || own === "")) {
+      throw new TypeError(`Invalid ${kind}.hostname ${String(own)}: use an IP such as "::"`);
+    }
+    let tls: TlsServerOptions | undefined;
+    const { radius11 = "off", ...settings } = rest;
+    if (kind === "tls") {
+      if (settings.cert === undefined || settings.key === undefined) {
+        throw new TypeError(
+          "listen() tls needs the server's certificate and key: { port: 2083, cert, key, ca } (PEM text or bytes)",
+        );
+      }
+      if (radius11 !== "off" && radius11 !== "prefer" && radius11 !== "require") {
+        throw new TypeError(
+          `Invalid tls.radius11 ${JSON.stringify(radius11)}: use "off", "prefer" or "require"`,
+        );
+      }
+      // RFC 9765 §3.3: the server chooses among what the client offers, in its own order.
+      const alpnProtocols = radius11 === "off"
+        ? undefined
+        : radius11 === "prefer"
+        ? [ALPN_RADIUS_1_1, ALPN_RADIUS_1_0]
+        : [ALPN_RADIUS_1_1];
+      tls = alpnProtocols === undefined ? settings : { ...settings, alpnProtocols };
+    }
+    checked.push({ kind, hostname: own ?? hostname, port: number, tls, radius11 });
+  }
+  return checked;
 }
 
 /**
@@ -532,7 +680,13 @@ function checkPort(name: string, value: unknown): number | undefined {
  * ```
  */
 export class Server<A extends object = AnyAttributes> {
-  #transport: DatagramTransport;
+  #transport: DatagramTransport | undefined;
+  #streams: StreamTransport | undefined;
+  #connections: StreamConnections;
+  /** Listening TCP and TLS sockets. */
+  #streamServers: StreamServer[] = [];
+  /** Bound UDP sockets. */
+  #sockets: DatagramSocket[] = [];
   #dictionary: DictionaryView<AnyAttributes>;
   #table: NasTable | undefined;
   #lookup: NasLookup | undefined;
@@ -589,10 +743,23 @@ export class Server<A extends object = AnyAttributes> {
     if (typeof options !== "object" || options === null) {
       throw new TypeError("new Server() needs options: { transport, dictionary, clients }");
     }
-    const { transport, dictionary, clients } = options;
-    if (typeof transport?.bind !== "function") {
+    const { transport, streams, dictionary, clients } = options;
+    if (transport !== undefined && typeof transport?.bind !== "function") {
       throw new TypeError(
-        'Server needs a transport: pass udp() from "@radkit/radius/adapters/deno", "/bun" or "/node"',
+        'Server transport must be a DatagramTransport: pass udp() from "@radkit/radius/adapters/deno", "/bun" or "/node"',
+      );
+    }
+    if (
+      streams !== undefined &&
+      (typeof streams?.listen !== "function" || typeof streams.connect !== "function")
+    ) {
+      throw new TypeError(
+        'Server streams must be a StreamTransport: pass streams() from "@radkit/radius/adapters/deno", "/bun" or "/node"',
+      );
+    }
+    if (transport === undefined && streams === undefined) {
+      throw new TypeError(
+        'Server needs a transport: pass udp() (and/or streams() for TCP and TLS) from "@radkit/radius/adapters/deno", "/bun" or "/node"',
       );
     }
     if (typeof dictionary?.attribute !== "function") {
@@ -655,6 +822,13 @@ export class Server<A extends object = AnyAttributes> {
     }
     this.#closeTimeout = closeTimeout;
     this.#transport = transport;
+    this.#streams = streams;
+    this.#connections = new StreamConnections({
+      accepting: () => this.#state === "listening" || this.#state === "binding",
+      identify: (remote) => this.#identify(remote),
+      receive: (listener, packet, client) => this.#receiveStream(listener, packet, client),
+      debug: (message, fields) => this.#logger.debug(message, fields),
+    }, checkConnectionLimits(options.connections));
     this.#dictionary = dictionary as DictionaryView<AnyAttributes>;
   }
 
@@ -717,9 +891,22 @@ export class Server<A extends object = AnyAttributes> {
       const port = checkPort(name, options[name]);
       if (port !== undefined) ports.push([name, port]);
     }
-    if (ports.length === 0) {
+    const streamPorts = checkStreamPorts(options, hostname);
+    if (ports.length === 0 && streamPorts.length === 0) {
       throw new TypeError(
-        "listen() needs at least one port: { auth: 1812 }, { acct: 1813 } and/or { coa: 3799 } (0 picks a free port)",
+        "listen() needs at least one port: { auth: 1812 }, { acct: 1813 }, { coa: 3799 }, { tcp: { port: 1812 } } and/or { tls: { port: 2083, cert, key, ca } } (0 picks a free port)",
+      );
+    }
+    if (ports.length > 0 && this.#transport === undefined) {
+      throw new TypeError(
+        `listen() on the ${
+          ports.map(([name]) => name).join(", ")
+        } port needs a UDP transport: new Server({ transport: udp(), ... })`,
+      );
+    }
+    if (streamPorts.length > 0 && this.#streams === undefined) {
+      throw new TypeError(
+        "listen() on tcp or tls needs a stream transport: new Server({ streams: streams(), ... })",
       );
     }
     const receiveBufferSize = checkBufferSize("receiveBufferSize", options.receiveBufferSize);
@@ -740,10 +927,16 @@ export class Server<A extends object = AnyAttributes> {
       this.#unlisten = () => signal.removeEventListener("abort", onAbort);
     }
     this.#state = "binding";
-    const binding = this.#bind(hostname, ports, {
-      ...(options.reusePort === true ? { reusePort: true } : {}),
-      ...(sendBufferSize === undefined ? {} : { sendBufferSize }),
-    }, receiveBufferSize);
+    const binding = this.#bind(
+      hostname,
+      ports,
+      {
+        ...(options.reusePort === true ? { reusePort: true } : {}),
+        ...(sendBufferSize === undefined ? {} : { sendBufferSize }),
+      },
+      receiveBufferSize,
+      streamPorts,
+    );
     this.#binding = binding.catch(() => {});
     let addresses: ServerAddresses;
     try {
@@ -762,17 +955,24 @@ export class Server<A extends object = AnyAttributes> {
     ports: readonly [PortName, number][],
     common: Pick<BindOptions, "reusePort" | "sendBufferSize">,
     receiveBufferSize: number | undefined,
+    streamPorts: readonly CheckedStreamPort[],
   ): Promise<ServerAddresses> {
-    const addresses: { -readonly [K in PortName]?: Address } = {};
+    const addresses: { -readonly [K in PortName | "tcp" | "tls"]?: Address } = {};
     // Dropped, for the ports still to bind, once the transport said it cannot set sizes.
     let defaultReceive: number | undefined = receiveBufferSize === undefined
       ? DEFAULT_RECEIVE_BUFFER_SIZE
       : undefined;
     try {
       for (const [name, port] of ports) {
-        const listener: Listener = { port: name, tag: name, socket: undefined, early: undefined };
+        const listener: Listener = {
+          port: name,
+          tag: name,
+          transport: "udp",
+          socket: undefined,
+          early: undefined,
+        };
         const bind = (size: number | undefined) =>
-          this.#transport.bind({
+          this.#transport!.bind({
             hostname,
             port,
             ...common,
@@ -796,13 +996,14 @@ export class Server<A extends object = AnyAttributes> {
             throw error;
           }
           this.#logger.debug("the transport cannot set socket buffer sizes: using the system's", {
-            transport: this.#transport.name,
+            transport: this.#transport!.name,
             error: (error as Error).message,
           });
           defaultReceive = undefined;
           socket = await bind(undefined);
         }
         listener.socket = socket;
+        this.#sockets.push(socket);
         this.#listeners.push(listener);
         addresses[name] = socket.local;
         this.#granted(name, socket, receiveBufferSize);
@@ -810,11 +1011,28 @@ export class Server<A extends object = AnyAttributes> {
         listener.early = undefined;
         for (const [data, from] of early ?? []) this.#receive(listener, data, from);
       }
+      for (const { kind, hostname, port, tls, radius11 } of streamPorts) {
+        const server = await this.#streams!.listen({
+          hostname,
+          port,
+          ...(tls === undefined ? {} : { tls }),
+          onError: (error) =>
+            this.#logger.debug("socket error", { port: kind, error: error.message }),
+        }, (connection) => this.#connections.accept(connection, { kind, radius11 }));
+        this.#streamServers.push(server);
+        addresses[kind] = server.local;
+      }
     } catch (error) {
-      const bound = this.#listeners;
+      const sockets = this.#sockets;
+      const servers = this.#streamServers;
       this.#listeners = [];
+      this.#sockets = [];
+      this.#streamServers = [];
       this.#bufferSizes = {};
-      await Promise.all(bound.map((listener) => listener.socket?.close().catch(() => {})));
+      await Promise.all([
+        ...sockets.map((socket) => socket.close().catch(() => {})),
+        ...servers.map((server) => server.close().catch(() => {})),
+      ]);
       if (this.#state === "binding") this.#state = "new";
       throw error;
     }
@@ -822,14 +1040,15 @@ export class Server<A extends object = AnyAttributes> {
     this.#addresses = addresses;
     this.#logger.info(
       "listening",
-      Object.fromEntries(
-        ports.map(([name]) => [name, {
+      Object.fromEntries([
+        ...ports.map(([name]) => [name, {
           ...addresses[name],
           ...(this.#bufferSizes[name] === undefined
             ? {}
             : { bufferSizes: this.#bufferSizes[name] }),
         }]),
-      ),
+        ...streamPorts.map(({ kind }) => [kind, addresses[kind]]),
+      ]),
     );
     return addresses;
   }
@@ -901,7 +1120,7 @@ export class Server<A extends object = AnyAttributes> {
    * ```
    */
   stats(): ServerStats {
-    return this.#counters.snapshot(this.#bufferSizes);
+    return this.#counters.snapshot(this.#bufferSizes, this.#connections.stats());
   }
 
   /**
@@ -973,6 +1192,10 @@ export class Server<A extends object = AnyAttributes> {
     this.#unlisten?.();
     this.#unlisten = undefined;
     await this.#binding;
+    // No new connections; those open finish their requests and end below.
+    const stopped = Promise.all(
+      this.#streamServers.map((server) => server.close().catch(() => {})),
+    );
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.#closeTimeout);
@@ -1003,11 +1226,60 @@ export class Server<A extends object = AnyAttributes> {
     } finally {
       clearTimeout(timer);
     }
-    const listeners = this.#listeners;
-    await Promise.all(listeners.map((listener) => listener.socket?.close().catch(() => {})));
+    await Promise.all([
+      ...this.#sockets.map((socket) => socket.close().catch(() => {})),
+      stopped,
+      this.#connections.closeAll(CONNECTION_END_TIMEOUT),
+    ]);
     this.#limited.flush();
     this.#state = "closed";
     if (wasListening) this.#logger.info("closed", {});
+  }
+
+  /**
+   * The client of a TCP or TLS connection, by its source address: found
+   * once per connection, not per packet. Throws (or rejects) when a
+   * `clients` function fails.
+   */
+  #identify(remote: Address): ResolvedNas | undefined | PromiseLike<ResolvedNas | undefined> {
+    if (this.#table !== undefined) return this.#table.find(remote.hostname);
+    const found = this.#lookup!(unmapIPv4(remote.hostname), remote);
+    const resolve = (result: unknown) =>
+      result === undefined || result === null ? undefined : this.#resolve(result, remote);
+    return isPromiseLike(found) ? found.then(resolve) : resolve(found);
+  }
+
+  /**
+   * Steps 1 to 3 for a packet framed out of a TCP or TLS connection, whose
+   * client is known (step 4 ran when it connected), then the rest.
+   */
+  #receiveStream(listener: Listener, data: Uint8Array, client: ResolvedNas): void {
+    this.#counters.received++;
+    const from = listener.peer!;
+    if (this.#state === "closing" || this.#state === "closed") {
+      return this.#drop(undefined, "closing", from, undefined, listener);
+    }
+    const code = data[0]!;
+    if (!accepts(listener.port, code)) {
+      return this.#drop(undefined, "wrong-port", from, { code: codeName(code) }, listener);
+    }
+    const { maxAttributes } = this.#limits;
+    let count: number;
+    try {
+      count = countAttributes(data, data.length, maxAttributes);
+    } catch (error) {
+      return this.#drop(
+        undefined,
+        "malformed",
+        from,
+        { error: (error as Error).message },
+        listener,
+      );
+    }
+    if (count > maxAttributes) {
+      return this.#drop(undefined, "too-many-attributes", from, { maxAttributes }, listener);
+    }
+    this.#process(listener, data, data.length, from, client, undefined);
   }
 
   /** Steps 1 to 4: what the bytes alone tell, then the client. */
@@ -1129,24 +1401,37 @@ export class Server<A extends object = AnyAttributes> {
     client: ResolvedNas | undefined,
     job: Job | undefined,
   ): void {
-    if (client === undefined) return this.#drop(job, "unknown-client", from);
+    if (client === undefined) return this.#drop(job, "unknown-client", from, undefined, listener);
+    if (listener.radius11 === true) return this.#process11(listener, data, from, client);
+    const secret = client.secret;
+    if (secret === undefined) {
+      return this.#drop(job, "no-secret", from, { client: client.name }, listener);
+    }
     const code = data[0]!;
     let key: RequestKey | undefined;
     if (code !== Code.StatusServer) {
       key = requestKey(listener.tag, from.hostname, from.port, data);
       const state = this.#cache.check(key);
-      if (state.kind === "in-flight") return this.#drop(job, "duplicate-in-flight", from);
+      if (state.kind === "in-flight") {
+        return this.#drop(job, "duplicate-in-flight", from, undefined, listener);
+      }
       if (state.kind === "answered") return this.#send(job, listener, from, state.reply, true);
     }
     // A job (an async lookup) holds its place in flight already.
     if (job === undefined && this.#jobs.size >= this.#limits.maxInFlight) {
-      return this.#drop(job, "overloaded", from, { maxInFlight: this.#limits.maxInFlight });
+      return this.#drop(
+        job,
+        "overloaded",
+        from,
+        { maxInFlight: this.#limits.maxInFlight },
+        listener,
+      );
     }
     if (!this.#load.admits(client)) {
       return this.#drop(job, "client-overloaded", from, {
         client: client.name,
         maxInFlight: client.maxInFlight,
-      });
+      }, listener);
     }
     // Status-Server always needs one (RFC 5997 §3); Access-Request by the NAS's policy.
     let required = code === Code.StatusServer;
@@ -1163,29 +1448,44 @@ export class Server<A extends object = AnyAttributes> {
     let failure: DropReason | undefined;
     let request: Packet;
     try {
-      failure = checkRequest(data, client.secret, required);
+      failure = checkRequest(data, secret, required);
       if (failure === undefined && code === Code.AccessRequest && !required) {
         failure = this.#unrequired(data, client, learning);
       }
-      if (failure !== undefined) return this.#drop(job, failure, from, { client: client.name });
+      if (failure !== undefined) {
+        return this.#drop(job, failure, from, { client: client.name }, listener);
+      }
       // The transport hands `data` over (DatagramTransport contract): decoded
       // in place, unless the request will outlive this callback (a job's
       // bytes are its own already).
       const bytes = job === undefined && this.#outliving[code] ? ownBytes(data, length) : data;
       request = decodeOwnedDatagram(bytes, {
         dictionary: this.#dictionary,
-        secret: client.secret,
+        secret: secret,
         maxAttributes: this.#limits.maxAttributes,
       });
     } catch (error) {
       if (error instanceof TooManyAttributesError) {
         return this.#drop(job, "too-many-attributes", from, {
           maxAttributes: this.#limits.maxAttributes,
-        });
+        }, listener);
       }
-      return this.#drop(job, "malformed", from, { error: (error as Error).message });
+      return this.#drop(job, "malformed", from, { error: (error as Error).message }, listener);
     }
     if (key !== undefined) this.#cache.begin(key);
+    this.#handle(job, listener, client, key, request, from);
+  }
+
+  /** Step 8: the handler (or the default answer), then the reply. */
+  #handle(
+    job: Job | undefined,
+    listener: Listener,
+    client: ResolvedNas,
+    key: RequestKey | undefined,
+    request: Packet,
+    from: Address,
+  ): void {
+    const code = request.code;
     this.#counters.request(code);
     const context = new Context(
       client.settings,
@@ -1194,6 +1494,8 @@ export class Server<A extends object = AnyAttributes> {
       listener.port,
       listener.socket!.local,
       request,
+      listener.transport,
+      listener.tls,
     );
     const handler = this.#handlers[code];
     let result: Packet<object> | undefined | PromiseLike<Packet<object> | undefined>;
@@ -1202,7 +1504,7 @@ export class Server<A extends object = AnyAttributes> {
         ? handler(request, context)
         : this.#defaultReply(listener.port, request);
     } catch (error) {
-      return this.#handlerFailed(job, key, context, error);
+      return this.#handlerFailed(job, listener, key, context, error);
     }
     if (!isPromiseLike(result)) {
       return this.#reply(job, listener, client, key, context, result, handler !== undefined);
@@ -1214,8 +1516,46 @@ export class Server<A extends object = AnyAttributes> {
     this.#outliving[code] = true;
     result.then(
       (reply) => this.#reply(pending, listener, client, key, context, reply, true),
-      (error) => this.#handlerFailed(pending, key, context, error),
+      (error) => this.#handlerFailed(pending, listener, key, context, error),
     );
+  }
+
+  /**
+   * Steps 6 to 8 for RADIUS/1.1 (RFC 9765): TLS authenticated the peer, so
+   * there is nothing to verify; no duplicate cache (§4.2.2: a Token is
+   * never reused for a new request while one is outstanding, and the
+   * connection checks that).
+   */
+  #process11(listener: Listener, data: Uint8Array, from: Address, client: ResolvedNas): void {
+    if (this.#jobs.size >= this.#limits.maxInFlight) {
+      return this.#drop(undefined, "overloaded", from, {
+        maxInFlight: this.#limits.maxInFlight,
+      }, listener);
+    }
+    if (!this.#load.admits(client)) {
+      return this.#drop(undefined, "client-overloaded", from, {
+        client: client.name,
+        maxInFlight: client.maxInFlight,
+      }, listener);
+    }
+    const code = data[0]!;
+    let request: Packet;
+    try {
+      request = decodeOwnedRadius11(this.#outliving[code] ? ownBytes(data, data.length) : data, {
+        dictionary: this.#dictionary,
+        maxAttributes: this.#limits.maxAttributes,
+      });
+    } catch (error) {
+      if (error instanceof TooManyAttributesError) {
+        return this.#drop(undefined, "too-many-attributes", from, {
+          maxAttributes: this.#limits.maxAttributes,
+        }, listener);
+      }
+      return this.#drop(undefined, "malformed", from, {
+        error: (error as Error).message,
+      }, listener);
+    }
+    this.#handle(undefined, listener, client, undefined, request, from);
   }
 
   /**
@@ -1287,6 +1627,7 @@ export class Server<A extends object = AnyAttributes> {
         handled ? "handler-dropped" : "no-handler-accounting",
         from,
         { code: request.codeName },
+        listener,
       );
     }
     let bytes: Uint8Array;
@@ -1296,13 +1637,16 @@ export class Server<A extends object = AnyAttributes> {
           `the handler returned ${typeof reply}, not a Packet: return request.reply(code, attributes) or undefined`,
         );
       }
-      bytes = reply instanceof Packet
-        ? encodePacketInto(reply, client.secret, this.#replyBytes)
-        : (reply as Packet).encode(client.secret); // a Packet of another copy of radkit
+      bytes = listener.radius11 === true
+        ? encodeRadius11Into(reply as Packet, listener.token!, this.#replyBytes)
+        : reply instanceof Packet
+        ? encodePacketInto(reply, client.secret!, this.#replyBytes)
+        : (reply as Packet).encode(client.secret!); // a Packet of another copy of radkit
     } catch (error) {
       if (key !== undefined) this.#cache.forget(key);
       if (!this.#settle(job)) return;
       this.#counters.drop("reply-error");
+      listener.settled?.("reply-error");
       const attributes = reply instanceof Packet
         ? [...request.attributes(), ...reply.attributes()]
         : request.attributes();
@@ -1315,6 +1659,7 @@ export class Server<A extends object = AnyAttributes> {
 
   #handlerFailed(
     job: Job | undefined,
+    listener: Listener,
     key: RequestKey | undefined,
     context: Context,
     error: unknown,
@@ -1323,6 +1668,7 @@ export class Server<A extends object = AnyAttributes> {
     if (!this.#settle(job)) return;
     this.#counters.drop("handler-error");
     this.#counters.handlerErrors++;
+    listener.settled?.("handler-error");
     // A handler's own message may quote the request: its secret values are hidden.
     this.#failed("handler-error", "handler failed", error, context, context.request.attributes());
   }
@@ -1374,6 +1720,7 @@ export class Server<A extends object = AnyAttributes> {
     resent: boolean,
   ): void {
     if (!this.#settle(job)) return;
+    listener.settled?.(undefined);
     const counters = this.#counters;
     if (resent) counters.resent++;
     else counters.replied++;
@@ -1413,9 +1760,11 @@ export class Server<A extends object = AnyAttributes> {
     reason: DropReason,
     from: Address,
     fields?: Record<string, unknown>,
+    listener?: Listener,
   ): void {
     if (!this.#settle(job)) return;
     this.#counters.drop(reason);
+    listener?.settled?.(reason);
     const where = formatAddress(from);
     this.#logger.debug(`dropped a datagram: ${reason}`, { reason, from: where, ...fields });
     this.#warnings.dropped(

@@ -7,6 +7,7 @@
 import type { Packet } from "../packet.ts";
 import type { PortName } from "../ports.ts";
 import type { Address } from "../transport.ts";
+import type { TlsDetails } from "../stream_transport.ts";
 import type { NasSettings } from "./nas_table.ts";
 
 /**
@@ -48,10 +49,20 @@ export interface RequestContext {
   readonly nasName: string;
   /** The source of the request; the reply goes back there. */
   readonly from: Address;
-  /** Which port received it. */
+  /**
+   * Which port received it; over TCP and TLS, which one it would be for
+   * (one connection carries every kind of request).
+   */
   readonly port: PortName;
-  /** The local address of that port. */
+  /** The local address of that port (or of the connection). */
   readonly local: Address;
+  /** What carried it: `"udp"`, `"tcp"` (RFC 6613) or `"tls"` (RFC 6614). */
+  readonly transport: "udp" | "tcp" | "tls";
+  /**
+   * Over TLS, the session: protocol, ALPN and the client's certificate
+   * (which the server has already checked against the client's entry).
+   */
+  readonly tls: TlsDetails | undefined;
   /**
    * Aborts when the server gives up on this request: when
    * {@linkcode Server.close} has waited `closeTimeout` for the handler and
@@ -110,6 +121,8 @@ export class Context implements HandlerErrorContext {
   readonly from: Address;
   readonly port: PortName;
   readonly local: Address;
+  readonly transport: "udp" | "tcp" | "tls";
+  readonly tls: TlsDetails | undefined;
   readonly request: Packet;
   #controller: AbortController | undefined;
   #reason: unknown;
@@ -122,6 +135,8 @@ export class Context implements HandlerErrorContext {
     port: PortName,
     local: Address,
     request: Packet,
+    transport: "udp" | "tcp" | "tls" = "udp",
+    tls: TlsDetails | undefined = undefined,
   ) {
     this.nas = nas;
     this.nasName = nasName;
@@ -129,6 +144,8 @@ export class Context implements HandlerErrorContext {
     this.port = port;
     this.local = local;
     this.request = request;
+    this.transport = transport;
+    this.tls = tls;
   }
 
   get signal(): AbortSignal {

@@ -10,6 +10,11 @@
 import { parseIPv4, parseIPv6 } from "../codec/ip.ts";
 import type { Secret } from "../packet.ts";
 import type { Address } from "../transport.ts";
+import {
+  type CertificatePolicy,
+  certificatePolicy,
+  type NasCertificate,
+} from "./certificate_policy.ts";
 
 /**
  * What the server knows about one RADIUS client (a NAS): its shared secret
@@ -42,8 +47,13 @@ import type { Address } from "../transport.ts";
  * ```
  */
 export interface NasSettings {
-  /** The shared secret (RFC 2865 §3), as text (UTF-8) or bytes; never empty. */
-  readonly secret: Secret;
+  /**
+   * The shared secret (RFC 2865 §3), as text (UTF-8) or bytes; never empty.
+   * Without it, the NAS may only connect over TLS, where the secret is
+   * `"radsec"` (RFC 6614 §2.3); its requests over UDP and TCP are dropped
+   * (`"no-secret"`). RADIUS/1.1 uses no secret at all (RFC 9765 §4).
+   */
+  readonly secret?: Secret;
   /** A name for logs and handlers; defaults to the entry's `address` (or the source address). */
   readonly name?: string;
   /**
@@ -102,6 +112,12 @@ export interface NasSettings {
    * @default {undefined} (no limit of its own)
    */
   readonly maxInFlight?: number;
+  /**
+   * Over TLS: which client certificates this NAS may present, beyond
+   * chaining to the listener's `ca`. Without it, any certificate that
+   * chains to `ca` is accepted from the entry's addresses.
+   */
+  readonly certificate?: NasCertificate;
 }
 
 /**
@@ -196,10 +212,12 @@ export interface ResolvedNas {
   /** The user's own object (for handlers). */
   readonly settings: NasSettings;
   readonly name: string;
-  readonly secret: Uint8Array;
+  /** `undefined` for a RadSec-only entry. */
+  readonly secret: Uint8Array | undefined;
   readonly requireMessageAuthenticator: boolean | "auto";
   readonly limitProxyState: boolean;
   readonly maxInFlight: number | undefined;
+  readonly certificate: CertificatePolicy | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -218,11 +236,14 @@ export function resolveNas(settings: NasSettings, fallbackName: string): Resolve
     );
   }
   const { secret } = settings;
-  if (!(typeof secret === "string" || secret instanceof Uint8Array) || secret.length === 0) {
+  if (
+    secret !== undefined &&
+    (!(typeof secret === "string" || secret instanceof Uint8Array) || secret.length === 0)
+  ) {
     throw new TypeError(
       `Client "${
         settings.name ?? fallbackName
-      }" needs a non-empty secret (a string or Uint8Array): RFC 2865 §3 forbids an empty one`,
+      }" needs a non-empty secret (a string or Uint8Array): RFC 2865 §3 forbids an empty one (leave it out only for a NAS that connects over TLS)`,
     );
   }
   const { requireMessageAuthenticator = true, limitProxyState = true } = settings;
@@ -254,10 +275,15 @@ export function resolveNas(settings: NasSettings, fallbackName: string): Resolve
   return {
     settings,
     name: settings.name ?? fallbackName,
-    secret: typeof secret === "string" ? encoder.encode(secret) : secret.slice(),
+    secret: secret === undefined
+      ? undefined
+      : typeof secret === "string"
+      ? encoder.encode(secret)
+      : secret.slice(),
     requireMessageAuthenticator,
     limitProxyState,
     maxInFlight,
+    certificate: certificatePolicy(settings.certificate, settings.name ?? fallbackName),
   };
 }
 

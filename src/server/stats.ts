@@ -9,6 +9,7 @@
 import { codeName } from "../codec/code.ts";
 import type { PortName } from "../ports.ts";
 import type { BufferSizes } from "../transport.ts";
+import { type ConnectionStats, emptyConnectionStats } from "./connection_limits.ts";
 
 /**
  * Why the server dropped a datagram without answering it.
@@ -37,6 +38,8 @@ import type { BufferSizes } from "../transport.ts";
 export type DropReason =
   /** The source address matches no client. */
   | "unknown-client"
+  /** The client has no `secret` (it may use TLS only) and the request came over UDP. */
+  | "no-secret"
   /** The client lookup function threw, rejected or returned something unusable. */
   | "client-lookup-error"
   /** Shorter than a header, a Length field out of range, or attributes that do not frame. */
@@ -86,6 +89,7 @@ export type DropReason =
 /** Every {@linkcode DropReason}, in a stable order. */
 export const DROP_REASONS: readonly DropReason[] = [
   "unknown-client",
+  "no-secret",
   "client-lookup-error",
   "malformed",
   "wrong-port",
@@ -163,6 +167,8 @@ export interface ServerStats {
    * {@linkcode ListenOptions.receiveBufferSize} when bursts are lost.
    */
   readonly bufferSizes: Readonly<Partial<Record<PortName, BufferSizes>>>;
+  /** TCP and TLS connections: accepted, open, and closed by reason. */
+  readonly connections: ConnectionStats;
 }
 
 /** The mutable counters behind {@linkcode ServerStats}. */
@@ -200,7 +206,10 @@ export class Counters {
    *
    * @param bufferSizes What each port's socket was granted.
    */
-  snapshot(bufferSizes: Partial<Record<PortName, BufferSizes>> = {}): ServerStats {
+  snapshot(
+    bufferSizes: Partial<Record<PortName, BufferSizes>> = {},
+    connections: ConnectionStats = emptyConnectionStats(),
+  ): ServerStats {
     const droppedBy = { ...this.#droppedBy };
     return {
       received: this.received,
@@ -215,6 +224,7 @@ export class Counters {
       requests: byName(this.#requests),
       replies: byName(this.#replies),
       bufferSizes: { ...bufferSizes },
+      connections,
     };
   }
 }
