@@ -5,13 +5,17 @@
  * ALPN follows RFC 7301 §3.2; each side gets the other's leaf certificate.
  * Outcomes and error codes are those the `node:tls` adapter reports.
  *
- * A certificate is authorized when its issuer Name is byte for byte the
- * subject Name of one of the `ca` certificates of the side that receives it
- * and, on the client, when it names the host (see
- * {@linkcode namesHost}). **Signatures, validity dates, key usages and
- * intermediates are not checked**: a certificate that merely copies a CA's
- * subject as its issuer passes. The memory network is for testing what
- * code does with TLS outcomes, not TLS itself.
+ * Each side presents the certificates of its `cert`, leaf first, followed,
+ * as OpenSSL builds the chain it sends, by the issuers it finds among its
+ * own `ca` certificates. A certificate is authorized when that chain leads
+ * to the receiver's `ca`: the leaf's issuer Name is byte for byte the
+ * subject Name of one of the receiver's `ca` certificates, or of the next
+ * certificate in the chain, whose issuer is then looked up the same way;
+ * on the client the leaf must also name the host (see
+ * {@linkcode namesHost}). **Signatures, validity dates and key usages are
+ * not checked**: a certificate that merely copies a CA's subject as its
+ * issuer passes. The memory network is for testing what code does with TLS
+ * outcomes, not TLS itself.
  *
  * @example Usage
  * ```ts
@@ -38,6 +42,7 @@ import type {
   TlsVersion,
 } from "../stream_transport.ts";
 import {
+  type CertificateNames,
   describeCertificate,
   pemBlocks,
   pemCertificates,
@@ -63,10 +68,10 @@ import {
 export interface TlsSide {
   /** The leaf certificate this side presents, if any. */
   readonly certificate: PeerCertificate | undefined;
-  /** The leaf's issuer and subject Names, DER-encoded. */
-  readonly names: { readonly issuer: Uint8Array; readonly subject: Uint8Array } | undefined;
-  /** The subject Names of the `ca` certificates; `undefined` without `ca`. */
-  readonly trusted: readonly Uint8Array[] | undefined;
+  /** The issuer and subject Names of the chain this side sends, leaf first; empty without `cert`. */
+  readonly chain: readonly Names[];
+  /** The Names of the `ca` certificates; `undefined` without `ca`. */
+  readonly trusted: readonly Names[] | undefined;
   /** ALPN protocols, in order of preference. */
   readonly alpnProtocols: readonly string[];
   /** The lowest protocol version this side accepts. */
@@ -385,6 +390,9 @@ const VERSION_RANK: Readonly<Record<TlsVersion, number>> = { "TLSv1.2": 2, "TLSv
 const NO_CERTIFICATE = "peer did not present a certificate";
 const NO_CA = "no ca configured: the certificate was not verified";
 
+/** A certificate's issuer and subject Names, DER-encoded. */
+type Names = Pick<CertificateNames, "issuer" | "subject">;
+
 interface Verdict {
   readonly code: string;
   readonly message: string;
@@ -406,13 +414,22 @@ async function readSide(
   ) {
     throw noPem("tls.key", "PRIVATE KEY");
   }
-  const [leaf] = options.cert === undefined ? [] : pemCertificates(options.cert);
+  const certificates = options.cert === undefined ? [] : pemCertificates(options.cert);
+  const leaf = certificates[0];
   const certificate = leaf === undefined ? undefined : await describeCertificate(leaf);
-  const names = leaf === undefined ? undefined : readCertificateNames(leaf);
-  let trusted: Uint8Array[] | undefined;
+  const chain = certificates.map(readCertificateNames);
+  let trusted: Names[] | undefined;
   if (options.ca !== undefined) {
-    trusted = pemCertificates(options.ca).map((der) => readCertificateNames(der).subject);
-    if (trusted.length === 0) throw noPem(`tls.ca of the ${who}`, "CERTIFICATE");
+    const authorities = pemCertificates(options.ca).map(readCertificateNames);
+    if (authorities.length === 0) throw noPem(`tls.ca of the ${who}`, "CERTIFICATE");
+    trusted = authorities.map(({ issuer, subject }) => ({ issuer, subject }));
+    // OpenSSL completes the chain it sends from the store it verifies with.
+    for (let last = chain.at(-1); last !== undefined && !selfSigned(last);) {
+      const issuer = authorities.find((authority) => bytesEqual(authority.subject, last!.issuer));
+      if (issuer === undefined || chain.includes(issuer)) break;
+      chain.push(issuer);
+      last = issuer;
+    }
   }
   const minVersion = options.minVersion ?? "TLSv1.2";
   if (!(minVersion in VERSION_RANK)) {
@@ -420,7 +437,7 @@ async function readSide(
   }
   return {
     certificate,
-    names: names === undefined ? undefined : { issuer: names.issuer, subject: names.subject },
+    chain: chain.map(({ issuer, subject }) => ({ issuer, subject })),
     trusted,
     alpnProtocols: options.alpnProtocols ?? [],
     minVersion,
@@ -428,28 +445,66 @@ async function readSide(
 }
 
 /**
- * Why `holder`'s certificate is not authorized by `trusted`, or `undefined`
- * when it is; the reasons are those the `node:tls` adapter reports.
+ * Why `holder`'s chain does not lead to `trusted`, or `undefined` when it
+ * does, as OpenSSL's verifier decides it on Node.js and Bun: the chain must
+ * end at a self-signed `ca` certificate (a trusted intermediate alone is not
+ * enough; Deno's `node:tls` accepts one). The reasons are OpenSSL's codes,
+ * as the `node:tls` adapter reports them.
  */
 function authorize(
   holder: TlsSide,
-  trusted: readonly Uint8Array[] | undefined,
+  trusted: readonly Names[] | undefined,
   judge: "client" | "server",
 ): Verdict | undefined {
-  const names = holder.names;
-  if (names === undefined) return { code: NO_CERTIFICATE, message: NO_CERTIFICATE };
-  if (trusted?.some((subject) => bytesEqual(subject, names.issuer))) return undefined;
+  const chain = holder.chain;
+  if (chain.length === 0) return { code: NO_CERTIFICATE, message: NO_CERTIFICATE };
   if (trusted === undefined && judge === "server") return { code: NO_CA, message: NO_CA };
-  // The same choice of reason as OpenSSL's verifier, for a chain of one certificate.
-  if (bytesEqual(names.issuer, names.subject)) {
-    return { code: "DEPTH_ZERO_SELF_SIGNED_CERT", message: "self-signed certificate" };
+  const store = trusted ?? [];
+  let current = chain[0]!;
+  let depth = 0;
+  // Each step climbs to an issuer; a chain that repeats itself stops the climb.
+  for (const seen = new Set<Names>(); !seen.has(current);) {
+    seen.add(current);
+    const anchor = store.find((authority) => bytesEqual(authority.subject, current.issuer));
+    if (anchor !== undefined) {
+      if (selfSigned(anchor)) return undefined;
+      // A trusted intermediate: its own issuer must be found too.
+      const above = store.find((authority) => bytesEqual(authority.subject, anchor.issuer));
+      if (above === undefined) {
+        return { code: "UNABLE_TO_GET_ISSUER_CERT", message: "unable to get issuer certificate" };
+      }
+      current = anchor;
+      continue;
+    }
+    const next = chain[depth + 1];
+    if (next === undefined || !bytesEqual(next.subject, current.issuer)) break;
+    current = next;
+    depth++;
   }
-  return {
-    code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    message: trusted === undefined
-      ? "unable to verify the first certificate (the memory network has no system trust store: give tls.ca)"
-      : "unable to verify the first certificate",
-  };
+  const hint = trusted === undefined
+    ? " (the memory network has no system trust store: give tls.ca)"
+    : "";
+  if (selfSigned(current)) {
+    return depth === 0
+      ? { code: "DEPTH_ZERO_SELF_SIGNED_CERT", message: `self-signed certificate${hint}` }
+      : {
+        code: "SELF_SIGNED_CERT_IN_CHAIN",
+        message: `self-signed certificate in certificate chain${hint}`,
+      };
+  }
+  return depth === 0
+    ? {
+      code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+      message: `unable to verify the first certificate${hint}`,
+    }
+    : {
+      code: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+      message: `unable to get local issuer certificate${hint}`,
+    };
+}
+
+function selfSigned(names: Names): boolean {
+  return bytesEqual(names.issuer, names.subject);
 }
 
 /** RFC 5952 text of an IP literal (zone dropped), or `undefined` for a name. */

@@ -32,6 +32,10 @@ const derOf = (pem: string): Uint8Array => {
   assert.ok(der, "a CERTIFICATE block");
   return der;
 };
+const identityOf = (name: string) => ({
+  cert: fixture(`${name}.pem`),
+  key: fixture(`${name}.key`),
+});
 const codeOf = (error: Error): string | undefined => (error as { code?: string }).code;
 const CERTIFICATES = ["ca", "other_ca", "server", "nas1", "rogue", "selfsigned"];
 
@@ -333,6 +337,133 @@ describe("memory_tls", () => {
     );
     assert.equal(outcome.server.peerCertificate?.commonName, "nas1.test"); // handed over for pinning
   });
+
+  test("negotiateTls() follows the chain a side sends: its cert's blocks, then issuers from its own ca", async () => {
+    const withCa = await readTlsServerOptions({ ...identityOf("server"), ca: fixture("ca.pem") });
+    assert.equal(withCa.chain.length, 2); // server.pem, then ca.pem from its own ca
+    const withoutCa = await readTlsServerOptions(identityOf("server"));
+    assert.equal(withoutCa.chain.length, 1);
+    const trustingOther = await readTlsClientOptions({
+      ca: fixture("other_ca.pem"),
+      verify: false,
+    });
+    const codes = [withCa, withoutCa].map((server) => {
+      const outcome = negotiateTls(trustingOther, server, context);
+      assert.ok(outcome.ok);
+      return outcome.client.authorizationError;
+    });
+    assert.deepEqual(codes, ["SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"]);
+  });
+
+  test(
+    "negotiateTls() authorizes a leaf through an intermediate the presenter sends",
+    { skip: noOpenssl },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "radkit-chain-"));
+      const run = (...args: string[]) => {
+        const result = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+      };
+      try {
+        const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+        run(
+          "req",
+          "-x509",
+          ...ec,
+          "-keyout",
+          "root.key",
+          "-out",
+          "root.pem",
+          "-subj",
+          "/CN=root",
+          "-days",
+          "1",
+        );
+        writeFileSync(join(dir, "ca.ext"), "basicConstraints=critical,CA:TRUE\n");
+        writeFileSync(join(dir, "leaf.ext"), "subjectAltName=DNS:leaf.test\n");
+        run("req", ...ec, "-keyout", "mid.key", "-out", "mid.csr", "-subj", "/CN=intermediate");
+        run(
+          "x509",
+          "-req",
+          "-in",
+          "mid.csr",
+          "-CA",
+          "root.pem",
+          "-CAkey",
+          "root.key",
+          "-CAcreateserial",
+          "-out",
+          "mid.pem",
+          "-days",
+          "1",
+          "-extfile",
+          "ca.ext",
+        );
+        run("req", ...ec, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=leaf.test");
+        run(
+          "x509",
+          "-req",
+          "-in",
+          "leaf.csr",
+          "-CA",
+          "mid.pem",
+          "-CAkey",
+          "mid.key",
+          "-CAcreateserial",
+          "-out",
+          "leaf.pem",
+          "-days",
+          "1",
+          "-extfile",
+          "leaf.ext",
+        );
+        const read = (name: string) => readFileSync(join(dir, name), "utf8");
+        const client = await readTlsClientOptions({
+          ca: read("root.pem"),
+          servername: "leaf.test",
+        });
+        const withChain = await readTlsServerOptions({
+          cert: read("leaf.pem") + read("mid.pem"),
+          key: read("leaf.key"),
+        });
+        const outcome = negotiateTls(client, withChain, context);
+        assert.ok(outcome.ok);
+        assert.equal(outcome.client.authorized, true);
+        assert.equal(outcome.client.peerCertificate?.commonName, "leaf.test"); // the leaf, not the chain
+        const leafOnly = await readTlsServerOptions({
+          cert: read("leaf.pem"),
+          key: read("leaf.key"),
+        });
+        const refused = negotiateTls(client, leafOnly, context);
+        assert.ok(!refused.ok);
+        assert.equal(codeOf(refused.clientError), "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+        const trustingOther = await readTlsClientOptions({
+          ca: fixture("ca.pem"),
+          servername: "leaf.test",
+        });
+        const unknownRoot = negotiateTls(trustingOther, withChain, context);
+        assert.ok(!unknownRoot.ok);
+        assert.equal(codeOf(unknownRoot.clientError), "UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
+        // A trusted intermediate is no anchor: OpenSSL on Node.js and Bun wants the root too.
+        const trustingMid = await readTlsClientOptions({
+          ca: read("mid.pem"),
+          servername: "leaf.test",
+        });
+        for (const server of [leafOnly, withChain]) {
+          const partial = negotiateTls(trustingMid, server, context);
+          assert.ok(!partial.ok);
+          assert.equal(codeOf(partial.clientError), "UNABLE_TO_GET_ISSUER_CERT");
+        }
+        const trustingBoth = await readTlsClientOptions({
+          ca: [read("mid.pem"), read("root.pem")],
+          servername: "leaf.test",
+        });
+        assert.ok(negotiateTls(trustingBoth, leafOnly, context).ok);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   test("negotiateTls() checks the server's name on the client: servername, else the host", async () => {
     const cases: [hostname: string, servername: string | undefined, ok: boolean][] = [
