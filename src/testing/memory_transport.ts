@@ -2,7 +2,8 @@
  * An in-memory {@linkcode DatagramTransport} for tests: one simulated network
  * on which any number of sockets bind any IP literal and port, with loss,
  * duplication, latency and reordering injected from a seeded generator, so a
- * failing test fails the same way every run.
+ * failing test fails the same way every run. {@linkcode MemoryStreams} does
+ * the same for TCP and TLS connections (a `StreamTransport`).
  *
  * @example Usage
  * ```ts
@@ -34,6 +35,26 @@ import type {
   MessageHandler,
   ResolvedAddress,
 } from "../transport.ts";
+import {
+  EPHEMERAL_COUNT,
+  EPHEMERAL_FIRST,
+  familyOf,
+  isIpLiteral,
+  isWildcard,
+  milliseconds,
+  port,
+  seeded,
+  withCode,
+} from "./_network.ts";
+
+export {
+  type HandshakeFault,
+  type HandshakeHook,
+  MemoryStreams,
+  type MemoryStreamsOptions,
+  type MemoryStreamsStats,
+  type StallDirection,
+} from "./memory_streams.ts";
 
 /**
  * Decides the fate of one datagram before any random fault applies:
@@ -163,8 +184,6 @@ export interface MemoryTransportStats {
 
 /** Largest UDP payloads: 65535 minus the IP and UDP headers. */
 const MAX_PAYLOAD: Record<AddressFamily, number> = { IPv4: 65507, IPv6: 65527 };
-const EPHEMERAL_FIRST = 49152;
-const EPHEMERAL_COUNT = 65536 - EPHEMERAL_FIRST;
 
 interface Endpoint {
   readonly local: Address;
@@ -620,18 +639,6 @@ export class MemoryTransport implements DatagramTransport {
   }
 }
 
-function familyOf(hostname: string): AddressFamily {
-  return hostname.includes(":") ? "IPv6" : "IPv4";
-}
-
-function isWildcard(hostname: string): boolean {
-  return hostname === "0.0.0.0" || hostname === "::";
-}
-
-function isIpLiteral(hostname: string): boolean {
-  return hostname.includes(":") || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
-}
-
 function hostTable(
   hosts: Readonly<Record<string, string | readonly string[]>>,
 ): ReadonlyMap<string, readonly ResolvedAddress[]> {
@@ -661,27 +668,9 @@ function bufferSize(what: string, value: number | undefined): number {
   return value;
 }
 
-function withCode(error: Error, code: string): Error {
-  return Object.assign(error, { code });
-}
-
-function port(what: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new RangeError(`Invalid ${what} ${value}: must be an integer 0..65535`);
-  }
-  return value;
-}
-
 function probability(what: string, value: number): number {
   if (!(value >= 0 && value <= 1)) {
     throw new RangeError(`Invalid ${what} ${value}: must be a probability 0..1`);
-  }
-  return value;
-}
-
-function milliseconds(what: string, value: number): number {
-  if (!(value >= 0 && Number.isFinite(value))) {
-    throw new RangeError(`Invalid ${what} ${value}: must be a finite number of milliseconds >= 0`);
   }
   return value;
 }
@@ -691,16 +680,4 @@ function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-/** mulberry32: a small, fast generator, good enough to place faults. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
