@@ -430,15 +430,14 @@ export interface StreamPortOptions {
  * @example Usage
  * ```ts
  * import type { TlsPortOptions } from "@radkit/radius";
- * import { readFileSync } from "node:fs";
  * import assert from "node:assert/strict";
  *
- * const pki = new URL("./tests/fixtures/tls/", import.meta.url);
  * const tls: TlsPortOptions = {
  *   port: 2083, // RFC 6614 §2.2
- *   cert: readFileSync(new URL("server.pem", pki)),
- *   key: readFileSync(new URL("server.key", pki)),
- *   ca: readFileSync(new URL("ca.pem", pki)), // NAS certificates must chain to it
+ *   cert: "-----BEGIN CERTIFICATE-----\n…", // PEM text, or bytes read from a file
+ *   key: "-----BEGIN PRIVATE KEY-----\n…",
+ *   ca: "-----BEGIN CERTIFICATE-----\n…", // NAS certificates must chain to it
+ *   radius11: "prefer", // RFC 9765 with the NASes that offer it
  * };
  * assert.equal(tls.minVersion, undefined); // TLS 1.2 at least
  * ```

@@ -29,6 +29,34 @@ import { ALPN_RADIUS_1_1, radius11Token } from "../codec/radius11.ts";
  * `radius/1.0` and speaks whichever the client chose (1.0 when it chose
  * none); `"require"` offers `radius/1.1` only and closes connections that
  * did not negotiate it.
+ *
+ * @example Usage
+ * ```ts
+ * import { Dictionary, type Radius11Policy, Server } from "@radkit/radius";
+ * import { MemoryStreams } from "@radkit/radius/testing";
+ * import { readFileSync } from "node:fs";
+ * import assert from "node:assert/strict";
+ *
+ * const radius11: Radius11Policy = "require"; // RADIUS/1.1 or nothing
+ * const server = new Server({
+ *   streams: new MemoryStreams(),
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "192.0.2.0/24" }],
+ * });
+ * const pki = "tests/fixtures/tls/";
+ * const bound = await server.listen({
+ *   hostname: "192.0.2.10",
+ *   tls: {
+ *     port: 2083,
+ *     cert: readFileSync(`${pki}server.pem`),
+ *     key: readFileSync(`${pki}server.key`),
+ *     ca: readFileSync(`${pki}ca.pem`),
+ *     radius11,
+ *   },
+ * });
+ * assert.equal(bound.tls?.port, 2083);
+ * await server.close();
+ * ```
  */
 export type Radius11Policy = "off" | "prefer" | "require";
 
