@@ -62,6 +62,14 @@ export type {
   RawAttributeName,
   Tagged,
 } from "./src/attribute_map.ts";
+export { decodeRadius11, encodeRadius11 } from "./src/radius11.ts";
+export type { Radius11DecodeOptions } from "./src/radius11.ts";
+export {
+  ALPN_RADIUS_1_0,
+  ALPN_RADIUS_1_1,
+  radius11Token,
+  TokenCounter,
+} from "./src/codec/radius11.ts";
 export { addChapPassword, verifyChapPassword } from "./src/chap.ts";
 export { hiddenValue, isSecretAttribute } from "./src/secrets.ts";
 export * from "./src/server.ts";

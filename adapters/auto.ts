@@ -40,7 +40,8 @@ import type { Dictionary } from "../src/dictionary/dictionary.ts";
 import type { AnyAttributes } from "../src/attribute_map.ts";
 import { loadDictionary as bunLoad, udp as bunUdp } from "./bun.ts";
 import { loadDictionary as denoLoad, udp as denoUdp } from "./deno.ts";
-import { loadDictionary as nodeLoad, udp as nodeUdp } from "./node.ts";
+import { loadDictionary as nodeLoad, streams as nodeStreams, udp as nodeUdp } from "./node.ts";
+import type { StreamTransport } from "../src/stream_transport.ts";
 
 /** Which adapter fits the runtime running this code. */
 function runtime(): "deno" | "deno-node" | "bun" | "node" {
@@ -77,6 +78,35 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
       return nodeUdp();
   }
 };
+
+/**
+ * Creates a TCP (RFC 6613) and TLS (RFC 6614) transport for this runtime.
+ * Node.js, Bun and Deno all run it on their `node:net` and `node:tls` (the
+ * one API of the three that asks for and reads client certificates
+ * everywhere), so every adapter returns the same transport.
+ *
+ * @returns The transport of `@radkit/radius/adapters/node`, named `"node:net"`.
+ *
+ * @example Usage
+ * ```ts
+ * import { streams } from "@radkit/radius/adapters/auto";
+ * import assert from "node:assert/strict";
+ *
+ * const transport = streams();
+ * assert.equal(transport.name, "node:net");
+ * const server = await transport.listen({ hostname: "127.0.0.1", port: 0 }, (connection) => {
+ *   connection.start({ onData: (data) => connection.write(data), onClose: () => {} });
+ * });
+ * const client = await transport.connect({ hostname: "127.0.0.1", port: server.local.port });
+ * const echoed = Promise.withResolvers<Uint8Array>();
+ * client.start({ onData: echoed.resolve, onClose: () => {} });
+ * client.write(new Uint8Array([4, 5, 6]));
+ * assert.deepEqual(await echoed.promise, new Uint8Array([4, 5, 6]));
+ * client.destroy();
+ * await server.close();
+ * ```
+ */
+export const streams: () => StreamTransport = (): StreamTransport => nodeStreams();
 
 /**
  * Loads a FreeRADIUS dictionary file with this runtime's file API,

@@ -54,6 +54,8 @@ import type { AnyAttributes } from "../src/attribute_map.ts";
 import { requestedBufferSizes } from "./_buffer_sizes.ts";
 import { lookupHost } from "./_lookup.ts";
 import { udp as dgramUdp } from "./node.ts";
+import type { StreamTransport } from "../src/stream_transport.ts";
+import { nodeStreams } from "./_streams_node.ts";
 
 /** The parts of Bun's `udp.Socket` used here. */
 interface BunUdpSocketLike {
@@ -252,6 +254,35 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
     },
   };
 };
+
+/**
+ * Creates a TCP (RFC 6613) and TLS (RFC 6614) transport for Bun: the
+ * transport of `@radkit/radius/adapters/node`, on Bun's `node:net` and
+ * `node:tls`, which implement client certificates, TLS 1.3 and ALPN.
+ * Its behaviour is documented at `streams` in `@radkit/radius/adapters/node`.
+ *
+ * @returns A transport named `"node:net"`.
+ *
+ * @example Usage
+ * ```ts
+ * import { streams } from "@radkit/radius/adapters/bun";
+ * import assert from "node:assert/strict";
+ *
+ * const transport = streams();
+ * assert.equal(transport.name, "node:net");
+ * const server = await transport.listen({ hostname: "127.0.0.1", port: 0 }, (connection) => {
+ *   connection.start({ onData: (data) => connection.write(data), onClose: () => {} });
+ * });
+ * const client = await transport.connect({ hostname: "127.0.0.1", port: server.local.port });
+ * const echoed = Promise.withResolvers<Uint8Array>();
+ * client.start({ onData: echoed.resolve, onClose: () => {} });
+ * client.write(new Uint8Array([1, 2, 3]));
+ * assert.deepEqual(await echoed.promise, new Uint8Array([1, 2, 3]));
+ * client.destroy();
+ * await server.close();
+ * ```
+ */
+export const streams: () => StreamTransport = (): StreamTransport => nodeStreams("node:net");
 
 /**
  * Loads a FreeRADIUS dictionary file with `Bun.file`, following its

@@ -66,6 +66,8 @@ import type {
 } from "../src/transport.ts";
 import { bufferSizesUnsupported, requestedBufferSizes } from "./_buffer_sizes.ts";
 import { KeepAlive } from "./_keep_alive.ts";
+import type { StreamTransport } from "../src/stream_transport.ts";
+import { nodeStreams } from "./_streams_node.ts";
 
 /** The parts of `Deno.NetAddr` used here. */
 interface DenoAddrLike {
@@ -289,6 +291,35 @@ function toAddress(addr: DenoAddrLike): Address {
   const family = addr.hostname.includes(":") ? "IPv6" : "IPv4";
   return { hostname: addr.hostname, port: addr.port, family };
 }
+
+/**
+ * Creates a TCP (RFC 6613) and TLS (RFC 6614) transport for Deno (with `--allow-net`): the
+ * transport of `@radkit/radius/adapters/node`, on Deno's `node:net` and
+ * `node:tls`, which implement client certificates, TLS 1.3 and ALPN (`Deno.listenTls` can neither ask for nor read a client certificate, nor tell the TLS version).
+ * Its behaviour is documented at `streams` in `@radkit/radius/adapters/node`.
+ *
+ * @returns A transport named `"node:net"`.
+ *
+ * @example Usage
+ * ```ts
+ * import { streams } from "@radkit/radius/adapters/deno";
+ * import assert from "node:assert/strict";
+ *
+ * const transport = streams();
+ * assert.equal(transport.name, "node:net");
+ * const server = await transport.listen({ hostname: "127.0.0.1", port: 0 }, (connection) => {
+ *   connection.start({ onData: (data) => connection.write(data), onClose: () => {} });
+ * });
+ * const client = await transport.connect({ hostname: "127.0.0.1", port: server.local.port });
+ * const echoed = Promise.withResolvers<Uint8Array>();
+ * client.start({ onData: echoed.resolve, onClose: () => {} });
+ * client.write(new Uint8Array([1, 2, 3]));
+ * assert.deepEqual(await echoed.promise, new Uint8Array([1, 2, 3]));
+ * client.destroy();
+ * await server.close();
+ * ```
+ */
+export const streams: () => StreamTransport = (): StreamTransport => nodeStreams("node:net");
 
 /**
  * Loads a FreeRADIUS dictionary file with `Deno.readTextFile`, following its

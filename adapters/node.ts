@@ -52,6 +52,8 @@ import { Dictionary } from "../src/dictionary/dictionary.ts";
 import type { AnyAttributes } from "../src/attribute_map.ts";
 import { bindDgram } from "./_dgram.ts";
 import { lookupHost } from "./_lookup.ts";
+import type { StreamTransport } from "../src/stream_transport.ts";
+import { nodeStreams } from "./_streams_node.ts";
 
 /**
  * Creates a UDP transport on `node:dgram`.
@@ -76,6 +78,82 @@ export const udp: () => DatagramTransport = (): DatagramTransport => ({
   bind: bindDgram,
   lookup: lookupHost,
 });
+
+/**
+ * Creates a TCP (RFC 6613) and TLS (RFC 6614) transport on `node:net` and
+ * `node:tls`. The adapters of Bun and Deno return this same transport: both
+ * runtimes implement `node:tls` with client certificates, TLS 1.3 and ALPN,
+ * which `Deno.listenTls` cannot (it neither asks for nor reads a client
+ * certificate, nor tells the TLS version).
+ *
+ * - **Accepting.** Each connection is handed to `onConnection` as soon as
+ *   TCP accepts it; with `tls`, a `tls.TLSSocket` wraps it and
+ *   `handshake()` resolves when its handshake completes. A handshake that
+ *   fails, or a connection that closes first, rejects `handshake()` and
+ *   reaches `onClose`: never an uncaught exception.
+ * - **Client certificates** are asked for unless `requestCertificate` is
+ *   `false`, and never required by the handshake itself. `authorized` is
+ *   true when the certificate chains to `ca`; otherwise `authorizationError`
+ *   is OpenSSL's code (`"UNABLE_TO_VERIFY_LEAF_SIGNATURE"`,
+ *   `"DEPTH_ZERO_SELF_SIGNED_CERT"`…), `"peer did not present a
+ *   certificate"`, or, on a server given no `ca`, `"no ca configured: the
+ *   certificate was not verified"`.
+ * - **ALPN** (RFC 7301): the server picks the first of its `alpnProtocols`
+ *   that the client offers. When both offer protocols and none is shared,
+ *   the handshake fails on both sides (`no_application_protocol` alert:
+ *   `connect` rejects with code `"ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL"`,
+ *   `handshake()` with `"ERR_SSL_NO_APPLICATION_PROTOCOL"`); when either
+ *   side offers none, `alpnProtocol` is `undefined`.
+ * - **Connecting.** `verify` (default `true`) checks the server's chain
+ *   against `ca` (else the runtime's root certificates) and its name with
+ *   `tls.checkServerIdentity`: against `servername`, else the IP connected
+ *   to (its IP SANs). SNI is sent only for a `servername` that is a host
+ *   name (RFC 6066 §3). TLS 1.2 is the minimum unless `minVersion` says 1.3.
+ * - **PEM** is checked by `listen` (with `node:crypto`, then
+ *   `tls.createSecureContext`): a certificate or `ca` that does not parse,
+ *   or a key that does not parse or does not belong to the certificate,
+ *   rejects the listen on every runtime (Deno's `createSecureContext` alone
+ *   would check nothing until a handshake).
+ * - **Ownership.** `onData` gets a plain `Uint8Array` over the buffer the
+ *   runtime allocated for that read, never reused; `write` copies `data`.
+ * - **Backpressure.** `write` returns `socket.write()`'s result (`false`
+ *   once 64 KiB wait to be sent, the sockets' high-water mark on all three
+ *   runtimes) and `onDrain` follows its `drain` event. While paused, or
+ *   before `start`, the socket reads until its own 64 KiB buffer is full;
+ *   then TCP slows the peer.
+ * - Every socket has `TCP_NODELAY` set (a RADIUS packet is small and waits
+ *   for its answer) and closes when the peer half-closes
+ *   (`allowHalfOpen: false`). `unref()` and `ref()` are the socket's.
+ * - Deno needs `--allow-net`, and `--allow-read` to read PEM files.
+ *
+ * @returns A transport named `"node:net"`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { StreamConnection } from "@radkit/radius";
+ * import { streams } from "@radkit/radius/adapters/node";
+ * import assert from "node:assert/strict";
+ *
+ * const transport = streams();
+ * const server = await transport.listen({ hostname: "::1", port: 0 }, (connection) => {
+ *   connection.start({ onData: (data) => connection.write(data), onClose: () => {} });
+ * });
+ * assert.equal(server.local.family, "IPv6");
+ * const client: StreamConnection = await transport.connect({ hostname: "::1", port: server.local.port });
+ * const closed = Promise.withResolvers<Error | undefined>();
+ * const echoed = Promise.withResolvers<Uint8Array>();
+ * client.start({ onData: echoed.resolve, onClose: closed.resolve });
+ * client.write(new TextEncoder().encode("ping"));
+ * assert.equal(new TextDecoder().decode(await echoed.promise), "ping");
+ * client.end();
+ * assert.equal(await closed.promise, undefined); // an orderly close
+ * await server.close();
+ * await assert.rejects(transport.connect({ hostname: "127.0.0.1", port: server.local.port }), {
+ *   code: "ECONNREFUSED",
+ * });
+ * ```
+ */
+export const streams: () => StreamTransport = (): StreamTransport => nodeStreams("node:net");
 
 /**
  * Loads a FreeRADIUS dictionary file with `node:fs`, following its

@@ -19,6 +19,7 @@ import {
 } from "./codec/packet_codec.ts";
 import { RadiusError } from "./errors.ts";
 import { decodeOwnedDatagram, encodePacketInto, Packet } from "./packet.ts";
+import { decodeOwnedRadius11, encodeRadius11Into } from "./radius11.ts";
 import { ByteBlocks } from "./server/byte_blocks.ts";
 import type {
   Address,
@@ -57,7 +58,8 @@ import { Context, type HandlerErrorContext, type RequestContext } from "./server
 import { LearnedNases } from "./server/learned_nases.ts";
 import type { Listener } from "./server/listener.ts";
 import { checkConnectionLimits, type ConnectionLimits } from "./server/connection_limits.ts";
-import { StreamConnections } from "./server/stream_connections.ts";
+import { type Radius11Policy, StreamConnections } from "./server/stream_connections.ts";
+import { ALPN_RADIUS_1_0, ALPN_RADIUS_1_1 } from "./codec/radius11.ts";
 import type { StreamServer, StreamTransport, TlsServerOptions } from "./stream_transport.ts";
 
 export type { NasEntry, NasLookup, NasSettings } from "./server/nas_table.ts";
@@ -72,6 +74,7 @@ export type {
   ConnectionStats,
 } from "./server/connection_limits.ts";
 export type { NasCertificate } from "./server/certificate_policy.ts";
+export type { Radius11Policy } from "./server/stream_connections.ts";
 
 /**
  * Handles one verified request. Returns the reply, built with
@@ -440,8 +443,17 @@ export interface StreamPortOptions {
  * assert.equal(tls.minVersion, undefined); // TLS 1.2 at least
  * ```
  */
-export interface TlsPortOptions
-  extends StreamPortOptions, Omit<TlsServerOptions, "alpnProtocols"> {}
+export interface TlsPortOptions extends StreamPortOptions, Omit<TlsServerOptions, "alpnProtocols"> {
+  /**
+   * RADIUS/1.1 (RFC 9765): `"off"` speaks RADIUS/1.0 only (no ALPN
+   * offered); `"prefer"` negotiates `radius/1.1` with clients that offer it
+   * and RADIUS/1.0 with the others; `"require"` closes connections that do
+   * not negotiate it (`"alpn-refused"`). RADIUS/1.1 needs TLS 1.3 (§3.4).
+   *
+   * @default {"off"}
+   */
+  readonly radius11?: Radius11Policy;
+}
 
 /** A datagram whose outcome waits on a Promise (client lookup or handler). */
 interface Job {
@@ -529,6 +541,7 @@ interface CheckedStreamPort {
   readonly hostname: string;
   readonly port: number;
   readonly tls: TlsServerOptions | undefined;
+  readonly radius11: Radius11Policy;
 }
 
 function checkStreamPorts(options: ListenOptions, hostname: string): CheckedStreamPort[] {
@@ -551,15 +564,27 @@ function checkStreamPorts(options: ListenOptions, hostname: string): CheckedStre
       throw new TypeError(`Invalid ${kind}.hostname ${String(own)}: use an IP such as "::"`);
     }
     let tls: TlsServerOptions | undefined;
+    const { radius11 = "off", ...settings } = rest;
     if (kind === "tls") {
-      if (rest.cert === undefined || rest.key === undefined) {
+      if (settings.cert === undefined || settings.key === undefined) {
         throw new TypeError(
           "listen() tls needs the server's certificate and key: { port: 2083, cert, key, ca } (PEM text or bytes)",
         );
       }
-      tls = rest;
+      if (radius11 !== "off" && radius11 !== "prefer" && radius11 !== "require") {
+        throw new TypeError(
+          `Invalid tls.radius11 ${JSON.stringify(radius11)}: use "off", "prefer" or "require"`,
+        );
+      }
+      // RFC 9765 §3.3: the server chooses among what the client offers, in its own order.
+      const alpnProtocols = radius11 === "off"
+        ? undefined
+        : radius11 === "prefer"
+        ? [ALPN_RADIUS_1_1, ALPN_RADIUS_1_0]
+        : [ALPN_RADIUS_1_1];
+      tls = alpnProtocols === undefined ? settings : { ...settings, alpnProtocols };
     }
-    checked.push({ kind, hostname: own ?? hostname, port: number, tls });
+    checked.push({ kind, hostname: own ?? hostname, port: number, tls, radius11 });
   }
   return checked;
 }
@@ -986,14 +1011,14 @@ export class Server<A extends object = AnyAttributes> {
         listener.early = undefined;
         for (const [data, from] of early ?? []) this.#receive(listener, data, from);
       }
-      for (const { kind, hostname, port, tls } of streamPorts) {
+      for (const { kind, hostname, port, tls, radius11 } of streamPorts) {
         const server = await this.#streams!.listen({
           hostname,
           port,
           ...(tls === undefined ? {} : { tls }),
           onError: (error) =>
             this.#logger.debug("socket error", { port: kind, error: error.message }),
-        }, (connection) => this.#connections.accept(connection, kind));
+        }, (connection) => this.#connections.accept(connection, { kind, radius11 }));
         this.#streamServers.push(server);
         addresses[kind] = server.local;
       }
@@ -1377,6 +1402,7 @@ export class Server<A extends object = AnyAttributes> {
     job: Job | undefined,
   ): void {
     if (client === undefined) return this.#drop(job, "unknown-client", from, undefined, listener);
+    if (listener.radius11 === true) return this.#process11(listener, data, from, client);
     const secret = client.secret;
     if (secret === undefined) {
       return this.#drop(job, "no-secret", from, { client: client.name }, listener);
@@ -1447,6 +1473,19 @@ export class Server<A extends object = AnyAttributes> {
       return this.#drop(job, "malformed", from, { error: (error as Error).message }, listener);
     }
     if (key !== undefined) this.#cache.begin(key);
+    this.#handle(job, listener, client, key, request, from);
+  }
+
+  /** Step 8: the handler (or the default answer), then the reply. */
+  #handle(
+    job: Job | undefined,
+    listener: Listener,
+    client: ResolvedNas,
+    key: RequestKey | undefined,
+    request: Packet,
+    from: Address,
+  ): void {
+    const code = request.code;
     this.#counters.request(code);
     const context = new Context(
       client.settings,
@@ -1479,6 +1518,44 @@ export class Server<A extends object = AnyAttributes> {
       (reply) => this.#reply(pending, listener, client, key, context, reply, true),
       (error) => this.#handlerFailed(pending, listener, key, context, error),
     );
+  }
+
+  /**
+   * Steps 6 to 8 for RADIUS/1.1 (RFC 9765): TLS authenticated the peer, so
+   * there is nothing to verify; no duplicate cache (§4.2.2: a Token is
+   * never reused for a new request while one is outstanding, and the
+   * connection checks that).
+   */
+  #process11(listener: Listener, data: Uint8Array, from: Address, client: ResolvedNas): void {
+    if (this.#jobs.size >= this.#limits.maxInFlight) {
+      return this.#drop(undefined, "overloaded", from, {
+        maxInFlight: this.#limits.maxInFlight,
+      }, listener);
+    }
+    if (!this.#load.admits(client)) {
+      return this.#drop(undefined, "client-overloaded", from, {
+        client: client.name,
+        maxInFlight: client.maxInFlight,
+      }, listener);
+    }
+    const code = data[0]!;
+    let request: Packet;
+    try {
+      request = decodeOwnedRadius11(this.#outliving[code] ? ownBytes(data, data.length) : data, {
+        dictionary: this.#dictionary,
+        maxAttributes: this.#limits.maxAttributes,
+      });
+    } catch (error) {
+      if (error instanceof TooManyAttributesError) {
+        return this.#drop(undefined, "too-many-attributes", from, {
+          maxAttributes: this.#limits.maxAttributes,
+        }, listener);
+      }
+      return this.#drop(undefined, "malformed", from, {
+        error: (error as Error).message,
+      }, listener);
+    }
+    this.#handle(undefined, listener, client, undefined, request, from);
   }
 
   /**
@@ -1560,7 +1637,9 @@ export class Server<A extends object = AnyAttributes> {
           `the handler returned ${typeof reply}, not a Packet: return request.reply(code, attributes) or undefined`,
         );
       }
-      bytes = reply instanceof Packet
+      bytes = listener.radius11 === true
+        ? encodeRadius11Into(reply as Packet, listener.token!, this.#replyBytes)
+        : reply instanceof Packet
         ? encodePacketInto(reply, client.secret!, this.#replyBytes)
         : (reply as Packet).encode(client.secret!); // a Packet of another copy of radkit
     } catch (error) {

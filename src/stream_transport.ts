@@ -126,7 +126,11 @@ export interface TlsServerOptions {
   readonly requestCertificate?: boolean;
   /** ALPN protocols offered, in order of preference (RFC 7301). */
   readonly alpnProtocols?: readonly string[];
-  /** @default {"TLSv1.2"} */
+  /**
+   * The oldest TLS version accepted.
+   *
+   * @default {"TLSv1.2"}
+   */
   readonly minVersion?: TlsVersion;
 }
 
@@ -172,7 +176,11 @@ export interface TlsClientOptions {
   readonly verify?: boolean;
   /** ALPN protocols offered, in order of preference (RFC 7301). */
   readonly alpnProtocols?: readonly string[];
-  /** @default {"TLSv1.2"} */
+  /**
+   * The oldest TLS version accepted.
+   *
+   * @default {"TLSv1.2"}
+   */
   readonly minVersion?: TlsVersion;
 }
 

@@ -1,11 +1,15 @@
 // Starts a real FreeRADIUS 3.2 server for interop tests, from the minimal
 // configuration in tests/freeradius/raddb, on free high ports of 127.0.0.1
 // and ::1. The client entry's secret is "testing123"; user bob/hello.
+// On request it also listens for RADIUS over TLS (RFC 6614) and over TCP
+// (RFC 6613) on 127.0.0.1, and proxies the realms tls.test and tcp.test to
+// home servers over TLS and TCP (tests/freeradius/raddb/stream/).
 import { type ChildProcess, spawn } from "node:child_process";
-import { createSocket } from "node:dgram";
 import {
   chmodSync,
+  copyFileSync,
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -15,17 +19,33 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./_free_port.ts";
 import { peers } from "./_peers.ts";
 
 const template = fileURLToPath(new URL("./freeradius/raddb", import.meta.url));
+const fixtures = fileURLToPath(new URL("./fixtures/tls", import.meta.url));
 
 /** The secret of the `localhost` client entry in the test configuration. */
 export const FREERADIUS_SECRET = "testing123";
+
+/** The shared secret on the TLS listener and of the TLS home server (RFC 6614 §2.3). */
+export const FREERADIUS_TLS_SECRET = "radsec";
 
 /** A running FreeRADIUS test server. */
 export interface FreeRadius {
   readonly authPort: number;
   readonly acctPort: number;
+  /**
+   * The RADIUS/TLS port (authentication and accounting) when started with
+   * `tls: true`: mutual TLS, server.pem presented, clients' certificates
+   * checked against ca.pem (tests/fixtures/tls), secret "radsec".
+   */
+  readonly tlsPort?: number;
+  /**
+   * The RADIUS/TCP port (authentication and accounting) when started with
+   * `tcp: true`; secret "testing123".
+   */
+  readonly tcpPort?: number;
   /** The server process (for its CPU time in benchmarks). */
   readonly pid: number | undefined;
   /** Everything the server printed so far (for failure messages). */
@@ -34,24 +54,16 @@ export interface FreeRadius {
   stop(): Promise<void>;
 }
 
-/** Asks the kernel for a currently free UDP port on both loopback families. */
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    if (await canBind(port, "udp4", "127.0.0.1") && await canBind(port, "udp6", "::1")) return port;
-  }
-  throw new Error("No free UDP port found on 127.0.0.1 and ::1");
-}
-
-function canBind(port: number, type: "udp4" | "udp6", address: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createSocket(type);
-    socket.once("error", () => {
-      socket.close();
-      resolve(false);
-    });
-    socket.bind(port, address, () => socket.close(() => resolve(true)));
-  });
+/**
+ * A home server FreeRADIUS proxies a realm to. FreeRADIUS strips the realm:
+ * the home server sees `User-Name = "bob"` for "bob@tls.test".
+ */
+export interface HomeServer {
+  readonly port: number;
+  /** An IP address; 127.0.0.1 unless given. */
+  readonly host?: string;
+  /** "radsec" for TLS, "testing123" for TCP unless given. */
+  readonly secret?: string;
 }
 
 /** Options of {@linkcode startFreeRadius}. */
@@ -66,6 +78,20 @@ export interface StartOptions {
    * with the same @PLACEHOLDERS@.
    */
   readonly template?: string;
+  /** Also listen for RADIUS over TLS (RFC 6614): see {@linkcode FreeRadius.tlsPort}. */
+  readonly tls?: boolean;
+  /** Also listen for RADIUS over TCP (RFC 6613): see {@linkcode FreeRadius.tcpPort}. */
+  readonly tcp?: boolean;
+  /**
+   * Proxy requests for "…@tls.test" (authentication and accounting) over
+   * RadSec to this home server, presenting nas1.pem and checking its
+   * certificate against ca.pem. FreeRADIUS connects when the first request
+   * comes; a home server it cannot reach then is dead to it for 300 s
+   * (revive_interval): start the home server first.
+   */
+  readonly tlsHomeServer?: HomeServer;
+  /** Proxy requests for "…@tcp.test" over RADIUS/TCP to this home server. */
+  readonly tcpHomeServer?: HomeServer;
 }
 
 /** A binary that could not be run at all: retrying cannot help. */
@@ -78,10 +104,20 @@ class SpawnError extends Error {}
  */
 export async function startFreeRadius(options: StartOptions = {}): Promise<FreeRadius> {
   const command = options.command ?? peers.freeradius.path;
+  const from = options.template ?? template;
+  const parts = streamParts(options);
+  for (const part of parts) {
+    if (!existsSync(join(from, "stream", `${part}.conf`))) {
+      throw new Error(
+        `${from} has no stream/${part}.conf: copy tests/freeradius/raddb/stream/ and the ` +
+          "$-INCLUDE lines of its radiusd.conf into the template",
+      );
+    }
+  }
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(command, options.template ?? template);
+      return await startOnce(command, from, parts, options);
     } catch (error) {
       if (error instanceof SpawnError) throw error;
       lastError = error; // most likely a port taken between probe and bind
@@ -90,28 +126,79 @@ export async function startFreeRadius(options: StartOptions = {}): Promise<FreeR
   throw lastError;
 }
 
-async function startOnce(command: string, template: string): Promise<FreeRadius> {
-  const authPort = await freePort();
-  let acctPort = await freePort();
-  while (acctPort === authPort) acctPort = await freePort();
+/** The files of stream/ the options ask for (radiusd.conf includes them from enabled/). */
+function streamParts(options: StartOptions): string[] {
+  const parts: string[] = [];
+  if (options.tls) parts.push("listen_tls");
+  if (options.tcp) parts.push("listen_tcp");
+  if (options.tlsHomeServer || options.tcpHomeServer) {
+    parts.push("proxy", "realm_module", "realm_lookup");
+  }
+  if (options.tlsHomeServer) parts.push("home_tls");
+  if (options.tcpHomeServer) parts.push("home_tcp");
+  return parts;
+}
+
+async function startOnce(
+  command: string,
+  template: string,
+  parts: readonly string[],
+  options: StartOptions,
+): Promise<FreeRadius> {
+  const authPort = await freePort(["udp4", "udp6"]);
+  const acctPort = await freePort(["udp4", "udp6"]);
+  const tlsPort = options.tls ? await freePort(["tcp4"]) : undefined;
+  const tcpPort = options.tcp ? await freePort(["tcp4"]) : undefined;
 
   const dir = mkdtempSync(join(tmpdir(), "radkit-freeradius-"));
   const confDir = join(dir, "raddb");
   const runDir = join(dir, "run");
   cpSync(template, confDir, { recursive: true });
   mkdirSync(runDir);
-  const confFile = join(confDir, "radiusd.conf");
-  writeFileSync(
-    confFile,
-    readFileSync(confFile, "utf8")
-      .replaceAll("@CONFDIR@", confDir)
-      .replaceAll("@RUNDIR@", runDir)
-      .replaceAll("@AUTH_PORT@", String(authPort))
-      .replaceAll("@ACCT_PORT@", String(acctPort)),
-  );
+  const { tlsHomeServer, tcpHomeServer } = options;
+  const values: Record<string, string> = {
+    "@CONFDIR@": confDir,
+    "@RUNDIR@": runDir,
+    "@AUTH_PORT@": String(authPort),
+    "@ACCT_PORT@": String(acctPort),
+    "@TLS_PORT@": String(tlsPort),
+    "@TCP_PORT@": String(tcpPort),
+    "@TCP_SECRET@": FREERADIUS_SECRET,
+    "@TLS_HOME_HOST@": tlsHomeServer?.host ?? "127.0.0.1",
+    "@TLS_HOME_PORT@": String(tlsHomeServer?.port),
+    "@TLS_HOME_SECRET@": tlsHomeServer?.secret ?? FREERADIUS_TLS_SECRET,
+    "@TCP_HOME_HOST@": tcpHomeServer?.host ?? "127.0.0.1",
+    "@TCP_HOME_PORT@": String(tcpHomeServer?.port),
+    "@TCP_HOME_SECRET@": tcpHomeServer?.secret ?? FREERADIUS_SECRET,
+  };
+  const fill = (file: string, into: string) => {
+    let text = readFileSync(file, "utf8");
+    for (const [placeholder, value] of Object.entries(values)) {
+      text = text.replaceAll(placeholder, value);
+    }
+    writeFileSync(into, text);
+  };
+  fill(join(confDir, "radiusd.conf"), join(confDir, "radiusd.conf"));
+  const subdirs = [dir, confDir, runDir];
+  if (parts.length > 0) {
+    const enabled = join(confDir, "enabled");
+    const certs = join(confDir, "certs");
+    mkdirSync(enabled);
+    mkdirSync(certs);
+    for (const part of parts) {
+      fill(join(confDir, "stream", `${part}.conf`), join(enabled, `${part}.conf`));
+    }
+    // FreeRADIUS may run as another user (freerad): the test keys are
+    // readable by all, they protect nothing.
+    for (const name of ["ca.pem", "server.pem", "server.key", "nas1.pem", "nas1.key"]) {
+      copyFileSync(join(fixtures, name), join(certs, name));
+      chmodSync(join(certs, name), 0o644);
+    }
+    subdirs.push(enabled, certs);
+  }
   // The configuration has no `user =`, so FreeRADIUS keeps the uid that
   // started it; it still refuses a world-writable configuration directory.
-  for (const sub of [dir, confDir, runDir]) chmodSync(sub, 0o755);
+  for (const sub of subdirs) chmodSync(sub, 0o755);
 
   const child: ChildProcess = spawn(command, ["-f", "-l", "stdout", "-d", confDir], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -158,5 +245,13 @@ async function startOnce(command: string, template: string): Promise<FreeRadius>
     throw error;
   });
 
-  return { authPort, acctPort, pid: child.pid, log: () => output, stop: cleanup };
+  return {
+    authPort,
+    acctPort,
+    ...(tlsPort === undefined ? {} : { tlsPort }),
+    ...(tcpPort === undefined ? {} : { tcpPort }),
+    pid: child.pid,
+    log: () => output,
+    stop: cleanup,
+  };
 }

@@ -1,7 +1,7 @@
 // Real RADIUS peers the interop tests talk to (FreeRADIUS, radclient, pyrad,
-// the Debian dictionary tree). A missing peer skips its tests with a loud
-// message on a developer machine; under CI=true it fails them, so that CI can
-// never go green without having run them.
+// radsecproxy, openssl, the Debian dictionary tree). A missing peer skips its
+// tests with a loud message on a developer machine; under CI=true it fails
+// them, so that CI can never go green without having run them.
 import { existsSync } from "node:fs";
 import process from "node:process";
 
@@ -13,6 +13,8 @@ export const peers = {
     path: "/usr/lib/python3/dist-packages/pyrad/__init__.py",
     install: "apt-get install python3-pyrad",
   },
+  radsecproxy: { path: "/usr/sbin/radsecproxy", install: "apt-get install radsecproxy" },
+  openssl: { path: "/usr/bin/openssl", install: "apt-get install openssl" },
   dictionaries: {
     path: "/usr/share/freeradius/dictionary",
     install: "apt-get install freeradius-common",

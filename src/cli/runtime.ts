@@ -13,8 +13,8 @@ import { availableParallelism } from "node:os";
 import process from "node:process";
 import { udp as bunUdp } from "../../adapters/bun.ts";
 import { udp as denoUdp } from "../../adapters/deno.ts";
-import { udp as nodeUdp } from "../../adapters/node.ts";
-import type { DatagramTransport } from "../../mod.ts";
+import { streams as nodeStreams, udp as nodeUdp } from "../../adapters/node.ts";
+import type { DatagramTransport, StreamTransport } from "../../mod.ts";
 
 export { serveOnAllCores, type SocketSharing, type Workers } from "../../adapters/workers.ts";
 
@@ -63,6 +63,25 @@ export function udp(): DatagramTransport {
     default:
       return nodeUdp();
   }
+}
+
+/**
+ * The stream transport for TCP and TLS: `node:net` and `node:tls`, which
+ * all three runtimes implement (Deno's own TLS API cannot ask for client
+ * certificates).
+ *
+ * @returns The transport.
+ *
+ * @example Usage
+ * ```ts
+ * import { streams } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(typeof streams().listen, "function");
+ * ```
+ */
+export function streams(): StreamTransport {
+  return nodeStreams();
 }
 
 /**

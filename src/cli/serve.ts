@@ -13,6 +13,7 @@ import {
   type Address,
   Code,
   type DatagramTransport,
+  type ListenOptions,
   Packet,
   type PortName,
   type RequestContext,
@@ -36,6 +37,7 @@ import {
   readText,
   serveOnAllCores,
   type SocketSharing,
+  streams,
   udp,
   type Workers,
 } from "./runtime.ts";
@@ -55,6 +57,16 @@ Options:
   --auth-port P         Authentication port (default 1812; 0 picks a free one).
   --acct-port P         Accounting port (default 1813; 0 picks a free one).
   --coa-port P          CoA / Disconnect port (default 3799; 0 picks a free one).
+  --tcp-port P          Also serve RADIUS over TCP (RFC 6613) on this port: every kind of
+                        request, same secret.
+  --tls-port P          Also serve RADIUS over TLS (RadSec, RFC 6614; usually 2083) with
+                        --cert and --key. NAS certificates must chain to --ca.
+  --cert FILE           The server certificate (PEM, intermediates after it).
+  --key FILE            Its private key (PEM).
+  --ca FILE             The CA(s) NAS certificates must chain to (PEM). Over TLS, --secret
+                        is the secret too: RadSec NASes usually send "radsec".
+  --radius11 MODE       RADIUS/1.1 (RFC 9765) on the TLS port: off (default), prefer or
+                        require.
   --secret S            The shared secret. Requests from ANY source address that use it
                         are answered (clients 0.0.0.0/0 and ::/0): a demo server, not a
                         production one.
@@ -69,7 +81,8 @@ Options:
                         process alone). Counters add up over them. Default: one per core
                         on Node.js and Bun; 1 on Deno, whose workers share one node:dgram
                         socket and answer fewer requests than one process does
-                        (bench/RESULTS.md).
+                        (bench/RESULTS.md); 1 with --tcp-port or --tls-port, which one
+                        process serves.
   --sockets MODE        How the workers share the ports: reuseport (a socket each, spread
                         over by the kernel per client address and port; the default on
                         Linux with Node.js and Bun) or shared (one socket read by all; the
@@ -169,6 +182,44 @@ function port(flags: Parameters<typeof integerFlag>[0], name: string, fallback: 
   return integerFlag(flags, name, fallback, 0, 65535);
 }
 
+/** `--tcp-port`, and `--tls-port` with the certificate files it needs. */
+async function streamListenOptions(
+  flags: Parameters<typeof integerFlag>[0],
+): Promise<Pick<ListenOptions, "tcp" | "tls">> {
+  const tcp = flags.values["tcp-port"] === undefined ? undefined : port(flags, "tcp-port", 0);
+  const tlsPort = flags.values["tls-port"] === undefined ? undefined : port(flags, "tls-port", 0);
+  const files = ["cert", "key", "ca", "radius11"].filter((name) =>
+    flags.values[name] !== undefined
+  );
+  if (tlsPort === undefined) {
+    if (files.length > 0) {
+      throw new UsageError(`--${files[0]} goes with --tls-port; see "radkit serve --help"`);
+    }
+    return tcp === undefined ? {} : { tcp: { port: tcp } };
+  }
+  const read = async (name: string): Promise<string | undefined> => {
+    const path = stringFlag(flags, name);
+    if (path === undefined) return undefined;
+    try {
+      return await readText(path);
+    } catch (error) {
+      throw new UsageError(`Cannot read --${name} "${path}": ${(error as Error).message}`);
+    }
+  };
+  const [cert, key, ca] = [await read("cert"), await read("key"), await read("ca")];
+  if (cert === undefined || key === undefined) {
+    throw new UsageError("--tls-port needs --cert and --key (PEM files), and usually --ca");
+  }
+  const radius11 = stringFlag(flags, "radius11") ?? "off";
+  if (radius11 !== "off" && radius11 !== "prefer" && radius11 !== "require") {
+    throw new UsageError(`Invalid --radius11 "${radius11}": use off, prefer or require`);
+  }
+  return {
+    ...(tcp === undefined ? {} : { tcp: { port: tcp } }),
+    tls: { port: tlsPort, cert, key, ...(ca === undefined ? {} : { ca }), radius11 },
+  };
+}
+
 /**
  * Runs `radkit serve` until SIGINT or SIGTERM.
  *
@@ -190,6 +241,12 @@ export async function serve(args: readonly string[]): Promise<number> {
     "auth-port": { type: "string" },
     "acct-port": { type: "string" },
     "coa-port": { type: "string" },
+    "tcp-port": { type: "string" },
+    "tls-port": { type: "string" },
+    cert: { type: "string" },
+    key: { type: "string" },
+    ca: { type: "string" },
+    radius11: { type: "string" },
     secret: { type: "string" },
     users: { type: "string" },
     dict: { type: "string", multiple: true },
@@ -220,7 +277,14 @@ export async function serve(args: readonly string[]): Promise<number> {
     acct: port(flags, "acct-port", 1813),
     coa: port(flags, "coa-port", 3799),
   };
-  const workers = integerFlag(flags, "workers", defaultWorkers(), 1, 1024);
+  const streamPorts = await streamListenOptions(flags);
+  const hasStreams = streamPorts.tcp !== undefined || streamPorts.tls !== undefined;
+  const workers = integerFlag(flags, "workers", hasStreams ? 1 : defaultWorkers(), 1, 1024);
+  if (hasStreams && workers > 1) {
+    throw new UsageError(
+      "--tcp-port and --tls-port are served by one process: leave out --workers or give --workers 1",
+    );
+  }
   const sockets = socketsFlag(stringFlag(flags, "sockets"));
   const json = flags.values.json === true;
   const { dictionary } = await loadDictionary(listFlag(flags, "dict"));
@@ -247,6 +311,7 @@ export async function serve(args: readonly string[]): Promise<number> {
     const log = logger(json, showSecrets, worker);
     return new Server({
       transport,
+      ...(hasStreams ? { streams: streams() } : {}),
       dictionary,
       clients: [
         { address: "0.0.0.0/0", secret, name: "any-ipv4", requireMessageAuthenticator },
@@ -294,7 +359,7 @@ export async function serve(args: readonly string[]): Promise<number> {
   if (workers === 1) {
     single = makeServer(udp());
     try {
-      bound = await single.listen({ hostname: host, ...ports });
+      bound = await single.listen({ hostname: host, ...ports, ...streamPorts });
     } catch (error) {
       await single.close();
       throw cannotListen(error);
@@ -328,8 +393,8 @@ export async function serve(args: readonly string[]): Promise<number> {
   const stopped = new Promise<string>((resolve) => {
     dispose = onStopSignal(resolve);
   });
-  const listening: Partial<Record<PortName, string>> = {};
-  for (const name of ["auth", "acct", "coa"] as const) {
+  const listening: Partial<Record<PortName | "tcp" | "tls", string>> = {};
+  for (const name of ["auth", "acct", "coa", "tcp", "tls"] as const) {
     const address = bound[name];
     if (address !== undefined) listening[name] = where(address);
   }
@@ -345,7 +410,9 @@ export async function serve(args: readonly string[]): Promise<number> {
     }));
   } else {
     out(
-      `radkit serve: listening on auth ${listening.auth}, acct ${listening.acct}, coa ${listening.coa}` +
+      `radkit serve: listening on auth ${listening.auth}, acct ${listening.acct}, coa ${listening.coa}${
+        listening.tcp === undefined ? "" : `, tcp ${listening.tcp}`
+      }${listening.tls === undefined ? "" : `, tls ${listening.tls}`}` +
         ` for any client with the secret; ${
           usersFile === undefined
             ? "no --users file, so every Access-Request is rejected"

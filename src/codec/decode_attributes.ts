@@ -50,6 +50,11 @@ export interface DecodeContext {
    * after each top-level attribute; no limit when omitted.
    */
   readonly maxAttributes?: number | undefined;
+  /**
+   * RADIUS/1.1 (RFC 9765 §5.1): values the dictionary marks `encrypt=` are
+   * not hidden and are read as their data type.
+   */
+  readonly unhidden?: boolean | undefined;
 }
 
 const VENDOR_SPECIFIC = 26;
@@ -277,24 +282,33 @@ function decodeLeaf(
     return;
   }
   if (def.flags.encrypt !== 0) {
-    const secret = ctx.secret;
-    // Without the secret a hidden value cannot be revealed: its bytes are not its type.
-    const revealed = secret === undefined
-      ? undefined
-      : def.flags.encrypt === 1
-      ? revealUserPassword(data, secret, ctx.vector, start, end)
-      : def.flags.encrypt === 2
-      ? revealSalted(data.subarray(start, end), secret, ctx.vector)
-      : end - start === 16
-      ? untilNul(ascendSecret(data.subarray(start, end), secret, ctx.vector))
-      : undefined;
-    if (revealed === undefined) {
-      out.push(verbatim(def, tag, rawBytes, rawStart, rawEnd));
-      return;
+    if (ctx.unhidden === true) {
+      // RFC 9765 §5.1: not hidden, read as its data type; §5.1.1: a
+      // User-Password is still at most 128 octets.
+      if (end - start > MAX_USER_PASSWORD && isStandardAttribute(def, USER_PASSWORD)) {
+        out.push(verbatim(def, tag, rawBytes, rawStart, rawEnd));
+        return;
+      }
+    } else {
+      const secret = ctx.secret;
+      // Without the secret a hidden value cannot be revealed: its bytes are not its type.
+      const revealed = secret === undefined
+        ? undefined
+        : def.flags.encrypt === 1
+        ? revealUserPassword(data, secret, ctx.vector, start, end)
+        : def.flags.encrypt === 2
+        ? revealSalted(data.subarray(start, end), secret, ctx.vector)
+        : end - start === 16
+        ? untilNul(ascendSecret(data.subarray(start, end), secret, ctx.vector))
+        : undefined;
+      if (revealed === undefined) {
+        out.push(verbatim(def, tag, rawBytes, rawStart, rawEnd));
+        return;
+      }
+      data = revealed;
+      start = 0;
+      end = revealed.length;
     }
-    data = revealed;
-    start = 0;
-    end = revealed.length;
   }
   if (def.flags.array && codec?.size !== undefined) {
     // RFC 8044 §3.8 / RFC 6929: several fixed-size values packed in one attribute.
@@ -329,6 +343,16 @@ function verbatim(
   end: number,
 ): Attribute {
   return new ReceivedAttribute(def, bytes.slice(start, end), tag, bytes, start, end, true);
+}
+
+/**
+ * A decoded attribute turned into an "invalid attribute" (RFC 6929 §2.8):
+ * its value is the bytes it came as, which `Packet.get()` skips, and
+ * `verbatim` says so.
+ */
+export function invalidAttribute(attr: Attribute, def: AttributeDef): Attribute {
+  const bytes = attr.raw ?? new Uint8Array(0);
+  return new ReceivedAttribute(def, bytes, attr.tag, bytes, 0, bytes.length, true);
 }
 
 /** A decoded attribute whose `raw` bytes are copied out of the datagram only when asked for. */

@@ -36,6 +36,12 @@ export interface EncodeContext {
   readonly secret: Uint8Array;
   /** The authenticator values are hidden with (RFC 2865 §5.2, RFC 2868 §3.5). */
   readonly vector: Uint8Array;
+  /**
+   * RADIUS/1.1 (RFC 9765 §5.1): nothing is hidden; values the dictionary
+   * marks `encrypt=` go out as their data type, and `secret` and `vector`
+   * are not used.
+   */
+  readonly unhidden?: boolean;
 }
 
 const scratch = new Writer(4096);
@@ -66,6 +72,7 @@ export function encodeAttributes(
     }
     scratch.pos = 0;
     if (attr.verbatim === true) {
+      if (def.flags.encrypt !== 0 && ctx.unhidden === true) refuseStillHidden(def, attr.value);
       // A hidden value that could not be revealed goes out as it came in.
       if (attr.tag !== undefined) scratch.u8(attr.tag);
       scratch.bytes(attr.value as Uint8Array);
@@ -179,7 +186,7 @@ function writeValue(
     const codec = value instanceof Uint8Array && def.type !== "octets" && def.type !== "string"
       ? rawCodec
       : typed;
-    if (def.flags.encrypt === 0) {
+    if (def.flags.encrypt === 0 || ctx?.unhidden === true) {
       if (def.flags.hasTag && def.type !== "integer" && def.type !== "signed") {
         // A text value whose first octet looks like a tag needs an explicit tag 0 before it.
         out.u8(tag ?? 0);
@@ -232,6 +239,22 @@ function writeValue(
     // Validation (no context) only needs the hidden length, for the framing check.
     out.pos = (encrypt === 2 ? valueStart - 3 : valueStart) + hiddenLength;
   }
+}
+
+/**
+ * A hidden attribute kept as the bytes it was received as cannot go out over
+ * RADIUS/1.1, which sends it in the clear (RFC 9765 §5.1): the bytes may
+ * still be hidden with a RADIUS/1.0 shared secret.
+ */
+function refuseStillHidden(def: AttributeDef, value: unknown): never {
+  throw new ValueError(
+    def.name,
+    def.type,
+    value,
+    "this value did not reveal when it was received (decoded without the shared secret, or not a valid value), " +
+      "and RADIUS/1.1 sends it in the clear (RFC 9765 §5.1): decode the packet with its secret, or delete the attribute",
+    { secret: true },
+  );
 }
 
 /**

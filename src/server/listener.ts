@@ -35,6 +35,10 @@ export interface Listener {
   readonly peer?: Address | undefined;
   /** The TLS session the requests came over. */
   readonly tls?: TlsDetails | undefined;
+  /** RADIUS/1.1 (RFC 9765) was negotiated: Tokens, no secret, nothing hidden. */
+  readonly radius11?: boolean | undefined;
+  /** The request's Token, for a RADIUS/1.1 listener (one per request). */
+  readonly token?: number | undefined;
   /**
    * Told each request's outcome once it is final: a reply handed over
    * (`undefined`) or a drop (its reason). Streams count requests in flight

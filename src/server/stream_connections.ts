@@ -21,6 +21,22 @@ import {
 import type { Listener, TransportKind } from "./listener.ts";
 import { type ResolvedNas, unmapIPv4 } from "./nas_table.ts";
 import type { DropReason } from "./stats.ts";
+import { ALPN_RADIUS_1_1, radius11Token } from "../codec/radius11.ts";
+
+/**
+ * Whether a TLS port speaks RADIUS/1.1 (RFC 9765 §3.3): `"off"` offers no
+ * ALPN and speaks RADIUS/1.0 only; `"prefer"` offers `radius/1.1` and
+ * `radius/1.0` and speaks whichever the client chose (1.0 when it chose
+ * none); `"require"` offers `radius/1.1` only and closes connections that
+ * did not negotiate it.
+ */
+export type Radius11Policy = "off" | "prefer" | "require";
+
+/** How one listening port's connections are served. */
+export interface PortPolicy {
+  readonly kind: TransportKind;
+  readonly radius11: Radius11Policy;
+}
 
 /** RFC 6614 §2.3: the shared secret of RADIUS/TLS when none is configured. */
 const RADSEC_SECRET = new TextEncoder().encode("radsec");
@@ -53,6 +69,9 @@ export interface ConnectionHost {
 class Served {
   readonly connection: StreamConnection;
   readonly kind: TransportKind;
+  readonly policy: PortPolicy;
+  /** RADIUS/1.1 negotiated: the Tokens of requests in flight (RFC 9765 §4.2.2). */
+  tokens: Set<number> | undefined;
   /** The source address, IPv4-mapped IPv6 unmapped: the per-address count's key. */
   readonly address: string;
   state: "handshake" | "open" | "closed" = "handshake";
@@ -72,9 +91,10 @@ class Served {
   readonly gone: Promise<void>;
   markGone!: () => void;
 
-  constructor(connection: StreamConnection, kind: TransportKind) {
+  constructor(connection: StreamConnection, policy: PortPolicy) {
     this.connection = connection;
-    this.kind = kind;
+    this.kind = policy.kind;
+    this.policy = policy;
     this.address = unmapIPv4(connection.remote.hostname);
     this.gone = new Promise((resolve) => (this.markGone = resolve));
   }
@@ -105,7 +125,7 @@ export class StreamConnections {
   }
 
   /** Takes a connection a stream listener accepted. */
-  accept(connection: StreamConnection, kind: TransportKind): void {
+  accept(connection: StreamConnection, policy: PortPolicy): void {
     this.#accepted++;
     const limits = this.#limits;
     let refusal: ConnectionCloseReason | undefined;
@@ -124,7 +144,7 @@ export class StreamConnections {
       connection.destroy();
       return;
     }
-    const served = new Served(connection, kind);
+    const served = new Served(connection, policy);
     this.#open.add(served);
     this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
     served.timer = setTimeout(
@@ -162,7 +182,17 @@ export class StreamConnections {
     if (served.kind === "tls") {
       const refusal = refuseCertificate(served.tls, client.certificate);
       if (refusal !== undefined) return this.#close(served, refusal);
-      if (client.secret === undefined) client = this.#withRadsecSecret(client);
+      // RFC 9765 §3.4: RADIUS/1.1 runs over TLS 1.3 or later only.
+      const radius11 = served.tls?.alpnProtocol === ALPN_RADIUS_1_1 &&
+        served.tls.protocol === "TLSv1.3";
+      if (radius11) served.tokens = new Set();
+      else if (served.policy.radius11 === "require") {
+        return this.#close(served, "alpn-refused", undefined, {
+          alpn: served.tls?.alpnProtocol,
+          protocol: served.tls?.protocol,
+        });
+      }
+      if (client.secret === undefined && !radius11) client = this.#withRadsecSecret(client);
     } else if (client.secret === undefined) {
       return this.#close(served, "no-secret");
     }
@@ -199,8 +229,12 @@ export class StreamConnections {
     served.lastActivity = Date.now();
     const failure = served.framer.push(data, (packet) => {
       if (served.state !== "open") return;
+      const listener = served.tokens === undefined
+        ? this.#listener(served, packet[0]!)
+        : this.#tokenListener(served, packet);
+      if (listener === undefined) return;
       served.inFlight++;
-      this.#host.receive(this.#listener(served, packet[0]!), packet, served.client!);
+      this.#host.receive(listener, packet, served.client!);
     });
     if (failure !== undefined) {
       return this.#close(served, "bad-length", undefined, { length: failure.length });
@@ -251,6 +285,32 @@ export class StreamConnections {
       served.listeners[port] = listener;
     }
     return listener;
+  }
+
+  /**
+   * A RADIUS/1.1 request's own listener, which carries its Token to the
+   * reply and frees the Token when the request settles. A Token reused
+   * while its request is outstanding closes the connection (RFC 9765
+   * §4.2.2).
+   */
+  #tokenListener(served: Served, packet: Uint8Array): Listener | undefined {
+    const token = radius11Token(packet);
+    const tokens = served.tokens!;
+    if (tokens.has(token)) {
+      this.#close(served, "invalid-packet", undefined, { token, reused: true });
+      return undefined;
+    }
+    tokens.add(token);
+    const shared = this.#listener(served, packet[0]!);
+    return {
+      ...shared,
+      radius11: true,
+      token,
+      settled: (reason) => {
+        tokens.delete(token);
+        this.#settled(served, reason);
+      },
+    };
   }
 
   #settled(served: Served, reason: DropReason | undefined): void {
