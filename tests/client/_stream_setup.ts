@@ -1,5 +1,5 @@
-// What the client's stream tests share: the stream transport, the test PKI,
-// and radkit Servers listening on TCP and TLS.
+// What the client's stream tests share: the runtime's stream transport, the
+// test PKI, and radkit Servers listening on TCP and TLS.
 import { readFileSync } from "node:fs";
 import type { AnyAttributes } from "../../src/attribute_map.ts";
 import { Code } from "../../src/codec/code.ts";
@@ -8,11 +8,14 @@ import type { NasEntry, RequestHandler, ServerOptions } from "../../src/server.t
 import { Server } from "../../src/server.ts";
 import type { StreamTransport } from "../../src/stream_transport.ts";
 import type { Address } from "../../src/transport.ts";
-import { nodeStreams } from "./_node_streams.ts";
+import { streams as bunStreams } from "../../adapters/bun.ts";
+import { streams as denoStreams } from "../../adapters/deno.ts";
+import { streams as nodeStreams } from "../../adapters/node.ts";
+import { runtime } from "../_udp.ts";
 
-/** The stream transport the tests use. */
+/** A fresh stream transport from the adapter of the runtime running the tests. */
 export function streams(): StreamTransport {
-  return nodeStreams();
+  return runtime === "deno" ? denoStreams() : runtime === "bun" ? bunStreams() : nodeStreams();
 }
 
 const pki = new URL("../fixtures/tls/", import.meta.url);

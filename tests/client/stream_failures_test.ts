@@ -104,13 +104,20 @@ describe("a connection that closes with requests in flight", () => {
         const connection = await closing.connect(options);
         if (options.port !== peer.port) return connection;
         return {
-          ...connection,
+          local: connection.local,
+          remote: connection.remote,
+          handshake: () => connection.handshake(),
+          start: (handlers) => connection.start(handlers),
           write(data) {
             refused++;
             const written = connection.write(data);
             connection.end();
             return written;
           },
+          pause: () => connection.pause(),
+          resume: () => connection.resume(),
+          end: () => connection.end(),
+          destroy: () => connection.destroy(),
         };
       },
     };

@@ -6,8 +6,11 @@ import assert from "node:assert/strict";
 import { Client } from "../../src/client.ts";
 import { Code } from "../../src/codec/code.ts";
 import { Packet } from "../../src/packet.ts";
+import type { AnyAttributes } from "../../src/attribute_map.ts";
+import { Dictionary } from "../../src/dictionary/dictionary.ts";
+import { Server } from "../../src/server.ts";
 import { MemoryTransport } from "../../src/testing/memory_transport.ts";
-import { answering, nasTls, quiet, streams, tcpServer, tlsServer } from "./_stream_setup.ts";
+import { answering, nasTls, pem, quiet, streams, tcpServer, tlsServer } from "./_stream_setup.ts";
 
 for (const protocol of ["tcp", "tls"] as const) {
   describe(`over ${protocol.toUpperCase()}`, () => {
@@ -106,6 +109,38 @@ for (const protocol of ["tcp", "tls"] as const) {
     });
   });
 }
+
+describe("a server given by host name", () => {
+  test("is resolved with the transport's lookup; over TLS its name is the expected one", async () => {
+    const transport = streams();
+    const [address] = await transport.lookup!("localhost");
+    const server = new Server<AnyAttributes>({
+      streams: transport,
+      dictionary: Dictionary.default(),
+      clients: [{ address: address!.hostname }],
+      logger: quiet,
+      ...answering(),
+    });
+    const { tls } = await server.listen({
+      hostname: address!.hostname,
+      tls: { port: 0, cert: pem("server.pem"), key: pem("server.key"), ca: pem("ca.pem") },
+    });
+    // server.pem carries DNS:localhost: it is checked against the name given.
+    const client = new Client({
+      streams: transport,
+      tls: nasTls(),
+      server: `localhost:${tls!.port}`,
+      logger: quiet,
+    });
+    try {
+      assert.equal((await client.accessRequest({ "User-Name": "bob" })).code, Code.AccessAccept);
+      assert.deepEqual(client.stats().servers, [{ host: "localhost", down: false }]);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+});
 
 describe("options", () => {
   test("transport and streams exclude each other; one of them is needed", () => {
