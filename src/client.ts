@@ -119,11 +119,18 @@ export interface SendOptions extends RequestOptions {
  * answer, and resolves with the first reply that verifies. Replies that do
  * not verify are dropped and counted (see {@linkcode Client.stats}).
  *
+ * Given `streams` instead of `transport`, the same requests go over TCP
+ * (RFC 6613), or over TLS (RadSec, RFC 6614) with `tls`: one connection per
+ * server and port, shared by every request, never a retransmission on a
+ * live connection, a Status-Server watchdog, and failover as over UDP (see
+ * `ClientOptions.streams`, `ClientOptions.tls` and `ClientOptions.watchdog`).
+ *
  * Every method that returns a Promise reports every failure (bad attribute
  * names or values, a closed client, …) by rejecting it, never by throwing.
- * Sockets with no request in flight do not keep the process alive, so a
- * script ends once its last reply is in even without {@linkcode Client.close};
- * `await using client = new Client(…)` closes it at the end of the block.
+ * Sockets and connections with no request in flight do not keep the process
+ * alive, so a script ends once its last reply is in even without
+ * {@linkcode Client.close}; `await using client = new Client(…)` closes it
+ * at the end of the block.
  *
  * @example Usage
  * ```ts
@@ -138,6 +145,38 @@ export interface SendOptions extends RequestOptions {
  *   const request = Packet.decode(data, { dictionary: client.dictionary, secret: "s3cret" });
  *   const ok = request.get("User-Password") === "hello";
  *   server.send(request.reply(ok ? Code.AccessAccept : Code.AccessReject).encode("s3cret"), from);
+ * });
+ * try {
+ *   const reply = await client.accessRequest({ "User-Name": "bob", "User-Password": "hello" });
+ *   assert.equal(reply.code, Code.AccessAccept);
+ * } finally {
+ *   await client.close();
+ *   await server.close();
+ * }
+ * ```
+ *
+ * @example RadSec with mutual TLS
+ * ```ts
+ * import { Client, Code, Dictionary, Server } from "@radkit/radius";
+ * import { streams } from "@radkit/radius/adapters/node";
+ * import { readFileSync } from "node:fs";
+ * import assert from "node:assert/strict";
+ *
+ * const pem = (name: string) => readFileSync(`tests/fixtures/tls/${name}`); // radkit's test PKI
+ * const server = new Server({
+ *   streams: streams(),
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1" }], // certificate from ca.pem, secret "radsec"
+ *   handleAccessRequest: (request) => request.reply(Code.AccessAccept),
+ * });
+ * const { tls } = await server.listen({
+ *   hostname: "127.0.0.1",
+ *   tls: { port: 0, cert: pem("server.pem"), key: pem("server.key"), ca: pem("ca.pem") },
+ * });
+ * const client = new Client({
+ *   streams: streams(),
+ *   tls: { ca: pem("ca.pem"), cert: pem("nas1.pem"), key: pem("nas1.key") },
+ *   server: `127.0.0.1:${tls!.port}`, // 2083 when no port is given
  * });
  * try {
  *   const reply = await client.accessRequest({ "User-Name": "bob", "User-Password": "hello" });
@@ -174,7 +213,8 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
    * Creates a client. No socket is opened and no name resolved until the
    * first request.
    *
-   * @param options The transport, server(s), secret and retransmission settings.
+   * @param options The transport (or streams and tls), server(s), secret and
+   * retransmission settings.
    * @throws {InvalidOptionError} naming the first option that is missing or
    * invalid (`transport`, `secret`, `server`, `servers[1]`, `ports.auth`, …)
    * and saying what to pass.

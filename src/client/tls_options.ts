@@ -24,8 +24,8 @@ import type { PemInput, TlsClientOptions, TlsDetails, TlsVersion } from "../stre
  * import { readFileSync } from "node:fs";
  * import assert from "node:assert/strict";
  *
- * const pki = new URL("./tests/fixtures/tls/", import.meta.url);
- * const pem = (name: string) => readFileSync(new URL(name, pki));
+ * // radkit's test certificates; yours come from your CA (or `openssl req`).
+ * const pem = (name: string) => readFileSync(`tests/fixtures/tls/${name}`);
  * const server = new Server({
  *   streams: streams(),
  *   dictionary: Dictionary.default(),
