@@ -520,8 +520,13 @@ export class Exchange {
         hostname: target.hostname,
         port,
       };
-      if (channel !== undefined) channel.pending[id] = transmission;
-      else session!.register(id, transmission);
+      if (channel !== undefined) {
+        channel.pending[id] = transmission;
+      } else if (!session!.register(id, transmission)) {
+        // Its connection closed in the meantime: on to a new one.
+        this.#run(true);
+        return;
+      }
       this.#transmissions.push(transmission);
       this.#current = transmission;
       this.#bytes = bytes;
@@ -744,7 +749,11 @@ export function dispatchReply(
  * Hands a packet that arrived on a TCP or TLS connection to the exchange
  * waiting for its Identifier there, or counts it dropped. The connection is
  * the source (RFC 6613 §2.6.5: Identifiers are per connection), so no
- * address is checked.
+ * address is checked. A reply that fails verification is dropped and
+ * counted, the connection kept: RFC 6613 §2.6.4 would close it, but an
+ * Identifier given up on (a request that timed out or was aborted) is
+ * reused on the same connection, and the late reply to the old request
+ * then fails the new one's authenticator through no fault of the server.
  *
  * @param counters Where drops are counted.
  * @param logger Where drops are logged.

@@ -147,11 +147,15 @@ export class StreamSession<T> {
    *
    * @param id An Identifier acquired from this session.
    * @param transmission What the reply goes to.
+   * @returns `false` when the connection has closed since the Identifier
+   * was handed out: nothing will come for it, nor a report of its loss.
    */
-  register(id: number, transmission: T): void {
+  register(id: number, transmission: T): boolean {
+    if (this.#state === "closed") return false;
     this.pending[id] = transmission;
     // The watchdog's clock of "no reply while requests wait" starts now.
     if (this.#waiting++ === 0) this.#lastHeard = Date.now();
+    return true;
   }
 
   /**
