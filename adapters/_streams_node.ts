@@ -18,7 +18,7 @@ import {
   TLSSocket,
 } from "node:tls";
 import { setImmediate } from "node:timers";
-import type { Address } from "../src/transport.ts";
+import type { Address, ResolvedAddress } from "../src/transport.ts";
 import type {
   StreamConnection,
   StreamConnectOptions,
@@ -41,7 +41,16 @@ const DEFAULT_MIN_VERSION = "TLSv1.2";
  * @returns The transport.
  */
 export function nodeStreams(name: string): StreamTransport {
-  return { name, listen: listenStreams, connect: connectStream };
+  return { name, listen: listenStreams, connect: connectStream, lookup: lookupName };
+}
+
+/**
+ * Resolves a server's host name for a client: `getaddrinfo` through
+ * `node:dns`, as the UDP adapters do (loaded on first use).
+ */
+async function lookupName(hostname: string): Promise<readonly ResolvedAddress[]> {
+  const { lookupHost } = await import("./_lookup.ts");
+  return await lookupHost(hostname);
 }
 
 /** An {@linkcode Address} from what a socket reports (IPv6 without brackets). */

@@ -124,6 +124,8 @@ export const udp: () => DatagramTransport = (): DatagramTransport => ({
  * - Every socket has `TCP_NODELAY` set (a RADIUS packet is small and waits
  *   for its answer) and closes when the peer half-closes
  *   (`allowHalfOpen: false`). `unref()` and `ref()` are the socket's.
+ * - **Names.** `lookup()` is `getaddrinfo` through `node:dns`, as for
+ *   `udp()`: a `Client` given a server by host name resolves it with it.
  * - Deno needs `--allow-net`, and `--allow-read` to read PEM files.
  *
  * @returns A transport named `"node:net"`.

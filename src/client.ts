@@ -1,8 +1,9 @@
 /**
  * The RADIUS client: sends Access, Accounting, CoA, Disconnect and
- * Status-Server requests over any {@linkcode DatagramTransport}, retransmits
- * them per RFC 5080 §2.2.1, fails over between servers, and resolves with the
- * reply only once it verifies.
+ * Status-Server requests over any `DatagramTransport` (UDP, retransmitted
+ * per RFC 5080 §2.2.1) or `StreamTransport` (TCP, RFC 6613; TLS, RFC 6614),
+ * fails over between servers, and resolves with the reply only once it
+ * verifies.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import type { PortName } from "./ports.ts";
 import { ClientClosedError } from "./client/errors.ts";
 import {
   dispatchReply,
+  dispatchStreamReply,
   Exchange,
   type ExchangeContext,
   portNameOf,
@@ -26,9 +28,11 @@ import {
   clientSettings,
   DEFAULT_RECEIVE_BUFFER_SIZE,
 } from "./client/options.ts";
+import { totalWait } from "./client/retry_policy.ts";
 import { type ServerEntry, ServerPool } from "./client/server_pool.ts";
 import { SocketPool } from "./client/socket_pool.ts";
 import { ClientCounters, type ClientStats } from "./client/stats.ts";
+import { StreamPool } from "./client/stream_pool.ts";
 
 export {
   ClientClosedError,
@@ -36,11 +40,19 @@ export {
   NameResolutionError,
   RequestTimeoutError,
   ResponseVerificationError,
+  ServerConnectionError,
 } from "./client/errors.ts";
 export type { TimeoutAttempt } from "./client/errors.ts";
 export type { BackoffOptions, ClientOptions, RemoteServer } from "./client/options.ts";
 export type { ServerPorts } from "./client/server_pool.ts";
-export type { ClientStats, DroppedReplies, ServerState } from "./client/stats.ts";
+export type {
+  ClientConnectionCloseReason,
+  ClientConnectionStats,
+  ClientStats,
+  DroppedReplies,
+  ServerState,
+} from "./client/stats.ts";
+export type { ClientTlsOptions, RemoteServerTls } from "./client/tls_options.ts";
 
 /**
  * Options of one request.
@@ -107,11 +119,18 @@ export interface SendOptions extends RequestOptions {
  * answer, and resolves with the first reply that verifies. Replies that do
  * not verify are dropped and counted (see {@linkcode Client.stats}).
  *
+ * Given `streams` instead of `transport`, the same requests go over TCP
+ * (RFC 6613), or over TLS (RadSec, RFC 6614) with `tls`: one connection per
+ * server and port, shared by every request, never a retransmission on a
+ * live connection, a Status-Server watchdog, and failover as over UDP (see
+ * `ClientOptions.streams`, `ClientOptions.tls` and `ClientOptions.watchdog`).
+ *
  * Every method that returns a Promise reports every failure (bad attribute
  * names or values, a closed client, …) by rejecting it, never by throwing.
- * Sockets with no request in flight do not keep the process alive, so a
- * script ends once its last reply is in even without {@linkcode Client.close};
- * `await using client = new Client(…)` closes it at the end of the block.
+ * Sockets and connections with no request in flight do not keep the process
+ * alive, so a script ends once its last reply is in even without
+ * {@linkcode Client.close}; `await using client = new Client(…)` closes it
+ * at the end of the block.
  *
  * @example Usage
  * ```ts
@@ -135,12 +154,47 @@ export interface SendOptions extends RequestOptions {
  *   await server.close();
  * }
  * ```
+ *
+ * @example RadSec with mutual TLS
+ * ```ts
+ * import { Client, Code, Dictionary, Server } from "@radkit/radius";
+ * import { streams } from "@radkit/radius/adapters/node";
+ * import { readFileSync } from "node:fs";
+ * import assert from "node:assert/strict";
+ *
+ * const pem = (name: string) => readFileSync(`tests/fixtures/tls/${name}`); // radkit's test PKI
+ * const server = new Server({
+ *   streams: streams(),
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1" }], // certificate from ca.pem, secret "radsec"
+ *   handleAccessRequest: (request) => request.reply(Code.AccessAccept),
+ * });
+ * const { tls } = await server.listen({
+ *   hostname: "127.0.0.1",
+ *   tls: { port: 0, cert: pem("server.pem"), key: pem("server.key"), ca: pem("ca.pem") },
+ * });
+ * const client = new Client({
+ *   streams: streams(),
+ *   tls: { ca: pem("ca.pem"), cert: pem("nas1.pem"), key: pem("nas1.key") },
+ *   server: `127.0.0.1:${tls!.port}`, // 2083 when no port is given
+ * });
+ * try {
+ *   const reply = await client.accessRequest({ "User-Name": "bob", "User-Password": "hello" });
+ *   assert.equal(reply.code, Code.AccessAccept);
+ * } finally {
+ *   await client.close();
+ *   await server.close();
+ * }
+ * ```
  */
 export class Client<A extends object = AttributeTypes> implements AsyncDisposable {
   readonly #settings: ClientSettings;
   readonly #pool: ServerPool;
   readonly #counters: ClientCounters = new ClientCounters();
-  readonly #sockets: SocketPool<Transmission>;
+  /** Over UDP. */
+  readonly #sockets: SocketPool<Transmission> | undefined;
+  /** Over TCP and TLS. */
+  readonly #streams: StreamPool<Transmission> | undefined;
   readonly #exchanges: ExchangeContext;
   /** Exchanges sent and not settled. */
   readonly #active: Set<Exchange> = new Set();
@@ -159,7 +213,8 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
    * Creates a client. No socket is opened and no name resolved until the
    * first request.
    *
-   * @param options The transport, server(s), secret and retransmission settings.
+   * @param options The transport (or streams and tls), server(s), secret and
+   * retransmission settings.
    * @throws {InvalidOptionError} naming the first option that is missing or
    * invalid (`transport`, `secret`, `server`, `servers[1]`, `ports.auth`, …)
    * and saying what to pass.
@@ -167,25 +222,45 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
   constructor(options: ClientOptions<A>) {
     const settings = clientSettings(options);
     this.#settings = settings;
-    const { transport, logger } = settings;
+    const { transport, streams, logger } = settings;
+    const resolver = transport ?? streams!;
     this.#pool = new ServerPool(
       settings.servers,
       settings.deadTime,
-      transport.lookup === undefined ? undefined : (hostname) => transport.lookup!(hostname),
+      resolver.lookup === undefined ? undefined : (hostname) => resolver.lookup!(hostname),
     );
     const counters = this.#counters;
-    this.#sockets = new SocketPool<Transmission>(
-      {
-        transport,
-        local: settings.local,
-        maxSockets: settings.maxSockets,
-        receiveBufferSize: settings.receiveBufferSize,
-        defaultReceiveBufferSize: DEFAULT_RECEIVE_BUFFER_SIZE,
-        sendBufferSize: settings.sendBufferSize,
+    if (transport !== undefined) {
+      this.#sockets = new SocketPool<Transmission>(
+        {
+          transport,
+          local: settings.local,
+          maxSockets: settings.maxSockets,
+          receiveBufferSize: settings.receiveBufferSize,
+          defaultReceiveBufferSize: DEFAULT_RECEIVE_BUFFER_SIZE,
+          sendBufferSize: settings.sendBufferSize,
+          logger,
+        },
+        (channel, data, from) => dispatchReply(counters, logger, channel, data, from),
+      );
+    } else {
+      this.#streams = new StreamPool<Transmission>({
+        streams: streams!,
+        protocol: settings.protocol === "tls" ? "TLS" : "TCP",
+        watchdog: settings.watchdog,
+        watchdogTimeout: settings.retry.initialTimeout,
+        connectTimeout: totalWait({ ...settings.retry, jitter: 0 }),
+        dictionary: settings.dictionary,
+        requireMessageAuthenticator: settings.requireMessageAuthenticator,
+        servers: this.#pool,
+        counters: counters.connections,
         logger,
-      },
-      (channel, data, from) => dispatchReply(counters, logger, channel, data, from),
-    );
+        reply: (session, packet) => dispatchStreamReply(counters, logger, session, packet),
+        lost: (transmission, failure) =>
+          transmission.exchange.connectionLost(transmission, failure),
+        serverDown: (server) => this.#startProbing(server),
+      });
+    }
     this.#exchanges = {
       dictionary: settings.dictionary,
       retry: settings.retry,
@@ -194,6 +269,7 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
       addMessageAuthenticator: settings.addMessageAuthenticator,
       counters,
       sockets: this.#sockets,
+      streams: this.#streams,
       servers: this.#pool,
       logger,
       active: this.#active,
@@ -491,14 +567,16 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
    */
   stats(): ClientStats {
     const now = Date.now();
+    const connections = this.#streams?.size ?? 0;
     return this.#counters.snapshot(
       this.#active.size,
       this.#queued,
-      this.#sockets.size,
+      this.#sockets?.size ?? connections,
       this.#pool.servers.map((server) => ({
         host: server.name,
         down: this.#pool.isDown(server, now),
       })),
+      connections,
     );
   }
 
@@ -555,7 +633,7 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
     const error = new ClientClosedError();
     for (const timer of this.#probes.values()) clearTimeout(timer);
     this.#probes.clear();
-    const closing = this.#sockets.close(error);
+    const closing = this.#sockets?.close(error) ?? this.#streams!.close();
     const queue = this.#queue.slice(this.#queueHead);
     this.#queue = [];
     this.#queueHead = 0;

@@ -56,7 +56,7 @@
  *
  * @module
  */
-import type { Address } from "./transport.ts";
+import type { Address, ResolvedAddress } from "./transport.ts";
 
 /**
  * Certificates, keys and CA bundles: PEM text, or PEM bytes as read from a
@@ -458,4 +458,16 @@ export interface StreamTransport {
    * the signal's reason.
    */
   connect(options: StreamConnectOptions): Promise<StreamConnection>;
+  /**
+   * Resolves a host name to IP addresses, as
+   * `DatagramTransport.lookup` does: `connect` takes IP literals
+   * only, so a client given a server by name resolves it first. Without
+   * it, servers must be given as IP addresses.
+   *
+   * @param hostname A host name, such as `"radius.example.org"`.
+   * @returns The addresses, in the resolver's order of preference; rejects
+   * (with the resolver's `code`, such as `"ENOTFOUND"`) when it does not
+   * resolve.
+   */
+  lookup?(hostname: string): Promise<readonly ResolvedAddress[]>;
 }

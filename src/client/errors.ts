@@ -235,6 +235,51 @@ export class NameResolutionError extends RadiusError {
 }
 
 /**
+ * A TCP or TLS connection to a server could not be used: it could not be
+ * opened (refused, unreachable, timed out), its TLS handshake failed (a
+ * server certificate that does not verify, a name that does not match, a
+ * fingerprint that is not pinned), or the server closed it before answering
+ * anything (a TLS server that refuses the client's certificate, for one).
+ * The server is marked down and the request moves on to the next server;
+ * the request rejects with this error when the last one tried failed so.
+ * `cause` holds the transport's error.
+ *
+ * @example Usage
+ * ```ts
+ * import { ServerConnectionError } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new ServerConnectionError("127.0.0.1:2083", "TLS", "connection refused");
+ * assert.equal(error.code, "ERR_SERVER_CONNECTION");
+ * assert.equal(error.message, "Cannot use the TLS connection to 127.0.0.1:2083: connection refused");
+ * ```
+ */
+export class ServerConnectionError extends RadiusError {
+  /** The server, as `host:port`. */
+  readonly server: string;
+  /** What happened, as the message says after the server. */
+  readonly reason: string;
+
+  /**
+   * Creates a server-connection error.
+   *
+   * @param server The server, as `host:port`.
+   * @param protocol `"TCP"` or `"TLS"`.
+   * @param reason What happened.
+   * @param options The transport's error as `cause`, if any.
+   */
+  constructor(server: string, protocol: string, reason: string, options?: RadiusErrorOptions) {
+    super(
+      `Cannot use the ${protocol} connection to ${server}: ${reason}`,
+      options,
+      "ERR_SERVER_CONNECTION",
+    );
+    this.server = server;
+    this.reason = reason;
+  }
+}
+
+/**
  * The client was closed: requests still waiting reject with this error, and
  * so do requests made afterwards.
  *

@@ -3,7 +3,10 @@
  * error or cancellation: the retransmission state machine of RFC 5080
  * §2.2.1 (same Identifier and authenticator on each retransmission to one
  * server), RFC 2866 §5.2 (Acct-Delay-Time), RFC 5997 (every Status-Server
- * new), failover to the next server, and the reply's verification.
+ * new), failover to the next server, and the reply's verification. Over TCP
+ * and TLS, no retransmission on a live connection (RFC 6613 §2.6.1): the
+ * request waits as long as the schedule would have lasted, and is sent
+ * again only on a new connection when its own closed.
  *
  * @module
  */
@@ -21,17 +24,23 @@ import {
   MissingMessageAuthenticatorError,
   RequestTimeoutError,
   ResponseVerificationError,
+  ServerConnectionError,
 } from "./errors.ts";
 import { withMessageAuthenticator } from "./message_authenticator.ts";
-import { type RetryOptions, RetrySchedule } from "./retry_policy.ts";
+import { type RetryOptions, RetrySchedule, totalWait } from "./retry_policy.ts";
 import { canonicalHost, type ServerEntry, type ServerPool, type Target } from "./server_pool.ts";
 import type { Channel, SocketPool } from "./socket_pool.ts";
 import type { ClientCounters, DropFailure } from "./stats.ts";
+import type { ConnectionFailure, StreamPool } from "./stream_pool.ts";
+import type { StreamSession } from "./stream_session.ts";
 
 /** One datagram's Identifier and authenticator, and where it went. */
 export interface Transmission {
   readonly exchange: Exchange;
-  readonly channel: Channel<Transmission>;
+  /** The UDP socket it went out on (undefined over TCP and TLS). */
+  readonly channel: Channel<Transmission> | undefined;
+  /** The TCP or TLS connection it went out on (undefined over UDP). */
+  readonly session: StreamSession<Transmission> | undefined;
   readonly id: number;
   readonly authenticator: Uint8Array;
   readonly server: ServerEntry;
@@ -53,7 +62,10 @@ export interface ExchangeContext {
   /** Whether Accounting, CoA and Disconnect requests get a Message-Authenticator. */
   readonly addMessageAuthenticator: boolean;
   readonly counters: ClientCounters;
-  readonly sockets: SocketPool<Transmission>;
+  /** The UDP sockets, over UDP. */
+  readonly sockets: SocketPool<Transmission> | undefined;
+  /** The TCP or TLS connections, over TCP and TLS. */
+  readonly streams: StreamPool<Transmission> | undefined;
   readonly servers: ServerPool;
   readonly logger: Logger;
   /** Exchanges started and not settled. */
@@ -161,6 +173,10 @@ export class Exchange {
   #current: Transmission | undefined;
   #bytes: Uint8Array | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Over TCP and TLS: how long the current server has to answer, from the first transmission. */
+  #wait = 0;
+  /** Counts the moves to a server: a transmission that awaited past one is dropped. */
+  #epoch = 0;
   #started = false;
   #settled = false;
   #lastError: unknown;
@@ -297,6 +313,7 @@ export class Exchange {
       return;
     }
     // Verified: only the server (or someone with the secret) sent it.
+    if (transmission.session !== undefined) transmission.session.answered = true;
     this.#markUp(server);
     const answers = ANSWERS.get(request);
     if (answers !== undefined && !answers.has(data[0]!)) {
@@ -336,6 +353,28 @@ export class Exchange {
     this.#resolve(reply);
   }
 
+  /**
+   * The connection a transmission went out on closed before its reply: it
+   * is sent again on a new connection, the only retransmission over TCP and
+   * TLS (RFC 6613 §2.6.1), or the server is given up.
+   *
+   * @param transmission The transmission that waited.
+   * @param failure Why the server is given up, or `undefined` to send again.
+   */
+  connectionLost(transmission: Transmission, failure: ConnectionFailure | undefined): void {
+    if (this.#settled || transmission !== this.#current) return;
+    if (failure === undefined) {
+      this.#run(true);
+      return;
+    }
+    this.#lastError = failure.error;
+    this.#serverFailed(
+      this.#servers[this.#index]!,
+      Date.now(),
+      failure.noReply ? undefined : failure.error,
+    );
+  }
+
   #drop(transmission: Transmission, reason: DropFailure | "malformed"): void {
     const context = this.#context;
     if (reason === "malformed") context.counters.drop("malformed");
@@ -367,19 +406,23 @@ export class Exchange {
   #toServer(index: number): void {
     const server = this.#servers[index]!;
     const retry = this.#context.retry;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#epoch++;
     this.#index = index;
     this.#target = undefined;
-    this.#schedule = new RetrySchedule(
-      this.#probe
-        ? {
-          initialTimeout: Math.min(retry.initialTimeout, this.#context.probeInterval),
-          maxRetransmissions: 0,
-          maxTimeout: 0,
-          maxDuration: 0,
-          jitter: 0,
-        }
-        : retry,
-    );
+    this.#current = undefined;
+    const schedule: RetryOptions = this.#probe
+      ? {
+        initialTimeout: Math.min(retry.initialTimeout, this.#context.probeInterval),
+        maxRetransmissions: 0,
+        maxTimeout: 0,
+        maxDuration: 0,
+        jitter: 0,
+      }
+      : retry;
+    this.#schedule = new RetrySchedule(schedule);
+    if (this.#context.streams !== undefined) this.#wait = totalWait(schedule);
     this.#attempts.push({
       server: formatAddress({ hostname: server.name, port: server.ports[this.#port] }),
       transmissions: 0,
@@ -396,6 +439,7 @@ export class Exchange {
     const server = this.#servers[this.#index]!;
     const port = server.ports[this.#port];
     const packet = this.packet;
+    const epoch = this.#epoch;
     if (this.#target === undefined) {
       const pending = context.servers.target(server);
       try {
@@ -404,7 +448,7 @@ export class Exchange {
         this.#unreachable(server, error);
         return;
       }
-      if (this.#settled) return;
+      if (this.#settled || epoch !== this.#epoch) return;
     }
     const target = this.#target;
     // RFC 5080 §2.2.1: a retransmission to the same server is the same packet,
@@ -423,18 +467,37 @@ export class Exchange {
       }
     }
     if (renew) {
-      const sockets = context.sockets;
       const hold = !this.#probe;
-      const slot = sockets.tryAcquire(target.family, hold) ??
-        await sockets.acquire(target.family, hold);
-      if (this.#settled) {
-        sockets.release(slot.channel, slot.id);
-        return;
+      let channel: Channel<Transmission> | undefined;
+      let session: StreamSession<Transmission> | undefined;
+      let id: number;
+      if (context.streams === undefined) {
+        const sockets = context.sockets!;
+        const slot = sockets.tryAcquire(target.family, hold) ??
+          await sockets.acquire(target.family, hold);
+        if (this.#settled) {
+          sockets.release(slot.channel, slot.id);
+          return;
+        }
+        ({ channel, id } = slot);
+      } else {
+        try {
+          const pending = context.streams.acquire(server, port, target.hostname, hold);
+          ({ session, id } = pending instanceof Promise ? await pending : pending);
+        } catch (error) {
+          if (!(error instanceof ServerConnectionError)) throw error;
+          if (!this.#settled && epoch === this.#epoch) this.#connectionFailed(server, error);
+          return;
+        }
+        if (this.#settled || epoch !== this.#epoch) {
+          session.release(id);
+          return;
+        }
       }
       if (packet.code === Code.StatusServer && this.#sent > 0) {
         packet.authenticator = randomBytes(16);
       }
-      packet.id = slot.id;
+      packet.id = id;
       let bytes: Uint8Array;
       try {
         bytes = packet.encode(server.secret);
@@ -443,19 +506,27 @@ export class Exchange {
           packet.authenticator = bytes.slice(4, 20);
         }
       } catch (error) {
-        sockets.release(slot.channel, slot.id);
+        if (channel !== undefined) context.sockets!.release(channel, id);
+        else session!.release(id);
         throw error;
       }
       const transmission: Transmission = {
         exchange: this,
-        channel: slot.channel,
-        id: slot.id,
+        channel,
+        session,
+        id,
         authenticator: packet.authenticator.slice(),
         server,
         hostname: target.hostname,
         port,
       };
-      slot.channel.pending[slot.id] = transmission;
+      if (channel !== undefined) {
+        channel.pending[id] = transmission;
+      } else if (!session!.register(id, transmission)) {
+        // Its connection closed in the meantime: on to a new one.
+        this.#run(true);
+        return;
+      }
       this.#transmissions.push(transmission);
       this.#current = transmission;
       this.#bytes = bytes;
@@ -466,7 +537,8 @@ export class Exchange {
     // The clocks start with the first transmission, not while the request
     // waited for an Identifier or a name lookup.
     if (this.#sent === 0) this.#firstSent = now;
-    if (attempt.transmissions === 0) this.#serverStart = now;
+    const first = attempt.transmissions === 0;
+    if (first) this.#serverStart = now;
     context.counters.sent++;
     if (this.#sent++ > 0) {
       context.counters.retransmitted++;
@@ -478,17 +550,42 @@ export class Exchange {
       });
     }
     attempt.transmissions++;
+    const session = transmission.session;
+    if (session !== undefined) {
+      // RFC 6613 §2.6.1: no retransmission on a live connection; the server
+      // has as long as the schedule lasts, from the first transmission to it.
+      if (first) {
+        const seen = context.counters.datagrams;
+        this.#timer = setTimeout(() => {
+          this.#timer = undefined;
+          if (!this.#settled) this.#drain(seen, 1);
+        }, this.#wait);
+        if (this.#probe) unrefTimer(this.#timer);
+      } else {
+        context.counters.connections.resent++;
+      }
+      session.write(this.#bytes!);
+      return;
+    }
     const wait = this.#schedule!.next(now - this.#serverStart);
     this.#timer = setTimeout(() => this.#expire(), wait);
     // A probe must not keep an otherwise idle process alive.
     if (this.#probe) unrefTimer(this.#timer);
     try {
-      await transmission.channel.socket.send(this.#bytes!, { hostname: target.hostname, port });
+      await transmission.channel!.socket.send(this.#bytes!, { hostname: target.hostname, port });
     } catch (error) {
       // Treated as a lost datagram: the timer retransmits or gives up.
       context.counters.sendErrors++;
       this.#lastError = error;
     }
+  }
+
+  /** No connection to the current server could be had: it counts as down. */
+  #connectionFailed(server: ServerEntry, error: ServerConnectionError): void {
+    this.#lastError = error;
+    // Nothing reached it: it is no attempt to list in a RequestTimeoutError.
+    if (this.#attempts.at(-1)?.transmissions === 0) this.#attempts.pop();
+    this.#serverFailed(server, Date.now(), error);
   }
 
   /** The current server's name did not resolve: it counts as down. */
@@ -546,7 +643,11 @@ export class Exchange {
       context.servers.markDown(server, now);
       if (!wasDown) {
         context.logger.warn(
-          error === undefined ? "server down: no reply" : "server down: its name does not resolve",
+          error === undefined
+            ? "server down: no reply"
+            : error instanceof ServerConnectionError
+            ? "server down: its connection failed"
+            : "server down: its name does not resolve",
           error === undefined
             ? { server: server.name, request: codeName(this.packet.code) }
             : { server: server.name, error: (error as Error).message },
@@ -561,7 +662,11 @@ export class Exchange {
       this.#toServer(this.#index + 1);
       return;
     }
-    if (error !== undefined && this.#attempts.length === 0) {
+    // A connection that failed says more than a timeout would.
+    if (
+      error !== undefined &&
+      (this.#attempts.length === 0 || error instanceof ServerConnectionError)
+    ) {
       this.fail(error);
       return;
     }
@@ -579,8 +684,11 @@ export class Exchange {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const transmission of this.#transmissions) {
-      if (transmission.channel.pending[transmission.id] === transmission) {
-        this.#context.sockets.release(transmission.channel, transmission.id);
+      const channel = transmission.channel;
+      if (channel === undefined) {
+        transmission.session!.release(transmission.id, transmission);
+      } else if (channel.pending[transmission.id] === transmission) {
+        this.#context.sockets!.release(channel, transmission.id);
       }
     }
     if (this.#onAbort !== undefined) {
@@ -635,4 +743,35 @@ export function dispatchReply(
     return;
   }
   transmission.exchange.receive(transmission, data);
+}
+
+/**
+ * Hands a packet that arrived on a TCP or TLS connection to the exchange
+ * waiting for its Identifier there, or counts it dropped. The connection is
+ * the source (RFC 6613 §2.6.5: Identifiers are per connection), so no
+ * address is checked. A reply that fails verification is dropped and
+ * counted, the connection kept: RFC 6613 §2.6.4 would close it, but an
+ * Identifier given up on (a request that timed out or was aborted) is
+ * reused on the same connection, and the late reply to the old request
+ * then fails the new one's authenticator through no fault of the server.
+ *
+ * @param counters Where drops are counted.
+ * @param logger Where drops are logged.
+ * @param session The connection it arrived on.
+ * @param packet The packet, framed by its Length (20 bytes at least).
+ */
+export function dispatchStreamReply(
+  counters: ClientCounters,
+  logger: Logger,
+  session: StreamSession<Transmission>,
+  packet: Uint8Array,
+): void {
+  counters.datagrams++;
+  const transmission = session.pending[packet[1]!];
+  if (transmission === undefined) {
+    counters.drop("unexpected");
+    logger.debug("reply dropped", { reason: "unexpected", id: packet[1] });
+    return;
+  }
+  transmission.exchange.receive(transmission, packet);
 }

@@ -13,6 +13,7 @@ import { Dictionary } from "../dictionary/dictionary.ts";
 import { InvalidOptionError } from "../errors.ts";
 import { consoleWarnings, type Logger } from "../logger.ts";
 import type { Secret } from "../packet.ts";
+import type { StreamTransport } from "../stream_transport.ts";
 import type { AddressFamily, DatagramTransport } from "../transport.ts";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry_policy.ts";
 import {
@@ -21,7 +22,15 @@ import {
   type ServerEntry,
   serverEntry,
   type ServerPorts,
+  TLS_PORTS,
 } from "./server_pool.ts";
+import {
+  checkClientTls,
+  checkRemoteServerTls,
+  type ClientTlsOptions,
+  type RemoteServerTls,
+  serverTls,
+} from "./tls_options.ts";
 
 /**
  * One RADIUS server, when it differs from the client-wide settings.
@@ -61,6 +70,8 @@ export interface RemoteServer {
   ports?: Partial<ServerPorts>;
   /** Its shared secret; `ClientOptions.secret` when left out. */
   secret?: Secret;
+  /** Over TLS: its own expected name and certificate fingerprints. */
+  tls?: RemoteServerTls;
 }
 
 /**
@@ -136,8 +147,57 @@ export interface BackoffOptions {
  * ```
  */
 export interface ClientOptions<A extends object = AttributeTypes> {
-  /** The datagram transport: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`. */
-  transport: DatagramTransport;
+  /**
+   * RADIUS over UDP: `udp()` from `@radkit/radius/adapters/deno`, `/bun` or
+   * `/node`. Give this or `streams`.
+   */
+  transport?: DatagramTransport;
+  /**
+   * RADIUS over TCP (RFC 6613), or over TLS (RadSec, RFC 6614) with `tls`:
+   * `streams()` from `@radkit/radius/adapters/deno`, `/bun` or `/node`.
+   * Give this or `transport`.
+   *
+   * Each server gets one connection per port, opened by the first request
+   * and shared by all (255 requests at once on it; more wait for an
+   * Identifier). A request is never sent twice on a live connection (RFC
+   * 6613 §2.6.1): it waits as long as `timeout`, `retries` and `backoff`
+   * would have let it wait over UDP, then the server counts as not
+   * answering. When the connection closes with requests waiting, it is
+   * opened again and they are sent again on it; a server whose connection
+   * cannot be opened is down and requests move on to the next one. See
+   * `watchdog` for how a silent connection is found out.
+   *
+   * @example Usage
+   * ```ts
+   * import { Client, Code, Dictionary, Server } from "@radkit/radius";
+   * import { streams } from "@radkit/radius/adapters/node";
+   * import assert from "node:assert/strict";
+   *
+   * const server = new Server({
+   *   streams: streams(),
+   *   dictionary: Dictionary.default(),
+   *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+   *   handleAccessRequest: (request) => request.reply(Code.AccessAccept),
+   * });
+   * const { tcp } = await server.listen({ hostname: "127.0.0.1", tcp: { port: 0 } });
+   * // RADIUS/TCP: every request kind to this one port (RFC 6613 §2.2 would be 1812, 1813, 3799).
+   * const client = new Client({ streams: streams(), server: `127.0.0.1:${tcp!.port}`, secret: "s3cret" });
+   * const replies = await Promise.all([1, 2, 3].map(() => client.accessRequest({ "User-Name": "bob" })));
+   * assert.ok(replies.every((reply) => reply.code === Code.AccessAccept));
+   * assert.equal(client.stats().connections.opened, 1); // one connection for all three
+   * await client.close();
+   * await server.close();
+   * ```
+   */
+  streams?: StreamTransport;
+  /**
+   * With `streams`: RADIUS over TLS (RadSec, RFC 6614) instead of TCP. The
+   * server's certificate must chain to `tls.ca` or match
+   * `tls.fingerprints`; the client's own is `tls.cert`. Ports default to
+   * 2083 for every kind of request, and `secret` to `"radsec"` (RFC 6614
+   * §2.1, §2.3). See {@linkcode ClientTlsOptions}.
+   */
+  tls?: ClientTlsOptions;
   /**
    * The server: `"192.0.2.1"`, `"2001:db8::1"`, a host name such as
    * `"radius.example.org"` or `"localhost"`, any of them with a port
@@ -164,8 +224,12 @@ export interface ClientOptions<A extends object = AttributeTypes> {
    * request moves on to the next.
    */
   servers?: readonly (string | RemoteServer)[];
-  /** The shared secret (RFC 2865 §3), a non-empty string or bytes. */
-  secret: Secret;
+  /**
+   * The shared secret (RFC 2865 §3), a non-empty string or bytes. Over TLS
+   * it defaults to `"radsec"` (RFC 6614 §2.3); over UDP and TCP it is
+   * needed.
+   */
+  secret?: Secret;
   /**
    * The dictionary naming the attributes; the bundled RFC dictionaries by
    * default. Its attribute map types the client's requests and replies.
@@ -190,7 +254,7 @@ export interface ClientOptions<A extends object = AttributeTypes> {
   /**
    * The servers' ports.
    *
-   * @default {{ auth: 1812, acct: 1813, coa: 3799 }}
+   * @default {{ auth: 1812, acct: 1813, coa: 3799 } over UDP and TCP, 2083 for each over TLS}
    */
   ports?: Partial<ServerPorts>;
   /**
@@ -231,7 +295,19 @@ export interface ClientOptions<A extends object = AttributeTypes> {
    */
   probeInterval?: number;
   /**
-   * The local addresses to bind.
+   * Over TCP and TLS: when a connection has had no reply for this many
+   * milliseconds while requests wait on it, or has carried nothing for as
+   * long, a Status-Server (RFC 5997) goes out on it, as the watchdog of RFC
+   * 3539 §3.4 that RFC 6613 §2.4 asks for. No reply to it within `timeout`:
+   * the connection is taken as dead, closed, its server marked down, and
+   * the requests waiting on it move on to the next server. 0: no watchdog.
+   * A server that does not answer Status-Server needs 0 here.
+   *
+   * @default {30000}
+   */
+  watchdog?: number;
+  /**
+   * The local addresses to bind (UDP).
    *
    * @default {{ ipv4: "0.0.0.0", ipv6: "::" }}
    */
@@ -294,7 +370,14 @@ export interface ClientOptions<A extends object = AttributeTypes> {
 
 /** The client's options, checked, with defaults applied. */
 export interface ClientSettings {
-  readonly transport: DatagramTransport;
+  /** Over UDP. */
+  readonly transport: DatagramTransport | undefined;
+  /** Over TCP or TLS. */
+  readonly streams: StreamTransport | undefined;
+  /** `"udp"`, `"tcp"` or `"tls"`. */
+  readonly protocol: "udp" | "tcp" | "tls";
+  /** The Status-Server watchdog interval over TCP and TLS; 0 for none. */
+  readonly watchdog: number;
   readonly dictionary: DictionaryView<AnyAttributes>;
   readonly servers: readonly ServerEntry[];
   readonly retry: RetryOptions;
@@ -318,6 +401,11 @@ export const DEFAULT_RECEIVE_BUFFER_SIZE: number = 4 * 1024 * 1024;
 
 const TRANSPORTS = 'udp() from "@radkit/radius/adapters/deno", "/bun" or "/node" ' +
   '(or a MemoryTransport from "@radkit/radius/testing")';
+const STREAMS = 'streams() from "@radkit/radius/adapters/deno", "/bun" or "/node"';
+/** RFC 6614 §2.3: the shared secret of RADIUS/TLS unless one is configured. */
+const RADSEC_SECRET = "radsec";
+/** Options that only concern UDP sockets. */
+const UDP_ONLY = ["localAddress", "maxSockets", "receiveBufferSize", "sendBufferSize"] as const;
 
 /**
  * Checks the options of `new Client()`.
@@ -333,13 +421,52 @@ export function clientSettings(options: ClientOptions<object>): ClientSettings {
       "new Client() needs options: { transport, server, secret }",
     );
   }
-  const transport = options.transport;
-  if (typeof transport?.bind !== "function") {
+  const { transport, streams } = options;
+  if (transport !== undefined && streams !== undefined) {
     throw new InvalidOptionError(
-      "transport",
-      `Client needs a transport: pass transport: ${TRANSPORTS}`,
+      "streams",
+      "Give the client either transport (RADIUS/UDP) or streams (RADIUS/TCP, and RADIUS/TLS " +
+        "with tls), not both: use one Client per transport",
     );
   }
+  if (streams === undefined && typeof transport?.bind !== "function") {
+    throw new InvalidOptionError(
+      "transport",
+      `Client needs a transport: pass transport: ${TRANSPORTS} for RADIUS/UDP, ` +
+        `or streams: ${STREAMS} for RADIUS/TCP (with tls: { ca, cert, key } for RADIUS/TLS)`,
+    );
+  }
+  if (streams !== undefined && typeof streams?.connect !== "function") {
+    throw new InvalidOptionError(
+      "streams",
+      `Invalid streams: pass streams: ${STREAMS} (or a MemoryStreams from "@radkit/radius/testing")`,
+    );
+  }
+  if (options.tls !== undefined && streams === undefined) {
+    throw new InvalidOptionError(
+      "tls",
+      `tls needs a stream transport: pass streams: ${STREAMS} instead of transport`,
+    );
+  }
+  if (streams !== undefined) {
+    for (const name of UDP_ONLY) {
+      if (options[name] !== undefined) {
+        throw new InvalidOptionError(
+          name,
+          `${name} concerns UDP sockets only: leave it out with streams`,
+        );
+      }
+    }
+  } else if (options.watchdog !== undefined) {
+    throw new InvalidOptionError(
+      "watchdog",
+      "watchdog concerns TCP and TLS connections only: leave it out with transport",
+    );
+  }
+  const tls = options.tls === undefined ? undefined : checkClientTls(options.tls);
+  const protocol = streams === undefined ? "udp" : tls === undefined ? "tcp" : "tls";
+  const lookup = streams === undefined ? transport!.lookup : streams.lookup;
+  const transportName = (streams ?? transport)!.name;
   const { server, servers } = options;
   if (server === undefined && servers === undefined) {
     throw new InvalidOptionError(
@@ -360,11 +487,12 @@ export function clientSettings(options: ClientOptions<object>): ClientSettings {
       'Invalid servers: give a non-empty array such as ["192.0.2.1", "192.0.2.2"]',
     );
   }
-  const ports = resolvePorts("ports", options.ports, DEFAULT_PORTS);
+  const ports = resolvePorts("ports", options.ports, tls === undefined ? DEFAULT_PORTS : TLS_PORTS);
   const list: readonly (string | RemoteServer)[] = server !== undefined ? [server] : servers!;
+  const secret = options.secret ?? (tls === undefined ? undefined : RADSEC_SECRET);
   const entries = list.map((item, i) => {
     const option = server !== undefined ? "server" : `servers[${i}]`;
-    return entry(option, item, ports, options.secret, transport);
+    return entry(option, item, ports, secret, { lookup, name: transportName, tls });
   });
   const backoff = options.backoff ?? {};
   const jitter = backoff.jitter ?? DEFAULT_RETRY.jitter;
@@ -399,6 +527,9 @@ export function clientSettings(options: ClientOptions<object>): ClientSettings {
   if (maxInFlight !== Infinity) count("maxInFlight", maxInFlight, DEFAULT_MAX_IN_FLIGHT, 1);
   return {
     transport,
+    streams,
+    protocol,
+    watchdog: milliseconds("watchdog", options.watchdog, 30000),
     dictionary,
     servers: entries,
     retry,
@@ -426,12 +557,22 @@ export function clientSettings(options: ClientOptions<object>): ClientSettings {
   };
 }
 
+/** What an entry needs to know of the transport. */
+interface EntryContext {
+  /** Its name lookup, if it has one. */
+  readonly lookup: unknown;
+  /** Its name, for messages. */
+  readonly name: string;
+  /** The client-wide TLS settings, over TLS. */
+  readonly tls: ClientTlsOptions | undefined;
+}
+
 function entry(
   option: string,
   item: string | RemoteServer,
   ports: ServerPorts,
   secret: Secret | undefined,
-  transport: DatagramTransport,
+  transport: EntryContext,
 ): ServerEntry {
   const remote = typeof item === "string" ? undefined : item;
   const hostOption = remote === undefined ? option : `${option}.host`;
@@ -453,7 +594,8 @@ function entry(
       { cause: error },
     );
   }
-  if (literalTarget(parsed.hostname) === undefined && typeof transport.lookup !== "function") {
+  const literal = literalTarget(parsed.hostname) !== undefined;
+  if (!literal && typeof transport.lookup !== "function") {
     throw new InvalidOptionError(
       hostOption,
       `Invalid ${hostOption} ${JSON.stringify(text)}: the transport "${transport.name}" ` +
@@ -468,7 +610,24 @@ function entry(
   const serverSecret = remote?.secret ?? secret;
   const secretOption = remote?.secret !== undefined ? `${option}.secret` : "secret";
   checkSecret(secretOption, serverSecret);
-  return serverEntry(option, parsed.hostname, serverPorts, serverSecret!);
+  let tls;
+  if (remote?.tls !== undefined) {
+    if (transport.tls === undefined) {
+      throw new InvalidOptionError(
+        `${option}.tls`,
+        `${option}.tls needs RADIUS/TLS: give the client tls: { ca, cert, key } and streams`,
+      );
+    }
+    tls = serverTls(
+      transport.tls,
+      checkRemoteServerTls(`${option}.tls`, remote.tls),
+      parsed.hostname,
+      literal,
+    );
+  } else if (transport.tls !== undefined) {
+    tls = serverTls(transport.tls, undefined, parsed.hostname, literal);
+  }
+  return serverEntry(option, parsed.hostname, serverPorts, serverSecret!, tls);
 }
 
 function checkSecret(option: string, secret: Secret | undefined): void {

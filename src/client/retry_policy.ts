@@ -98,3 +98,31 @@ export class RetrySchedule {
       (maxDuration === 0 || elapsed < maxDuration);
   }
 }
+
+/** The longest wait a timer takes (setTimeout's limit, about 24.8 days). */
+const MAX_TIMER = 2 ** 31 - 1;
+
+/**
+ * How long a request may wait for its reply from one server in all: the
+ * waits of the retransmission schedule added up, as a request over UDP
+ * would spend them on that server. Over TCP and TLS nothing is
+ * retransmitted on a live connection (RFC 6613 §2.6.1), but the server is
+ * given the same time to answer.
+ *
+ * @param options IRT, MRC, MRT, MRD and RAND.
+ * @param random A source of numbers in [0, 1), for the jitter.
+ * @returns Milliseconds, at most setTimeout's limit.
+ *
+ * @example Usage
+ * ```ts ignore
+ * assert.equal(totalWait({ ...DEFAULT_RETRY, jitter: 0 }), 30000); // 2 + 4 + 8 + 16, cut at MRD
+ * ```
+ */
+export function totalWait(options: RetryOptions, random: () => number = Math.random): number {
+  const schedule = new RetrySchedule(options, random);
+  let elapsed = 0;
+  do {
+    elapsed += schedule.next(elapsed);
+  } while (elapsed < MAX_TIMER && schedule.canRetransmit(elapsed));
+  return Math.min(elapsed, MAX_TIMER);
+}

@@ -9,6 +9,7 @@ import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "../codec/ip.ts";
 import type { Secret } from "../packet.ts";
 import type { AddressFamily, ResolvedAddress } from "../transport.ts";
 import { NameResolutionError } from "./errors.ts";
+import type { ServerTls } from "./tls_options.ts";
 
 /**
  * The UDP ports of one server, by service.
@@ -44,8 +45,11 @@ export interface ServerPorts {
   readonly coa: number;
 }
 
-/** The IANA ports. */
+/** The IANA ports, of RADIUS/UDP and of RADIUS/TCP alike (RFC 6613 §2.2). */
 export const DEFAULT_PORTS: ServerPorts = Object.freeze({ auth: 1812, acct: 1813, coa: 3799 });
+
+/** RADIUS/TLS takes every kind of request on port 2083 (RFC 6614 §2.1). */
+export const TLS_PORTS: ServerPorts = Object.freeze({ auth: 2083, acct: 2083, coa: 2083 });
 
 /** Where a server's datagrams go: an IP literal, in canonical form. */
 export interface Target {
@@ -73,6 +77,8 @@ export interface ServerEntry {
   downUntil: number;
   /** Set once a wrong-secret reply from it was logged as a warning. */
   warned: boolean;
+  /** Its TLS settings, for a client over TLS. */
+  readonly tls: ServerTls | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -111,6 +117,7 @@ export function literalTarget(host: string): Target | undefined {
  * @param host An IP literal or a host name (checked for form by the caller).
  * @param ports The server's ports.
  * @param secret Its shared secret.
+ * @param tls Its TLS settings, for a client over TLS.
  * @returns The entry, up.
  */
 export function serverEntry(
@@ -118,6 +125,7 @@ export function serverEntry(
   host: string,
   ports: ServerPorts,
   secret: Secret,
+  tls?: ServerTls,
 ): ServerEntry {
   const target = literalTarget(host);
   return {
@@ -130,6 +138,7 @@ export function serverEntry(
     resolving: undefined,
     downUntil: 0,
     warned: false,
+    tls,
   };
 }
 

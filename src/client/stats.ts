@@ -79,6 +79,91 @@ export interface ServerState {
 }
 
 /**
+ * Why a client's TCP or TLS connection closed.
+ *
+ * - `"server-closed"`: the server ended it in order (TCP FIN, TLS
+ *   close_notify);
+ * - `"reset"`: it broke (a reset, a TLS error);
+ * - `"framing"`: the server sent a Length out of range, after which the
+ *   stream cannot be read (RFC 6613 §2.6.4);
+ * - `"watchdog"`: no reply to the Status-Server watchdog (RFC 3539 §3.4);
+ * - `"client-closed"`: `Client.close()`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ClientConnectionCloseReason } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const reason: ClientConnectionCloseReason = "watchdog";
+ * assert.equal(reason, "watchdog");
+ * ```
+ */
+export type ClientConnectionCloseReason =
+  | "server-closed"
+  | "reset"
+  | "framing"
+  | "watchdog"
+  | "client-closed";
+
+/** Every {@linkcode ClientConnectionCloseReason}, in the order `closedBy` lists them. */
+export const CLIENT_CONNECTION_CLOSE_REASONS: readonly ClientConnectionCloseReason[] = [
+  "server-closed",
+  "reset",
+  "framing",
+  "watchdog",
+  "client-closed",
+];
+
+/**
+ * The TCP and TLS connections of a client (all 0 over UDP).
+ *
+ * @example Usage
+ * ```ts
+ * import { Client, type ClientConnectionStats, Code, Dictionary, Server } from "@radkit/radius";
+ * import { streams } from "@radkit/radius/adapters/node";
+ * import assert from "node:assert/strict";
+ *
+ * const server = new Server({
+ *   streams: streams(),
+ *   dictionary: Dictionary.default(),
+ *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+ * });
+ * const { tcp } = await server.listen({ hostname: "127.0.0.1", tcp: { port: 0 } });
+ * const client = new Client({ streams: streams(), server: `127.0.0.1:${tcp!.port}`, secret: "s3cret" });
+ * await client.statusServer();
+ * const connections: ClientConnectionStats = client.stats().connections;
+ * assert.deepEqual([connections.open, connections.opened, connections.failed], [1, 1, 0]);
+ * await client.close();
+ * assert.equal(client.stats().connections.closedBy["client-closed"], 1);
+ * await server.close();
+ * ```
+ */
+export interface ClientConnectionStats {
+  /** Connections open now. */
+  readonly open: number;
+  /** Connections opened: connected and, over TLS, the server's certificate accepted. */
+  readonly opened: number;
+  /**
+   * Attempts that failed: refused, unreachable, timed out, a TLS handshake
+   * that failed or a server certificate refused, or a connection the
+   * server closed before it answered anything while requests waited.
+   */
+  readonly failed: number;
+  /** Connections opened to a server and port that had one before. */
+  readonly reconnects: number;
+  /**
+   * Requests sent again on a new connection because theirs closed before
+   * their reply (RFC 6613 §2.6.1: the only retransmission over TCP and
+   * TLS; also counted in `retransmitted`).
+   */
+  readonly resent: number;
+  /** Status-Server watchdog probes sent (not counted in `requests` or `sent`). */
+  readonly watchdogs: number;
+  /** Connections closed, by why. */
+  readonly closedBy: Readonly<Record<ClientConnectionCloseReason, number>>;
+}
+
+/**
  * Counters since the client was created (see `Client.stats`).
  *
  * @example Usage
@@ -133,10 +218,12 @@ export interface ClientStats {
   readonly inFlight: number;
   /** Requests waiting in the `maxInFlight` queue now, not sent yet. */
   readonly queued: number;
-  /** Sockets open now. */
+  /** UDP sockets open now; over TCP and TLS, connections open now. */
   readonly sockets: number;
   /** Every server, in priority order. */
   readonly servers: readonly ServerState[];
+  /** The TCP and TLS connections (all 0 over UDP). */
+  readonly connections: ClientConnectionStats;
 }
 
 type MutableDropped = { -readonly [K in keyof DroppedReplies]: number };
@@ -150,6 +237,35 @@ const DROP_KEYS: Readonly<Record<DropFailure, keyof DroppedReplies>> = {
   "bad-message-authenticator": "badMessageAuthenticator",
 };
 
+/** The mutable counters behind {@linkcode ClientConnectionStats}. */
+export class ConnectionCounters {
+  opened = 0;
+  failed = 0;
+  reconnects = 0;
+  resent = 0;
+  watchdogs = 0;
+  readonly closedBy: Record<ClientConnectionCloseReason, number> = Object.fromEntries(
+    CLIENT_CONNECTION_CLOSE_REASONS.map((reason) => [reason, 0]),
+  ) as Record<ClientConnectionCloseReason, number>;
+
+  /**
+   * A snapshot.
+   *
+   * @param open Connections open now.
+   */
+  snapshot(open: number): ClientConnectionStats {
+    return {
+      open,
+      opened: this.opened,
+      failed: this.failed,
+      reconnects: this.reconnects,
+      resent: this.resent,
+      watchdogs: this.watchdogs,
+      closedBy: { ...this.closedBy },
+    };
+  }
+}
+
 /** The mutable counters behind {@linkcode ClientStats}. */
 export class ClientCounters {
   requests = 0;
@@ -161,8 +277,12 @@ export class ClientCounters {
   aborted = 0;
   failovers = 0;
   sendErrors = 0;
-  /** Datagrams handed to the client by its sockets, whatever became of them (not in the snapshot). */
+  /**
+   * Datagrams handed to the client by its sockets, or packets by its
+   * connections, whatever became of them (not in the snapshot).
+   */
   datagrams = 0;
+  readonly connections: ConnectionCounters = new ConnectionCounters();
   readonly #dropped: MutableDropped = {
     malformed: 0,
     unexpected: 0,
@@ -188,12 +308,14 @@ export class ClientCounters {
    * @param queued Requests waiting to be sent now.
    * @param sockets Sockets open now.
    * @param servers Every server's state, in priority order.
+   * @param connections TCP and TLS connections open now.
    */
   snapshot(
     inFlight: number,
     queued: number,
     sockets: number,
     servers: readonly ServerState[],
+    connections: number,
   ): ClientStats {
     return {
       requests: this.requests,
@@ -210,6 +332,7 @@ export class ClientCounters {
       queued,
       sockets,
       servers,
+      connections: this.connections.snapshot(connections),
     };
   }
 }
