@@ -433,7 +433,7 @@ export interface StreamPortOptions {
  * import assert from "node:assert/strict";
  *
  * const tls: TlsPortOptions = {
- *   port: 2083, // RFC 6614 §2.2
+ *   port: 2083, // RFC 6614 §2.1
  *   cert: "-----BEGIN CERTIFICATE-----\n…", // PEM text, or bytes read from a file
  *   key: "-----BEGIN PRIVATE KEY-----\n…",
  *   ca: "-----BEGIN CERTIFICATE-----\n…", // NAS certificates must chain to it

@@ -18,6 +18,7 @@ import { checkResponse, type VerificationFailure } from "../codec/packet_codec.t
 import { randomBytes } from "../crypto/random.ts";
 import type { Logger } from "../logger.ts";
 import { decodeOwnedDatagram, type Packet } from "../packet.ts";
+import { decodeOwnedRadius11, encodeRadius11 } from "../radius11.ts";
 import type { PortName } from "../ports.ts";
 import type { Address } from "../transport.ts";
 import {
@@ -277,6 +278,7 @@ export class Exchange {
    * @param data The datagram.
    */
   receive(transmission: Transmission, data: Uint8Array): void {
+    if (transmission.session?.radius11 === true) return this.#receive11(transmission, data);
     const context = this.#context;
     const server = transmission.server;
     const request = this.packet.code;
@@ -337,6 +339,41 @@ export class Exchange {
       reply = decodeOwnedDatagram(owned, {
         dictionary: context.dictionary,
         secret: server.secret,
+        request: this.packet,
+      });
+    } catch (error) {
+      context.counters.invalidReplies++;
+      this.fail(
+        new ResponseVerificationError(name, `its attributes do not decode: ${error}`, {
+          cause: error,
+        }),
+      );
+      return;
+    }
+    context.counters.replies++;
+    this.#settle();
+    this.#resolve(reply);
+  }
+
+  /**
+   * A RADIUS/1.1 reply (RFC 9765): its Token matched the request's, TLS
+   * authenticated the server, and nothing in it is hidden.
+   */
+  #receive11(transmission: Transmission, data: Uint8Array): void {
+    const context = this.#context;
+    const name = codeName(this.packet.code);
+    transmission.session!.answered = true;
+    this.#markUp(transmission.server);
+    const answers = ANSWERS.get(this.packet.code);
+    if (answers !== undefined && !answers.has(data[0]!)) {
+      context.counters.invalidReplies++;
+      this.fail(new ResponseVerificationError(name, `${codeName(data[0]!)} does not answer it`));
+      return;
+    }
+    let reply: Packet;
+    try {
+      reply = decodeOwnedRadius11(data.slice(), {
+        dictionary: context.dictionary,
         request: this.packet,
       });
     } catch (error) {
@@ -500,10 +537,15 @@ export class Exchange {
       packet.id = id;
       let bytes: Uint8Array;
       try {
-        bytes = packet.encode(server.secret);
-        if (context.addMessageAuthenticator && hasComputedAuthenticator(packet.code)) {
-          bytes = withMessageAuthenticator(bytes, server.secretBytes);
-          packet.authenticator = bytes.slice(4, 20);
+        if (session?.radius11 === true) {
+          // RFC 9765: a Token, no authenticators, nothing hidden, no MD5.
+          bytes = encodeRadius11(packet, session.token(id));
+        } else {
+          bytes = packet.encode(server.secret);
+          if (context.addMessageAuthenticator && hasComputedAuthenticator(packet.code)) {
+            bytes = withMessageAuthenticator(bytes, server.secretBytes);
+            packet.authenticator = bytes.slice(4, 20);
+          }
         }
       } catch (error) {
         if (channel !== undefined) context.sockets!.release(channel, id);
@@ -767,7 +809,8 @@ export function dispatchStreamReply(
   packet: Uint8Array,
 ): void {
   counters.datagrams++;
-  const transmission = session.pending[packet[1]!];
+  const slot = session.slotOf(packet);
+  const transmission = slot === undefined ? undefined : session.pending[slot];
   if (transmission === undefined) {
     counters.drop("unexpected");
     logger.debug("reply dropped", { reason: "unexpected", id: packet[1] });

@@ -21,7 +21,9 @@ import { ClientClosedError, ServerConnectionError } from "./errors.ts";
 import type { ServerEntry, ServerPool } from "./server_pool.ts";
 import type { ClientConnectionCloseReason, ConnectionCounters } from "./stats.ts";
 import { StreamSession } from "./stream_session.ts";
-import { refusePeer } from "./tls_options.ts";
+import { refusePeer, refuseProtocol } from "./tls_options.ts";
+import { ALPN_RADIUS_1_1 } from "../codec/radius11.ts";
+import { encodeRadius11 } from "../radius11.ts";
 
 /** One Identifier on one connection. */
 export interface StreamSlot<T> {
@@ -273,6 +275,7 @@ export class StreamPool<T> {
       connection.destroy();
       throw new ClientClosedError();
     }
+    let radius11 = false;
     if (tls !== undefined) {
       let details: TlsDetails | undefined;
       try {
@@ -281,13 +284,15 @@ export class StreamPool<T> {
         connection.destroy();
         throw this.#failed(link, describe(error), error);
       }
-      const refusal = refusePeer(details, tls.pins);
+      const refusal = refusePeer(details, tls.pins) ?? refuseProtocol(details, tls.radius11);
       if (refusal !== undefined) {
         connection.destroy();
         throw this.#failed(link, refusal, undefined);
       }
+      // RFC 9765 §3.4: RADIUS/1.1 over TLS 1.3 only.
+      radius11 = details?.alpnProtocol === ALPN_RADIUS_1_1 && details.protocol === "TLSv1.3";
     }
-    const session = this.#session(link, connection);
+    const session = this.#session(link, connection, radius11);
     link.session = session;
     this.#sessions.add(session);
     options.counters.opened++;
@@ -296,16 +301,20 @@ export class StreamPool<T> {
     return session;
   }
 
-  #session(link: Link<T>, connection: StreamConnection): StreamSession<T> {
+  #session(link: Link<T>, connection: StreamConnection, radius11: boolean): StreamSession<T> {
     const options = this.#options;
     const server = link.server;
     return new StreamSession<T>(connection, {
       watchdog: options.watchdog,
       watchdogTimeout: options.watchdogTimeout,
       reply: options.reply,
-      probe: () => {
+      probe: (session) => {
         options.counters.watchdogs++;
         const packet = Packet.create(Code.StatusServer, options.dictionary, {}, { id: 0 });
+        if (session.radius11) {
+          const bytes = encodeRadius11(packet, session.token(0));
+          return { bytes, authenticator: bytes.slice(4, 8) };
+        }
         const bytes = packet.encode(server.secret);
         return { bytes, authenticator: packet.authenticator.slice() };
       },
@@ -323,7 +332,7 @@ export class StreamPool<T> {
       },
       closed: (session, reason, error, pending) =>
         this.#closedSession(link, session, reason, error, pending),
-    });
+    }, radius11);
   }
 
   #closedSession(

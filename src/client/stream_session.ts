@@ -10,6 +10,8 @@
  */
 import type { StreamConnection } from "../stream_transport.ts";
 import { PacketFramer } from "../stream/packet_framer.ts";
+import { radius11Token } from "../codec/radius11.ts";
+import { randomBytes } from "../crypto/random.ts";
 import { IdAllocator } from "./id_allocator.ts";
 import type { ClientConnectionCloseReason } from "./stats.ts";
 import { unrefTimer } from "./timers.ts";
@@ -30,7 +32,10 @@ export interface SessionHooks<T> {
   /** A framed packet that is not the watchdog's reply. */
   reply(session: StreamSession<T>, packet: Uint8Array): void;
   /** A Status-Server with Identifier 0, and its Request Authenticator. */
-  probe(): { readonly bytes: Uint8Array; readonly authenticator: Uint8Array };
+  probe(session: StreamSession<T>): {
+    readonly bytes: Uint8Array;
+    readonly authenticator: Uint8Array;
+  };
   /** Whether a reply to the probe verifies. */
   verify(packet: Uint8Array, authenticator: Uint8Array): boolean;
   /** Called once, when the connection has closed, with the transmissions that waited on it. */
@@ -83,6 +88,15 @@ export class StreamSession<T> {
   #probeSent = 0;
   /** Whether a reply that verified came on this connection. */
   answered = false;
+  /**
+   * RADIUS/1.1 (RFC 9765) was negotiated: requests carry a Token, whose low
+   * octet is the request's slot here (so a reply finds its request at
+   * once) and whose upper 24 bits count up per request (§4.2.1: a Token is
+   * not reused soon).
+   */
+  readonly radius11: boolean;
+  readonly #tokens: Uint32Array = new Uint32Array(256);
+  #counter: number;
   /** Resolves once the connection is closed. */
   readonly gone: Promise<void>;
   #markGone!: () => void;
@@ -93,9 +107,12 @@ export class StreamSession<T> {
    * @param connection The connection, ready and not started.
    * @param hooks What the session reports to, and its watchdog settings.
    */
-  constructor(connection: StreamConnection, hooks: SessionHooks<T>) {
+  constructor(connection: StreamConnection, hooks: SessionHooks<T>, radius11 = false) {
     this.#connection = connection;
     this.#hooks = hooks;
+    this.radius11 = radius11;
+    const start = randomBytes(3);
+    this.#counter = (start[0]! << 16) | (start[1]! << 8) | start[2]!;
     this.gone = new Promise((resolve) => (this.#markGone = resolve));
     if (hooks.watchdog > 0) {
       this.#ids = new IdAllocator(WATCHDOG_ID);
@@ -114,6 +131,33 @@ export class StreamSession<T> {
   }
 
   /** Whether it still takes requests. */
+  /**
+   * A new RADIUS/1.1 Token for the request in slot `id`.
+   *
+   * @param id The slot, 0..255.
+   * @returns The Token to send.
+   */
+  token(id: number): number {
+    this.#counter = (this.#counter + 1) & 0xffffff;
+    const token = (this.#counter * 256 + id) >>> 0;
+    this.#tokens[id] = token;
+    return token;
+  }
+
+  /**
+   * The slot a reply answers: its Identifier, or over RADIUS/1.1 the low
+   * octet of a Token this session gave out.
+   *
+   * @param packet A framed packet.
+   * @returns The slot, or `undefined` for a Token nobody here holds.
+   */
+  slotOf(packet: Uint8Array): number | undefined {
+    if (!this.radius11) return packet[1]!;
+    const token = radius11Token(packet);
+    const id = token & 0xff;
+    return this.#tokens[id] === token ? id : undefined;
+  }
+
   get open(): boolean {
     return this.#state === "open";
   }
@@ -239,8 +283,9 @@ export class StreamSession<T> {
     const now = Date.now();
     this.#lastHeard = this.#lastActivity = now;
     const probe = this.#probe;
-    if (packet[1] === WATCHDOG_ID && probe !== undefined && this.#hooks.watchdog > 0) {
-      if (this.#hooks.verify(packet, probe)) {
+    if (this.slotOf(packet) === WATCHDOG_ID && probe !== undefined && this.#hooks.watchdog > 0) {
+      // Over RADIUS/1.1 the Token is the whole check (TLS authenticated the server).
+      if (this.radius11 || this.#hooks.verify(packet, probe)) {
         this.#probe = undefined;
         this.answered = true;
         this.#arm(this.#hooks.watchdog);
@@ -285,7 +330,7 @@ export class StreamSession<T> {
       this.#arm(due - now);
       return;
     }
-    const { bytes, authenticator } = hooks.probe();
+    const { bytes, authenticator } = hooks.probe(this);
     this.#probe = authenticator;
     this.#probeSent = now;
     this.write(bytes);

@@ -7,6 +7,7 @@
  * @module
  */
 import { InvalidOptionError } from "../errors.ts";
+import { ALPN_RADIUS_1_0, ALPN_RADIUS_1_1 } from "../codec/radius11.ts";
 import type { PemInput, TlsClientOptions, TlsDetails, TlsVersion } from "../stream_transport.ts";
 
 /**
@@ -87,6 +88,16 @@ export interface ClientTlsOptions {
    * is refused after the handshake, before a request is sent.
    */
   readonly fingerprints?: readonly string[];
+  /**
+   * RADIUS/1.1 (RFC 9765), negotiated with ALPN over TLS 1.3: `"off"`
+   * offers no ALPN and speaks RADIUS/1.0; `"prefer"` offers `radius/1.1`
+   * and `radius/1.0` and speaks what the server chose; `"require"` offers
+   * `radius/1.1` only and refuses a server that does not choose it (a
+   * downgrade), which then counts as down.
+   *
+   * @default {"off"}
+   */
+  readonly radius11?: "off" | "prefer" | "require";
 }
 
 /**
@@ -116,6 +127,8 @@ export interface ServerTls {
   readonly connect: TlsClientOptions;
   /** Upper-case hex SHA-256 fingerprints without colons, if the certificate is pinned. */
   readonly pins: ReadonlySet<string> | undefined;
+  /** The RADIUS/1.1 policy. */
+  readonly radius11: "off" | "prefer" | "require";
 }
 
 /**
@@ -173,6 +186,15 @@ export function checkClientTls(tls: ClientTlsOptions): ClientTlsOptions {
     );
   }
   checkServername("tls.servername", tls.servername);
+  const { radius11 } = tls;
+  if (
+    radius11 !== undefined && radius11 !== "off" && radius11 !== "prefer" && radius11 !== "require"
+  ) {
+    throw new InvalidOptionError(
+      "tls.radius11",
+      `Invalid tls.radius11 ${JSON.stringify(radius11)}: give "off", "prefer" or "require"`,
+    );
+  }
   const fingerprints = checkFingerprints("tls.fingerprints", tls.fingerprints);
   if (tls.verify === false && fingerprints === undefined) {
     throw new InvalidOptionError(
@@ -229,14 +251,40 @@ export function serverTls(
     ...(tls.key === undefined ? {} : { key: tls.key }),
     ...(servername === undefined ? {} : { servername }),
     verify,
-    minVersion: tls.minVersion ?? "TLSv1.2",
+    // RFC 9765 §3.4: RADIUS/1.1 needs TLS 1.3; require asks for nothing less.
+    minVersion: tls.radius11 === "require" ? "TLSv1.3" : tls.minVersion ?? "TLSv1.2",
+    ...(tls.radius11 === "prefer"
+      ? { alpnProtocols: [ALPN_RADIUS_1_1, ALPN_RADIUS_1_0] }
+      : tls.radius11 === "require"
+      ? { alpnProtocols: [ALPN_RADIUS_1_1] }
+      : {}),
   };
   return {
+    radius11: tls.radius11 ?? "off",
     connect,
     pins: fingerprints === undefined
       ? undefined
       : new Set(fingerprints.map((text) => normalizeFingerprint(text)!)),
   };
+}
+
+/**
+ * Why a server that did not negotiate RADIUS/1.1 is refused, under
+ * `radius11: "require"` (RFC 9765 §3.3: no silent downgrade).
+ *
+ * @param details The handshake's outcome.
+ * @param policy The client's RADIUS/1.1 policy.
+ * @returns The reason, or `undefined` to go on.
+ */
+export function refuseProtocol(
+  details: TlsDetails | undefined,
+  policy: "off" | "prefer" | "require",
+): string | undefined {
+  if (policy !== "require") return undefined;
+  if (details?.alpnProtocol === ALPN_RADIUS_1_1 && details.protocol === "TLSv1.3") return undefined;
+  return `the server did not negotiate RADIUS/1.1 (ALPN ${details?.alpnProtocol ?? "none"} over ${
+    details?.protocol ?? "no TLS"
+  }), which tls.radius11 "require" asks for`;
 }
 
 /**
