@@ -8,6 +8,7 @@
 import {
   addChapPassword,
   Client,
+  type ClientTlsOptions,
   Code,
   type Dictionary,
   type Logger,
@@ -27,7 +28,7 @@ import { loadDictionary } from "./dictionary.ts";
 import { UsageError } from "./errors.ts";
 import { integerFlag, listFlag, parseFlags, requiredFlag, stringFlag } from "./flags.ts";
 import { attributeLines } from "./output.ts";
-import { err, out, readText, resolveHost, udp } from "./runtime.ts";
+import { err, out, readText, resolveHost, streams, udp } from "./runtime.ts";
 
 /** `radkit send --help`. */
 export const SEND_HELP: string = `Send RADIUS requests and print the replies, like radclient.
@@ -38,8 +39,19 @@ Usage:
 
 Options:
   --server HOST[:PORT]  The server: an IP address or host name, IPv6 as [::1]:1812.
-                        Default port by --code: 1812 auth, 1813 accounting, 3799 CoA.
-  --secret S            The shared secret.
+                        Default port by --code: 1812 auth, 1813 accounting, 3799 CoA;
+                        2083 with --tls.
+  --secret S            The shared secret ("radsec" by default with --tls).
+  --tcp                 Send over TCP (RFC 6613) instead of UDP.
+  --tls                 Send over TLS (RadSec, RFC 6614): the server's certificate must
+                        chain to --ca and carry the server's name (or --servername).
+  --ca FILE             The CA(s) the server's certificate must chain to (PEM).
+  --cert FILE           This client's certificate (PEM), for mutual TLS.
+  --key FILE            Its private key (PEM).
+  --servername NAME     The name to send as SNI and expect in the server's certificate.
+  --fingerprint FP      Accept the server's certificate by its SHA-256 fingerprint
+                        (repeatable; without --ca it replaces the CA check).
+  --radius-1.1          Require RADIUS/1.1 (RFC 9765) over --tls: no MD5, no secret.
   --code CODE           access-request (default), accounting-request, coa-request,
                         disconnect-request or status-server (radclient's auth, acct,
                         coa, disconnect and status work too).
@@ -264,6 +276,14 @@ export async function send(args: readonly string[]): Promise<number> {
     "no-require-message-authenticator": { type: "boolean" },
     json: { type: "boolean" },
     "show-secrets": { type: "boolean" },
+    tcp: { type: "boolean" },
+    tls: { type: "boolean" },
+    ca: { type: "string" },
+    cert: { type: "string" },
+    key: { type: "string" },
+    servername: { type: "string" },
+    fingerprint: { type: "string", multiple: true },
+    "radius-1.1": { type: "boolean" },
   }, "send");
   if (flags.values.help === true) {
     out(SEND_HELP);
@@ -272,12 +292,10 @@ export async function send(args: readonly string[]): Promise<number> {
   const target = parseServer(
     requiredFlag(flags, "server", "where to send, e.g. --server 127.0.0.1", "send"),
   );
-  const secret = requiredFlag(
-    flags,
-    "secret",
-    "the shared secret, e.g. --secret testing123",
-    "send",
-  );
+  const stream = await streamOptions(flags);
+  const secret = stream?.tls !== undefined && flags.values.secret === undefined
+    ? "radsec" // RFC 6614 §2.3
+    : requiredFlag(flags, "secret", "the shared secret, e.g. --secret testing123", "send");
   const codeText = (stringFlag(flags, "code") ?? "access-request").toLowerCase();
   const code = CODES.get(codeText);
   if (code === undefined) {
@@ -330,7 +348,8 @@ export async function send(args: readonly string[]): Promise<number> {
   });
   const port = target.port;
   const client = new Client({
-    transport: udp(),
+    ...(stream === undefined ? { transport: udp() } : { streams: streams(), watchdog: 0 }),
+    ...(stream?.tls === undefined ? {} : { tls: stream.tls }),
     server: host,
     secret,
     dictionary,
@@ -343,7 +362,9 @@ export async function send(args: readonly string[]): Promise<number> {
     // send prints one line per failed packet itself; the client's own warnings would repeat it.
     logger: SILENT,
   });
-  const defaultPort = code === Code.AccountingRequest
+  const defaultPort = stream?.tls !== undefined
+    ? 2083
+    : code === Code.AccountingRequest
     ? 1813
     : code === Code.CoARequest || code === Code.DisconnectRequest
     ? 3799
@@ -376,4 +397,46 @@ export async function send(args: readonly string[]): Promise<number> {
     await client.close();
   }
   return status;
+}
+
+/** `--tcp`, or `--tls` with its certificate options; `undefined` for UDP. */
+async function streamOptions(
+  flags: Parameters<typeof stringFlag>[0],
+): Promise<{ tls: ClientTlsOptions | undefined } | undefined> {
+  const tcp = flags.values.tcp === true;
+  const tls = flags.values.tls === true;
+  const tlsOnly = ["ca", "cert", "key", "servername", "fingerprint", "radius-1.1"]
+    .filter((name) => flags.values[name] !== undefined);
+  if (tcp && tls) throw new UsageError("Give --tcp or --tls, not both");
+  if (!tls) {
+    if (tlsOnly.length > 0) {
+      throw new UsageError(`--${tlsOnly[0]} goes with --tls; see "radkit send --help"`);
+    }
+    return tcp ? { tls: undefined } : undefined;
+  }
+  const read = async (name: string): Promise<string | undefined> => {
+    const path = stringFlag(flags, name);
+    if (path === undefined) return undefined;
+    try {
+      return await readText(path);
+    } catch (error) {
+      throw new UsageError(`Cannot read --${name} "${path}": ${(error as Error).message}`);
+    }
+  };
+  const [ca, cert, key] = [await read("ca"), await read("cert"), await read("key")];
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new UsageError("--cert and --key go together (this client's certificate and its key)");
+  }
+  const servername = stringFlag(flags, "servername");
+  const fingerprints = listFlag(flags, "fingerprint");
+  return {
+    tls: {
+      ...(ca === undefined ? {} : { ca }),
+      ...(cert === undefined ? {} : { cert }),
+      ...(key === undefined ? {} : { key }),
+      ...(servername === undefined ? {} : { servername }),
+      ...(fingerprints.length === 0 ? {} : { fingerprints }),
+      ...(flags.values["radius-1.1"] === true ? { radius11: "require" as const } : {}),
+    },
+  };
 }
