@@ -1435,7 +1435,12 @@ export class Server<A extends object = AnyAttributes> {
     // Status-Server always needs one (RFC 5997 §3); Access-Request by the NAS's policy.
     let required = code === Code.StatusServer;
     let learning: string | undefined;
-    if (code === Code.AccessRequest) {
+    // Over TLS every packet is authenticated already: BlastRADIUS forges
+    // UDP and TCP replies, not TLS ones, so a NAS entry that does not say
+    // otherwise needs no Message-Authenticator there.
+    const overTls = listener.transport === "tls" &&
+      client.settings.requireMessageAuthenticator === undefined;
+    if (code === Code.AccessRequest && !overTls) {
       const policy = client.requireMessageAuthenticator;
       if (policy === true) required = true;
       else if (policy === "auto") {
@@ -1449,7 +1454,9 @@ export class Server<A extends object = AnyAttributes> {
     try {
       failure = checkRequest(data, secret, required);
       if (failure === undefined && code === Code.AccessRequest && !required) {
-        failure = this.#unrequired(data, client, learning);
+        failure = overTls
+          ? eapWithoutMessageAuthenticator(data)
+          : this.#unrequired(data, client, learning);
       }
       if (failure !== undefined) {
         return this.#drop(job, failure, from, { client: client.name }, listener);
@@ -1790,6 +1797,18 @@ export class Server<A extends object = AnyAttributes> {
     job.resolve();
     return true;
   }
+}
+
+/**
+ * RFC 3579 §3.2: an Access-Request with EAP-Message and no
+ * Message-Authenticator MUST be silently discarded, over any transport.
+ */
+function eapWithoutMessageAuthenticator(data: Uint8Array): DropReason | undefined {
+  const length = packetLength(data);
+  return findAttribute(data, length, EAP_MESSAGE) !== -1 &&
+      findAttribute(data, length, MESSAGE_AUTHENTICATOR) === -1
+    ? "eap-without-message-authenticator"
+    : undefined;
 }
 
 function nak(request: Packet, code: Code): Packet {

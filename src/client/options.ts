@@ -263,9 +263,12 @@ export interface ClientOptions<A extends object = AttributeTypes> {
    * Response Authenticator verifies but that has none rejects its request at
    * once with a `MissingMessageAuthenticatorError`. Set `false` only for
    * servers that cannot send one (FreeRADIUS before 3.2.5, for example). A
-   * Message-Authenticator that is present is verified either way.
+   * Message-Authenticator that is present is verified either way. Over TLS
+   * the default is `false`: TLS authenticates every reply (BlastRADIUS
+   * forges UDP and TCP replies), and RadSec servers such as FreeRADIUS 3.2.1
+   * send none.
    *
-   * @default {true}
+   * @default {true} (over TLS: `false`)
    */
   requireMessageAuthenticator?: boolean;
   /**
@@ -538,7 +541,7 @@ export function clientSettings(options: ClientOptions<object>): ClientSettings {
     requireMessageAuthenticator: flag(
       "requireMessageAuthenticator",
       options.requireMessageAuthenticator,
-      true,
+      options.tls === undefined,
     ),
     addMessageAuthenticator: flag(
       "addMessageAuthenticator",

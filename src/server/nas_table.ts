@@ -88,7 +88,12 @@ export interface NasSettings {
    * Status-Server always needs one (RFC 5997 §3), whatever this says, and
    * teaches nothing (FreeRADIUS learns from Access-Request only).
    *
-   * @default {true}
+   * Over TLS (RFC 6614) the default is not to require one: TLS authenticates
+   * every packet, which is what BlastRADIUS forges over UDP and TCP; an
+   * EAP-Message still needs one (RFC 3579 §3.2), and one that is present is
+   * verified. Set it explicitly to require it over TLS too.
+   *
+   * @default {true} (over TLS: `false`)
    */
   readonly requireMessageAuthenticator?: boolean | "auto";
   /**

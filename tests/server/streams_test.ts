@@ -15,7 +15,7 @@ import {
   type ServerOptions,
 } from "../../src/server.ts";
 import type { ConnectionCloseReason } from "../../src/server/connection_limits.ts";
-import { dictionary, gate, until } from "./_helpers.ts";
+import { dictionary, gate, until, withoutMessageAuthenticator } from "./_helpers.ts";
 import { fingerprint, nasTls, serverTls, StreamPeer } from "./_stream_peer.ts";
 
 const transport = streams();
@@ -420,6 +420,39 @@ describe("Server over TLS", () => {
       });
     });
   }
+
+  it("needs no Message-Authenticator over TLS unless the NAS entry asks for one", async () => {
+    const bare = withoutMessageAuthenticator(accessRequest("radsec"));
+    await withServer({ clients: [{ address: "127.0.0.1" }] }, async ({ server, tls }) => {
+      const peer = await StreamPeer.connect(transport, tls, nasTls());
+      peer.send(bare);
+      assert.equal((await peer.reply())[0], Code.AccessAccept);
+      // RFC 3579 §3.2 holds over any transport: EAP-Message needs one.
+      const eap = Packet.create(Code.AccessRequest, dictionary, {
+        "User-Name": "bob",
+        "EAP-Message": new Uint8Array([2, 1, 0, 5, 1]),
+      }, { id: 2 }).encode("radsec");
+      peer.send(withoutMessageAuthenticator(eap));
+      await until(
+        server,
+        (s) => s.droppedBy["eap-without-message-authenticator"] === 1,
+        "the EAP request dropped",
+      );
+      peer.destroy();
+    });
+    await withServer({
+      clients: [{ address: "127.0.0.1", requireMessageAuthenticator: true }],
+    }, async ({ server, tls }) => {
+      const peer = await StreamPeer.connect(transport, tls, nasTls());
+      peer.send(bare);
+      await until(
+        server,
+        (s) => s.droppedBy["missing-message-authenticator"] === 1,
+        "the request dropped",
+      );
+      peer.destroy();
+    });
+  });
 
   it("closes a connection whose handshake never starts, and one that sends garbage", async () => {
     await withServer({ connections: { handshakeTimeout: 100 } }, async ({ server, tls }) => {
