@@ -7,6 +7,7 @@
  * @module
  */
 import { InvalidOptionError } from "../errors.ts";
+import { normalizeFingerprint } from "../stream/fingerprint.ts";
 import { ALPN_RADIUS_1_0, ALPN_RADIUS_1_1 } from "../codec/radius11.ts";
 import type { PemInput, TlsClientOptions, TlsDetails, TlsVersion } from "../stream_transport.ts";
 
@@ -129,18 +130,6 @@ export interface ServerTls {
   readonly pins: ReadonlySet<string> | undefined;
   /** The RADIUS/1.1 policy. */
   readonly radius11: "off" | "prefer" | "require";
-}
-
-/**
- * A SHA-256 fingerprint in one form: upper-case hex, no colons.
- *
- * @param text A fingerprint as OpenSSL prints it, or in any case, with or
- * without colons, optionally prefixed `sha256:`.
- * @returns The hex, or `undefined` if it is not 32 bytes of hex.
- */
-export function normalizeFingerprint(text: string): string | undefined {
-  const hex = text.replace(/^sha256:/i, "").replace(/[:\s]/g, "").toUpperCase();
-  return /^[0-9A-F]{64}$/.test(hex) ? hex : undefined;
 }
 
 /**

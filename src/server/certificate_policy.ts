@@ -7,6 +7,7 @@
  */
 import { parseIPv4, parseIPv6 } from "../codec/ip.ts";
 import type { TlsDetails } from "../stream_transport.ts";
+import { normalizeFingerprint } from "../stream/fingerprint.ts";
 import type { ConnectionCloseReason } from "./connection_limits.ts";
 
 /**
@@ -130,11 +131,6 @@ export function refuseCertificate(
     if (!policy.names.some((name) => carried.includes(name))) return "certificate-not-allowed";
   }
   return undefined;
-}
-
-function normalizeFingerprint(text: string): string | undefined {
-  const hex = text.replace(/^sha256:/i, "").replace(/[:\s]/g, "").toUpperCase();
-  return /^[0-9A-F]{64}$/.test(hex) ? hex : undefined;
 }
 
 /** The names a certificate carries, comparable with a policy's (CN only without DNS names). */

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULT_RETRY, totalWait } from "../../src/client/retry_policy.ts";
 import { reconnectDelay } from "../../src/client/stream_pool.ts";
-import { normalizeFingerprint } from "../../src/client/tls_options.ts";
+import { normalizeFingerprint } from "../../src/stream/fingerprint.ts";
 
 test("a server is given the whole retransmission schedule over a connection", () => {
   const exact = { ...DEFAULT_RETRY, jitter: 0 };
