@@ -26,6 +26,7 @@ import {
 } from "./args.ts";
 import { loadDictionary } from "./dictionary.ts";
 import { UsageError } from "./errors.ts";
+import { readFileFlag } from "./file_flag.ts";
 import { integerFlag, listFlag, parseFlags, requiredFlag, stringFlag } from "./flags.ts";
 import { attributeLines } from "./output.ts";
 import { err, out, readText, resolveHost, streams, udp } from "./runtime.ts";
@@ -414,16 +415,11 @@ async function streamOptions(
     }
     return tcp ? { tls: undefined } : undefined;
   }
-  const read = async (name: string): Promise<string | undefined> => {
-    const path = stringFlag(flags, name);
-    if (path === undefined) return undefined;
-    try {
-      return await readText(path);
-    } catch (error) {
-      throw new UsageError(`Cannot read --${name} "${path}": ${(error as Error).message}`);
-    }
-  };
-  const [ca, cert, key] = [await read("ca"), await read("cert"), await read("key")];
+  const [ca, cert, key] = [
+    await readFileFlag(flags, "ca"),
+    await readFileFlag(flags, "cert"),
+    await readFileFlag(flags, "key"),
+  ];
   if ((cert === undefined) !== (key === undefined)) {
     throw new UsageError("--cert and --key go together (this client's certificate and its key)");
   }

@@ -26,6 +26,7 @@ import { unmapIPv4 } from "../server/nas_table.ts";
 import { addAttributes } from "./args.ts";
 import { loadDictionary } from "./dictionary.ts";
 import { UsageError } from "./errors.ts";
+import { readFileFlag } from "./file_flag.ts";
 import { integerFlag, listFlag, parseFlags, requiredFlag, stringFlag } from "./flags.ts";
 import { formatAttribute, packetJson } from "./output.ts";
 import {
@@ -197,16 +198,11 @@ async function streamListenOptions(
     }
     return tcp === undefined ? {} : { tcp: { port: tcp } };
   }
-  const read = async (name: string): Promise<string | undefined> => {
-    const path = stringFlag(flags, name);
-    if (path === undefined) return undefined;
-    try {
-      return await readText(path);
-    } catch (error) {
-      throw new UsageError(`Cannot read --${name} "${path}": ${(error as Error).message}`);
-    }
-  };
-  const [cert, key, ca] = [await read("cert"), await read("key"), await read("ca")];
+  const [cert, key, ca] = [
+    await readFileFlag(flags, "cert"),
+    await readFileFlag(flags, "key"),
+    await readFileFlag(flags, "ca"),
+  ];
   if (cert === undefined || key === undefined) {
     throw new UsageError("--tls-port needs --cert and --key (PEM files), and usually --ca");
   }

@@ -317,12 +317,6 @@ export class Exchange {
     // Verified: only the server (or someone with the secret) sent it.
     if (transmission.session !== undefined) transmission.session.answered = true;
     this.#markUp(server);
-    const answers = ANSWERS.get(request);
-    if (answers !== undefined && !answers.has(data[0]!)) {
-      context.counters.invalidReplies++;
-      this.fail(new ResponseVerificationError(name, `${codeName(data[0]!)} does not answer it`));
-      return;
-    }
     this.packet.id = transmission.id;
     this.packet.authenticator = transmission.authenticator;
     // The transport hands `data` over (DatagramTransport contract), and the
@@ -334,25 +328,12 @@ export class Exchange {
     const owned = data.byteOffset === 0 && data.buffer.byteLength === length
       ? data
       : data.slice(0, length);
-    let reply: Packet;
-    try {
-      reply = decodeOwnedDatagram(owned, {
+    this.#accept(data[0]!, () =>
+      decodeOwnedDatagram(owned, {
         dictionary: context.dictionary,
         secret: server.secret,
         request: this.packet,
-      });
-    } catch (error) {
-      context.counters.invalidReplies++;
-      this.fail(
-        new ResponseVerificationError(name, `its attributes do not decode: ${error}`, {
-          cause: error,
-        }),
-      );
-      return;
-    }
-    context.counters.replies++;
-    this.#settle();
-    this.#resolve(reply);
+      }));
   }
 
   /**
@@ -361,21 +342,34 @@ export class Exchange {
    */
   #receive11(transmission: Transmission, data: Uint8Array): void {
     const context = this.#context;
-    const name = codeName(this.packet.code);
     transmission.session!.answered = true;
     this.#markUp(transmission.server);
+    this.#accept(
+      data[0]!,
+      () =>
+        decodeOwnedRadius11(data.slice(), { dictionary: context.dictionary, request: this.packet }),
+    );
+  }
+
+  /**
+   * Settles with a verified reply: one whose code answers the request, and
+   * whose attributes decode.
+   *
+   * @param code The reply's code.
+   * @param decode Decodes the reply (it may throw).
+   */
+  #accept(code: number, decode: () => Packet): void {
+    const context = this.#context;
+    const name = codeName(this.packet.code);
     const answers = ANSWERS.get(this.packet.code);
-    if (answers !== undefined && !answers.has(data[0]!)) {
+    if (answers !== undefined && !answers.has(code)) {
       context.counters.invalidReplies++;
-      this.fail(new ResponseVerificationError(name, `${codeName(data[0]!)} does not answer it`));
+      this.fail(new ResponseVerificationError(name, `${codeName(code)} does not answer it`));
       return;
     }
     let reply: Packet;
     try {
-      reply = decodeOwnedRadius11(data.slice(), {
-        dictionary: context.dictionary,
-        request: this.packet,
-      });
+      reply = decode();
     } catch (error) {
       context.counters.invalidReplies++;
       this.fail(
