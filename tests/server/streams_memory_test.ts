@@ -8,6 +8,7 @@ import { Packet } from "../../src/packet.ts";
 import { Server } from "../../src/server.ts";
 import { MemoryStreams, type MemoryStreamsOptions } from "../../src/testing/memory_transport.ts";
 import { dictionary, gate, until } from "./_helpers.ts";
+import { seededRandom } from "../_random.ts";
 import { nasTls, serverTls, StreamPeer } from "./_stream_peer.ts";
 
 const SECRET = "s3cret";
@@ -27,7 +28,7 @@ async function withServer(
     streams: network,
     dictionary,
     clients: [{ address: "192.0.2.0/24", secret: SECRET }],
-    connections: { handshakeTimeout: 100 },
+    connections: { handshakeTimeout: 100, packetTimeout: 200 },
     closeTimeout: 100,
     handleAccessRequest: async (request) => {
       await handle?.();
@@ -98,6 +99,44 @@ describe("Server on MemoryStreams with faults", () => {
       assert.equal((await next.reply())[0], Code.AccessAccept);
       next.destroy();
     }, () => held.promise);
+  });
+
+  it("closes 200 connections of random garbage with counted reasons, and keeps answering", async () => {
+    const random = seededRandom(2083);
+    await withServer({ split: true }, async (server, network, ports) => {
+      const valid = requests(1)[0]!;
+      for (let i = 0; i < 200; i++) {
+        const peer = await StreamPeer.connect(network, ports.tcp, undefined, HOST);
+        // Garbage that sometimes starts like a packet: a valid header with a random body.
+        const garbage = Uint8Array.from(
+          { length: 20 + Math.floor(random() * 300) },
+          () => Math.floor(random() * 256),
+        );
+        if (i % 2 === 0) garbage.set(valid.subarray(0, 4));
+        peer.send(garbage);
+        if (i % 3 === 0) peer.destroy(); // some leave at once, some wait to be closed
+      }
+      // Garbage whose Length asks for more bytes than come is ended by packetTimeout.
+      await until(
+        server,
+        (s) => s.connections.open === 0,
+        "every garbage connection closed",
+        20000,
+      );
+      const stats = server.stats();
+      const closed = stats.connections.closedBy;
+      assert.equal(
+        closed["bad-length"] + closed["invalid-packet"] + closed["packet-timeout"] +
+          closed["peer-closed"] + closed["peer-reset"],
+        200,
+        JSON.stringify(closed),
+      );
+      assert.equal(stats.replied, 0);
+      const peer = await StreamPeer.connect(network, ports.tcp, undefined, HOST);
+      peer.send(valid);
+      assert.equal((await peer.reply())[0], Code.AccessAccept);
+      peer.destroy();
+    });
   });
 
   it("closes a TLS connection whose handshake stalls (handshake-timeout)", async () => {
