@@ -36,6 +36,12 @@ export interface RadloadOptions {
   servername?: string;
   /** TLS: the one version offered. @default "1.3" */
   tlsVersion?: "1.2" | "1.3";
+  /**
+   * TLS: the requests started in one turn of the generator's loop share one
+   * record, instead of a record each (as NASes and proxies send them, and as
+   * FreeRADIUS 3.2's listener needs). @default false
+   */
+  coalesce?: boolean;
   /** @default "127.0.0.1" */
   host?: string;
   /** @default "testing123" */
@@ -252,6 +258,7 @@ export function radloadArgs(options: RadloadOptions): string[] {
   add("storm", options.storm);
   add("progress", options.progress);
   if (options.messageAuthenticator === false) args.push("--no-message-authenticator");
+  if (options.coalesce === true) args.push("--coalesce");
   return args;
 }
 

@@ -20,7 +20,9 @@
  * each), framed by their Length field, the same way verified. TLS is 1.3
  * unless --tls-version 1.2, with the client certificate --cert/--key and the
  * server's certificate checked against --ca (for the --host address, or
- * --servername). A live connection never retransmits (RFC 6613 section
+ * --servername); each request is a TLS record of its own (as NASes and
+ * proxies send them), or with --coalesce the requests started in one turn
+ * of the loop share one. A live connection never retransmits (RFC 6613 section
  * 2.6.1): a request unanswered after --timeout ms is lost. A connection the
  * server closes (or a reply whose Length cannot be framed) loses the
  * requests in flight on it; when none is left the run ends, the result is
@@ -45,7 +47,8 @@
  *           [--storm 0] [--progress 0] [--no-message-authenticator]
  *   radload --tls --port 2083 --cert nas.pem --key nas.key --ca ca.pem
  *           [--secret radsec] [--connections 1] [--tls-version 1.3]
- *           [--servername NAME] [--handshake-timeout 10000] [...as above]
+ *           [--servername NAME] [--handshake-timeout 10000] [--coalesce]
+ *           [...as above]
  *   radload --tcp --port 1812 [--connections 1] [...as above]
  *   radload --self-test
  *
@@ -120,6 +123,7 @@ static struct {
   const char *servername;
   int tls_version;
   double handshake_timeout;
+  int coalesce;
 } opt = {
     .host = "127.0.0.1",
     .port = 0,
@@ -148,6 +152,7 @@ static struct {
     .servername = NULL,
     .tls_version = 13,
     .handshake_timeout = 10,
+    .coalesce = 0,
 };
 
 enum { UDP = 0, TCP = 1, TLS = 2 };
@@ -410,25 +415,30 @@ static int open_socket(void) {
 
 static void close_connection(sock_t *s, const char *why);
 
-/* Writes what the connection takes now; the rest waits for the next turn of the loop. */
+/*
+ * Sends the requests of this turn of the loop: over TLS one record each (as
+ * NASes and proxies send them; FreeRADIUS 3.2's listener reads one packet per
+ * record), or all in one with --coalesce; one send() for all. What the socket
+ * does not take now goes with the next turn.
+ */
 static void flush_stream(sock_t *s) {
-  size_t done = 0;
-  while (done < s->pending_size) {
-    ssize_t n = stream_write(s->stream, s->pending + done, s->pending_size - done);
-    if (n < 0) {
-      close_connection(s, stream_error(s->stream));
-      return;
+  int failed = 0;
+  if (opt.transport == TCP || opt.coalesce) {
+    failed = s->pending_size > 0 && stream_write(s->stream, s->pending, s->pending_size) < 0;
+  } else {
+    for (size_t at = 0; at < s->pending_size && !failed;) {
+      size_t length = (size_t)s->pending[at + 2] << 8 | s->pending[at + 3];
+      failed = stream_write(s->stream, s->pending + at, length) < 0;
+      at += length;
     }
-    if (n == 0) break;
-    done += (size_t)n;
   }
-  memmove(s->pending, s->pending + done, s->pending_size - done);
-  s->pending_size -= done;
+  s->pending_size = 0;
+  if (failed || stream_flush(s->stream) < 0) close_connection(s, stream_error(s->stream));
 }
 
 static void flush(sock_t *s) {
   if (opt.transport != UDP) {
-    if (!s->closed && s->pending_size > 0) flush_stream(s);
+    if (!s->closed) flush_stream(s);
     return;
   }
   int done = 0;
@@ -447,12 +457,9 @@ static void flush(sock_t *s) {
 
 static void queue_send(sock_t *s, slot_t *slot) {
   if (opt.transport != UDP) {
-    /* Requests go out together, as one write (one TLS record) per turn of the loop. */
+    /* The requests of a turn of the loop go out together (flush_stream). */
     if (s->pending_size + slot->length > s->pending_capacity) flush(s);
-    if (s->closed || s->pending_size + slot->length > s->pending_capacity) {
-      c.send_errors++; /* the connection does not keep up: the request times out */
-      return;
-    }
+    if (s->closed) return; /* its requests are lost */
     memcpy(s->pending + s->pending_size, slot->packet, slot->length);
     s->pending_size += slot->length;
     return;
@@ -871,7 +878,8 @@ static void usage(FILE *to) {
           "  [--rcvbuf 4194304] [--no-message-authenticator]\n"
           "  radload --tls --port PORT --cert FILE --key FILE --ca FILE [--secret radsec]\n"
           "  [--connections 1] [--tls-version 1.3 (or 1.2)] [--servername NAME]\n"
-          "  [--handshake-timeout 10000 (ms)] [options above but --sockets, --retries, --storm]\n"
+          "  [--handshake-timeout 10000 (ms)] [--coalesce (a turn's requests in one record)]\n"
+          "  [options above but --sockets, --retries, --storm]\n"
           "  radload --tcp --port PORT [--connections 1] [same]\n"
           "  radload --self-test\n");
 }
@@ -916,6 +924,7 @@ static void parse(int argc, char **argv) {
       {"servername", required_argument, 0, 'v'},
       {"tls-version", required_argument, 0, 'V'},
       {"handshake-timeout", required_argument, 0, 'x'},
+      {"coalesce", no_argument, 0, 'G'},
       {"self-test", no_argument, 0, 'T'},
       {"help", no_argument, 0, 'H'},
       {0, 0, 0, 0},
@@ -957,6 +966,7 @@ static void parse(int argc, char **argv) {
           exit(2);
         }
         break;
+      case 'G': opt.coalesce = 1; break;
       case 'x': opt.handshake_timeout = number("handshake-timeout", optarg, 1, 1e7) / 1000; break;
       case 'T': exit(self_test());
       case 'H': usage(stdout); exit(0);
@@ -984,13 +994,15 @@ static void parse(int argc, char **argv) {
     fprintf(stderr, "radload: --tcp or --tls, not both\n");
     exit(2);
   }
-  if (opt.transport == UDP &&
-      (opt.cert || opt.key || opt.ca || opt.servername || opt.tls_version != 13)) {
-    fprintf(stderr, "radload: --cert, --key, --ca, --servername and --tls-version go with --tls\n");
+  if (opt.transport == UDP && (opt.cert || opt.key || opt.ca || opt.servername ||
+                               opt.tls_version != 13 || opt.coalesce)) {
+    fprintf(stderr, "radload: --cert, --key, --ca, --servername, --tls-version and --coalesce "
+                    "go with --tls\n");
     exit(2);
   }
-  if (opt.transport == TCP && (opt.cert || opt.key || opt.ca || opt.servername)) {
-    fprintf(stderr, "radload: --cert, --key, --ca and --servername go with --tls, not --tcp\n");
+  if (opt.transport == TCP && (opt.cert || opt.key || opt.ca || opt.servername || opt.coalesce)) {
+    fprintf(stderr,
+            "radload: --cert, --key, --ca, --servername and --coalesce go with --tls, not --tcp\n");
     exit(2);
   }
   if (opt.transport != UDP && opt.storm > 0) {
@@ -1039,7 +1051,6 @@ int main(int argc, char **argv) {
   if (!socks || !slots || !waiting || !latency || !storm_fds) die("calloc");
   double handshake_max = 0;
   if (opt.transport != UDP) {
-    /* A request that stays unwritten past its timeout is lost and built again: room for two each. */
     int per_connection = (opt.in_flight + opt.sockets - 1) / opt.sockets;
     char error[1024];
     stream_options = (stream_options_t){
@@ -1073,7 +1084,7 @@ int main(int argc, char **argv) {
         snprintf(tls_cipher, sizeof tls_cipher, "%s", stream_cipher(socks[i].stream));
       }
       socks[i].fd = stream_fd(socks[i].stream);
-      socks[i].pending_capacity = 2 * (size_t)per_connection * MAX_REQUEST;
+      socks[i].pending_capacity = (size_t)per_connection * MAX_REQUEST;
       socks[i].pending = malloc(socks[i].pending_capacity);
       socks[i].partial = malloc(STREAM_READ + MAX_PACKET);
       if (!socks[i].pending || !socks[i].partial) die("malloc");
@@ -1221,12 +1232,12 @@ int main(int argc, char **argv) {
   }
   printf("\"options\":{\"transport\":\"%s\",\"host\":\"%s\",\"port\":%d,\"inFlight\":%d,"
          "\"sockets\":%d,\"connections\":%d,\"count\":%ld,\"warmup\":%ld,\"duration\":%g,"
-         "\"timeoutMs\":%g,\"retries\":%d,\"rate\":%g,\"messageAuthenticator\":%s}}\n",
+         "\"timeoutMs\":%g,\"retries\":%d,\"rate\":%g,\"messageAuthenticator\":%s,\"coalesce\":%s}}\n",
          TRANSPORT_NAMES[opt.transport], opt.host, opt.port, opt.in_flight,
          opt.transport == UDP ? opt.sockets : 0, opt.transport == UDP ? 0 : opt.sockets,
          opt.count, opt.warmup, opt.duration, opt.timeout * 1000,
          opt.transport == UDP ? opt.retries : 0, opt.rate,
-         opt.message_authenticator ? "true" : "false");
+         opt.message_authenticator ? "true" : "false", opt.coalesce ? "true" : "false");
 #undef WINDOW
   fflush(stdout);
   for (int i = 0; i < opt.sockets; i++) {

@@ -24,6 +24,11 @@
 struct stream {
   int fd;
   SSL *ssl;
+  /* TLS after the handshake: the records SSL_write makes, until they move to the queue. */
+  BIO *records;
+  /* Bytes for the socket (TLS records, or TCP payload) it has not taken yet. */
+  uint8_t *queue;
+  size_t queued, capacity;
   char error[512];
 };
 
@@ -58,8 +63,6 @@ int stream_setup(const stream_options_t *options, char *error, size_t error_size
   SSL_CTX_set_max_proto_version(context, version);
   /* A server that closes without close_notify: "closed by the server", not a TLS error. */
   SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
-  /* Non-blocking writes of a batch of requests: whatever fits is taken, the rest retried. */
-  SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (options->cert != NULL) {
     if (SSL_CTX_use_certificate_chain_file(context, options->cert) != 1) {
       char what[300];
@@ -156,6 +159,20 @@ stream_t *stream_open(const stream_options_t *options, const struct sockaddr *to
   }
   set_timeout(fd, 0);
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  if (stream->ssl != NULL) {
+    /*
+     * From now on records are written to memory and sent by stream_flush: one
+     * record per stream_write, and one send() for all the records of a turn.
+     */
+    stream->records = BIO_new(BIO_s_mem());
+    if (stream->records == NULL) {
+      tls_error(error, error_size, "BIO_new");
+      stream_close(stream);
+      return NULL;
+    }
+    BIO_up_ref(stream->records);
+    SSL_set0_wbio(stream->ssl, stream->records);
+  }
   return stream;
 }
 
@@ -191,19 +208,63 @@ ssize_t stream_read(stream_t *stream, uint8_t *buffer, size_t size) {
   return closed(stream, error, errno);
 }
 
-ssize_t stream_write(stream_t *stream, const uint8_t *data, size_t size) {
+/* Makes room for size more bytes in the queue; -1 when out of memory. */
+static int reserve(stream_t *stream, size_t size) {
+  if (stream->queued + size <= stream->capacity) return 0;
+  size_t capacity = stream->capacity == 0 ? 65536 : stream->capacity;
+  while (capacity < stream->queued + size) capacity *= 2;
+  uint8_t *queue = realloc(stream->queue, capacity);
+  if (queue == NULL) {
+    snprintf(stream->error, sizeof stream->error, "out of memory for the send queue");
+    return -1;
+  }
+  stream->queue = queue;
+  stream->capacity = capacity;
+  return 0;
+}
+
+/* Moves the records TLS wrote (by SSL_write, or SSL_read answering the server) to the queue. */
+static int take_records(stream_t *stream) {
+  if (stream->records == NULL) return 0;
+  for (;;) {
+    size_t size = (size_t)BIO_ctrl_pending(stream->records);
+    if (size == 0) return 0;
+    if (reserve(stream, size) < 0) return -1;
+    int n = BIO_read(stream->records, stream->queue + stream->queued, (int)size);
+    if (n <= 0) return 0;
+    stream->queued += (size_t)n;
+  }
+}
+
+int stream_write(stream_t *stream, const uint8_t *data, size_t size) {
   if (stream->ssl == NULL) {
-    ssize_t n = send(stream->fd, data, size, MSG_NOSIGNAL);
-    if (n >= 0) return n;
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
-    return closed(stream, 0, errno);
+    if (reserve(stream, size) < 0) return -1;
+    memcpy(stream->queue + stream->queued, data, size);
+    stream->queued += size;
+    return 0;
   }
   ERR_clear_error();
-  int n = SSL_write(stream->ssl, data, (int)(size > 1 << 30 ? 1 << 30 : size));
-  if (n > 0) return n;
-  int error = SSL_get_error(stream->ssl, n);
-  if (error == SSL_ERROR_WANT_WRITE || error == SSL_ERROR_WANT_READ) return 0;
-  return closed(stream, error, errno);
+  /* Into memory: it never waits for the socket. */
+  int n = SSL_write(stream->ssl, data, (int)size);
+  if (n <= 0) return (int)closed(stream, SSL_get_error(stream->ssl, n), errno);
+  return take_records(stream);
+}
+
+int stream_flush(stream_t *stream) {
+  if (take_records(stream) < 0) return -1;
+  size_t done = 0;
+  while (done < stream->queued) {
+    ssize_t n = send(stream->fd, stream->queue + done, stream->queued - done, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      return (int)closed(stream, 0, errno);
+    }
+    done += (size_t)n;
+  }
+  memmove(stream->queue, stream->queue + done, stream->queued - done);
+  stream->queued -= done;
+  return 0;
 }
 
 const char *stream_error(const stream_t *stream) { return stream->error; }
@@ -218,10 +279,15 @@ const char *stream_cipher(const stream_t *stream) {
 
 void stream_close(stream_t *stream) {
   if (stream->ssl != NULL) {
-    /* close_notify, without waiting for the server's. */
-    SSL_shutdown(stream->ssl);
+    /* close_notify, sent if the socket takes it now, without waiting for the server's. */
+    if (stream->records != NULL) {
+      SSL_shutdown(stream->ssl);
+      stream_flush(stream);
+      BIO_free(stream->records);
+    }
     SSL_free(stream->ssl);
   }
   close(stream->fd);
+  free(stream->queue);
   free(stream);
 }

@@ -2,7 +2,8 @@
  * One RADIUS stream connection for radload: plain TCP (RFC 6613) or TLS
  * (RadSec, RFC 6614) through OpenSSL. The connection and its handshake are
  * made blocking, with a time limit; after that the socket is non-blocking
- * and reads and writes never wait. Framing by the RADIUS Length field is the
+ * and reads and writes never wait: what the socket does not take yet waits
+ * in the connection's queue. Framing by the RADIUS Length field is the
  * caller's.
  * SPDX-License-Identifier: MIT
  */
@@ -45,8 +46,15 @@ int stream_fd(const stream_t *stream);
 /* Bytes read (> 0), 0 when nothing more is there now, -1 when closed (see stream_error). */
 ssize_t stream_read(stream_t *stream, uint8_t *buffer, size_t size);
 
-/* Bytes written (maybe fewer than size, maybe 0 when the socket is full), -1 when closed. */
-ssize_t stream_write(stream_t *stream, const uint8_t *data, size_t size);
+/*
+ * Queues data to send: over TLS one record (RFC 6614 leaves the split to the
+ * sender; FreeRADIUS 3.2 wants one packet per record), over TCP the bytes.
+ * Nothing is sent before stream_flush. 0, or -1 when closed.
+ */
+int stream_write(stream_t *stream, const uint8_t *data, size_t size);
+
+/* Sends what is queued, as far as the socket takes it now. 0, or -1 when closed. */
+int stream_flush(stream_t *stream);
 
 /* Why the connection closed: "closed by the server" or the system's or TLS library's error. */
 const char *stream_error(const stream_t *stream);

@@ -97,7 +97,7 @@ test(
 );
 
 test(
-  "radload --tls-version 1.2 over two connections, and --tcp: every reply verified",
+  "radload --tls-version 1.2 over two connections, --coalesce, and --tcp: every reply verified",
   requirements,
   async () => {
     const { server, tlsPort, tcpPort } = await startServer();
@@ -116,6 +116,19 @@ test(
       assert.equal(tls12.tls?.protocol, "TLSv1.2");
       assert.equal(tls12.options.connections, 2);
 
+      // Many requests in one TLS record: RADIUS over TLS is a byte stream framed by Length (RFC 6614).
+      const coalesced = await runRadload({
+        ...brief,
+        port: tlsPort,
+        transport: "tls",
+        coalesce: true,
+        ...NAS,
+        secret: SECRET,
+        inFlight: 100,
+      });
+      assertAllVerified(coalesced, 300);
+      assert.equal(coalesced.options.coalesce, true);
+
       const tcp = await runRadload({
         ...brief,
         port: tcpPort,
@@ -126,7 +139,7 @@ test(
       assertAllVerified(tcp, 300);
       assert.equal(tcp.transport, "tcp");
       assert.equal(tcp.tls, null);
-      assert.equal(server.stats().connections.accepted, 3);
+      assert.equal(server.stats().connections.accepted, 4);
     } finally {
       await server.close();
     }
