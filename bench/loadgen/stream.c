@@ -63,6 +63,9 @@ int stream_setup(const stream_options_t *options, char *error, size_t error_size
   SSL_CTX_set_max_proto_version(context, version);
   /* A server that closes without close_notify: "closed by the server", not a TLS error. */
   SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
+  /* Many replies a read: records read in 64 KiB chunks, not a header and a body at a time. */
+  SSL_CTX_set_read_ahead(context, 1);
+  SSL_CTX_set_default_read_buffer_len(context, 65536);
   if (options->cert != NULL) {
     if (SSL_CTX_use_certificate_chain_file(context, options->cert) != 1) {
       char what[300];
