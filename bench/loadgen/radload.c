@@ -951,8 +951,9 @@ static void parse(int argc, char **argv) {
       case 'g': opt.progress_ms = (int)number("progress", optarg, 0, 1e7); break;
       case 'b': opt.rcvbuf = (int)number("rcvbuf", optarg, 4096, 1 << 30); break;
       case 'M': opt.message_authenticator = 0; break;
-      case 'C': opt.transport = opt.transport == TLS ? -1 : TCP; break;
-      case 'L': opt.transport = opt.transport == TCP ? -1 : TLS; break;
+      /* -1: both given (refused below). */
+      case 'C': opt.transport = opt.transport == UDP || opt.transport == TCP ? TCP : -1; break;
+      case 'L': opt.transport = opt.transport == UDP || opt.transport == TLS ? TLS : -1; break;
       case 'N': opt.connections = (int)number("connections", optarg, 1, 1024); break;
       case 'e': opt.cert = optarg; break;
       case 'y': opt.key = optarg; break;

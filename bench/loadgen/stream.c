@@ -51,8 +51,20 @@ static void tls_error(char *error, size_t size, const char *what) {
   }
 }
 
+/* A file given on the command line that cannot be read: -1 with the reason. */
+static int unreadable(const char *flag, const char *path, char *error, size_t error_size) {
+  if (path == NULL || access(path, R_OK) == 0) return 0;
+  snprintf(error, error_size, "--%s %s: %s", flag, path, strerror(errno));
+  return -1;
+}
+
 int stream_setup(const stream_options_t *options, char *error, size_t error_size) {
   if (!options->tls) return 0;
+  if (unreadable("cert", options->cert, error, error_size) < 0 ||
+      unreadable("key", options->key, error, error_size) < 0 ||
+      unreadable("ca", options->ca, error, error_size) < 0) {
+    return -1;
+  }
   context = SSL_CTX_new(TLS_client_method());
   if (context == NULL) {
     tls_error(error, error_size, "SSL_CTX_new");
