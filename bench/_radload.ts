@@ -1,8 +1,10 @@
 // The C load generator bench/loadgen/radload.c, from TypeScript: compiled
-// with `gcc -O2` into bench/.build/ on first use (the file name carries a
-// hash of the sources, so an edit rebuilds and concurrent builds do not
-// clash), run as a child process (optionally pinned with `taskset -c`), its
-// JSON lines parsed. Works on Deno, Bun and Node (node:child_process).
+// with `gcc -O2` and linked with OpenSSL (-lssl -lcrypto, for its TLS mode;
+// the headers come with libssl-dev) into bench/.build/ on first use (the
+// file name carries a hash of the sources, so an edit rebuilds and
+// concurrent builds do not clash), run as a child process (optionally pinned
+// with `taskset -c`), its JSON lines parsed. Works on Deno, Bun and Node
+// (node:child_process).
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
@@ -10,13 +12,36 @@ import { delimiter, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
-const SOURCES = ["radload.c", "md5.c", "md5.h"];
+const SOURCES = ["radload.c", "md5.c", "md5.h", "stream.c", "stream.h"];
 const sourceDir = fileURLToPath(new URL("./loadgen/", import.meta.url));
 const buildDir = fileURLToPath(new URL("./.build/", import.meta.url));
 
 /** The generator's options (see `radload --help`); only `port` is required. */
 export interface RadloadOptions {
   port: number;
+  /**
+   * UDP datagrams, or one RADIUS stream per connection: TCP (RFC 6613) or
+   * TLS (RFC 6614), framed by Length, never retransmitted. @default "udp"
+   */
+  transport?: "udp" | "tcp" | "tls";
+  /** Stream connections the requests are spread over (Identifiers 0-255 each). @default 1 */
+  connections?: number;
+  /** TLS: this client's certificate (PEM file, chain after it). */
+  cert?: string;
+  /** TLS: its private key (PEM file). */
+  key?: string;
+  /** TLS: the CA(s) the server's certificate must chain to (PEM file); unchecked without. */
+  ca?: string;
+  /** TLS: the name sent as SNI and checked in the server's certificate (default: its IP). */
+  servername?: string;
+  /** TLS: the one version offered. @default "1.3" */
+  tlsVersion?: "1.2" | "1.3";
+  /**
+   * TLS: the requests started in one turn of the generator's loop share one
+   * record, instead of a record each (as NASes and proxies send them, and as
+   * FreeRADIUS 3.2's listener needs). @default false
+   */
+  coalesce?: boolean;
   /** @default "127.0.0.1" */
   host?: string;
   /** @default "testing123" */
@@ -37,9 +62,9 @@ export interface RadloadOptions {
   warmupMax?: number;
   /** Seconds the measured window may take at most (0: no cap). @default 0 */
   duration?: number;
-  /** Milliseconds before a request is sent again. @default 1000 */
+  /** Milliseconds before a request is sent again (over a stream: counted lost). @default 1000 */
   timeout?: number;
-  /** Retransmissions before a request counts as lost. @default 3 */
+  /** Retransmissions before a request counts as lost (UDP only). @default 3 */
   retries?: number;
   /** New requests per second at most (0: closed loop, a reply sends the next). @default 0 */
   rate?: number;
@@ -95,12 +120,22 @@ export interface RadloadResult {
   latencyMs: { p50: number; p99: number; max: number };
   warmup: { verified: number; seconds: number };
   storm: { rate: number; sent: number; perSecond: number; errors: number; replies: number };
+  transport: "udp" | "tcp" | "tls";
+  /** Stream connections closed by the server (or by a reply that could not be framed). */
+  connectionsClosed: number;
+  /** TLS: what the first connection negotiated, and the slowest connect + handshake. */
+  tls: { protocol: string; cipher: string; handshakeMsMax: number } | null;
   options: Record<string, unknown>;
 }
 
 /** No C compiler: the generator cannot be built. */
 export class NoCompilerError extends Error {
   override name = "NoCompilerError";
+}
+
+/** The OpenSSL headers are missing: the generator cannot be built. */
+export class NoOpenSslError extends Error {
+  override name = "NoOpenSslError";
 }
 
 /** The path of an executable found on PATH, or undefined. */
@@ -124,12 +159,27 @@ export function findCompiler(): string | undefined {
   return findExecutable("gcc");
 }
 
+let openSsl: boolean | undefined;
+
+/** True when the C compiler finds OpenSSL's headers (libssl-dev), which radload needs. */
+export function haveOpenSslHeaders(): boolean {
+  if (openSsl !== undefined) return openSsl;
+  const compiler = findCompiler();
+  if (compiler === undefined) return (openSsl = false);
+  const result = spawnSync(compiler, ["-E", "-x", "c", "-o", "/dev/null", "-"], {
+    input: "#include <openssl/ssl.h>\n",
+    encoding: "utf8",
+  });
+  return (openSsl = result.status === 0);
+}
+
 let built: string | undefined;
 
 /**
  * The radload binary, compiled with `gcc -O2` into bench/.build/ unless a
  * build of the same sources is there already.
  * @throws {NoCompilerError} when there is no gcc (or $CC).
+ * @throws {NoOpenSslError} when the OpenSSL headers are missing (apt-get install libssl-dev).
  */
 export function radloadBinary(): string {
   if (built !== undefined) return built;
@@ -154,7 +204,16 @@ export function radloadBinary(): string {
       temporary,
       join(sourceDir, "radload.c"),
       join(sourceDir, "md5.c"),
+      join(sourceDir, "stream.c"),
+      "-lssl",
+      "-lcrypto",
     ], { encoding: "utf8" });
+    if (result.status !== 0 && /openssl\/\w+\.h|-lssl|-lcrypto/.test(result.stderr ?? "")) {
+      throw new NoOpenSslError(
+        "No OpenSSL development files to build bench/loadgen/radload.c (its TLS mode links " +
+          "OpenSSL): install them (apt-get install libssl-dev)",
+      );
+    }
     if (result.status !== 0) {
       throw new Error(
         `${compiler} could not build radload (${result.error?.message ?? result.status}): ${
@@ -174,6 +233,15 @@ export function radloadArgs(options: RadloadOptions): string[] {
   const add = (flag: string, value: string | number | undefined) => {
     if (value !== undefined) args.push(`--${flag}`, String(value));
   };
+  if (options.transport === "tcp" || options.transport === "tls") {
+    args.push(`--${options.transport}`);
+  }
+  add("connections", options.connections);
+  add("cert", options.cert);
+  add("key", options.key);
+  add("ca", options.ca);
+  add("servername", options.servername);
+  add("tls-version", options.tlsVersion);
   add("host", options.host);
   add("secret", options.secret);
   add("user", options.user);
@@ -190,6 +258,7 @@ export function radloadArgs(options: RadloadOptions): string[] {
   add("storm", options.storm);
   add("progress", options.progress);
   if (options.messageAuthenticator === false) args.push("--no-message-authenticator");
+  if (options.coalesce === true) args.push("--coalesce");
   return args;
 }
 

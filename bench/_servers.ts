@@ -6,17 +6,34 @@
 // and require a Message-Authenticator in Access-Requests.
 //
 // A contender is a list of command-line arguments, so that a new one (say
-// `radkit serve --workers 2`) is one line in the caller's list. Linux only:
-// CPU time and RSS come from /proc, pinning from taskset(1).
+// `radkit serve --workers 2`) is one line in the caller's list. With `tls`
+// both also listen for RADIUS over TLS (RFC 6614) on 127.0.0.1: mutual TLS
+// with the test PKI (tests/fixtures/tls: server.pem presented, clients'
+// certificates checked against ca.pem), secret "radsec". Linux only: CPU
+// time and RSS come from /proc, pinning from taskset(1).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
+import { createServer } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import { addCleanup, repoPath, type Runtime, runtimeCommand } from "./_proc.ts";
 import { runRadload } from "./_radload.ts";
-import { startFreeRadius } from "../tests/_freeradius.ts";
+import { FREERADIUS_TLS_SECRET, startFreeRadius } from "../tests/_freeradius.ts";
 
-/** The shared secret every benchmark server uses. */
+/** The shared secret every benchmark server uses over UDP. */
 export const SECRET = "testing123";
+/** The shared secret over TLS (RFC 6614 §2.3); `radkit serve` uses it over UDP too then. */
+export const TLS_SECRET: string = FREERADIUS_TLS_SECRET;
+/** The test PKI: the NAS's certificate and key, and the CA the server's chains to. */
+export const NAS_TLS: { cert: string; key: string; ca: string } = {
+  cert: repoPath("tests/fixtures/tls/nas1.pem"),
+  key: repoPath("tests/fixtures/tls/nas1.key"),
+  ca: repoPath("tests/fixtures/tls/ca.pem"),
+};
+const SERVER_TLS = {
+  cert: repoPath("tests/fixtures/tls/server.pem"),
+  key: repoPath("tests/fixtures/tls/server.key"),
+  ca: repoPath("tests/fixtures/tls/ca.pem"),
+};
 /** The users file both radkit serve and FreeRADIUS read (bob/hello is accepted). */
 export const USERS_FILE: string = repoPath("tests/freeradius/raddb/users");
 
@@ -33,6 +50,8 @@ export interface ServerSpec {
   args?: readonly string[];
   /** A FreeRADIUS configuration template instead of tests/freeradius/raddb. */
   template?: string;
+  /** Also listen for RADIUS over TLS (see {@linkcode RunningServer.tls}). */
+  tls?: boolean;
 }
 
 /** A started server. */
@@ -40,6 +59,10 @@ export interface RunningServer {
   readonly spec: ServerSpec;
   /** Its authentication port on 127.0.0.1. */
   readonly port: number;
+  /** The shared secret on `port`. */
+  readonly secret: string;
+  /** With `spec.tls`: its RADIUS/TLS port on 127.0.0.1 (mutual TLS, {@linkcode NAS_TLS}). */
+  readonly tls?: { readonly port: number; readonly secret: string };
   /** The process the benchmark started (the root of its process tree). */
   readonly pid: number;
   /** Stops it (SIGTERM, then SIGKILL after 5 s). */
@@ -161,11 +184,65 @@ export function serveHasWorkers(runtime: Runtime): boolean {
   return /--workers\b/.test(serveHelp(runtime));
 }
 
+/** A TCP port of 127.0.0.1 free a moment ago. */
+export function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Waits until the server verifiably answers an Access-Request over TLS, or
+ * `exited` rejects: a stream is never retransmitted, so the probe is run
+ * again until the listener is up (30 s at most).
+ */
+async function readyTls(
+  tls: { port: number; secret: string },
+  exited: Promise<never>,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const probe = runRadload({
+        port: tls.port,
+        transport: "tls",
+        ...NAS_TLS,
+        secret: tls.secret,
+        inFlight: 1,
+        count: 1,
+        warmup: 0,
+        duration: 10,
+        timeout: 5000,
+      });
+      const result = await Promise.race([probe, exited]);
+      if (result.accepted === 1) return;
+      throw new Error(JSON.stringify(result));
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(`${what} did not accept bob/hello over TLS within 30 s: ${error}`);
+      }
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, 200)), exited]);
+    }
+  }
+}
+
 /** Waits until the server verifiably answers an Access-Request, or `exited` rejects. */
-async function ready(port: number, exited: Promise<never>, what: string): Promise<void> {
+async function ready(
+  port: number,
+  exited: Promise<never>,
+  what: string,
+  secret = SECRET,
+): Promise<void> {
   const probe = runRadload({
     port,
-    secret: SECRET,
+    secret,
     inFlight: 1,
     sockets: 1,
     count: 1,
@@ -201,10 +278,23 @@ async function startRadkitOnce(spec: ServerSpec): Promise<RunningServer> {
   const auth = await freeUdpPort();
   const acct = await freeUdpPort();
   const coa = await freeUdpPort();
+  const tlsPort = spec.tls ? await freeTcpPort() : undefined;
+  // One secret for every port of `radkit serve`: "radsec" when it speaks TLS.
+  const secret = spec.tls ? TLS_SECRET : SECRET;
+  const tlsArgs = tlsPort === undefined ? [] : [
+    "--tls-port",
+    String(tlsPort),
+    "--cert",
+    SERVER_TLS.cert,
+    "--key",
+    SERVER_TLS.key,
+    "--ca",
+    SERVER_TLS.ca,
+  ];
   const [command, args] = runtimeCommand(spec.runtime!, "bin/radkit.mjs", [
     "serve",
     "--secret",
-    SECRET,
+    secret,
     "--users",
     USERS_FILE,
     "--host",
@@ -215,6 +305,7 @@ async function startRadkitOnce(spec: ServerSpec): Promise<RunningServer> {
     String(acct),
     "--coa-port",
     String(coa),
+    ...tlsArgs,
     ...(spec.args ?? []),
   ]);
   // stdout (one line per request) to /dev/null: reading it would load the machine.
@@ -241,8 +332,10 @@ async function startRadkitOnce(spec: ServerSpec): Promise<RunningServer> {
     clearTimeout(timer);
   };
   const remove = addCleanup(stop);
+  const tls = tlsPort === undefined ? undefined : { port: tlsPort, secret };
   try {
-    await ready(auth, exited, spec.name);
+    await ready(auth, exited, spec.name, secret);
+    if (tls !== undefined) await readyTls(tls, exited, spec.name);
   } catch (error) {
     await stop();
     remove();
@@ -251,6 +344,8 @@ async function startRadkitOnce(spec: ServerSpec): Promise<RunningServer> {
   return {
     spec,
     port: auth,
+    secret,
+    ...(tls === undefined ? {} : { tls }),
     pid: child.pid!,
     stop: async () => {
       await stop();
@@ -260,10 +355,18 @@ async function startRadkitOnce(spec: ServerSpec): Promise<RunningServer> {
 }
 
 async function startFreeRadiusServer(spec: ServerSpec): Promise<RunningServer> {
-  const server = await startFreeRadius(spec.template ? { template: spec.template } : {});
+  const server = await startFreeRadius({
+    ...(spec.template ? { template: spec.template } : {}),
+    ...(spec.tls ? { tls: true } : {}),
+  });
   const remove = addCleanup(() => server.stop());
+  const tls = server.tlsPort === undefined
+    ? undefined
+    : { port: server.tlsPort, secret: FREERADIUS_TLS_SECRET };
   try {
-    await ready(server.authPort, new Promise<never>(() => {}), spec.name);
+    const never = new Promise<never>(() => {});
+    await ready(server.authPort, never, spec.name);
+    if (tls !== undefined) await readyTls(tls, never, spec.name);
   } catch (error) {
     await server.stop();
     remove();
@@ -272,6 +375,8 @@ async function startFreeRadiusServer(spec: ServerSpec): Promise<RunningServer> {
   return {
     spec,
     port: server.authPort,
+    secret: SECRET,
+    ...(tls === undefined ? {} : { tls }),
     pid: server.pid!,
     stop: async () => {
       await server.stop();

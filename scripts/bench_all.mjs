@@ -1,5 +1,5 @@
 // One command for every benchmark on every runtime: runs the codec, MD5,
-// dictionary, server, client and client-burst benchmarks on Deno, Bun and Node (the pinned
+// dictionary, server, streams (TLS), client and client-burst benchmarks on Deno, Bun and Node (the pinned
 // binaries in node_modules/.bin, spawned by absolute path), collects the one
 // `BENCH {...}` JSON line each prints, and writes bench/RESULTS.md from them
 // (every number in it is measured by this run; the soak summary comes from
@@ -8,13 +8,15 @@
 //   node scripts/bench_all.mjs           # full run (~20 min on 2 cores)
 //   node scripts/bench_all.mjs --quick   # short budgets (~4 min)
 //   node scripts/bench_all.mjs --quick --only server   # smoke test of the server bench (~1 min)
+//   node scripts/bench_all.mjs --only streams   # RADIUS over TLS vs FreeRADIUS and vs UDP (~6 min)
 //   [--runtimes deno,bun,node] [--out bench/RESULTS.md]
-//   [--only md5,codec,dictionary,server,client,burst]
+//   [--only md5,codec,dictionary,server,streams,client,burst]
 //
 // With --only, the sections not listed are copied from the previous
 // bench/RESULTS.json and the report says from which run they come.
-// The server bench (bench/server_bench.ts) needs gcc (it builds the C load
-// generator bench/loadgen/radload.c) and taskset. Peers (FreeRADIUS, pyrad,
+// The server and streams benches (bench/server_bench.ts, bench/stream_bench.ts)
+// need gcc and libssl-dev (they build the C load generator
+// bench/loadgen/radload.c) and taskset. Peers (FreeRADIUS, pyrad,
 // radclient, the Debian dictionary tree) are optional: a missing one is
 // reported as "not measured (missing ...)".
 // Plain JavaScript, so any Node.js can run it.
@@ -36,7 +38,7 @@ function option(name, fallback) {
 const quick = process.argv.includes("--quick");
 const runtimes = option("runtimes", "deno,bun,node").split(",");
 const out = resolve(root, option("out", "bench/RESULTS.md"));
-const sections = ["md5", "codec", "dictionary", "server", "client", "burst"];
+const sections = ["md5", "codec", "dictionary", "server", "streams", "client", "burst"];
 const only = option("only", sections.join(",")).split(",");
 for (const name of only) {
   if (!sections.includes(name)) {
@@ -178,6 +180,7 @@ const results = {
   client: {},
   burst: [],
   server: undefined,
+  streams: undefined,
   radclient: undefined,
 };
 // When each section was measured, and which ones come from an earlier run (--only).
@@ -228,6 +231,24 @@ if (runs("server")) {
     String(settings.memoryRequests),
   ], "server_bench.ts (radkit serve on every runtime, FreeRADIUS; C load generator)");
   measuredAt.server = new Date().toISOString();
+}
+if (runs("streams")) {
+  results.streams = await run(
+    "node",
+    "bench/stream_bench.ts",
+    [
+      "--runtimes",
+      runtimes.join(","),
+      "--rounds",
+      String(settings.serverRounds),
+      "--count",
+      String(settings.serverCount),
+      "--warmup",
+      String(settings.serverWarmup),
+    ],
+    "stream_bench.ts (radkit serve --tls-port on every runtime, FreeRADIUS TLS; UDP for the ratio)",
+  );
+  measuredAt.streams = new Date().toISOString();
 }
 
 // Client: rounds alternate the runtimes (and radclient); best requests/s is
@@ -661,6 +682,156 @@ if (!s || s.error || !s.throughput) {
     }
     p("");
   }
+}
+
+// Streams (bench/stream_bench.ts: one TLS connection, radkit serve --tls-port, FreeRADIUS)
+const st = results.streams;
+heading(
+  "streams",
+  "## RADIUS over TLS: one connection, 100 in flight, `radkit serve --tls-port` and FreeRADIUS (targets: ahead of FreeRADIUS's TLS listener; TLS ≥ 0.7× radkit's own UDP rate)",
+);
+if (!st || st.error || !st.results) {
+  p(`Streams benchmark ${st?.error ? `failed: ${st.error}` : "not measured"}.`, "");
+} else {
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    if (sorted.length === 0) return undefined;
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  const sum = (values) => values.reduce((a, b) => a + b, 0);
+  const modes = ["pinned", "whole"];
+  const modeName = { pinned: "one core", whole: "whole machine" };
+  const stat = (t, mode, key) => median((t.samples[mode] ?? []).map((sample) => sample[key]));
+  const range = (t, mode) => {
+    const rates = (t.samples[mode] ?? []).map((sample) => sample.perSecond);
+    if (rates.length === 0) return "-";
+    const text = int(median(rates));
+    return rates.length > 1
+      ? `${text} (${int(Math.min(...rates))}–${int(Math.max(...rates))})`
+      : text;
+  };
+  const micros = (v) => (v === undefined ? "-" : `${v.toFixed(1)} µs`);
+  const ratio = (a, b) => (a === undefined || b === undefined || b === 0 ? "-" : x(a / b));
+  const label = (r) =>
+    r.kind === "freeradius"
+      ? `FreeRADIUS ${version.freeradius ?? ""}`
+      : `\`radkit serve\` on ${names[r.runtime]}`;
+  const fr = st.results.find((r) => r.kind === "freeradius");
+  const tlsInfo = st.results.map((r) => r.tls.tls).find((t) => t);
+  p(
+    "**Method.** The same generator as the server benchmark, `bench/loadgen/radload.c` (C, one thread,",
+    "pinned to core 0), in its TLS mode: OpenSSL, one TLS connection with mutual authentication",
+    `(the test PKI of tests/fixtures/tls: the NAS presents nas1.pem, the server server.pem, both chain to ca.pem), TLS ${st.tlsVersion}${
+      tlsInfo ? ` (${tlsInfo.protocol}, ${tlsInfo.cipher})` : ""
+    },`,
+    `secret "radsec" (RFC 6614 §2.3). It keeps ${st.inFlight} PAP Access-Requests in flight on that one connection`,
+    "(Identifiers 0–255), each in a TLS record of its own as NASes and proxies send them (FreeRADIUS",
+    "3.2's listener closes a connection whose record holds more than one packet), all the requests",
+    "of one turn of its loop in one send(). It frames the replies by their Length field and verifies",
+    "each (Identifier, Response Authenticator, Message-Authenticator when present) before counting it;",
+    "a request unanswered for 1 s is lost, never sent again on the live connection (RFC 6613 §2.6.1).",
+    `For the TLS/UDP ratio the same generator sends the same requests over ${st.sockets} UDP sockets`,
+    "(secret testing123), as in the server benchmark above.",
+    "",
+    `- **FreeRADIUS ${
+      version.freeradius ?? ""
+    }**: the interop tests' configuration with its TLS listener`,
+    "  (`tests/freeradius/raddb/stream/listen_tls.conf`: `proto = tcp` + `tls`, `require_client_cert`,",
+    "  the thread pool of 2–8 threads, `files` + `pap`); over UDP its plain configuration.",
+    "- **`radkit serve`** on each runtime, one process, `--users tests/freeradius/raddb/users`, its one",
+    "  log line per request to /dev/null: over TLS with",
+    "  `--tls-port P --cert server.pem --key server.key --ca ca.pem --secret radsec`, over UDP with",
+    "  `--workers 1` (the one-process row of the server benchmark).",
+    "- **One core**: the server's process tree pinned to core 1 (`taskset -a -p -c 1`), the generator on",
+    `  core 0. **Whole machine**: the server may use every core (${st.cores} here), core 0 included.`,
+    "- Server CPU per reply: user + system time of every thread of the server's tree over the measured",
+    "  window, divided by the verified replies. RSS: VmRSS of the tree after its round. The generator",
+    "  spends less CPU per reply over TLS (one send() per turn of its loop) than over UDP (sendmmsg",
+    "  batches of datagrams): on the whole machine, where it shares core 0 with the server, that",
+    "  leaves the server more of core 0 over TLS; the one-core figures do not depend on it.",
+    `- A fresh server per round and transport; a warm-up of ${
+      int(st.warmup)
+    } verified replies, then ${int(st.count)} measured;`,
+    `  ${st.rounds} round(s), the order rotating; medians over the rounds (and their range).`,
+    "",
+  );
+  if (st.missing && Object.keys(st.missing).length > 0) {
+    p(
+      `Not measured: ${Object.entries(st.missing).map(([k, v]) => `${k} (${v})`).join("; ")}.`,
+      "",
+    );
+  }
+  p(
+    "| server | transport | replies/s, one core | replies/s, whole machine | TLS vs FreeRADIUS TLS, one core / whole | TLS / UDP, one core / whole | server CPU per reply, one core / whole | generator CPU per reply | RSS after the round | lost / bad |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  const frTls = Object.fromEntries(
+    modes.map((mode) => [mode, fr && stat(fr.tls, mode, "perSecond")]),
+  );
+  for (const r of st.results) {
+    for (const transport of ["tls", "udp"]) {
+      const t = r[transport];
+      if (t.error && !modes.some((mode) => t.samples[mode]?.length)) {
+        p(`| ${label(r)} | ${transport.toUpperCase()} | failed: ${
+          t.error.slice(0, 200)
+        } | | | | | | | |`);
+        misses.push(
+          `streams, ${label(r)} over ${transport.toUpperCase()}: failed (${t.error.slice(0, 200)})`,
+        );
+        continue;
+      }
+      const rate = (mode) => stat(t, mode, "perSecond");
+      const udpRate = (mode) => stat(r.udp, mode, "perSecond");
+      const all = modes.flatMap((mode) => t.samples[mode] ?? []);
+      const rss = median(t.memory.map((m) => m.rss));
+      const vsFr = transport === "tls" && r !== fr
+        ? modes.map((mode) => ratio(rate(mode), frTls[mode])).join(" / ")
+        : "";
+      const vsUdp = transport === "tls"
+        ? modes.map((mode) => ratio(rate(mode), udpRate(mode))).join(" / ")
+        : "";
+      p(
+        `| ${label(r)} | ${transport.toUpperCase()} | ${range(t, "pinned")} | ${
+          range(t, "whole")
+        } | ${vsFr} | ${vsUdp} | ${micros(stat(t, "pinned", "serverCpuMicros"))} / ${
+          micros(stat(t, "whole", "serverCpuMicros"))
+        } | ${micros(median(all.map((sample) => sample.generatorCpuMicros)))} | ${
+          rss === undefined ? "-" : mib(rss)
+        } | ${sum(all.map((sample) => sample.lost))} / ${sum(all.map((sample) => sample.bad))} |`,
+      );
+      if (all.some((sample) => sample.bad > 0 || sample.connectionsClosed > 0)) {
+        misses.push(
+          `streams, ${
+            label(r)
+          } over ${transport.toUpperCase()}: replies that failed verification or a closed connection`,
+        );
+      }
+      if (transport !== "tls" || r.kind !== "radkit") continue;
+      for (const mode of modes) {
+        const ours = rate(mode);
+        if (ours === undefined) continue;
+        if (frTls[mode] !== undefined && ours < frTls[mode]) {
+          misses.push(
+            `streams, ${label(r)} over TLS, ${modeName[mode]}: ${
+              int(ours)
+            }/s, behind FreeRADIUS's TLS listener (${int(frTls[mode])}/s, ${
+              x(ours / frTls[mode])
+            })`,
+          );
+        }
+        const udp = udpRate(mode);
+        if (udp !== undefined && ours < 0.7 * udp) {
+          misses.push(
+            `streams, ${label(r)}, ${modeName[mode]}: TLS ${int(ours)}/s is ${
+              x(ours / udp)
+            } its UDP rate (${int(udp)}/s; target ≥ 0.70×)`,
+          );
+        }
+      }
+    }
+  }
+  p("");
 }
 
 // Client

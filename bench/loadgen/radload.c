@@ -1,6 +1,7 @@
 /*
  * radload: a light RADIUS load generator for radkit's benchmarks, in plain C
- * (libc only) so that it leaves the server as much of the machine as it can.
+ * (libc only over UDP; OpenSSL for TLS) so that it leaves the server as much
+ * of the machine as it can.
  *
  * It sends PAP Access-Requests (User-Name, User-Password hidden as RFC 2865
  * section 5.2 says, NAS-IP-Address, and a Message-Authenticator first, RFC
@@ -14,6 +15,20 @@
  * lost and its slot starts a new request. A late reply to a request already
  * answered or lost is counted as a duplicate, not as bad.
  *
+ * With --tcp (RFC 6613) or --tls (RadSec, RFC 6614) the requests go over
+ * --connections stream connections instead (default 1; Identifiers 0-255 on
+ * each), framed by their Length field, the same way verified. TLS is 1.3
+ * unless --tls-version 1.2, with the client certificate --cert/--key and the
+ * server's certificate checked against --ca (for the --host address, or
+ * --servername); each request is a TLS record of its own (as NASes and
+ * proxies send them), or with --coalesce the requests started in one turn
+ * of the loop share one. A live connection never retransmits (RFC 6613 section
+ * 2.6.1): a request unanswered after --timeout ms is lost. A connection the
+ * server closes (or a reply whose Length cannot be framed) loses the
+ * requests in flight on it; when none is left the run ends, the result is
+ * printed and radload exits with status 3. A failed connect or handshake
+ * exits with status 1 before the run.
+ *
  * A warm-up of --warmup verified replies comes first; then the measured
  * window runs until --count verified replies (or --duration seconds). JSON
  * objects go to stdout, one a line: {"event":"measuring"} when the window
@@ -21,18 +36,23 @@
  * {"event":"result"} at the end with the window's counters.
  *
  * --storm RATE sends garbage to the same port at about RATE datagrams/s from
- * other sockets during the whole run: random bytes, datagrams with a bad
- * Length (shorter than 20 bytes, or a Length field beyond the datagram),
- * well-formed Access-Requests under a wrong secret, and packets with codes a
- * RADIUS authentication port does not serve.
+ * other sockets during the whole run (UDP only): random bytes, datagrams with
+ * a bad Length (shorter than 20 bytes, or a Length field beyond the
+ * datagram), well-formed Access-Requests under a wrong secret, and packets
+ * with codes a RADIUS authentication port does not serve.
  *
  *   radload --port 1812 [--host 127.0.0.1] [--secret testing123]
  *           [--in-flight 100] [--sockets 16] [--count 200000] [--warmup 20000]
  *           [--duration 0] [--timeout 1000] [--retries 3] [--rate 0]
  *           [--storm 0] [--progress 0] [--no-message-authenticator]
+ *   radload --tls --port 2083 --cert nas.pem --key nas.key --ca ca.pem
+ *           [--secret radsec] [--connections 1] [--tls-version 1.3]
+ *           [--servername NAME] [--handshake-timeout 10000] [--coalesce]
+ *           [...as above]
+ *   radload --tcp --port 1812 [--connections 1] [...as above]
  *   radload --self-test
  *
- * Build: gcc -O2 -o radload radload.c md5.c
+ * Build: gcc -O2 -o radload radload.c md5.c stream.c -lssl -lcrypto
  * SPDX-License-Identifier: MIT
  */
 #define _GNU_SOURCE
@@ -46,6 +66,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -53,6 +74,7 @@
 #include <unistd.h>
 
 #include "md5.h"
+#include "stream.h"
 
 enum {
   ACCESS_REQUEST = 1,
@@ -68,6 +90,7 @@ enum {
   BATCH = 64,
   STORM_BATCH = 256,
   LATENCY_BUCKETS = 200000, /* 10 us each: up to 2 s */
+  STREAM_READ = 65536,      /* bytes read from a stream connection at once */
 };
 
 /* ---- options ------------------------------------------------------------ */
@@ -92,6 +115,15 @@ static struct {
   int progress_ms;
   int message_authenticator;
   int rcvbuf;
+  int transport; /* UDP, TCP or TLS */
+  int connections;
+  const char *cert;
+  const char *key;
+  const char *ca;
+  const char *servername;
+  int tls_version;
+  double handshake_timeout;
+  int coalesce;
 } opt = {
     .host = "127.0.0.1",
     .port = 0,
@@ -112,7 +144,19 @@ static struct {
     .progress_ms = 0,
     .message_authenticator = 1,
     .rcvbuf = 4 << 20,
+    .transport = 0,
+    .connections = 1,
+    .cert = NULL,
+    .key = NULL,
+    .ca = NULL,
+    .servername = NULL,
+    .tls_version = 13,
+    .handshake_timeout = 10,
+    .coalesce = 0,
 };
+
+enum { UDP = 0, TCP = 1, TLS = 2 };
+static const char *const TRANSPORT_NAMES[] = {"udp", "tcp", "tls"};
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -311,6 +355,13 @@ typedef struct {
   struct mmsghdr out[BATCH];
   struct iovec out_iov[BATCH];
   int out_count;
+  /* --tcp and --tls: the connection, requests not yet written, bytes of a reply not yet whole. */
+  stream_t *stream;
+  uint8_t *pending;
+  size_t pending_size, pending_capacity;
+  uint8_t *partial;
+  size_t partial_size;
+  int closed;
 } sock_t;
 
 typedef struct {
@@ -332,6 +383,10 @@ static uint32_t *latency;
 static double latency_max;
 static struct sockaddr_storage target;
 static socklen_t target_size;
+static long connections_closed;
+static int connections_open;
+static stream_options_t stream_options;
+static char tls_protocol[32], tls_cipher[64];
 
 static void resolve_target(void) {
   struct addrinfo hints = {.ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST};
@@ -358,7 +413,34 @@ static int open_socket(void) {
   return fd;
 }
 
+static void close_connection(sock_t *s, const char *why);
+
+/*
+ * Sends the requests of this turn of the loop: over TLS one record each (as
+ * NASes and proxies send them; FreeRADIUS 3.2's listener reads one packet per
+ * record), or all in one with --coalesce; one send() for all. What the socket
+ * does not take now goes with the next turn.
+ */
+static void flush_stream(sock_t *s) {
+  int failed = 0;
+  if (opt.transport == TCP || opt.coalesce) {
+    failed = s->pending_size > 0 && stream_write(s->stream, s->pending, s->pending_size) < 0;
+  } else {
+    for (size_t at = 0; at < s->pending_size && !failed;) {
+      size_t length = (size_t)s->pending[at + 2] << 8 | s->pending[at + 3];
+      failed = stream_write(s->stream, s->pending + at, length) < 0;
+      at += length;
+    }
+  }
+  s->pending_size = 0;
+  if (failed || stream_flush(s->stream) < 0) close_connection(s, stream_error(s->stream));
+}
+
 static void flush(sock_t *s) {
+  if (opt.transport != UDP) {
+    if (!s->closed) flush_stream(s);
+    return;
+  }
   int done = 0;
   while (done < s->out_count) {
     int n = sendmmsg(s->fd, s->out + done, (unsigned)(s->out_count - done), 0);
@@ -374,6 +456,14 @@ static void flush(sock_t *s) {
 }
 
 static void queue_send(sock_t *s, slot_t *slot) {
+  if (opt.transport != UDP) {
+    /* The requests of a turn of the loop go out together (flush_stream). */
+    if (s->pending_size + slot->length > s->pending_capacity) flush(s);
+    if (s->closed) return; /* its requests are lost */
+    memcpy(s->pending + s->pending_size, slot->packet, slot->length);
+    s->pending_size += slot->length;
+    return;
+  }
   if (s->out_count == BATCH) flush(s);
   struct iovec *iov = &s->out_iov[s->out_count];
   iov->iov_base = slot->packet;
@@ -386,6 +476,7 @@ static void queue_send(sock_t *s, slot_t *slot) {
 
 static void start_request(slot_t *slot, double t) {
   sock_t *s = &socks[slot->socket];
+  if (s->closed) return;
   int id = s->free_ids[s->free_head];
   s->free_head = (s->free_head + 1) & 255;
   s->free_count--;
@@ -408,7 +499,7 @@ static void finish_request(slot_t *slot, double t) {
   s->free_ids[(s->free_head + s->free_count) & 255] = (uint8_t)id;
   s->free_count++;
   slot->id = -1;
-  if (stopping) return;
+  if (stopping || s->closed) return;
   if (opt.rate > 0) {
     waiting[(waiting_head + waiting_count) % opt.in_flight] = (int)(slot - slots);
     waiting_count++;
@@ -473,12 +564,84 @@ static void receive(sock_t *s) {
   }
 }
 
-/* Retransmits requests unanswered for --timeout; after --retries, counts them lost. */
+/*
+ * Ends a stream connection: the requests in flight on it are lost (RFC 6613
+ * section 2.6.1 would resend them on a new connection; the run does not
+ * reconnect), and its slots stay idle.
+ */
+static void close_connection(sock_t *s, const char *why) {
+  if (s->closed) return;
+  s->closed = 1;
+  connections_closed++;
+  connections_open--;
+  long lost = 0;
+  for (int id = 0; id < 256; id++) {
+    slot_t *slot = s->by_id[id];
+    if (slot == NULL) continue;
+    slot->id = -1;
+    s->by_id[id] = NULL;
+    lost++;
+  }
+  c.lost += lost;
+  if (!stopping) {
+    fprintf(stderr,
+            "radload: connection %d to %s port %d closed: %s (%ld verified replies so far, %ld "
+            "requests in flight on it lost)%s\n",
+            (int)(s - socks) + 1, opt.host, opt.port, why, c.verified, lost,
+            c.verified > 0 ? ""
+            : opt.transport == TLS
+                ? ": no reply verified, so maybe the server does not share --secret, or refused "
+                  "this client's certificate (--cert)"
+                : ": no reply verified, so maybe the server does not share --secret");
+  }
+  stream_close(s->stream);
+  s->stream = NULL;
+}
+
+/* Reads what the connection has and frames it into replies by their Length field. */
+static void receive_stream(sock_t *s) {
+  while (!s->closed) {
+    ssize_t n = stream_read(s->stream, s->partial + s->partial_size,
+                            STREAM_READ + MAX_PACKET - s->partial_size);
+    if (n < 0) {
+      close_connection(s, stream_error(s->stream));
+      return;
+    }
+    if (n == 0) return;
+    s->partial_size += (size_t)n;
+    double t = now();
+    size_t at = 0;
+    while (s->partial_size - at >= 4) {
+      size_t length = (size_t)s->partial[at + 2] << 8 | s->partial[at + 3];
+      if (length < 20 || length > MAX_PACKET) {
+        /* The framing is lost: nothing after this can be trusted (RFC 6613 section 2.6.4). */
+        c.received++;
+        c.bad++;
+        char why[64];
+        snprintf(why, sizeof why, "a reply with Length %zu cannot be framed", length);
+        close_connection(s, why);
+        return;
+      }
+      if (s->partial_size - at < length) break;
+      on_reply(s, s->partial + at, length, t);
+      at += length;
+      if (s->closed) return; /* a write of the next requests failed */
+    }
+    memmove(s->partial, s->partial + at, s->partial_size - at);
+    s->partial_size -= at;
+  }
+}
+
+/*
+ * Retransmits requests unanswered for --timeout; after --retries, counts them
+ * lost. On a stream a request is never sent twice (RFC 6613 section 2.6.1):
+ * after --timeout it is lost.
+ */
 static void sweep(double t) {
   for (int i = 0; i < opt.in_flight; i++) {
     slot_t *slot = &slots[i];
     if (slot->id < 0 || t - slot->sent_at < opt.timeout) continue;
-    if (slot->tries > opt.retries) {
+    if (opt.transport != UDP || slot->tries > opt.retries) {
       c.lost++;
       finish_request(slot, t);
       continue;
@@ -713,6 +876,11 @@ static void usage(FILE *to) {
           "  [--timeout 1000 (ms)] [--retries 3] [--rate 0 (requests/s, 0: closed loop)]\n"
           "  [--storm 0 (garbage datagrams/s)] [--storm-sockets 4] [--progress 0 (ms)]\n"
           "  [--rcvbuf 4194304] [--no-message-authenticator]\n"
+          "  radload --tls --port PORT --cert FILE --key FILE --ca FILE [--secret radsec]\n"
+          "  [--connections 1] [--tls-version 1.3 (or 1.2)] [--servername NAME]\n"
+          "  [--handshake-timeout 10000 (ms)] [--coalesce (a turn's requests in one record)]\n"
+          "  [options above but --sockets, --retries, --storm]\n"
+          "  radload --tcp --port PORT [--connections 1] [same]\n"
           "  radload --self-test\n");
 }
 
@@ -747,6 +915,16 @@ static void parse(int argc, char **argv) {
       {"progress", required_argument, 0, 'g'},
       {"rcvbuf", required_argument, 0, 'b'},
       {"no-message-authenticator", no_argument, 0, 'M'},
+      {"tcp", no_argument, 0, 'C'},
+      {"tls", no_argument, 0, 'L'},
+      {"connections", required_argument, 0, 'N'},
+      {"cert", required_argument, 0, 'e'},
+      {"key", required_argument, 0, 'y'},
+      {"ca", required_argument, 0, 'a'},
+      {"servername", required_argument, 0, 'v'},
+      {"tls-version", required_argument, 0, 'V'},
+      {"handshake-timeout", required_argument, 0, 'x'},
+      {"coalesce", no_argument, 0, 'G'},
       {"self-test", no_argument, 0, 'T'},
       {"help", no_argument, 0, 'H'},
       {0, 0, 0, 0},
@@ -773,6 +951,24 @@ static void parse(int argc, char **argv) {
       case 'g': opt.progress_ms = (int)number("progress", optarg, 0, 1e7); break;
       case 'b': opt.rcvbuf = (int)number("rcvbuf", optarg, 4096, 1 << 30); break;
       case 'M': opt.message_authenticator = 0; break;
+      /* -1: both given (refused below). */
+      case 'C': opt.transport = opt.transport == UDP || opt.transport == TCP ? TCP : -1; break;
+      case 'L': opt.transport = opt.transport == UDP || opt.transport == TLS ? TLS : -1; break;
+      case 'N': opt.connections = (int)number("connections", optarg, 1, 1024); break;
+      case 'e': opt.cert = optarg; break;
+      case 'y': opt.key = optarg; break;
+      case 'a': opt.ca = optarg; break;
+      case 'v': opt.servername = optarg; break;
+      case 'V':
+        if (strcmp(optarg, "1.2") == 0) opt.tls_version = 12;
+        else if (strcmp(optarg, "1.3") == 0) opt.tls_version = 13;
+        else {
+          fprintf(stderr, "radload: --tls-version %s: expected 1.2 or 1.3\n", optarg);
+          exit(2);
+        }
+        break;
+      case 'G': opt.coalesce = 1; break;
+      case 'x': opt.handshake_timeout = number("handshake-timeout", optarg, 1, 1e7) / 1000; break;
       case 'T': exit(self_test());
       case 'H': usage(stdout); exit(0);
       default: usage(stderr); exit(2);
@@ -795,9 +991,36 @@ static void parse(int argc, char **argv) {
     fprintf(stderr, "radload: --user at most 64 bytes, --password at most 128, --secret not empty\n");
     exit(2);
   }
+  if (opt.transport < 0) {
+    fprintf(stderr, "radload: --tcp or --tls, not both\n");
+    exit(2);
+  }
+  if (opt.transport == UDP && (opt.cert || opt.key || opt.ca || opt.servername ||
+                               opt.tls_version != 13 || opt.coalesce)) {
+    fprintf(stderr, "radload: --cert, --key, --ca, --servername, --tls-version and --coalesce "
+                    "go with --tls\n");
+    exit(2);
+  }
+  if (opt.transport == TCP && (opt.cert || opt.key || opt.ca || opt.servername || opt.coalesce)) {
+    fprintf(stderr,
+            "radload: --cert, --key, --ca, --servername and --coalesce go with --tls, not --tcp\n");
+    exit(2);
+  }
+  if (opt.transport != UDP && opt.storm > 0) {
+    fprintf(stderr, "radload: --storm sends datagrams: UDP only\n");
+    exit(2);
+  }
+  if (opt.transport == TLS && opt.key != NULL && opt.cert == NULL) {
+    fprintf(stderr, "radload: --key goes with --cert\n");
+    exit(2);
+  }
+  /* On streams the connections take the sockets' place: Identifiers 0-255 on each. */
+  if (opt.transport != UDP) opt.sockets = opt.connections;
   if (opt.sockets > opt.in_flight) opt.sockets = opt.in_flight;
   if ((opt.in_flight + opt.sockets - 1) / opt.sockets > 255) {
-    fprintf(stderr, "radload: more than 255 in flight per socket: raise --sockets\n");
+    fprintf(stderr, opt.transport == UDP
+                        ? "radload: more than 255 in flight per socket: raise --sockets\n"
+                        : "radload: more than 255 in flight per connection: raise --connections\n");
     exit(2);
   }
 }
@@ -827,8 +1050,50 @@ int main(int argc, char **argv) {
   latency = calloc(LATENCY_BUCKETS, sizeof *latency);
   storm_fds = calloc((size_t)opt.storm_sockets, sizeof *storm_fds);
   if (!socks || !slots || !waiting || !latency || !storm_fds) die("calloc");
+  double handshake_max = 0;
+  if (opt.transport != UDP) {
+    int per_connection = (opt.in_flight + opt.sockets - 1) / opt.sockets;
+    char error[1024];
+    stream_options = (stream_options_t){
+        .tls = opt.transport == TLS,
+        .tls_version = opt.tls_version,
+        .cert = opt.cert,
+        .key = opt.key,
+        .ca = opt.ca,
+        .servername = opt.servername,
+        .host = opt.host,
+        .handshake_timeout = opt.handshake_timeout,
+    };
+    if (stream_setup(&stream_options, error, sizeof error) < 0) {
+      fprintf(stderr, "radload: %s\n", error);
+      return 1;
+    }
+    /* A write to a connection the server closed fails with EPIPE instead of killing radload. */
+    signal(SIGPIPE, SIG_IGN);
+    for (int i = 0; i < opt.sockets; i++) {
+      double before = now();
+      socks[i].stream = stream_open(&stream_options, (struct sockaddr *)&target, target_size,
+                                    error, sizeof error);
+      if (socks[i].stream == NULL) {
+        fprintf(stderr, "radload: connection %d to %s port %d (%s): %s\n", i + 1, opt.host,
+                opt.port, TRANSPORT_NAMES[opt.transport], error);
+        return 1;
+      }
+      if (now() - before > handshake_max) handshake_max = now() - before;
+      if (i == 0) {
+        snprintf(tls_protocol, sizeof tls_protocol, "%s", stream_protocol(socks[i].stream));
+        snprintf(tls_cipher, sizeof tls_cipher, "%s", stream_cipher(socks[i].stream));
+      }
+      socks[i].fd = stream_fd(socks[i].stream);
+      socks[i].pending_capacity = (size_t)per_connection * MAX_REQUEST;
+      socks[i].pending = malloc(socks[i].pending_capacity);
+      socks[i].partial = malloc(STREAM_READ + MAX_PACKET);
+      if (!socks[i].pending || !socks[i].partial) die("malloc");
+      connections_open++;
+    }
+  }
   for (int i = 0; i < opt.sockets; i++) {
-    socks[i].fd = open_socket();
+    if (opt.transport == UDP) socks[i].fd = open_socket();
     for (int id = 0; id < 256; id++) socks[i].free_ids[id] = (uint8_t)id;
     socks[i].free_count = 256;
     struct epoll_event event = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
@@ -877,8 +1142,9 @@ int main(int argc, char **argv) {
     if (n < 0 && errno != EINTR) die("epoll_wait");
     for (int i = 0; i < n; i++) {
       uint32_t index = events[i].data.u32;
-      if ((int)index < opt.sockets) receive(&socks[index]);
-      else drain_storm(storm_fds[index - (uint32_t)opt.sockets]);
+      if ((int)index >= opt.sockets) drain_storm(storm_fds[index - (uint32_t)opt.sockets]);
+      else if (opt.transport != UDP) receive_stream(&socks[index]);
+      else receive(&socks[index]);
     }
     double t = now();
     if (t >= next_sweep) {
@@ -888,6 +1154,14 @@ int main(int argc, char **argv) {
     if (opt.rate > 0) spend_tokens(t);
     for (int i = 0; i < opt.sockets; i++) flush(&socks[i]);
     if (opt.storm > 0) storm_send(t);
+    if (opt.transport != UDP && connections_open == 0) {
+      /* Every connection is gone: the result covers the whole run if no window had started. */
+      if (!measuring) {
+        measure_start = start;
+        cpu_start = 0;
+      }
+      break;
+    }
 
     if (!measuring) {
       if (c.verified >= opt.warmup || t - start >= opt.warmup_max) {
@@ -923,6 +1197,7 @@ int main(int argc, char **argv) {
   }
   double end = now();
   double cpu = cpu_seconds() - cpu_start;
+  int all_closed = opt.transport != UDP && connections_open == 0;
   stopping = 1;
   long in_flight_end = 0;
   for (int i = 0; i < opt.in_flight; i++) in_flight_end += slots[i].id >= 0;
@@ -948,11 +1223,30 @@ int main(int argc, char **argv) {
   printf("\"storm\":{\"rate\":%.0f,\"sent\":%ld,\"perSecond\":%.1f,\"errors\":%ld,\"replies\":%ld},",
          opt.storm, WINDOW(storm_sent), wall > 0 ? (double)WINDOW(storm_sent) / wall : 0,
          WINDOW(storm_errors), WINDOW(storm_replies));
-  printf("\"options\":{\"host\":\"%s\",\"port\":%d,\"inFlight\":%d,\"sockets\":%d,\"count\":%ld,"
-         "\"warmup\":%ld,\"duration\":%g,\"timeoutMs\":%g,\"retries\":%d,\"rate\":%g,"
-         "\"messageAuthenticator\":%s}}\n",
-         opt.host, opt.port, opt.in_flight, opt.sockets, opt.count, opt.warmup, opt.duration,
-         opt.timeout * 1000, opt.retries, opt.rate, opt.message_authenticator ? "true" : "false");
+  printf("\"transport\":\"%s\",\"connectionsClosed\":%ld,", TRANSPORT_NAMES[opt.transport],
+         connections_closed);
+  if (opt.transport == TLS) {
+    printf("\"tls\":{\"protocol\":\"%s\",\"cipher\":\"%s\",\"handshakeMsMax\":%.2f},",
+           tls_protocol, tls_cipher, handshake_max * 1000);
+  } else {
+    printf("\"tls\":null,");
+  }
+  printf("\"options\":{\"transport\":\"%s\",\"host\":\"%s\",\"port\":%d,\"inFlight\":%d,"
+         "\"sockets\":%d,\"connections\":%d,\"count\":%ld,\"warmup\":%ld,\"duration\":%g,"
+         "\"timeoutMs\":%g,\"retries\":%d,\"rate\":%g,\"messageAuthenticator\":%s,\"coalesce\":%s}}\n",
+         TRANSPORT_NAMES[opt.transport], opt.host, opt.port, opt.in_flight,
+         opt.transport == UDP ? opt.sockets : 0, opt.transport == UDP ? 0 : opt.sockets,
+         opt.count, opt.warmup, opt.duration, opt.timeout * 1000,
+         opt.transport == UDP ? opt.retries : 0, opt.rate,
+         opt.message_authenticator ? "true" : "false", opt.coalesce ? "true" : "false");
 #undef WINDOW
+  fflush(stdout);
+  for (int i = 0; i < opt.sockets; i++) {
+    if (socks[i].stream != NULL) stream_close(socks[i].stream);
+  }
+  if (all_closed) {
+    fprintf(stderr, "radload: every connection was closed before the end of the run\n");
+    return 3;
+  }
   return 0;
 }

@@ -1,28 +1,20 @@
 // The C load generator of the server benchmark (bench/loadgen/radload.c):
 // built with gcc, it must verify every reply of a real radkit Server and keep
 // its counters consistent, and report replies under another secret as bad.
-// Without gcc the tests are skipped loudly; under CI=true they fail.
+// Without gcc or libssl-dev the tests are skipped loudly; under CI=true they fail.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { udp } from "../_udp.ts";
-import { inCI } from "../_peers.ts";
 import { Server } from "../../src/server.ts";
 import { Code } from "../../src/codec/code.ts";
 import { Dictionary } from "../../src/dictionary/dictionary.ts";
-import { findCompiler, radloadBinary, runRadload } from "../../bench/_radload.ts";
+import { radloadBinary, runRadload } from "../../bench/_radload.ts";
+import { needsRadload } from "./_needs_radload.ts";
 
 const SECRET = "testing123";
 
-function needsCompiler(): { skip: string | false } {
-  if (findCompiler() !== undefined || inCI) return { skip: false };
-  console.warn(
-    "\n!!! SKIPPING radload tests: no gcc (apt-get install gcc) to build bench/loadgen/radload.c. " +
-      "CI=true makes this a failure.\n",
-  );
-  return { skip: "no gcc to build bench/loadgen/radload.c" };
-}
-const compiler = needsCompiler();
+const compiler = needsRadload();
 
 /** A radkit Server on 127.0.0.1 that accepts bob/hello. */
 async function startServer(requireMessageAuthenticator = true) {
