@@ -127,7 +127,11 @@ function encodeAddsMessageAuthenticator(code: number): boolean {
  * that are not consecutive are joined in order too, as FreeRADIUS
  * (`eap_vp2packet`) and hostapd (`radius_msg_get_eap`) do; the
  * Message-Authenticator covers the whole packet, so nothing can be slipped
- * in between. The work is linear in the packet's size.
+ * in between. The work is linear in the packet's size. Empty EAP-Message
+ * attributes are left out when a packet is decoded (RFC 2865 §5: no value
+ * is empty; FreeRADIUS does the same): a packet of only empty ones carries
+ * no EAP packet here, though its datagram has EAP-Message (see
+ * {@linkcode countEapMessageAttributes}).
  *
  * @param packet A RADIUS packet, received or built.
  * @returns The EAP packet's bytes (a copy), or `undefined` without EAP-Message.
