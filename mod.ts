@@ -71,6 +71,7 @@ export {
   TokenCounter,
 } from "./src/codec/radius11.ts";
 export { addChapPassword, verifyChapPassword } from "./src/chap.ts";
+export * from "./src/eap/mod.ts";
 export { hiddenValue, isSecretAttribute } from "./src/secrets.ts";
 export * from "./src/server.ts";
 export type {

@@ -49,7 +49,8 @@ export type RadiusErrorCode =
   | "ERR_MISSING_MESSAGE_AUTHENTICATOR"
   | "ERR_NAME_RESOLUTION"
   | "ERR_SERVER_CONNECTION"
-  | "ERR_CLIENT_CLOSED";
+  | "ERR_CLIENT_CLOSED"
+  | "ERR_EAP";
 
 /**
  * Options accepted by every radkit error constructor.
