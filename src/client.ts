@@ -12,14 +12,13 @@ import type { AttributeTypes } from "../dictionaries/attribute_types.ts";
 import type { DictionaryView } from "./codec/attribute.ts";
 import { Code } from "./codec/code.ts";
 import { type AttributesInit, Packet } from "./packet.ts";
-import type { PortName } from "./ports.ts";
+import { type PortName, portNameOf } from "./ports.ts";
 import { ClientClosedError } from "./client/errors.ts";
 import {
   dispatchReply,
   dispatchStreamReply,
   Exchange,
   type ExchangeContext,
-  portNameOf,
   type Transmission,
 } from "./client/exchange.ts";
 import {

@@ -105,18 +105,6 @@ const ANSWERS: ReadonlyMap<number, ReadonlySet<number>> = new Map<number, Readon
   ],
 ]);
 
-/**
- * The port a request code goes to by default.
- *
- * @param code The request's code.
- * @returns `"acct"` for Accounting-Request, `"coa"` for CoA and Disconnect, else `"auth"`.
- */
-export function portNameOf(code: number): PortName {
-  if (code === Code.AccountingRequest) return "acct";
-  if (code === Code.CoARequest || code === Code.DisconnectRequest) return "coa";
-  return "auth";
-}
-
 /** Whether the Request Authenticator of a code is computed over the packet. */
 function hasComputedAuthenticator(code: number): boolean {
   return code === Code.AccountingRequest || code === Code.CoARequest ||

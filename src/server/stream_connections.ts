@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { Code } from "../codec/code.ts";
-import { portNameOf } from "../client/exchange.ts";
+import { portNameOf } from "../ports.ts";
 import type { PortName } from "../ports.ts";
 import type { StreamConnection, TlsDetails } from "../stream_transport.ts";
 import { PacketFramer } from "../stream/packet_framer.ts";
@@ -285,7 +284,7 @@ export class StreamConnections {
 
   /** The pipeline's view of a connection for one kind of request. */
   #listener(served: Served, code: number): Listener {
-    const port = code === Code.StatusServer ? "auth" : portNameOf(code);
+    const port = portNameOf(code);
     let listener = served.listeners[port];
     if (listener === undefined) {
       const tag = served.listeners.auth?.tag ?? served.listeners.acct?.tag ??
