@@ -7,6 +7,8 @@
  */
 import {
   addChapPassword,
+  addMsChapV1,
+  addMsChapV2,
   Client,
   type ClientTlsOptions,
   Code,
@@ -15,6 +17,7 @@ import {
   MissingMessageAuthenticatorError,
   Packet,
   RequestTimeoutError,
+  verifyMsChapV2Success,
 } from "../../mod.ts";
 import { formatAddress } from "../address.ts";
 import {
@@ -66,8 +69,11 @@ Options:
                         (blank line between packets). "-" (or a lone - argument)
                         reads standard input. ATTR=VALUE arguments are added to each.
   --parallel N          Packets from --file in flight at once (default 1).
-  --chap                Send the User-Password as CHAP-Password instead (CHAP, RFC 2865).
-                        Giving CHAP-Password=<cleartext> does the same, as radclient does.
+  --auth METHOD         How to send User-Password: pap (default), chap (RFC 2865), mschap
+                        (MS-CHAPv1, RFC 2433) or mschapv2 (RFC 2759; the server's
+                        MS-CHAP2-Success is checked: a forged Access-Accept fails).
+  --chap                The same as --auth chap. Giving CHAP-Password=<cleartext> does the
+                        same too, as radclient does.
   --no-require-message-authenticator
                         Accept Access-Accept/Reject replies without a Message-Authenticator,
                         for legacy servers (FreeRADIUS before 3.2.5). Not for production.
@@ -156,28 +162,58 @@ function isChapCleartext(item: AttributeText): boolean {
 }
 
 /** Builds one request; CHAP from `--chap` or a clear-text CHAP-Password. */
+/** How `--auth` sends the password. */
+type AuthMethod = "pap" | "chap" | "mschap" | "mschapv2";
+
+const AUTH_METHODS: readonly AuthMethod[] = ["pap", "chap", "mschap", "mschapv2"];
+
+/** A request, and how to check what its reply proves (MS-CHAPv2's authenticator response). */
+interface BuiltRequest {
+  readonly packet: Packet;
+  /** Why an Access-Accept does not prove the server knows the password, if it does not. */
+  readonly check?: (reply: Packet) => string | undefined;
+}
+
 function buildRequest(
   code: number,
   dictionary: Dictionary,
   items: readonly AttributeText[],
-  chap: boolean,
-): Packet {
+  auth: AuthMethod,
+): BuiltRequest {
   const packet = Packet.create(code as Code, dictionary);
   const chapItem = items.find(isChapCleartext);
   addAttributes(packet, items.filter((item) => !isChapCleartext(item)));
   let password: string | undefined = chapItem?.value;
-  if (chap && password === undefined) {
+  if (auth === "pap" && password === undefined) return { packet };
+  if (password === undefined) {
     const given = packet.get("User-Password");
     if (typeof given !== "string") {
-      throw new UsageError("--chap needs the password: add User-Password=... (it is sent as CHAP)");
+      throw new UsageError(
+        `--auth ${auth} needs the password: add User-Password=... (it is sent as ${auth.toUpperCase()})`,
+      );
     }
     password = given;
   }
-  if (password !== undefined) {
-    packet.delete("User-Password");
-    addChapPassword(packet, password);
+  packet.delete("User-Password");
+  if (auth === "mschap") {
+    addMsChapV1(packet, { password });
+    return { packet };
   }
-  return packet;
+  if (auth === "mschapv2") {
+    const context = addMsChapV2(packet, { password });
+    return {
+      packet,
+      check: (reply) => {
+        if (reply.code !== Code.AccessAccept) return undefined;
+        const verified = verifyMsChapV2Success(reply, context);
+        return verified.ok
+          ? undefined
+          : `the Access-Accept's MS-CHAP2-Success does not prove the server knows the password (${verified.reason})`;
+      },
+    };
+  }
+  addChapPassword(packet, password);
+  return { packet };
 }
 
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -274,6 +310,7 @@ export async function send(args: readonly string[]): Promise<number> {
     file: { type: "string", short: "f" },
     parallel: { type: "string" },
     chap: { type: "boolean" },
+    auth: { type: "string" },
     "no-require-message-authenticator": { type: "boolean" },
     json: { type: "boolean" },
     "show-secrets": { type: "boolean" },
@@ -340,9 +377,9 @@ export async function send(args: readonly string[]): Promise<number> {
       );
     }
   } else batches = [common];
-  const requests = batches.map((items) =>
-    buildRequest(code, dictionary, items, flags.values.chap === true)
-  );
+  const auth = authFlag(flags);
+  const built = batches.map((items) => buildRequest(code, dictionary, items, auth));
+  const requests = built.map((request) => request.packet);
 
   const host = await resolveHost(target.host).catch((error: Error) => {
     throw new UsageError(`Cannot resolve --server host "${target.host}": ${error.message}`);
@@ -386,6 +423,11 @@ export async function send(args: readonly string[]): Promise<number> {
         continue;
       }
       const reply = outcome.value;
+      const problem = built[index]!.check?.(reply);
+      if (problem !== undefined) {
+        err(`radkit send: ${problem}`);
+        status = 1;
+      }
       if (json) out(JSON.stringify(reply.toJSON({ reveal })));
       else {
         out(`Sent ${request.codeName} Id ${request.id} to ${to}`);
@@ -435,4 +477,16 @@ async function streamOptions(
       ...(flags.values["radius-1.1"] === true ? { radius11: "require" as const } : {}),
     },
   };
+}
+
+/** `--auth METHOD` (or `--chap`, which is `--auth chap`). */
+function authFlag(flags: Parameters<typeof stringFlag>[0]): AuthMethod {
+  const given = stringFlag(flags, "auth")?.toLowerCase();
+  const chap = flags.values.chap === true;
+  if (given === undefined) return chap ? "chap" : "pap";
+  if (!(AUTH_METHODS as readonly string[]).includes(given)) {
+    throw new UsageError(`Unknown --auth "${given}": use ${AUTH_METHODS.join(", ")}`);
+  }
+  if (chap && given !== "chap") throw new UsageError("Give --chap or --auth, not both");
+  return given as AuthMethod;
 }

@@ -110,7 +110,9 @@ Users file:
           Reply-Message = "Denied"
 
   A user name (or DEFAULT) with check items, then indented reply items. Check items:
-  Cleartext-Password := "...", Auth-Type := Accept|Reject, Attr == value, Attr != value.
+  Cleartext-Password := "...", NT-Password := 0x<32 hex digits>, Auth-Type := Accept|Reject,
+  Attr == value, Attr != value. A password answers PAP, CHAP (cleartext only), MS-CHAPv1 and
+  MS-CHAPv2 (with MPPE keys), whichever the request carries.
   Reply items: =, := and +=; Fall-Through = Yes goes on to the next matching entry.
 
 Examples:
@@ -321,7 +323,7 @@ export async function serve(args: readonly string[]): Promise<number> {
       },
       handleAccessRequest(request, context) {
         const decision = authorize(users, request);
-        const reply = request.reply(decision.code);
+        const reply = request.reply(decision.code, decision.attributes);
         addAttributes(reply, decision.reply);
         return log(request, context, reply, decision.reason);
       },

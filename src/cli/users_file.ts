@@ -22,7 +22,14 @@
  *
  * @module
  */
-import { Code, Dictionary, type Packet, verifyChapPassword } from "../../mod.ts";
+import {
+  type AttributesInit,
+  Code,
+  Dictionary,
+  type Packet,
+  type PasswordVerification,
+  verifyPassword,
+} from "../../mod.ts";
 import type { AttributePair, AttributeText } from "./args.ts";
 import { addAttributes, parsePairs, secretNames, unquote } from "./args.ts";
 import { formatAttribute } from "./output.ts";
@@ -57,8 +64,28 @@ export interface Decision {
   readonly code: Code;
   /** The reply items to send. */
   readonly reply: readonly AttributeText[];
-  /** Why, for the log: `"pap"`, `"chap"`, `"auth-type"`, `"bad password"`, `"no entry"`, … */
+  /**
+   * What the password check adds: MS-CHAP2-Success and the MPPE keys to an
+   * Access-Accept, MS-CHAP-Error to an Access-Reject.
+   */
+  readonly attributes?: AttributesInit;
+  /** Why, for the log: `"PAP"`, `"MS-CHAPv2"`, `"Auth-Type Accept"`, `"bad password"`, `"no entry"`, … */
   readonly reason: string;
+}
+
+/** How the log names the methods of {@linkcode verifyPassword}. */
+const METHOD_NAMES: Record<string, string> = {
+  pap: "PAP",
+  chap: "CHAP",
+  mschap: "MS-CHAP",
+  mschapv2: "MS-CHAPv2",
+};
+
+/** An NT-Password check value: 32 hex digits, optionally `0x`-prefixed, as FreeRADIUS takes it. */
+function ntHashOf(value: string): Uint8Array | undefined {
+  const hex = value.replace(/^0x/i, "");
+  if (!/^[0-9a-f]{32}$/i.test(hex)) return undefined;
+  return Uint8Array.from(hex.match(/../g)!, (byte) => parseInt(byte, 16));
 }
 
 const SUPPORTED_CHECK_OPS = new Set([":=", "=", "==", "!="]);
@@ -136,8 +163,13 @@ export function parseUsers(text: string, file: string): UserEntry[] {
           `Cannot read ${where}: Auth-Type ${item.value} is not supported (use Accept or Reject)`,
         );
       }
+      if (lower === "nt-password" && ntHashOf(item.value) === undefined) {
+        throw new SyntaxError(
+          `Cannot read ${where}: NT-Password must be 32 hex digits (the MD4 of the UTF-16LE password), optionally 0x-prefixed`,
+        );
+      }
       if (
-        !["cleartext-password", "user-password", "auth-type"].includes(lower) &&
+        !["cleartext-password", "user-password", "nt-password", "auth-type"].includes(lower) &&
         item.op !== "==" && item.op !== "!="
       ) {
         throw new SyntaxError(
@@ -223,6 +255,7 @@ export function authorize(users: readonly UserEntry[], request: Packet): Decisio
   const userName = request.get("User-Name");
   const name = typeof userName === "string" ? userName : undefined;
   let password: string | undefined;
+  let ntHash: Uint8Array | undefined;
   let authType: string | undefined;
   const reply: AttributePair[] = [];
   let matched = false;
@@ -236,6 +269,9 @@ export function authorize(users: readonly UserEntry[], request: Packet): Decisio
       const lower = item.name.toLowerCase();
       if (lower === "cleartext-password" || lower === "user-password") {
         if (replace || password === undefined) password = item.value;
+      }
+      if (lower === "nt-password" && (replace || ntHash === undefined)) {
+        ntHash = ntHashOf(item.value);
       }
       if (lower === "auth-type" && (replace || authType === undefined)) {
         authType = item.value.toLowerCase();
@@ -256,19 +292,24 @@ export function authorize(users: readonly UserEntry[], request: Packet): Decisio
   if (!matched) return { code: Code.AccessReject, reply: [], reason: "no entry" };
   if (authType === "reject") return { code: Code.AccessReject, reply, reason: "Auth-Type Reject" };
   if (authType === "accept") return { code: Code.AccessAccept, reply, reason: "Auth-Type Accept" };
-  if (password === undefined) {
+  if (password === undefined && ntHash === undefined) {
     return { code: Code.AccessReject, reply: [], reason: "no password known" };
   }
-  if (request.has("CHAP-Password")) {
-    return verifyChapPassword(request, password)
-      ? { code: Code.AccessAccept, reply, reason: "CHAP" }
-      : { code: Code.AccessReject, reply: [], reason: "bad CHAP password" };
+  // PAP, CHAP, MS-CHAPv1 and MS-CHAPv2, whichever the request carries.
+  const result: PasswordVerification = verifyPassword(
+    request,
+    password !== undefined ? { password } : { ntHash: ntHash! },
+  );
+  const method = result.method === undefined ? undefined : METHOD_NAMES[result.method];
+  if (result.ok) {
+    return { code: Code.AccessAccept, reply, attributes: result.reply, reason: method! };
   }
-  const given = request.get("User-Password");
-  if (given === undefined) return { code: Code.AccessReject, reply: [], reason: "no password" };
-  return given === password
-    ? { code: Code.AccessAccept, reply, reason: "PAP" }
-    : { code: Code.AccessReject, reply: [], reason: "bad password" };
+  const why = result.reason === "wrong-password"
+    ? method === "PAP" ? "bad password" : `bad ${method} password`
+    : result.reason === "no-password"
+    ? "no password"
+    : `${method === undefined ? "" : `${method}: `}${result.reason}`;
+  return { code: Code.AccessReject, reply: [], attributes: result.reply, reason: why };
 }
 
 /**
