@@ -72,6 +72,14 @@ export {
 } from "./src/codec/radius11.ts";
 export { addChapPassword, verifyChapPassword } from "./src/chap.ts";
 export * from "./src/eap/mod.ts";
+export * from "./src/mschap/mod.ts";
+export { verifyPassword } from "./src/verify_password.ts";
+export type {
+  PasswordFailure,
+  PasswordMethod,
+  PasswordVerification,
+  VerifyPasswordOptions,
+} from "./src/verify_password.ts";
 export { hiddenValue, isSecretAttribute } from "./src/secrets.ts";
 export * from "./src/server.ts";
 export type {

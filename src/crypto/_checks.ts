@@ -10,15 +10,32 @@ export function requireBytes(value: unknown, what: string): void {
   }
 }
 
-/** Throws unless a 16-byte result fits in `into` at `offset`; `result` names it in the message. */
-export function requireOutput(into: Uint8Array, offset: number, result: string): void {
+/**
+ * Throws unless a `size`-byte result (16 unless given) fits in `into` at
+ * `offset`; `result` names it in the message.
+ */
+export function requireOutput(
+  into: Uint8Array,
+  offset: number,
+  result: string,
+  size: number = 16,
+): void {
   requireBytes(into, "The output buffer");
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset + 16 > into.length) {
-    const fix = into.length < 16
-      ? "pass a buffer of at least 16 bytes"
-      : `pass an integer offset from 0 to ${into.length - 16}`;
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset + size > into.length) {
+    const fix = into.length < size
+      ? `pass a buffer of at least ${size} bytes`
+      : `pass an integer offset from 0 to ${into.length - size}`;
     throw new RangeError(
-      `Cannot write a 16-byte ${result} at offset ${offset} of a ${into.length}-byte buffer: ${fix}`,
+      `Cannot write a ${size}-byte ${result} at offset ${offset} of a ${into.length}-byte buffer: ${fix}`,
     );
+  }
+}
+
+/** Throws a RangeError unless `value` is a Uint8Array of exactly `length` bytes. */
+export function requireLength(value: unknown, length: number, what: string): void {
+  requireBytes(value, what);
+  const actual = (value as Uint8Array).length;
+  if (actual !== length) {
+    throw new RangeError(`${what} must be ${length} bytes, got ${actual}`);
   }
 }
