@@ -5,9 +5,11 @@ import { Code } from "../../src/codec/code.ts";
 import { Dictionary } from "../../src/dictionary/dictionary.ts";
 import { ntPasswordHash } from "../../src/mschap/nt_password_hash.ts";
 import type { PasswordCredential } from "../../src/mschap/credential.ts";
-import { Server } from "../../src/server.ts";
+import { type RequestHandler, Server } from "../../src/server.ts";
 import { EapServer, type EapServerOptions } from "../../src/eap/server/eap_server.ts";
 import { MemoryTransport } from "../../src/testing/memory_transport.ts";
+import type { DatagramTransport } from "../../src/transport.ts";
+import { udp } from "../_udp.ts";
 
 export const secret = "s3cret";
 export const dictionary = Dictionary.default();
@@ -22,24 +24,34 @@ export interface Rig {
   eap: EapServer;
   server: Server;
   client: Client;
-  network: MemoryTransport;
   close(): Promise<void>;
 }
 
-export async function rig(options: Partial<EapServerOptions> = {}): Promise<Rig> {
+/** Over MemoryTransport, or over this runtime's UDP on 127.0.0.1. */
+export type Carrier = "memory" | "udp";
+
+export async function rig(
+  options: Partial<EapServerOptions> = {},
+  carrier: Carrier = "memory",
+  handler?: (eap: EapServer) => RequestHandler,
+): Promise<Rig> {
   const eap = new EapServer({ credentials: (identity) => users.get(identity), ...options });
-  const network = new MemoryTransport();
+  const network: DatagramTransport = carrier === "memory" ? new MemoryTransport() : udp();
   const server = new Server({
     transport: network,
     dictionary,
     clients: [{ address: "127.0.0.1", secret }],
-    handleAccessRequest: async (request) =>
-      await eap.handle(request) ?? request.reply(Code.AccessReject),
+    handleAccessRequest: handler?.(eap) ??
+      (async (request) => await eap.handle(request) ?? request.reply(Code.AccessReject)),
   });
-  await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+  const { auth } = await server.listen({
+    hostname: "127.0.0.1",
+    auth: carrier === "memory" ? 1812 : 0,
+  });
   const client = new Client({
-    transport: network,
+    transport: carrier === "memory" ? network : udp(),
     server: "127.0.0.1",
+    ports: { auth: auth!.port },
     secret,
     timeout: 200,
     retries: 0,
@@ -48,7 +60,6 @@ export async function rig(options: Partial<EapServerOptions> = {}): Promise<Rig>
     eap,
     server,
     client,
-    network,
     async close() {
       await client.close();
       await server.close();

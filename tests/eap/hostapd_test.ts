@@ -12,7 +12,8 @@ import { assertPeers, needs } from "../_peers.ts";
 import { udp } from "../_udp.ts";
 
 const secret = "s3cret";
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+const hex = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 let hostapd: Hostapd | undefined;
 let client: Client | undefined;
 
@@ -66,7 +67,11 @@ for (const method of ["md5", "gtc", "mschapv2"] as const) {
 }
 
 test("hostapd: EAP-MSCHAPv2 for a user it knows by NT hash", needs("hostapd"), async () => {
-  const good = await client!.eap({ identity: "carol", method: "mschapv2", password: "s3cret pass" });
+  const good = await client!.eap({
+    identity: "carol",
+    method: "mschapv2",
+    password: "s3cret pass",
+  });
   assert.equal(good.reply.code, Code.AccessAccept);
   assert.equal(good.msk?.length, 32);
   const bad = await client!.eap({ identity: "carol", method: "mschapv2", password: "s3cret" });

@@ -18,11 +18,7 @@ import { encodeNak } from "../nak.ts";
 import { nextEapRequest } from "../next_request.ts";
 import type { EapDataPacket, EapPacket } from "../packet.ts";
 import { EapType } from "../type.ts";
-import {
-  identityResponse,
-  notificationResponse,
-  readNotification,
-} from "../methods/identity.ts";
+import { identityResponse, notificationResponse, readNotification } from "../methods/identity.ts";
 import { type EapMethodName, isEapMethodName, type PeerMethod } from "../methods/method.ts";
 import { peerMethod } from "../methods/registry.ts";
 

@@ -77,7 +77,13 @@ export const msChapV2Server: ServerMethod = {
   start(context) {
     const challenge = randomBytes(16);
     // The MS-CHAPv2-ID of a Challenge is the EAP Identifier (draft §2.1, as hostapd sends it).
-    const data = packet(CHALLENGE, context.identifier, new Uint8Array([16]), challenge, SERVER_NAME);
+    const data = packet(
+      CHALLENGE,
+      context.identifier,
+      new Uint8Array([16]),
+      challenge,
+      SERVER_NAME,
+    );
     return { data, state: { phase: "challenge", challenge: toHex(challenge) } };
   },
   async step(state, data, context) {

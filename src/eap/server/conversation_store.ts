@@ -6,7 +6,6 @@
  *
  * @module
  */
-import type { MethodFailure, MethodState } from "../methods/method.ts";
 import type { EapMethodName } from "../methods/method.ts";
 
 /**
@@ -38,8 +37,8 @@ export interface EapConversation {
   readonly identifier: number;
   /** The method under way. */
   readonly method: EapMethodName;
-  /** The method's own state. */
-  readonly methodState: MethodState;
+  /** The method's own state: JSON values only. */
+  readonly methodState: { readonly [key: string]: string | number | boolean };
   /** The methods proposed so far, the current one last. */
   readonly tried: readonly EapMethodName[];
   /** Whether the last Request was a method's first, which a Nak may answer (RFC 3748 §5.3.1). */
@@ -50,7 +49,7 @@ export interface EapConversation {
    * Set when an EAP-Request/Notification announcing a failure was sent:
    * its Response gets the EAP-Failure, counted with this reason.
    */
-  readonly failing?: MethodFailure;
+  readonly failing?: "authentication-failed" | "peer-failure";
 }
 
 /**
@@ -69,12 +68,12 @@ export interface EapConversation {
  * // A store that keeps JSON text, as a cache server would.
  * const texts = new Map<string, string>();
  * const store: EapConversationStore = {
- *   get: async (key) => {
+ *   get: (key) => {
  *     const text = texts.get(key);
  *     return text === undefined ? undefined : JSON.parse(text) as EapConversation;
  *   },
- *   set: async (key, conversation, _ttl) => void texts.set(key, JSON.stringify(conversation)),
- *   delete: async (key) => void texts.delete(key),
+ *   set: (key, conversation, _ttl) => void texts.set(key, JSON.stringify(conversation)),
+ *   delete: (key) => void texts.delete(key),
  * };
  * const eap = new EapServer({ credentials: () => ({ password: "hello" }), store });
  * assert.ok(eap instanceof EapServer);

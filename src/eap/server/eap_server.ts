@@ -203,7 +203,9 @@ export class EapServer {
       (typeof store?.get !== "function" || typeof store.set !== "function" ||
         typeof store.delete !== "function")
     ) {
-      throw new TypeError("EapServer store must have get(key), set(key, conversation, ttl) and delete(key)");
+      throw new TypeError(
+        "EapServer store must have get(key), set(key, conversation, ttl) and delete(key)",
+      );
     }
     this.#store = store ?? new MemoryEapConversationStore({ maxEntries });
     this.#gtcPrompt = text("gtcPrompt", options.gtcPrompt) ?? "Password: ";
@@ -252,7 +254,7 @@ export class EapServer {
       .filter((value) => value instanceof Uint8Array);
     if (fragments.length === 0) return undefined;
     // An Identifier to answer with, before the packet is known to decode.
-    const guess = fragments[0]![1] ?? 0;
+    const guess = secondOctet(fragments);
     // Consecutive EAP-Message attributes arrive joined into one value; only
     // runs split by other attributes are seen apart here.
     if (fragments.length > MAX_FRAGMENTS) return this.#reject(request, "too-many-fragments", guess);
@@ -268,7 +270,9 @@ export class EapServer {
     }
     const state = loose.get(dictionary.standard(STATE)?.name ?? `Attr-${STATE}`);
     if (!(state instanceof Uint8Array)) {
-      if (eap.type !== EapType.Identity) return this.#reject(request, "missing-state", eap.identifier);
+      if (eap.type !== EapType.Identity) {
+        return this.#reject(request, "missing-state", eap.identifier);
+      }
       return await this.#begin(request, eap);
     }
     return await this.#continue(request, eap, toHex(state));
@@ -305,9 +309,10 @@ export class EapServer {
     const credential = await this.#lookup(identity);
     this.#counters.started++;
     // An unknown user is offered the first method and fails like a wrong password.
-    const method = this.#methods.find((name) =>
-      credential === undefined || SERVER_METHODS[name].verifies(credential)
-    ) ?? this.#methods[0]!;
+    const method =
+      this.#methods.find((name) =>
+        credential === undefined || SERVER_METHODS[name].verifies(credential)
+      ) ?? this.#methods[0]!;
     return await this.#propose(request, { identity, tried: [], rounds: 0 }, eap.identifier, method);
   }
 
@@ -343,13 +348,18 @@ export class EapServer {
     await this.#store.delete(key);
     switch (step.next) {
       case "request":
-        return await this.#challenge(request, {
-          ...conversation,
-          identifier,
-          methodState: step.state,
-          nakAllowed: false,
-          rounds: conversation.rounds + 1,
-        }, { code: EapCode.Request, identifier, type: method.type, data: step.data }, eap.identifier);
+        return await this.#challenge(
+          request,
+          {
+            ...conversation,
+            identifier,
+            methodState: step.state,
+            nakAllowed: false,
+            rounds: conversation.rounds + 1,
+          },
+          { code: EapCode.Request, identifier, type: method.type, data: step.data },
+          eap.identifier,
+        );
       case "success": {
         this.#counters.accepted++;
         const keys = step.msk === undefined ? {} : mppeKeyAttributes(request.dictionary, step.msk);
@@ -407,15 +417,20 @@ export class EapServer {
     const identifier = (answered + 1) & 0xff;
     const method = SERVER_METHODS[name];
     const { data, state } = method.start(this.#context(before.identity, identifier));
-    return await this.#challenge(request, {
-      identity: before.identity,
-      identifier,
-      method: name,
-      methodState: state,
-      tried: [...before.tried, name],
-      nakAllowed: true,
-      rounds: before.rounds + 1,
-    }, { code: EapCode.Request, identifier, type: method.type, data }, answered);
+    return await this.#challenge(
+      request,
+      {
+        identity: before.identity,
+        identifier,
+        method: name,
+        methodState: state,
+        tried: [...before.tried, name],
+        nakAllowed: true,
+        rounds: before.rounds + 1,
+      },
+      { code: EapCode.Request, identifier, type: method.type, data },
+      answered,
+    );
   }
 
   /** An authentication that failed: announced first if `failureMessage` is set. */
@@ -429,13 +444,18 @@ export class EapServer {
       return this.#reject(request, reason, answered);
     }
     const identifier = (answered + 1) & 0xff;
-    return await this.#challenge(request, {
-      ...conversation,
-      identifier,
-      nakAllowed: false,
-      rounds: conversation.rounds + 1,
-      failing: reason,
-    }, notificationRequest(identifier, this.#failureMessage), answered);
+    return await this.#challenge(
+      request,
+      {
+        ...conversation,
+        identifier,
+        nakAllowed: false,
+        rounds: conversation.rounds + 1,
+        failing: reason,
+      },
+      notificationRequest(identifier, this.#failureMessage),
+      answered,
+    );
   }
 
   /**
@@ -482,6 +502,16 @@ export class EapServer {
     if (credential !== undefined) checkCredential(credential);
     return credential;
   }
+}
+
+/** The second octet of the fragments joined (the EAP Identifier), or 0. */
+function secondOctet(fragments: readonly Uint8Array[]): number {
+  let skip = 1;
+  for (const fragment of fragments) {
+    if (fragment.length > skip) return fragment[skip]!;
+    skip -= fragment.length;
+  }
+  return 0;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
