@@ -361,8 +361,8 @@ export class EapServer {
           eap.identifier,
         );
       case "success": {
-        this.#counters.accepted++;
         const keys = step.msk === undefined ? {} : mppeKeyAttributes(request.dictionary, step.msk);
+        this.#counters.accepted++;
         return eapReply(
           request,
           { code: EapCode.Success, identifier: eap.identifier },
