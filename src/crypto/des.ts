@@ -223,14 +223,27 @@ const PC2 = [
 const ROTATIONS = [1, 1, 2, 2, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 1];
 
 /**
- * The S-box and P tables: `sp[i][x]` is P(Si(x)) for the six-bit input x
- * of S-box i+1, rotated left by one bit like the halves it is XORed into.
- * Built on first use.
+ * The tables, built on first use:
+ * - `sp[i][x]`: P(Si(x)) for the six-bit input x of S-box i+1, rotated left
+ *   by one bit like the halves it is XORed into;
+ * - `pc1C`/`pc1D`: for key byte j and value v (index 256j + v), the bits
+ *   that byte puts in C and D through Permuted Choice 1;
+ * - `pc2Even`/`pc2Odd`: for 7-bit chunk k of C D (C's top seven bits are
+ *   chunk 0, D's low seven chunk 7) and value v (index 128k + v), the bits
+ *   that chunk puts in a round's two subkey words through Permuted Choice 2.
+ * With them a key schedule is table lookups instead of 824 single bits.
  */
-let sp: Int32Array[] | undefined;
+interface Tables {
+  readonly sp: Int32Array[];
+  readonly pc1C: Int32Array;
+  readonly pc1D: Int32Array;
+  readonly pc2Even: Int32Array;
+  readonly pc2Odd: Int32Array;
+}
+let tables: Tables | undefined;
 
-function buildSpTables(): Int32Array[] {
-  const tables: Int32Array[] = [];
+function buildTables(): Tables {
+  const sp: Int32Array[] = [];
   for (let box = 0; box < 8; box++) {
     const table = new Int32Array(64);
     for (let x = 0; x < 64; x++) {
@@ -244,42 +257,82 @@ function buildSpTables(): Int32Array[] {
       }
       table[x] = (permuted << 1) | (permuted >>> 31);
     }
-    tables.push(table);
+    sp.push(table);
   }
-  return tables;
+  const pc1C = new Int32Array(8 * 256);
+  const pc1D = new Int32Array(8 * 256);
+  for (let i = 0; i < 56; i++) {
+    const position = PC1[i]! - 1;
+    const byte = position >> 3;
+    const mask = 0x80 >> (position & 7);
+    for (let v = 0; v < 256; v++) {
+      if ((v & mask) === 0) continue;
+      if (i < 28) pc1C[256 * byte + v] = pc1C[256 * byte + v]! | (1 << (27 - i));
+      else pc1D[256 * byte + v] = pc1D[256 * byte + v]! | (1 << (55 - i));
+    }
+  }
+  // Where each of the 56 bits of C D (0 = C's top bit) goes in a round's
+  // two subkey words: the first holds S-boxes 2, 4, 6, 8 and the second
+  // 1, 3, 5, 7, each six-bit chunk in its own byte, lined up with how
+  // encryptWords() cuts the right half.
+  const toEven = new Int32Array(56);
+  const toOdd = new Int32Array(56);
+  for (let i = 0; i < 48; i++) {
+    const position = PC2[i]! - 1;
+    const chunk = (i / 6) | 0; // S-box number - 1
+    const at = ((3 - (chunk >> 1)) << 3) + 5 - (i % 6);
+    if (chunk & 1) toEven[position] = 1 << at;
+    else toOdd[position] = 1 << at;
+  }
+  const pc2Even = new Int32Array(8 * 128);
+  const pc2Odd = new Int32Array(8 * 128);
+  for (let chunk = 0; chunk < 8; chunk++) {
+    for (let v = 0; v < 128; v++) {
+      let even = 0;
+      let odd = 0;
+      for (let bit = 0; bit < 7; bit++) {
+        if ((v >> (6 - bit)) & 1) {
+          even |= toEven[7 * chunk + bit]!;
+          odd |= toOdd[7 * chunk + bit]!;
+        }
+      }
+      pc2Even[128 * chunk + v] = even;
+      pc2Odd[128 * chunk + v] = odd;
+    }
+  }
+  return { sp, pc1C, pc1D, pc2Even, pc2Odd };
 }
 
 /**
- * Writes the 16 round subkeys of the 8-byte `key` (at `keyOffset`) into
- * `subkeys`, two words a round: the first holds the six-bit chunks for
- * S-boxes 2, 4, 6, 8 and the second those for 1, 3, 5, 7, each in its own
- * byte, lined up with how {@linkcode encryptWords} cuts the right half.
+ * Writes the 16 round subkeys of the 8-byte key at `key[keyOffset]` into
+ * `subkeys`, two words a round (see {@linkcode buildTables}): FIPS 46-3's
+ * PC-1, the left rotations of C and D, and PC-2.
  */
-function keySchedule(key: Uint8Array, keyOffset: number, subkeys: Int32Array): void {
+function keySchedule(
+  key: Uint8Array,
+  keyOffset: number,
+  subkeys: Int32Array,
+  t: Tables,
+): void {
+  const { pc1C, pc1D, pc2Even, pc2Odd } = t;
   let c = 0;
   let d = 0;
-  for (let i = 0; i < 56; i++) {
-    const position = PC1[i]! - 1;
-    const bit = (key[keyOffset + (position >> 3)]! >> (7 - (position & 7))) & 1;
-    if (i < 28) c |= bit << (27 - i);
-    else d |= bit << (55 - i);
+  for (let j = 0; j < 8; j++) {
+    const v = key[keyOffset + j]! + 256 * j;
+    c |= pc1C[v]!;
+    d |= pc1D[v]!;
   }
   for (let round = 0; round < 16; round++) {
     const shift = ROTATIONS[round]!;
     c = ((c << shift) | (c >>> (28 - shift))) & 0x0fffffff;
     d = ((d << shift) | (d >>> (28 - shift))) & 0x0fffffff;
-    let even = 0;
-    let odd = 0;
-    for (let i = 0; i < 48; i++) {
-      const position = PC2[i]! - 1;
-      const bit = position < 28 ? (c >>> (27 - position)) & 1 : (d >>> (55 - position)) & 1;
-      const chunk = (i / 6) | 0; // S-box chunk - 1
-      const at = ((3 - (chunk >> 1)) << 3) + 5 - (i % 6);
-      if (chunk & 1) even |= bit << at;
-      else odd |= bit << at;
-    }
-    subkeys[2 * round] = even;
-    subkeys[2 * round + 1] = odd;
+    const c0 = c >>> 21, c1 = 128 + ((c >>> 14) & 127), c2 = 256 + ((c >>> 7) & 127);
+    const c3 = 384 + (c & 127), d0 = 512 + (d >>> 21), d1 = 640 + ((d >>> 14) & 127);
+    const d2 = 768 + ((d >>> 7) & 127), d3 = 896 + (d & 127);
+    subkeys[2 * round] = pc2Even[c0]! | pc2Even[c1]! | pc2Even[c2]! | pc2Even[c3]! |
+      pc2Even[d0]! | pc2Even[d1]! | pc2Even[d2]! | pc2Even[d3]!;
+    subkeys[2 * round + 1] = pc2Odd[c0]! | pc2Odd[c1]! | pc2Odd[c2]! | pc2Odd[c3]! |
+      pc2Odd[d0]! | pc2Odd[d1]! | pc2Odd[d2]! | pc2Odd[d3]!;
   }
 }
 
@@ -287,9 +340,9 @@ function keySchedule(key: Uint8Array, keyOffset: number, subkeys: Int32Array): v
  * Encrypts the block in `io[0]` (bytes 0–3, big-endian) and `io[1]` (bytes
  * 4–7) in place under `subkeys`: FIPS 46-3's IP, 16 rounds and IP⁻¹.
  */
-function encryptWords(io: Int32Array, subkeys: Int32Array, tables: Int32Array[]): void {
-  const sp1 = tables[0]!, sp2 = tables[1]!, sp3 = tables[2]!, sp4 = tables[3]!;
-  const sp5 = tables[4]!, sp6 = tables[5]!, sp7 = tables[6]!, sp8 = tables[7]!;
+function encryptWords(io: Int32Array, subkeys: Int32Array, sp: Int32Array[]): void {
+  const sp1 = sp[0]!, sp2 = sp[1]!, sp3 = sp[2]!, sp4 = sp[3]!;
+  const sp5 = sp[4]!, sp6 = sp[5]!, sp7 = sp[6]!, sp8 = sp[7]!;
   let left = io[0]!;
   let right = io[1]!;
   let t = 0;
@@ -379,7 +432,7 @@ export function expandDesKey(
   }
 }
 
-// Scratch state for the synchronous desEncryptBlock().
+// Scratch state for the synchronous functions below.
 const scratchSubkeys = new Int32Array(32);
 const scratchWords = new Int32Array(2);
 const scratchKey = new Uint8Array(8);
@@ -433,35 +486,43 @@ export function desEncryptBlock(
     requireOutput(into, offset, "DES block", 8);
     out = into;
   }
-  if (key.length === 7) {
-    expandDesKey(key, 0, scratchKey, 0);
-    keySchedule(scratchKey, 0, scratchSubkeys);
-    scratchKey.fill(0);
-  } else keySchedule(key, 0, scratchSubkeys);
-  desEncryptWithSchedule(scratchSubkeys, block, 0, out, offset);
-  scratchSubkeys.fill(0); // no key material left in module memory
+  if (key.length === 7) encryptWithKey7(key, 0, block, out, offset);
+  else encrypt(key, 0, block, out, offset);
   return out;
 }
 
 /**
- * Encrypts the 8 bytes at `block[from]` under the prepared `subkeys` and
- * writes them to `out[offset]`. Internal: MS-CHAP's three encryptions of
- * one challenge go through it.
+ * Encrypts `block` under the 7-byte MS-CHAP key at `key[keyOffset]` into
+ * `out[offset]`, without checks or allocation: MS-CHAP's three encryptions
+ * of one challenge (RFC 2433 §A.5) go through it.
  */
-function desEncryptWithSchedule(
-  subkeys: Int32Array,
+export function encryptWithKey7(
+  key: Uint8Array,
+  keyOffset: number,
   block: Uint8Array,
-  from: number,
   out: Uint8Array,
   offset: number,
 ): void {
-  const tables = sp ??= buildSpTables();
+  expandDesKey(key, keyOffset, scratchKey, 0);
+  encrypt(scratchKey, 0, block, out, offset);
+  scratchKey.fill(0);
+}
+
+/** Encrypts `block` under the 8-byte key at `key[keyOffset]` into `out[offset]`. */
+function encrypt(
+  key: Uint8Array,
+  keyOffset: number,
+  block: Uint8Array,
+  out: Uint8Array,
+  offset: number,
+): void {
+  const t = tables ??= buildTables();
+  keySchedule(key, keyOffset, scratchSubkeys, t);
   const words = scratchWords;
-  words[0] = (block[from]! << 24) | (block[from + 1]! << 16) | (block[from + 2]! << 8) |
-    block[from + 3]!;
-  words[1] = (block[from + 4]! << 24) | (block[from + 5]! << 16) | (block[from + 6]! << 8) |
-    block[from + 7]!;
-  encryptWords(words, subkeys, tables);
+  words[0] = (block[0]! << 24) | (block[1]! << 16) | (block[2]! << 8) | block[3]!;
+  words[1] = (block[4]! << 24) | (block[5]! << 16) | (block[6]! << 8) | block[7]!;
+  encryptWords(words, scratchSubkeys, t.sp);
+  scratchSubkeys.fill(0); // no key material left in module memory
   const l = words[0]!;
   const r = words[1]!;
   out[offset] = l >>> 24;
@@ -472,4 +533,6 @@ function desEncryptWithSchedule(
   out[offset + 5] = r >>> 16;
   out[offset + 6] = r >>> 8;
   out[offset + 7] = r;
+  words[0] = 0;
+  words[1] = 0;
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { requireLength } from "../crypto/_checks.ts";
-import { desEncryptBlock } from "../crypto/des.ts";
+import { encryptWithKey7 } from "../crypto/des.ts";
 import { ntPasswordHash } from "./nt_password_hash.ts";
 
 /** The NT hash, zero-padded to 21 bytes: three 7-byte DES keys. */
@@ -40,9 +40,9 @@ export function challengeResponse(challenge: Uint8Array, passwordHash: Uint8Arra
   requireLength(passwordHash, 16, "The NT password hash");
   const response = new Uint8Array(24);
   paddedHash.set(passwordHash);
-  desEncryptBlock(paddedHash.subarray(0, 7), challenge, response, 0);
-  desEncryptBlock(paddedHash.subarray(7, 14), challenge, response, 8);
-  desEncryptBlock(paddedHash.subarray(14, 21), challenge, response, 16);
+  encryptWithKey7(paddedHash, 0, challenge, response, 0);
+  encryptWithKey7(paddedHash, 7, challenge, response, 8);
+  encryptWithKey7(paddedHash, 14, challenge, response, 16);
   paddedHash.fill(0);
   return response;
 }

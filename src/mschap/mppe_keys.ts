@@ -11,6 +11,8 @@ import { Sha1 } from "../crypto/sha1.ts";
 import { hashNtPasswordHash } from "./nt_password_hash.ts";
 
 const encoder = new TextEncoder();
+/** One SHA-1 reused by every computation here (they are synchronous). */
+const sha = new Sha1();
 /** RFC 3079 §3.4: Magic1, 27 bytes. */
 const MASTER_MAGIC = encoder.encode("This is the MPPE Master Key");
 /** RFC 3079 §3.4: Magic2, 84 bytes: the client's send key, the server's receive key. */
@@ -51,7 +53,7 @@ const SHA_PAD2 = new Uint8Array(40).fill(0xf2);
 export function getMasterKey(passwordHashHash: Uint8Array, ntResponse: Uint8Array): Uint8Array {
   requireLength(passwordHashHash, 16, "The NT password hash hash");
   requireLength(ntResponse, 24, "The MS-CHAP v2 NT-Response");
-  const digest = new Sha1().update(passwordHashHash).update(ntResponse).update(MASTER_MAGIC)
+  const digest = sha.reset().update(passwordHashHash).update(ntResponse).update(MASTER_MAGIC)
     .digest();
   const key = digest.slice(0, 16);
   digest.fill(0);
@@ -101,7 +103,7 @@ export function getAsymmetricStartKey(
   requireLength(masterKey, 16, "The MPPE master key");
   requireKeyLength(keyLength);
   const magic = isSend === isServer ? CLIENT_RECEIVE_MAGIC : CLIENT_SEND_MAGIC;
-  const digest = new Sha1().update(masterKey).update(SHA_PAD1).update(magic).update(SHA_PAD2)
+  const digest = sha.reset().update(masterKey).update(SHA_PAD1).update(magic).update(SHA_PAD2)
     .digest();
   const key = digest.slice(0, keyLength);
   digest.fill(0);
@@ -142,7 +144,7 @@ export function getNewKeyFromSha(
       throw new RangeError(`The MPPE ${name} key must be a Uint8Array of ${keyLength} bytes`);
     }
   }
-  const digest = new Sha1()
+  const digest = sha.reset()
     .update(startKey, 0, keyLength)
     .update(SHA_PAD1)
     .update(sessionKey, 0, keyLength)
@@ -213,7 +215,7 @@ export function initialSessionKey(startKey: Uint8Array, bits: 40 | 56 | 128): Ui
 export function msChapV1StartKey(challenge: Uint8Array, passwordHashHash: Uint8Array): Uint8Array {
   requireLength(challenge, 8, "The MS-CHAP challenge");
   requireLength(passwordHashHash, 16, "The NT password hash hash");
-  const digest = new Sha1().update(passwordHashHash).update(passwordHashHash).update(challenge)
+  const digest = sha.reset().update(passwordHashHash).update(passwordHashHash).update(challenge)
     .digest();
   const key = digest.slice(0, 16);
   digest.fill(0);

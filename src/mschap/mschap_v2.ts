@@ -12,6 +12,8 @@ import { challengeResponse } from "./challenge_response.ts";
 import { hashNtPasswordHash } from "./nt_password_hash.ts";
 
 const encoder = new TextEncoder();
+/** One SHA-1 reused by every computation here (they are synchronous). */
+const sha = new Sha1();
 
 /**
  * One MS-CHAP v2 exchange as both sides see it: the two challenges, the
@@ -93,7 +95,7 @@ export function challengeHash(
   username: string,
 ): Uint8Array {
   requireChallenges(peerChallenge, authenticatorChallenge);
-  const digest = new Sha1()
+  const digest = sha.reset()
     .update(peerChallenge)
     .update(authenticatorChallenge)
     .update(hashedUsername(username))
@@ -145,14 +147,14 @@ const MAGIC2 = encoder.encode("Pad to make it do more than one iteration");
 function authenticatorDigest(exchange: MsChapV2Exchange, ntResponse: Uint8Array): Uint8Array {
   requireLength(ntResponse, 24, "The MS-CHAP v2 NT-Response");
   const hashHash = hashNtPasswordHash(exchange.passwordHash);
-  const first = new Sha1().update(hashHash).update(ntResponse).update(MAGIC1).digest();
+  const first = sha.reset().update(hashHash).update(ntResponse).update(MAGIC1).digest();
   hashHash.fill(0);
   const challenge = challengeHash(
     exchange.peerChallenge,
     exchange.authenticatorChallenge,
     exchange.username,
   );
-  const digest = new Sha1().update(first).update(challenge).update(MAGIC2).digest();
+  const digest = sha.reset().update(first).update(challenge).update(MAGIC2).digest();
   first.fill(0);
   return digest;
 }
