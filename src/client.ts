@@ -32,6 +32,7 @@ import { type ServerEntry, ServerPool } from "./client/server_pool.ts";
 import { SocketPool } from "./client/socket_pool.ts";
 import { ClientCounters, type ClientStats } from "./client/stats.ts";
 import { StreamPool } from "./client/stream_pool.ts";
+import { type EapClientOptions, type EapResult, runEap } from "./eap/client/run_eap.ts";
 
 export {
   ClientClosedError,
@@ -533,6 +534,54 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Runs a whole EAP conversation (RFC 3579 §2.1): an Access-Request with
+   * the EAP-Response/Identity, then one per Access-Challenge, State
+   * returned, until an Access-Accept or Access-Reject. A server that
+   * proposes another method gets a Nak asking for `method`; for
+   * EAP-MSCHAPv2 the server must prove that it knows the password, or the
+   * conversation ends in a Reject. A Reject is a result, not an error.
+   *
+   * @param options Identity, method (`"md5"`, `"gtc"` or `"mschapv2"`),
+   * password, more attributes for every request, and an `AbortSignal`.
+   * @returns The final reply, whether it authenticated, and the MSK (EAP-MSCHAPv2).
+   * @throws {EapConversationError} when the server breaks the EAP rules.
+   * @throws {RequestTimeoutError} when the server stops answering.
+   *
+   * @example Usage
+   * ```ts
+   * import { Client, Code, Dictionary, EapServer, Server } from "@radkit/radius";
+   * import { MemoryTransport } from "@radkit/radius/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const eap = new EapServer({ credentials: () => ({ password: "hello" }), methods: ["md5"] });
+   * const network = new MemoryTransport();
+   * const server = new Server({
+   *   transport: network,
+   *   dictionary: Dictionary.default(),
+   *   clients: [{ address: "127.0.0.1", secret: "s3cret" }],
+   *   handleAccessRequest: async (request) => await eap.handle(request),
+   * });
+   * await server.listen({ hostname: "127.0.0.1", auth: 1812 });
+   * const client = new Client({ transport: network, server: "127.0.0.1", secret: "s3cret" });
+   * // The client wants GTC; the server offers only MD5: its Nak gets an EAP-Failure.
+   * const refused = await client.eap({ identity: "bob", method: "gtc", password: "hello" });
+   * assert.equal(refused.reply.code, Code.AccessReject);
+   * const accepted = await client.eap({ identity: "bob", method: "md5", password: "hello" });
+   * assert.equal(accepted.authenticated, true);
+   * await client.close();
+   * await server.close();
+   * ```
+   */
+  eap(options: EapClientOptions<A>): Promise<EapResult<A>> {
+    const signal = options?.signal;
+    return runEap(
+      (packet) => this.send(packet as Packet<object>, signal === undefined ? {} : { signal }),
+      this.dictionary,
+      options,
+    );
   }
 
   /**

@@ -1,7 +1,8 @@
 // Real RADIUS peers the interop tests talk to (FreeRADIUS, radclient, pyrad,
-// radsecproxy, openssl, the Debian dictionary tree). A missing peer skips its
-// tests with a loud message on a developer machine; under CI=true it fails
-// them, so that CI can never go green without having run them.
+// radsecproxy, openssl, eapol_test, hostapd, the Debian dictionary tree). A
+// missing peer skips its tests with a loud message on a developer machine;
+// under CI=true it fails them, so that CI can never go green without having
+// run them.
 import { existsSync } from "node:fs";
 import process from "node:process";
 
@@ -15,6 +16,8 @@ export const peers = {
   },
   radsecproxy: { path: "/usr/sbin/radsecproxy", install: "apt-get install radsecproxy" },
   openssl: { path: "/usr/bin/openssl", install: "apt-get install openssl" },
+  eapol_test: { path: "/usr/bin/eapol_test", install: "apt-get install eapoltest" },
+  hostapd: { path: "/usr/sbin/hostapd", install: "apt-get install hostapd" },
   dictionaries: {
     path: "/usr/share/freeradius/dictionary",
     install: "apt-get install freeradius-common",

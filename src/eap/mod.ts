@@ -23,3 +23,17 @@ export {
 } from "./eap_message.ts";
 export { nextEapRequest } from "./next_request.ts";
 export { eapReply } from "./eap_reply.ts";
+export { EapConversationError } from "./conversation_error.ts";
+export type { EapConversationErrorReason } from "./conversation_error.ts";
+export type { EapMethodName } from "./methods/method.ts";
+export { EapServer } from "./server/eap_server.ts";
+export type { EapCredentialLookup, EapServerOptions } from "./server/eap_server.ts";
+export { MemoryEapConversationStore } from "./server/conversation_store.ts";
+export type {
+  EapConversation,
+  EapConversationStore,
+  MemoryEapConversationStoreOptions,
+} from "./server/conversation_store.ts";
+export { EAP_REJECT_REASONS } from "./server/stats.ts";
+export type { EapRejectReason, EapServerStats } from "./server/stats.ts";
+export type { EapClientOptions, EapResult } from "./client/run_eap.ts";

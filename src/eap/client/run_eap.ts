@@ -1,0 +1,206 @@
+/**
+ * The client's whole EAP conversation (RFC 3579 §2.1): an Access-Request
+ * with the EAP-Response/Identity, then one Access-Request per
+ * Access-Challenge (the State returned, the previous attributes repeated),
+ * until an Access-Accept or Access-Reject ends it.
+ *
+ * @module
+ */
+import type { DictionaryView } from "../../codec/attribute.ts";
+import type { AnyAttributes } from "../../attribute_map.ts";
+import { Code } from "../../codec/code.ts";
+import { randomByte } from "../../crypto/random.ts";
+import { type AttributesInit, Packet } from "../../packet.ts";
+import { EapCode } from "../code.ts";
+import { EapConversationError } from "../conversation_error.ts";
+import { readEap, setEapMessage } from "../eap_message.ts";
+import { encodeNak } from "../nak.ts";
+import { nextEapRequest } from "../next_request.ts";
+import type { EapDataPacket, EapPacket } from "../packet.ts";
+import { EapType } from "../type.ts";
+import { identityResponse, notificationResponse, readNotification } from "../methods/identity.ts";
+import { type EapMethodName, isEapMethodName, type PeerMethod } from "../methods/method.ts";
+import { peerMethod } from "../methods/registry.ts";
+
+/**
+ * Options of `Client.eap`: who, how, and with which password.
+ *
+ * @example Usage
+ * ```ts
+ * import type { EapClientOptions } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const options: EapClientOptions = {
+ *   identity: "bob",
+ *   method: "mschapv2",
+ *   password: "hello",
+ *   attributes: { "NAS-Identifier": "ap-1", "Calling-Station-Id": "02-00-00-00-00-01" },
+ *   signal: AbortSignal.timeout(10_000),
+ * };
+ * assert.equal(options.method, "mschapv2");
+ * ```
+ */
+export interface EapClientOptions<A extends object = AnyAttributes> {
+  /** The EAP identity; also the User-Name, unless `attributes` gives one (RFC 3579 §2.1). */
+  identity: string;
+  /** The method to authenticate with; a server that proposes another gets a Nak asking for it. */
+  method: EapMethodName;
+  /** The password. */
+  password: string;
+  /** More attributes for every Access-Request of the conversation (NAS-*, Calling-Station-Id, …). */
+  attributes?: AttributesInit<A>;
+  /** Cancels the conversation: the pending request rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** The most Access-Challenges to answer (default 50). */
+  maxRounds?: number;
+}
+
+/**
+ * How an EAP conversation ended.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, type EapResult } from "@radkit/radius";
+ *
+ * function describe(result: EapResult): string {
+ *   if (!result.authenticated) return `refused (${result.reply.codeName})`;
+ *   return result.msk === undefined ? "accepted" : `accepted, ${result.msk.length}-octet MSK`;
+ * }
+ * void describe;
+ * void Code;
+ * ```
+ */
+export interface EapResult<A extends object = AnyAttributes> {
+  /** The final reply: an Access-Accept or an Access-Reject. */
+  reply: Packet<A>;
+  /**
+   * An Access-Accept with EAP-Success after the method did its part (for
+   * EAP-MSCHAPv2: after the server proved that it knows the password).
+   */
+  authenticated: boolean;
+  /** The method's Master Session Key, when authenticated by a method that derives one (EAP-MSCHAPv2). */
+  msk?: Uint8Array;
+  /** The messages of the EAP-Request/Notifications received (RFC 3748 §5.2), in order. */
+  notifications: string[];
+}
+
+/** Sends one Access-Request and resolves with its verified reply. */
+export type SendAccessRequest<A extends object> = (packet: Packet<A>) => Promise<Packet<A>>;
+
+/**
+ * Runs an EAP conversation over `send` (what `Client.eap` does with
+ * `Client.send`).
+ *
+ * @param send Sends an Access-Request and resolves with its verified reply.
+ * @param dictionary Names the attributes of the requests.
+ * @param options Identity, method, password and more attributes.
+ * @returns The final reply, and the MSK.
+ * @throws {EapConversationError} when the server breaks the protocol.
+ * @throws {TypeError} for options that cannot work.
+ */
+export async function runEap<A extends object>(
+  send: SendAccessRequest<A>,
+  dictionary: DictionaryView<A>,
+  options: EapClientOptions<A>,
+): Promise<EapResult<A>> {
+  const { identity, method: name, password } = options ?? {};
+  if (typeof identity !== "string") throw new TypeError("eap() needs the identity as a string");
+  if (!isEapMethodName(name)) {
+    throw new TypeError(`eap() method must be "md5", "gtc" or "mschapv2", got ${String(name)}`);
+  }
+  if (typeof password !== "string") throw new TypeError("eap() needs the password as a string");
+  const maxRounds = options.maxRounds ?? 50;
+  if (!Number.isSafeInteger(maxRounds) || maxRounds < 1) {
+    throw new TypeError(`eap() maxRounds must be a positive integer, got ${String(maxRounds)}`);
+  }
+  const method = peerMethod(name, identity, password);
+  const notifications: string[] = [];
+  let request = Packet.create(Code.AccessRequest, dictionary, options.attributes ?? {});
+  const loose = request as unknown as Packet<AnyAttributes>;
+  if (!loose.has("User-Name")) loose.set("User-Name", identity);
+  setEapMessage(request, identityResponse(randomByte(), identity));
+  for (let round = 0;; round++) {
+    options.signal?.throwIfAborted();
+    const reply = await send(request);
+    if (reply.code !== Code.AccessChallenge) return result(reply, method, notifications);
+    if (round >= maxRounds) {
+      throw new EapConversationError(
+        "too-many-rounds",
+        `The server sent more than ${maxRounds} Access-Challenges`,
+      );
+    }
+    const eap = challengeEap(reply);
+    request = nextEapRequest(request, reply, respond(eap, identity, method, notifications));
+  }
+}
+
+/** The EAP-Request of an Access-Challenge (RFC 3579 §2.6.3: it must carry one). */
+function challengeEap<A extends object>(reply: Packet<A>): EapDataPacket {
+  let eap: EapPacket | undefined;
+  try {
+    eap = readEap(reply);
+  } catch (error) {
+    throw new EapConversationError(
+      "bad-eap",
+      `The Access-Challenge's EAP-Message does not decode: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  if (eap === undefined) {
+    throw new EapConversationError(
+      "no-eap-message",
+      "The Access-Challenge carries no EAP-Message (RFC 3579 §2.6.3)",
+    );
+  }
+  if (eap.code !== EapCode.Request || !("type" in eap)) {
+    throw new EapConversationError(
+      "unexpected-code",
+      `The Access-Challenge carries an EAP ${eap.code} packet, not a Request (RFC 3579 §2.6.3)`,
+    );
+  }
+  return eap;
+}
+
+/** The peer's Response to a Request (RFC 3748 §5). */
+function respond(
+  eap: EapDataPacket,
+  identity: string,
+  method: PeerMethod,
+  notifications: string[],
+): EapDataPacket {
+  const { identifier, type } = eap;
+  if (type === EapType.Identity) return identityResponse(identifier, identity);
+  if (type === EapType.Notification) {
+    notifications.push(readNotification(eap.data));
+    return notificationResponse(identifier);
+  }
+  if (type === method.type) {
+    return {
+      code: EapCode.Response,
+      identifier,
+      type,
+      data: method.respond(identifier, eap.data),
+    };
+  }
+  // Any other method: ask for ours (RFC 3748 §5.3.1; §5.3.2 for an expanded Request).
+  return encodeNak(identifier, [method.type], { expanded: type === EapType.Expanded });
+}
+
+function result<A extends object>(
+  reply: Packet<A>,
+  method: PeerMethod,
+  notifications: string[],
+): EapResult<A> {
+  let eap: EapPacket | undefined;
+  try {
+    eap = readEap(reply);
+  } catch {
+    eap = undefined;
+  }
+  const authenticated = reply.code === Code.AccessAccept && eap?.code === EapCode.Success &&
+    method.finished;
+  const msk = authenticated ? method.msk : undefined;
+  return msk === undefined
+    ? { reply, authenticated, notifications }
+    : { reply, authenticated, msk, notifications };
+}

@@ -1,0 +1,28 @@
+/**
+ * radkit's EAP methods by name and by Type.
+ *
+ * @module
+ */
+import { gtcPeer, gtcServer } from "./gtc.ts";
+import { md5ChallengePeer, md5ChallengeServer } from "./md5_challenge.ts";
+import type { EapMethodName, PeerMethod, ServerMethod } from "./method.ts";
+import { msChapV2Peer, msChapV2Server } from "./mschapv2.ts";
+
+/** The server side of each method. */
+export const SERVER_METHODS: Readonly<Record<EapMethodName, ServerMethod>> = {
+  md5: md5ChallengeServer,
+  gtc: gtcServer,
+  mschapv2: msChapV2Server,
+};
+
+/** A new peer side of a method, for one conversation. */
+export function peerMethod(name: EapMethodName, identity: string, password: string): PeerMethod {
+  switch (name) {
+    case "md5":
+      return md5ChallengePeer(password);
+    case "gtc":
+      return gtcPeer(password);
+    case "mschapv2":
+      return msChapV2Peer(identity, password);
+  }
+}
