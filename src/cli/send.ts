@@ -9,6 +9,9 @@ import {
   addChapPassword,
   addMsChapV1,
   addMsChapV2,
+  type AnyAttributes,
+  type AttributesInit,
+  type AttributeValue,
   Client,
   type ClientTlsOptions,
   Code,
@@ -70,8 +73,10 @@ Options:
                         reads standard input. ATTR=VALUE arguments are added to each.
   --parallel N          Packets from --file in flight at once (default 1).
   --auth METHOD         How to send User-Password: pap (default), chap (RFC 2865), mschap
-                        (MS-CHAPv1, RFC 2433) or mschapv2 (RFC 2759; the server's
-                        MS-CHAP2-Success is checked: a forged Access-Accept fails).
+                        (MS-CHAPv1, RFC 2433), mschapv2 (RFC 2759; the server's
+                        MS-CHAP2-Success is checked: a forged Access-Accept fails), or an EAP
+                        conversation with User-Name as the identity (RFC 3579): eap-md5,
+                        eap-gtc or eap-mschapv2 (the server's proof checked too).
   --chap                The same as --auth chap. Giving CHAP-Password=<cleartext> does the
                         same too, as radclient does.
   --no-require-message-authenticator
@@ -163,13 +168,34 @@ function isChapCleartext(item: AttributeText): boolean {
 
 /** Builds one request; CHAP from `--chap` or a clear-text CHAP-Password. */
 /** How `--auth` sends the password. */
-type AuthMethod = "pap" | "chap" | "mschap" | "mschapv2";
+type AuthMethod =
+  | "pap"
+  | "chap"
+  | "mschap"
+  | "mschapv2"
+  | "eap-md5"
+  | "eap-gtc"
+  | "eap-mschapv2";
 
-const AUTH_METHODS: readonly AuthMethod[] = ["pap", "chap", "mschap", "mschapv2"];
+const AUTH_METHODS: readonly AuthMethod[] = [
+  "pap",
+  "chap",
+  "mschap",
+  "mschapv2",
+  "eap-md5",
+  "eap-gtc",
+  "eap-mschapv2",
+];
 
 /** A request, and how to check what its reply proves (MS-CHAPv2's authenticator response). */
 interface BuiltRequest {
   readonly packet: Packet;
+  /** An EAP conversation to run instead of sending `packet` once (its attributes go along). */
+  readonly eap?: {
+    readonly method: "md5" | "gtc" | "mschapv2";
+    readonly identity: string;
+    readonly password: string;
+  };
   /** Why an Access-Accept does not prove the server knows the password, if it does not. */
   readonly check?: (reply: Packet) => string | undefined;
 }
@@ -195,6 +221,14 @@ function buildRequest(
     password = given;
   }
   packet.delete("User-Password");
+  if (auth.startsWith("eap-")) {
+    const identity = packet.get("User-Name");
+    if (typeof identity !== "string") {
+      throw new UsageError(`--auth ${auth} needs the identity: add User-Name=...`);
+    }
+    const method = auth.slice(4) as "md5" | "gtc" | "mschapv2";
+    return { packet, eap: { method, identity, password } };
+  }
   if (auth === "mschap") {
     addMsChapV1(packet, { password });
     return { packet };
@@ -411,7 +445,9 @@ export async function send(args: readonly string[]): Promise<number> {
   let status = 0;
   try {
     const replies = pool(
-      requests.map((request) => () => client.send(request)),
+      built.map(({ packet, eap }) => () =>
+        eap === undefined ? client.send(packet) : runEap(client, packet, eap)
+      ),
       parallel,
     );
     for (const [index, pending] of replies.entries()) {
@@ -489,4 +525,36 @@ function authFlag(flags: Parameters<typeof stringFlag>[0]): AuthMethod {
   }
   if (chap && given !== "chap") throw new UsageError("Give --chap or --auth, not both");
   return given as AuthMethod;
+}
+
+/**
+ * Runs an EAP conversation for `--auth eap-*`, the request's other
+ * attributes (NAS-IP-Address, …) in each of its Access-Requests. An
+ * Access-Accept whose method did not finish (no EAP-Success, or an
+ * MSCHAPv2 server proof that did not verify) is an error.
+ */
+async function runEap(
+  client: Client<AnyAttributes>,
+  packet: Packet,
+  eap: NonNullable<BuiltRequest["eap"]>,
+): Promise<Packet> {
+  // Repeated attributes (Class, …) go along as lists, in order.
+  const attributes: Record<string, AttributeValue | AttributeValue[]> = {};
+  for (const attribute of packet.attributes()) {
+    if (attribute.name === "User-Name") continue;
+    const before = attributes[attribute.name];
+    attributes[attribute.name] = before === undefined
+      ? attribute.value
+      : [...(Array.isArray(before) ? before : [before]), attribute.value];
+  }
+  const result = await client.eap({
+    ...eap,
+    attributes: attributes as AttributesInit<AnyAttributes>,
+  });
+  if (result.reply.code === Code.AccessAccept && !result.authenticated) {
+    throw new Error(
+      `the Access-Accept does not finish EAP-${eap.method.toUpperCase()} (no EAP-Success, or the server's proof did not verify)`,
+    );
+  }
+  return result.reply;
 }

@@ -13,6 +13,7 @@ import {
   type Address,
   Code,
   type DatagramTransport,
+  EapServer,
   type ListenOptions,
   Packet,
   type PortName,
@@ -42,7 +43,14 @@ import {
   udp,
   type Workers,
 } from "./runtime.ts";
-import { authorize, checkReplyItems, parseUsers, type UserEntry } from "./users_file.ts";
+import {
+  authorize,
+  checkReplyItems,
+  eapCredentials,
+  parseUsers,
+  replyItems,
+  type UserEntry,
+} from "./users_file.ts";
 
 /** `radkit serve --help`. */
 export const SERVE_HELP: string =
@@ -129,6 +137,12 @@ Examples:
  */
 function where(address: Address): string {
   return formatAddress({ hostname: unmapIPv4(address.hostname), port: address.port });
+}
+
+/** The log's reason for an EAP answer: which step of the conversation it is. */
+function eapReason(answer: Packet): string {
+  if (answer.code === Code.AccessChallenge) return "EAP challenge";
+  return answer.code === Code.AccessAccept ? "EAP success" : "EAP failure";
 }
 
 function summary(packet: Packet, hideSecrets: boolean): string {
@@ -307,6 +321,9 @@ export async function serve(args: readonly string[]): Promise<number> {
   const showSecrets = flags.values["show-secrets"] === true;
   const makeServer = (transport: DatagramTransport, worker?: number): Server => {
     const log = logger(json, showSecrets, worker);
+    // Conversations live in this process: a NAS's EAP rounds reach one worker
+    // as long as its source port stays (SO_REUSEPORT hashes address and port).
+    const eap = new EapServer({ credentials: (identity) => eapCredentials(users, identity) });
     return new Server({
       transport,
       ...(hasStreams ? { streams: streams() } : {}),
@@ -322,6 +339,19 @@ export async function serve(args: readonly string[]): Promise<number> {
         error: (message) => err(`radkit serve: error: ${message}`),
       },
       handleAccessRequest(request, context) {
+        // EAP (RFC 3579): MD5, GTC or MSCHAPv2, over as many rounds as the method
+        // needs. Only EAP waits for a Promise: PAP, CHAP and MS-CHAP stay synchronous.
+        if (request.has("EAP-Message")) {
+          return eap.handle(request).then((answer) => {
+            if (answer === undefined) {
+              return log(request, context, request.reply(Code.AccessReject));
+            }
+            if (answer.code === Code.AccessAccept) {
+              addAttributes(answer, replyItems(users, request));
+            }
+            return log(request, context, answer, eapReason(answer));
+          });
+        }
         const decision = authorize(users, request);
         const reply = request.reply(decision.code, decision.attributes);
         addAttributes(reply, decision.reply);

@@ -224,34 +224,17 @@ function matches(entry: UserEntry, request: Packet, userName: string | undefined
   return true;
 }
 
-/**
- * Decides an Access-Request from the users entries, as FreeRADIUS's `files`
- * module and PAP/CHAP would: the first matching entry (by name or
- * `DEFAULT`, and its comparisons) gives the known password, `Auth-Type`
- * and reply items; `Fall-Through = Yes` continues with the next match. A
- * known password checks User-Password (PAP) or CHAP-Password (CHAP).
- * Reply items go out with an Access-Accept, and with an Access-Reject only
- * from `Auth-Type := Reject`.
- *
- * @param users The entries.
- * @param request The verified Access-Request (User-Password revealed).
- * @returns Accept or Reject, the reply items and a reason for the log.
- *
- * @example Usage
- * ```ts
- * import { Code, Dictionary, Packet } from "../../mod.ts";
- * import { authorize, parseUsers } from "./users_file.ts";
- * import assert from "node:assert/strict";
- *
- * const users = parseUsers('bob Cleartext-Password := "hello"\n\tReply-Message = "Hi"\n', "users");
- * const request = (password: string) =>
- *   Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob", "User-Password": password });
- * assert.equal(authorize(users, request("hello")).code, Code.AccessAccept);
- * assert.equal(authorize(users, request("hello")).reply[0]!.value, "Hi");
- * assert.equal(authorize(users, request("nope")).code, Code.AccessReject);
- * ```
- */
-export function authorize(users: readonly UserEntry[], request: Packet): Decision {
+/** What the matching entries say about a request. */
+interface Collected {
+  readonly matched: boolean;
+  readonly password: string | undefined;
+  readonly ntHash: Uint8Array | undefined;
+  readonly authType: string | undefined;
+  readonly reply: AttributePair[];
+}
+
+/** Walks the entries that match a request, as FreeRADIUS's `files` module does. */
+function collect(users: readonly UserEntry[], request: Packet): Collected {
   const userName = request.get("User-Name");
   const name = typeof userName === "string" ? userName : undefined;
   let password: string | undefined;
@@ -289,6 +272,61 @@ export function authorize(users: readonly UserEntry[], request: Packet): Decisio
     }
     if (!entry.fallThrough) break;
   }
+  return { matched, password, ntHash, authType, reply };
+}
+
+/**
+ * The reply items the entries give a request that a method other than the
+ * users file's own check (EAP) accepted.
+ *
+ * @param users The entries.
+ * @param request The last Access-Request of the conversation.
+ * @returns The reply items of the matching entries.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet } from "../../mod.ts";
+ * import { parseUsers, replyItems } from "./users_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const users = parseUsers('bob Cleartext-Password := "hello"\n  Reply-Message := "hi"\n', "users");
+ * const request = Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob" });
+ * assert.deepEqual(replyItems(users, request).map((item) => item.value), ["hi"]);
+ * ```
+ */
+export function replyItems(users: readonly UserEntry[], request: Packet): readonly AttributeText[] {
+  return collect(users, request).reply;
+}
+
+/**
+ * Decides an Access-Request from the users entries, as FreeRADIUS's `files`
+ * module and PAP/CHAP would: the first matching entry (by name or
+ * `DEFAULT`, and its comparisons) gives the known password, `Auth-Type`
+ * and reply items; `Fall-Through = Yes` continues with the next match. A
+ * known password checks User-Password (PAP) or CHAP-Password (CHAP).
+ * Reply items go out with an Access-Accept, and with an Access-Reject only
+ * from `Auth-Type := Reject`.
+ *
+ * @param users The entries.
+ * @param request The verified Access-Request (User-Password revealed).
+ * @returns Accept or Reject, the reply items and a reason for the log.
+ *
+ * @example Usage
+ * ```ts
+ * import { Code, Dictionary, Packet } from "../../mod.ts";
+ * import { authorize, parseUsers } from "./users_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const users = parseUsers('bob Cleartext-Password := "hello"\n\tReply-Message = "Hi"\n', "users");
+ * const request = (password: string) =>
+ *   Packet.create(Code.AccessRequest, Dictionary.default(), { "User-Name": "bob", "User-Password": password });
+ * assert.equal(authorize(users, request("hello")).code, Code.AccessAccept);
+ * assert.equal(authorize(users, request("hello")).reply[0]!.value, "Hi");
+ * assert.equal(authorize(users, request("nope")).code, Code.AccessReject);
+ * ```
+ */
+export function authorize(users: readonly UserEntry[], request: Packet): Decision {
+  const { matched, password, ntHash, authType, reply } = collect(users, request);
   if (!matched) return { code: Code.AccessReject, reply: [], reason: "no entry" };
   if (authType === "reject") return { code: Code.AccessReject, reply, reason: "Auth-Type Reject" };
   if (authType === "accept") return { code: Code.AccessAccept, reply, reason: "Auth-Type Accept" };
@@ -310,6 +348,52 @@ export function authorize(users: readonly UserEntry[], request: Packet): Decisio
     ? "no password"
     : `${method === undefined ? "" : `${method}: `}${result.reason}`;
   return { code: Code.AccessReject, reply: [], attributes: result.reply, reason: why };
+}
+
+/**
+ * The password (or NT hash) the users file knows for an EAP identity: the
+ * first entry named so (or `DEFAULT`) that has one, as FreeRADIUS's `files`
+ * module hands `Cleartext-Password` to its `eap` module. `Auth-Type :=
+ * Reject` refuses the identity. Entries that compare other attributes
+ * (`==`, `!=`) are skipped: an EAP conversation is decided by its method,
+ * not by the attributes of one of its packets.
+ *
+ * @param users The entries.
+ * @param identity The EAP identity.
+ * @returns `{ password }`, `{ ntHash }`, or `undefined` for an unknown or refused identity.
+ *
+ * @example Usage
+ * ```ts
+ * import { eapCredentials, parseUsers } from "./users_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const users = parseUsers('bob Cleartext-Password := "hello"\n', "users");
+ * assert.deepEqual(eapCredentials(users, "bob"), { password: "hello" });
+ * assert.equal(eapCredentials(users, "eve"), undefined);
+ * ```
+ */
+export function eapCredentials(
+  users: readonly UserEntry[],
+  identity: string,
+): { password: string } | { ntHash: Uint8Array } | undefined {
+  for (const entry of users) {
+    if (entry.name !== "DEFAULT" && entry.name !== identity) continue;
+    if (entry.check.some((item) => item.op === "==" || item.op === "!=")) continue;
+    let found: { password: string } | { ntHash: Uint8Array } | undefined;
+    for (const item of entry.check) {
+      const lower = item.name.toLowerCase();
+      if (lower === "auth-type" && item.value.toLowerCase() === "reject") return undefined;
+      if (lower === "cleartext-password" || lower === "user-password") {
+        found = { password: item.value };
+      } else if (lower === "nt-password" && found === undefined) {
+        const ntHash = ntHashOf(item.value);
+        if (ntHash !== undefined) found = { ntHash };
+      }
+    }
+    if (found !== undefined) return found;
+    if (!entry.fallThrough) return undefined;
+  }
+  return undefined;
 }
 
 /**
