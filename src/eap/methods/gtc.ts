@@ -9,7 +9,7 @@
 import { timingSafeEqual } from "../../crypto/timing_safe_equal.ts";
 import { cleartextOf } from "../../mschap/credential.ts";
 import { EapType } from "../type.ts";
-import type { PeerMethod, ServerMethod } from "./method.ts";
+import type { PeerMethod, ServerMethod, ServerStep } from "./method.ts";
 
 const encoder = new TextEncoder();
 
@@ -21,7 +21,7 @@ export const gtcServer: ServerMethod = {
   start(context) {
     return { data: encoder.encode(context.gtcPrompt), state: {} };
   },
-  async step(_state, data, context) {
+  async step(_state, data, context): Promise<ServerStep> {
     const credential = await context.credentials();
     const password = credential === undefined ? undefined : cleartextOf(credential);
     const ok = password !== undefined && timingSafeEqual(encoder.encode(password), data);

@@ -13,7 +13,7 @@ import { cleartextOf } from "../../mschap/credential.ts";
 import { fromHex, toHex } from "../_hex.ts";
 import { EapConversationError } from "../conversation_error.ts";
 import { EapType } from "../type.ts";
-import type { PeerMethod, ServerMethod } from "./method.ts";
+import type { PeerMethod, ServerMethod, ServerStep } from "./method.ts";
 
 const encoder = new TextEncoder();
 /** RFC 1994 §4.1: the challenge "SHOULD be at least 16 octets". */
@@ -61,7 +61,7 @@ export const md5ChallengeServer: ServerMethod = {
       state: { challenge: toHex(challenge), identifier: context.identifier },
     };
   },
-  async step(state, data, context) {
+  async step(state, data, context): Promise<ServerStep> {
     const value = decodeValue(data);
     const challenge = fromHex(String(state.challenge));
     if (value === undefined || value.length !== VALUE || challenge === undefined) {

@@ -27,7 +27,7 @@ import { ntPasswordHash } from "../../mschap/nt_password_hash.ts";
 import { fromHex, toHex } from "../_hex.ts";
 import { EapConversationError } from "../conversation_error.ts";
 import { EapType } from "../type.ts";
-import type { PeerMethod, ServerMethod } from "./method.ts";
+import type { PeerMethod, ServerMethod, ServerStep } from "./method.ts";
 
 /** The OpCodes (draft-kamath-pppext-eap-mschapv2-02 §2). */
 const CHALLENGE = 1;
@@ -86,7 +86,7 @@ export const msChapV2Server: ServerMethod = {
     );
     return { data, state: { phase: "challenge", challenge: toHex(challenge) } };
   },
-  async step(state, data, context) {
+  async step(state, data, context): Promise<ServerStep> {
     const opCode = data[0];
     switch (state.phase) {
       case "challenge": {
