@@ -16,7 +16,8 @@
 // is logged per request.
 //
 // Prints `READY {"port": N, "pid": N}`; `stats` on stdin prints
-// `STATS {...}` (the server's and the EAP server's counters); closing stdin
+// `STATS {...}` (RSS, heap used, the server's and the EAP server's
+// counters); closing stdin
 // (or `quit`) closes the server and exits, so the process never outlives its
 // parent.
 import process from "node:process";
@@ -87,7 +88,19 @@ process.stdin.on("data", (chunk: Uint8Array | string) => {
     const line = pending.slice(0, newline).trim();
     pending = pending.slice(newline + 1);
     if (line === "stats") {
-      console.log(`STATS ${JSON.stringify({ server: server.stats(), eap: eap.stats() })}`);
+      const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+      console.log(
+        `STATS ${
+          JSON.stringify({
+            rss,
+            heapUsed,
+            external,
+            arrayBuffers,
+            server: server.stats(),
+            eap: eap.stats(),
+          })
+        }`,
+      );
     } else if (line === "quit") {
       void stop();
     }

@@ -11,7 +11,7 @@
 //   node scripts/bench_all.mjs --quick --only server   # smoke test of the server bench (~1 min)
 //   node scripts/bench_all.mjs --only streams   # RADIUS over TLS vs FreeRADIUS and vs UDP (~6 min)
 //   node scripts/bench_all.mjs --only eap   # EAP-MSCHAPv2 authentications/s vs FreeRADIUS (~6 min)
-//   node scripts/bench_all.mjs --only crypto   # MD4, SHA-1, DES vs node:crypto (~3 min)
+//   node scripts/bench_all.mjs --only crypto   # MD4, SHA-1, DES vs node:crypto (~2 min)
 //   [--runtimes deno,bun,node] [--out bench/RESULTS.md]
 //   [--only md5,crypto,codec,dictionary,server,streams,eap,client,burst]
 //
