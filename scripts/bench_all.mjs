@@ -1,5 +1,6 @@
 // One command for every benchmark on every runtime: runs the codec, MD5,
-// dictionary, server, streams (TLS), client and client-burst benchmarks on Deno, Bun and Node (the pinned
+// MS-CHAP crypto (MD4, SHA-1, DES), dictionary, server, streams (TLS), EAP-MSCHAPv2, client and
+// client-burst benchmarks on Deno, Bun and Node (the pinned
 // binaries in node_modules/.bin, spawned by absolute path), collects the one
 // `BENCH {...}` JSON line each prints, and writes bench/RESULTS.md from them
 // (every number in it is measured by this run; the soak summary comes from
@@ -9,8 +10,10 @@
 //   node scripts/bench_all.mjs --quick   # short budgets (~4 min)
 //   node scripts/bench_all.mjs --quick --only server   # smoke test of the server bench (~1 min)
 //   node scripts/bench_all.mjs --only streams   # RADIUS over TLS vs FreeRADIUS and vs UDP (~6 min)
+//   node scripts/bench_all.mjs --only eap   # EAP-MSCHAPv2 authentications/s vs FreeRADIUS (~6 min)
+//   node scripts/bench_all.mjs --only crypto   # MD4, SHA-1, DES vs node:crypto (~2 min)
 //   [--runtimes deno,bun,node] [--out bench/RESULTS.md]
-//   [--only md5,codec,dictionary,server,streams,client,burst]
+//   [--only md5,crypto,codec,dictionary,server,streams,eap,client,burst]
 //
 // With --only, the sections not listed are copied from the previous
 // bench/RESULTS.json and the report says from which run they come.
@@ -38,7 +41,17 @@ function option(name, fallback) {
 const quick = process.argv.includes("--quick");
 const runtimes = option("runtimes", "deno,bun,node").split(",");
 const out = resolve(root, option("out", "bench/RESULTS.md"));
-const sections = ["md5", "codec", "dictionary", "server", "streams", "client", "burst"];
+const sections = [
+  "md5",
+  "crypto",
+  "codec",
+  "dictionary",
+  "server",
+  "streams",
+  "eap",
+  "client",
+  "burst",
+];
 const only = option("only", sections.join(",")).split(",");
 for (const name of only) {
   if (!sections.includes(name)) {
@@ -56,6 +69,9 @@ const settings = quick
     clientTotal: 20_000,
     clientRounds: 1,
     burstRounds: 1,
+    eapRounds: 1,
+    eapCount: 2_000,
+    eapWarmup: 500,
   }
   : {
     // Medians over rounds (a fresh server each): this machine's speed drifts over seconds.
@@ -67,6 +83,9 @@ const settings = quick
     clientTotal: 100_000,
     clientRounds: 2,
     burstRounds: 3,
+    eapRounds: 3,
+    eapCount: 20_000,
+    eapWarmup: 2_000,
   };
 
 /** The command line that runs a repository script on a runtime. */
@@ -175,12 +194,14 @@ const info = machine();
 const version = versions();
 const results = {
   md5: {},
+  crypto: {},
   codec: {},
   dictionary: {},
   client: {},
   burst: [],
   server: undefined,
   streams: undefined,
+  eap: undefined,
   radclient: undefined,
 };
 // When each section was measured, and which ones come from an earlier run (--only).
@@ -207,12 +228,13 @@ const runs = (section) => only.includes(section);
 
 for (const runtime of runtimes) {
   if (runs("md5")) results.md5[runtime] = await run(runtime, "bench/md5_bench.ts");
+  if (runs("crypto")) results.crypto[runtime] = await run(runtime, "bench/crypto_bench.ts");
   if (runs("codec")) results.codec[runtime] = await run(runtime, "bench/codec_bench.ts");
   if (runs("dictionary")) {
     results.dictionary[runtime] = await run(runtime, "bench/dictionary_bench.ts");
   }
 }
-for (const section of ["md5", "codec", "dictionary"]) {
+for (const section of ["md5", "crypto", "codec", "dictionary"]) {
   if (runs(section)) measuredAt[section] = new Date().toISOString();
 }
 if (runs("server")) {
@@ -249,6 +271,24 @@ if (runs("streams")) {
     "stream_bench.ts (radkit serve --tls-port on every runtime, FreeRADIUS TLS; UDP for the ratio)",
   );
   measuredAt.streams = new Date().toISOString();
+}
+if (runs("eap")) {
+  results.eap = await run(
+    "node",
+    "bench/eap_bench.ts",
+    [
+      "--runtimes",
+      runtimes.join(","),
+      "--rounds",
+      String(settings.eapRounds),
+      "--count",
+      String(settings.eapCount),
+      "--warmup",
+      String(settings.eapWarmup),
+    ],
+    "eap_bench.ts (EAP-MSCHAPv2: radkit Server + EapServer on every runtime, FreeRADIUS's eap module; radkit Client as load)",
+  );
+  measuredAt.eap = new Date().toISOString();
 }
 
 // Client: rounds alternate the runtimes (and radclient); best requests/s is
@@ -438,6 +478,41 @@ for (const runtime of runtimes) {
         `${row.case} on ${names[runtime]}: ${x(ratio)} node:crypto (target ≥ ${target}×)`,
       );
     }
+  }
+}
+p("");
+
+// MS-CHAP crypto (bench/crypto_bench.ts: MD4, SHA-1, DES; whole MS-CHAP v2 computations)
+heading(
+  "crypto",
+  "## MD4 / SHA-1 / DES for MS-CHAP: pure TypeScript vs node:crypto where it offers them",
+);
+p(
+  "The primitives of MS-CHAP (RFC 2759, RFC 3079) in radkit's pure TypeScript, against node:crypto on",
+  "the same runtime when it has the algorithm (Node 24's OpenSSL 3 refuses MD4 and single DES without",
+  "its legacy provider: those rows say so and give radkit alone). DES is one 8-octet block under a",
+  "fresh key, key schedule included, as MS-CHAP uses it. The last two rows are whole MS-CHAP v2",
+  "computations, radkit alone: the peer's NT-Response, and the server's whole check of an Access-Request",
+  "(`verifyPassword`: NT hash, response, S= authenticator response, MPPE keys). Method as for MD5.",
+  "",
+  "| runtime | input | radkit | node:crypto | radkit / node:crypto |",
+  "|---|---|---:|---:|---:|",
+);
+for (const runtime of runtimes) {
+  const r = results.crypto[runtime] ?? { error: "not measured" };
+  if (r.error) {
+    p(`| ${names[runtime]} | failed: ${r.error} | | | |`);
+    continue;
+  }
+  for (const row of r.rows) {
+    const perCall = row.unit === "calls/s" && row.nodeCrypto === null && row.note === undefined
+      ? ` (${(1e6 / row.radkit).toFixed(1)} µs)`
+      : "";
+    p(
+      `| ${names[runtime]} | ${row.case} | ${rate(row.radkit, row.unit)}${perCall} | ${
+        row.nodeCrypto === null ? (row.note ?? "–") : rate(row.nodeCrypto, row.unit)
+      } | ${row.ratio === null ? "–" : x(row.ratio)} |`,
+    );
   }
 }
 p("");
@@ -829,6 +904,116 @@ if (!st || st.error || !st.results) {
           );
         }
       }
+    }
+  }
+  p("");
+}
+
+// EAP (bench/eap_bench.ts: EAP-MSCHAPv2 conversations, radkit Client as load)
+const ep = results.eap;
+heading(
+  "eap",
+  "## EAP-MSCHAPv2: complete authentications/s, radkit's EapServer and FreeRADIUS's eap module",
+);
+if (!ep || ep.error || !ep.results) {
+  p(`EAP benchmark ${ep?.error ? `failed: ${ep.error}` : "not measured"}.`, "");
+} else {
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    if (sorted.length === 0) return undefined;
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  const sum = (values) => values.reduce((a, b) => a + b, 0);
+  const modes = ["pinned", "whole"];
+  const stat = (r, mode, key) => median((r.samples[mode] ?? []).map((sample) => sample[key]));
+  const range = (r, mode) => {
+    const rates = (r.samples[mode] ?? []).map((sample) => sample.perSecond);
+    if (rates.length === 0) return "-";
+    const text = int(median(rates));
+    return rates.length > 1
+      ? `${text} (${int(Math.min(...rates))}–${int(Math.max(...rates))})`
+      : text;
+  };
+  const micros = (v) => (v === undefined ? "-" : `${v.toFixed(0)} µs`);
+  const percent = (v) => (v === undefined ? "-" : `${(100 * v).toFixed(0)}%`);
+  const ratio = (a, b) => (a === undefined || b === undefined || b === 0 ? "-" : x(a / b));
+  const label = (r) =>
+    r.kind === "freeradius"
+      ? `FreeRADIUS ${version.freeradius ?? ""} (eap module)`
+      : `radkit Server + EapServer on ${names[r.runtime]}`;
+  const fr = ep.results.find((r) => r.kind === "freeradius");
+  p(
+    "**Method.** The load is radkit's own Client (`bench/eap_load.ts` on Node, one process pinned to",
+    `core 0), running ${ep.inFlight} EAP-MSCHAPv2 conversations at once with \`client.eap()\` (closed loop: each`,
+    "starts the next when it ends), one UDP socket, Message-Authenticator required in every reply. An",
+    "authentication counts when it ends in an Access-Accept with EAP-Success after the server proved it",
+    "knows the password, and MS-MPPE-Recv-Key and MS-MPPE-Send-Key are the halves of the MSK the client",
+    "derived. (eapol_test would be an independent peer, but it is one process per authentication: far",
+    "heavier as load.)",
+    "",
+    `- **FreeRADIUS ${
+      version.freeradius ?? ""
+    }**: the interop tests' configuration (\`tests/freeradius/raddb\`: \`eap\` with`,
+    "  `default_eap_type = md5` and md5, gtc, mschapv2; `files` with the users file; thread pool of 2–8",
+    "  threads; no per-request logging).",
+    "- **radkit**: `bench/_eap_server.ts` on each runtime, one process: a `Server` whose handler is an",
+    `  \`EapServer\` (methods offered in the order ${ep.radkitMethods}) and \`verifyPassword\` for other requests, the`,
+    "  same users (bob/hello) and reply attributes; nothing logged per request.",
+    "- Both hold the same conversation: Identity, MD5-Challenge proposed, a Nak for MSCHAPv2, Challenge",
+    "  and Response, Success and its acknowledgement, Access-Accept: the requests/auth column shows it.",
+    "- **One core**: the server's process tree pinned to core 1, the load on core 0. **Whole machine**:",
+    `  the server may use every core (${ep.cores} here), core 0 included.`,
+    "- Server CPU per authentication: user + system time of every thread of the server's tree over the",
+    "  measured window, divided by the authentications. The load's share of core 0 is given: near 100%",
+    "  the load, not the server, is the limit of that row (its CPU per authentication still holds).",
+    `- A fresh server per round; a warm-up of ${int(ep.warmup)} conversations, then ${
+      int(ep.count)
+    } measured; ${ep.rounds} round(s),`,
+    "  the order rotating; medians over the rounds (and their range). RSS: VmRSS of the server's tree",
+    "  after its round.",
+    "",
+  );
+  if (ep.missing && Object.keys(ep.missing).length > 0) {
+    p(
+      `Not measured: ${Object.entries(ep.missing).map(([k, v]) => `${k} (${v})`).join("; ")}.`,
+      "",
+    );
+  }
+  p(
+    "| server | auths/s, one core | auths/s, whole machine | vs FreeRADIUS, one core / whole | server CPU per auth, one core / whole | load CPU per auth (share of core 0), one core / whole | requests/auth | p50 / p99 latency (whole) | RSS after the round | bad / failed |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  for (const r of ep.results) {
+    const all = modes.flatMap((mode) => r.samples[mode] ?? []);
+    if (r.error && all.length === 0) {
+      p(`| ${label(r)} | failed: ${r.error.slice(0, 200)} | | | | | | | | |`);
+      misses.push(`eap, ${label(r)}: failed (${r.error.slice(0, 200)})`);
+      continue;
+    }
+    const rate = (mode) => stat(r, mode, "perSecond");
+    const rss = median(r.memory.map((m) => m.rss));
+    const vsFr = r === fr
+      ? ""
+      : modes.map((mode) => ratio(rate(mode), fr && stat(fr, mode, "perSecond"))).join(" / ");
+    const load = modes.map((mode) =>
+      `${micros(stat(r, mode, "loadCpuMicros"))} (${percent(stat(r, mode, "loadCoreShare"))})`
+    ).join(" / ");
+    const latency = (key) => {
+      const v = median((r.samples.whole ?? []).map((sample) => sample.latencyMs[key]));
+      return v === undefined ? "-" : `${v.toFixed(1)} ms`;
+    };
+    p(
+      `| ${label(r)} | ${range(r, "pinned")} | ${range(r, "whole")} | ${vsFr} | ${
+        micros(stat(r, "pinned", "serverCpuMicros"))
+      } / ${micros(stat(r, "whole", "serverCpuMicros"))} | ${load} | ${
+        median(all.map((sample) => sample.requestsPerAuthentication))?.toFixed(2) ?? "-"
+      } | ${latency("p50")} / ${latency("p99")} | ${rss === undefined ? "-" : mib(rss)} | ${
+        sum(all.map((sample) => sample.bad))
+      } / ${sum(all.map((sample) => sample.failed))} |`,
+    );
+    if (all.some((sample) => sample.bad > 0 || sample.failed > 0)) {
+      misses.push(`eap, ${label(r)}: conversations that did not authenticate (bad or failed)`);
     }
   }
   p("");

@@ -2,7 +2,8 @@
 // configuration in tests/freeradius/raddb, on free high ports of 127.0.0.1
 // and ::1. The client entry's secret is "testing123"; users bob/hello (by
 // Cleartext-Password) and carol/carolpass (by NT-Password only), for PAP,
-// CHAP (bob), MS-CHAP v1 and v2 (both).
+// CHAP (bob), MS-CHAP v1 and v2 (both), and EAP through its eap module:
+// MD5-Challenge proposed first, GTC and MSCHAPv2 after a Nak.
 // On request it also listens for RADIUS over TLS (RFC 6614) and over TCP
 // (RFC 6613) on 127.0.0.1, and proxies the realms tls.test and tcp.test to
 // home servers over TLS and TCP (tests/freeradius/raddb/stream/).
