@@ -7,7 +7,6 @@
 // On request it also listens for RADIUS over TLS (RFC 6614) and over TCP
 // (RFC 6613) on 127.0.0.1, and proxies the realms tls.test and tcp.test to
 // home servers over TLS and TCP (tests/freeradius/raddb/stream/).
-import { type ChildProcess, spawn } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -16,7 +15,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +22,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./_free_port.ts";
 import { peers } from "./_peers.ts";
+import { SpawnError, startDaemon } from "./_daemon.ts";
 
 const template = fileURLToPath(new URL("./freeradius/raddb", import.meta.url));
 const fixtures = fileURLToPath(new URL("./fixtures/tls", import.meta.url));
@@ -96,9 +95,6 @@ export interface StartOptions {
   /** Proxy requests for "…@tcp.test" over RADIUS/TCP to this home server. */
   readonly tcpHomeServer?: HomeServer;
 }
-
-/** A binary that could not be run at all: retrying cannot help. */
-class SpawnError extends Error {}
 
 /**
  * Starts FreeRADIUS (`/usr/sbin/freeradius -f -l stdout -d <copy>`) and
@@ -203,49 +199,12 @@ async function startOnce(
   // started it; it still refuses a world-writable configuration directory.
   for (const sub of subdirs) chmodSync(sub, 0o755);
 
-  const child: ChildProcess = spawn(command, ["-f", "-l", "stdout", "-d", confDir], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const cleanup = async () => {
-    // A child that never started (spawn error) never emits "exit": Deno and
-    // Bun leave its exitCode null, so waiting for it would hang the test.
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`FreeRADIUS did not start within 15 s:\n${output}`));
-    }, 15000);
-    const onData = (chunk: Uint8Array) => {
-      output += new TextDecoder().decode(chunk);
-      if (output.includes("Ready to process requests")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`FreeRADIUS exited with ${code} before it was ready:\n${output}`));
-    });
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(
-        new SpawnError(`Cannot run FreeRADIUS (${command}): ${error.message}`, { cause: error }),
-      );
-    });
-  }).catch(async (error) => {
-    await cleanup();
-    throw error;
+  const daemon = await startDaemon({
+    name: "FreeRADIUS",
+    command,
+    args: ["-f", "-l", "stdout", "-d", confDir],
+    ready: (output) => output.includes("Ready to process requests"),
+    dir,
   });
 
   return {
@@ -253,8 +212,8 @@ async function startOnce(
     acctPort,
     ...(tlsPort === undefined ? {} : { tlsPort }),
     ...(tcpPort === undefined ? {} : { tcpPort }),
-    pid: child.pid,
-    log: () => output,
-    stop: cleanup,
+    pid: daemon.child.pid,
+    log: daemon.output,
+    stop: daemon.stop,
   };
 }

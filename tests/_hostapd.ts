@@ -2,12 +2,12 @@
 // (driver=none, eap_server=1): an EAP implementation independent of radkit's.
 // It binds its RADIUS port on every address; its clients file admits
 // 127.0.0.1 alone.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./_free_port.ts";
 import { peers } from "./_peers.ts";
+import { SpawnError, startDaemon } from "./_daemon.ts";
 
 /** A running hostapd RADIUS server. */
 export interface Hostapd {
@@ -23,8 +23,6 @@ export interface HostapdOptions {
   /** Lines of its eap_user file, e.g. `"bob" MD5,GTC,MSCHAPV2 "hello"`. */
   readonly users: readonly string[];
 }
-
-class SpawnError extends Error {}
 
 /** Starts hostapd and resolves once its interface (and RADIUS server) is up. */
 export async function startHostapd(options: HostapdOptions): Promise<Hostapd> {
@@ -61,44 +59,12 @@ async function startOnce(options: HostapdOptions): Promise<Hostapd> {
       "",
     ].join("\n"),
   );
-  const child: ChildProcess = spawn(peers.hostapd.path, ["-d", conf], {
-    stdio: ["ignore", "pipe", "pipe"],
+  const daemon = await startDaemon({
+    name: "hostapd",
+    command: peers.hostapd.path,
+    args: ["-d", conf],
+    ready: (output) => output.includes("AP-ENABLED"),
+    dir,
   });
-  let output = "";
-  const cleanup = async () => {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`hostapd did not start within 15 s:\n${output}`));
-    }, 15000);
-    const onData = (chunk: Uint8Array) => {
-      output += new TextDecoder().decode(chunk);
-      if (output.includes("AP-ENABLED")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`hostapd exited with ${code} before it was ready:\n${output}`));
-    });
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(new SpawnError(`Cannot run hostapd (${peers.hostapd.path}): ${error.message}`));
-    });
-  }).catch(async (error) => {
-    await cleanup();
-    throw error;
-  });
-  return { port, log: () => output, stop: cleanup };
+  return { port, log: daemon.output, stop: daemon.stop };
 }

@@ -4,13 +4,13 @@
 // (realm "*") forwarded to the servers given, in fail-over order.
 // Certificates come from tests/fixtures/tls: radsecproxy presents server.pem
 // and checks its peers against ca.pem, on both sides.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./_free_port.ts";
 import { peers } from "./_peers.ts";
+import { SpawnError, startDaemon } from "./_daemon.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/tls", import.meta.url));
 
@@ -92,9 +92,6 @@ export interface Radsecproxy {
   stop(): Promise<void>;
 }
 
-/** A failure retrying cannot help: a binary that cannot run, a timeout. */
-class FinalError extends Error {}
-
 /**
  * Starts `radsecproxy -f -c <conf>` (logging to stderr) and resolves once
  * it listens on every port, and by default once it is connected to every
@@ -113,7 +110,7 @@ export async function startRadsecproxy(config: RadsecproxyConfig): Promise<Radse
     try {
       return await startOnce(config);
     } catch (error) {
-      if (error instanceof FinalError) throw error;
+      if (error instanceof SpawnError) throw error;
       lastError = error; // a port taken between probe and bind
     }
   }
@@ -138,68 +135,30 @@ async function startOnce(config: RadsecproxyConfig): Promise<Radsecproxy> {
   writeFileSync(confFile, text);
 
   const command = config.command ?? peers.radsecproxy.path;
-  const child: ChildProcess = spawn(
-    command,
-    ["-f", "-c", confFile, "-d", String(config.logLevel ?? 4)],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  const stop = async () => {
-    // A child that never started never emits "exit" on Deno and Bun.
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-
   const awaited = readyLines(config, ports);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      const missing = awaited.filter((line) => !line.test(output)).join(", ");
-      reject(
-        new FinalError(
-          `radsecproxy was not ready within 15 s (no ${missing} in its log):\n${output}\n` +
-            `--- ${confFile}:\n${text}`,
-        ),
-      );
-    }, 15000);
-    const onData = (chunk: Uint8Array) => {
-      output += new TextDecoder().decode(chunk);
-      if (awaited.every((line) => line.test(output))) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      const message = `radsecproxy exited with ${code} before it was ready:\n${output}\n` +
-        `--- ${confFile}:\n${text}`;
-      // Only a port taken between probe and bind is worth another try.
-      reject(/bind failed/.test(output) ? new Error(message) : new FinalError(message));
-    });
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(new FinalError(`Cannot run radsecproxy (${command}): ${error.message}`));
-    });
-  }).catch(async (error) => {
-    await stop();
-    throw error;
+  const daemon = await startDaemon({
+    name: "radsecproxy",
+    command,
+    args: ["-f", "-c", confFile, "-d", String(config.logLevel ?? 4)],
+    ready: (output) => awaited.every((line) => line.test(output)),
+    dir,
+    describe: (output) => {
+      const missing = awaited.filter((line) => !line.test(output)).map(String).join(", ");
+      return `${missing === "" ? "" : `(not in its log: ${missing})\n`}--- ${confFile}:\n${text}`;
+    },
+    // Only a port taken between probe and bind is worth another try.
+    error: (message, output, how) =>
+      how === "exited" && /bind failed/.test(output) ? new Error(message) : new SpawnError(message),
   });
 
   return {
     ...(ports.udp === undefined ? {} : { udpPort: ports.udp }),
     ...(ports.tcp === undefined ? {} : { tcpPort: ports.tcp }),
     ...(ports.tls === undefined ? {} : { tlsPort: ports.tls }),
-    pid: child.pid,
+    pid: daemon.child.pid,
     config: text,
-    log: () => output,
-    stop,
+    log: daemon.output,
+    stop: daemon.stop,
   };
 }
 
