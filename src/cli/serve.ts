@@ -120,7 +120,10 @@ Users file:
   A user name (or DEFAULT) with check items, then indented reply items. Check items:
   Cleartext-Password := "...", NT-Password := 0x<32 hex digits>, Auth-Type := Accept|Reject,
   Attr == value, Attr != value. A password answers PAP, CHAP (cleartext only), MS-CHAPv1 and
-  MS-CHAPv2 (with MPPE keys), whichever the request carries.
+  MS-CHAPv2 (with MPPE keys), whichever the request carries, and EAP-MD5, EAP-GTC and
+  EAP-MSCHAPv2 (EAP-MSCHAPv2 also from NT-Password). An EAP conversation lives in the worker
+  that started it: with --workers above 1 a NAS must keep its source port for its rounds to
+  reach that worker (most do; use --workers 1 for one that does not).
   Reply items: =, := and +=; Fall-Through = Yes goes on to the next matching entry.
 
 Examples:
