@@ -37,3 +37,5 @@ export type {
 export { EAP_REJECT_REASONS } from "./server/stats.ts";
 export type { EapRejectReason, EapServerStats } from "./server/stats.ts";
 export type { EapClientOptions, EapResult } from "./client/run_eap.ts";
+export { EAP_TLS_ERROR_REASONS, EapTlsError } from "./tls/eap_tls_error.ts";
+export type { EapTlsErrorReason } from "./tls/eap_tls_error.ts";
