@@ -15,7 +15,11 @@ import type { EapTlsFrame } from "./frame.ts";
  * with a long chain stays well under it).
  */
 export const DEFAULT_MAX_MESSAGE_LENGTH = 65_536;
-/** The default bound on fragments per message: 64 KiB in fragments of 512 octets. */
+/**
+ * The default bound on fragments per message: 64 KiB in fragments of 512
+ * octets (a peer's choice: wpa_supplicant sends 1,398 by default). An EAP
+ * server's `maxRounds` bounds the whole conversation as well.
+ */
 export const DEFAULT_MAX_FRAGMENTS = 128;
 
 /** The bounds of a {@linkcode TlsReassembler}. */
