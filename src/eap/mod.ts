@@ -47,3 +47,5 @@ export type {
   TlsSessionOptions,
 } from "./tls/tls_engine.ts";
 export { TlsExporterUnavailableError } from "./tls/tls_exporter_error.ts";
+export type { EapTlsServerOptions } from "./tls/eap_tls_server.ts";
+export type { EapTlsClientOptions } from "./tls/eap_tls_peer.ts";
