@@ -96,10 +96,8 @@ for (const version of ["TLSv1.2", "TLSv1.3"] as const satisfies EapTlsVersion[])
   }
 }
 
-test("the server answers a ClientHello, or rejects it at once where node:tls has no exporter", async () => {
-  // A peer driven by hand, so that the server's side is seen even where the
-  // client's would stop: Identity, the Start, then a real ClientHello.
-  const eap = new EapServer({ credentials: () => undefined, tls: serverTls() });
+/** A conversation driven by hand: Identity sent, the server's Start received. */
+async function begin(eap: EapServer): Promise<Packet> {
   const identity = Packet.create(Code.AccessRequest, dictionary, { "User-Name": "nas1.test" });
   setEapMessage(identity, {
     code: EapCode.Response,
@@ -107,24 +105,36 @@ test("the server answers a ClientHello, or rejects it at once where node:tls has
     type: EapType.Identity,
     data: new TextEncoder().encode("nas1.test"),
   });
-  const start = (await eap.handle(identity))!;
+  return (await eap.handle(identity))!;
+}
+
+/** The EAP-TLS Response with this Type-Data to the Request of `challenge`. */
+async function answer(eap: EapServer, challenge: Packet, typeData: Uint8Array): Promise<Packet> {
+  const request = Packet.create(Code.AccessRequest, dictionary, {
+    "User-Name": "nas1.test",
+    State: challenge.get("State") as Uint8Array,
+  });
+  setEapMessage(request, {
+    code: EapCode.Response,
+    identifier: readEap(challenge)!.identifier,
+    type: EapType.TLS,
+    data: typeData,
+  });
+  return (await eap.handle(request))!;
+}
+
+test("the server answers a ClientHello, or rejects it at once where node:tls has no exporter", async () => {
+  // A peer driven by hand, so that the server's side is seen even where the
+  // client's would stop: Identity, the Start, then a real ClientHello.
+  const eap = new EapServer({ credentials: () => undefined, tls: serverTls() });
+  const start = await begin(eap);
   const startEap = readEap(start)!;
   assert.ok("type" in startEap && startEap.type === EapType.TLS);
   assert.deepEqual([...startEap.data], [0x20], "the S flag alone");
   const peer = engine.open({ role: "client", ca: fixture("ca.pem") });
   try {
     const hello = await peer.receive(new Uint8Array(0));
-    const answer = Packet.create(Code.AccessRequest, dictionary, {
-      "User-Name": "nas1.test",
-      State: start.get("State")!,
-    });
-    setEapMessage(answer, {
-      code: EapCode.Response,
-      identifier: startEap.identifier,
-      type: EapType.TLS,
-      data: encodeEapTlsFrame({ data: hello.records }),
-    });
-    const reply = (await eap.handle(answer))!;
+    const reply = await answer(eap, start, encodeEapTlsFrame({ data: hello.records }));
     if (hasExporter) {
       assert.equal(reply.code, Code.AccessChallenge);
       const serverHello = readEap(reply)!;
@@ -135,6 +145,69 @@ test("the server answers a ClientHello, or rejects it at once where node:tls has
     }
   } finally {
     peer.destroy();
+  }
+});
+
+test("garbage instead of TLS, and inconsistent fragments, are rejected with their reasons", {
+  skip: hasExporter ? false : "the server stops before any TLS where node:tls has no exporter",
+}, async () => {
+  const eap = new EapServer({ credentials: () => undefined, tls: serverTls() });
+  const garbage = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  const refused = await answer(eap, await begin(eap), encodeEapTlsFrame({ data: garbage }));
+  // The server's alert goes to the peer first (RFC 5216 §2.1.3), then the EAP-Failure.
+  const final = refused.code === Code.AccessChallenge
+    ? await answer(eap, refused, encodeEapTlsFrame({}))
+    : refused;
+  assert.equal(final.code, Code.AccessReject);
+  assert.equal(eap.stats().rejectedBy["tls-failed"], 1);
+
+  const first = await answer(
+    eap,
+    await begin(eap),
+    encodeEapTlsFrame({ more: true, messageLength: 300, data: new Uint8Array(100) }),
+  );
+  assert.equal(first.code, Code.AccessChallenge);
+  assert.deepEqual([...(readEap(first) as { data: Uint8Array }).data], [0], "an acknowledgement");
+  const second = await answer(
+    eap,
+    first,
+    encodeEapTlsFrame({ more: true, messageLength: 301, data: new Uint8Array(100) }),
+  );
+  assert.equal(second.code, Code.AccessReject);
+  assert.equal(eap.stats().rejectedBy["tls-length-inconsistent"], 1);
+});
+
+test("past maxSessions the oldest TLS session is dropped, and its conversation fails", {
+  skip: hasExporter ? false : "the server stops before any TLS where node:tls has no exporter",
+}, async () => {
+  const eap = new EapServer({ credentials: () => undefined, tls: serverTls({ maxSessions: 1 }) });
+  const peers = [0, 1].map(() => engine.open({ role: "client", ca: fixture("ca.pem") }));
+  try {
+    const hellos = await Promise.all(peers.map((peer) => peer.receive(new Uint8Array(0))));
+    // One conversation half-open (its ClientHello fragmented: an acknowledgement is due)…
+    const records = hellos[0]!.records;
+    const halfOpen = await answer(
+      eap,
+      await begin(eap),
+      encodeEapTlsFrame({
+        more: true,
+        messageLength: records.length,
+        data: records.subarray(0, 100),
+      }),
+    );
+    assert.equal(halfOpen.code, Code.AccessChallenge);
+    // …then another begins, and takes its place.
+    const other = await answer(
+      eap,
+      await begin(eap),
+      encodeEapTlsFrame({ data: hellos[1]!.records }),
+    );
+    assert.equal(other.code, Code.AccessChallenge);
+    const late = await answer(eap, halfOpen, encodeEapTlsFrame({ data: records.subarray(100) }));
+    assert.equal(late.code, Code.AccessReject);
+    assert.equal(eap.stats().rejectedBy["tls-failed"], 1);
+  } finally {
+    for (const peer of peers) peer.destroy();
   }
 });
 
