@@ -42,6 +42,8 @@ import { loadDictionary as bunLoad, udp as bunUdp } from "./bun.ts";
 import { loadDictionary as denoLoad, udp as denoUdp } from "./deno.ts";
 import { loadDictionary as nodeLoad, streams as nodeStreams, udp as nodeUdp } from "./node.ts";
 import type { StreamTransport } from "../src/stream_transport.ts";
+import type { TlsEngine } from "../src/eap/tls/tls_engine.ts";
+import { nodeTlsEngine } from "./_tls_engine_node.ts";
 
 /** Which adapter fits the runtime running this code. */
 function runtime(): "deno" | "deno-node" | "bun" | "node" {
@@ -148,3 +150,25 @@ export function loadDictionary<A extends object = AnyAttributes>(
       return nodeLoad<A>(path, base);
   }
 }
+
+/**
+ * Creates the TLS engine EAP-TLS, PEAP and EAP-TTLS run on: `node:tls`
+ * over an in-memory stream, as in `@radkit/radius/adapters/node`, where
+ * its behaviour is documented.
+ *
+ * @returns The engine, named `"node:tls"`.
+ *
+ * @example Usage
+ * ```ts
+ * import { tlsEngine } from "@radkit/radius/adapters/auto";
+ * import assert from "node:assert/strict";
+ *
+ * const engine = tlsEngine();
+ * assert.equal(engine.name, "node:tls");
+ * const client = engine.open({ role: "client" });
+ * const hello = await client.receive(new Uint8Array(0));
+ * assert.equal(hello.records[0], 22); // a TLS handshake record: the ClientHello
+ * client.destroy();
+ * ```
+ */
+export const tlsEngine: () => TlsEngine = (): TlsEngine => nodeTlsEngine();

@@ -56,6 +56,8 @@ import { lookupHost } from "./_lookup.ts";
 import { udp as dgramUdp } from "./node.ts";
 import type { StreamTransport } from "../src/stream_transport.ts";
 import { nodeStreams } from "./_streams_node.ts";
+import type { TlsEngine } from "../src/eap/tls/tls_engine.ts";
+import { nodeTlsEngine } from "./_tls_engine_node.ts";
 
 /** The parts of Bun's `udp.Socket` used here. */
 interface BunUdpSocketLike {
@@ -314,3 +316,25 @@ export function loadDictionary<A extends object = AnyAttributes>(
   const read = (file: string): Promise<string> => bun.file(file).text();
   return base === undefined ? Dictionary.load<A>(path, read) : base.extendFile<A>(path, read);
 }
+
+/**
+ * Creates the TLS engine EAP-TLS, PEAP and EAP-TTLS run on: `node:tls`
+ * over an in-memory stream, as in `@radkit/radius/adapters/node`, where
+ * its behaviour is documented.
+ *
+ * @returns The engine, named `"node:tls"`.
+ *
+ * @example Usage
+ * ```ts
+ * import { tlsEngine } from "@radkit/radius/adapters/bun";
+ * import assert from "node:assert/strict";
+ *
+ * const engine = tlsEngine();
+ * assert.equal(engine.name, "node:tls");
+ * const client = engine.open({ role: "client" });
+ * const hello = await client.receive(new Uint8Array(0));
+ * assert.equal(hello.records[0], 22); // a TLS handshake record: the ClientHello
+ * client.destroy();
+ * ```
+ */
+export const tlsEngine: () => TlsEngine = (): TlsEngine => nodeTlsEngine();

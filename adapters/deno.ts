@@ -68,6 +68,8 @@ import { bufferSizesUnsupported, requestedBufferSizes } from "./_buffer_sizes.ts
 import { KeepAlive } from "./_keep_alive.ts";
 import type { StreamTransport } from "../src/stream_transport.ts";
 import { nodeStreams } from "./_streams_node.ts";
+import type { TlsEngine } from "../src/eap/tls/tls_engine.ts";
+import { nodeTlsEngine } from "./_tls_engine_node.ts";
 
 /** The parts of `Deno.NetAddr` used here. */
 interface DenoAddrLike {
@@ -351,3 +353,27 @@ export function loadDictionary<A extends object = AnyAttributes>(
   const read = (file: string): Promise<string> => deno.readTextFile(file);
   return base === undefined ? Dictionary.load<A>(path, read) : base.extendFile<A>(path, read);
 }
+
+/**
+ * Creates the TLS engine EAP-TLS, PEAP and EAP-TTLS run on: `node:tls`
+ * over an in-memory stream, as in `@radkit/radius/adapters/node`, where
+ * its behaviour is documented. Deno 2.9's `node:tls` has no
+ * `exportKeyingMaterial`: sessions complete their handshake, but deriving
+ * keys throws a `TlsExporterUnavailableError`.
+ *
+ * @returns The engine, named `"node:tls"`.
+ *
+ * @example Usage
+ * ```ts
+ * import { tlsEngine } from "@radkit/radius/adapters/deno";
+ * import assert from "node:assert/strict";
+ *
+ * const engine = tlsEngine();
+ * assert.equal(engine.name, "node:tls");
+ * const client = engine.open({ role: "client" });
+ * const hello = await client.receive(new Uint8Array(0));
+ * assert.equal(hello.records[0], 22); // a TLS handshake record: the ClientHello
+ * client.destroy();
+ * ```
+ */
+export const tlsEngine: () => TlsEngine = (): TlsEngine => nodeTlsEngine();

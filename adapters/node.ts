@@ -54,6 +54,8 @@ import { bindDgram } from "./_dgram.ts";
 import { lookupHost } from "./_lookup.ts";
 import type { StreamTransport } from "../src/stream_transport.ts";
 import { nodeStreams } from "./_streams_node.ts";
+import type { TlsEngine } from "../src/eap/tls/tls_engine.ts";
+import { nodeTlsEngine } from "./_tls_engine_node.ts";
 
 /**
  * Creates a UDP transport on `node:dgram`.
@@ -192,3 +194,31 @@ export function loadDictionary<A extends object = AnyAttributes>(
   const read = (file: string): Promise<string> => readFile(file, "utf8");
   return base === undefined ? Dictionary.load<A>(path, read) : base.extendFile<A>(path, read);
 }
+
+/**
+ * Creates the TLS engine EAP-TLS, PEAP and EAP-TTLS run on: `node:tls`'s
+ * `TLSSocket` over an in-memory stream, fed the TLS records that EAP
+ * carries (RFC 5216 §2.1). Give it to the EAP server or client that needs
+ * TLS. The keys come from `TLSSocket.exportKeyingMaterial`, which Node.js
+ * and Bun have; where it is missing (Deno 2.9), sessions still complete
+ * their handshake but key derivation throws a `TlsExporterUnavailableError`
+ * that names what is missing. A client session given a `ca` verifies the
+ * server's chain, and its name when given `serverName`; a server session
+ * reports whether the peer's chain leads to its `ca` in `details()`.
+ *
+ * @returns The engine, named `"node:tls"`.
+ *
+ * @example Usage
+ * ```ts
+ * import { tlsEngine } from "@radkit/radius/adapters/node";
+ * import assert from "node:assert/strict";
+ *
+ * const engine = tlsEngine();
+ * assert.equal(engine.name, "node:tls");
+ * const client = engine.open({ role: "client" });
+ * const hello = await client.receive(new Uint8Array(0));
+ * assert.equal(hello.records[0], 22); // a TLS handshake record: the ClientHello
+ * client.destroy();
+ * ```
+ */
+export const tlsEngine: () => TlsEngine = (): TlsEngine => nodeTlsEngine();

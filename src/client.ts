@@ -543,11 +543,17 @@ export class Client<A extends object = AttributeTypes> implements AsyncDisposabl
    * proposes another method gets a Nak asking for `method`; for
    * EAP-MSCHAPv2 the server must prove that it knows the password, or the
    * conversation ends in a Reject. A Reject is a result, not an error.
+   * EAP-TLS (`"tls"`) takes `tls: { engine: tlsEngine(), cert, key, ca }`
+   * instead of a password; its server must have a certificate from `ca`.
    *
-   * @param options Identity, method (`"md5"`, `"gtc"` or `"mschapv2"`),
-   * password, more attributes for every request, and an `AbortSignal`.
-   * @returns The final reply, whether it authenticated, and the MSK (EAP-MSCHAPv2).
+   * @param options Identity, method (`"md5"`, `"gtc"`, `"mschapv2"` or
+   * `"tls"`), password or TLS settings, more attributes for every request,
+   * and an `AbortSignal`.
+   * @returns The final reply, whether it authenticated, and the MSK
+   * (EAP-MSCHAPv2: 32 octets; EAP-TLS: 64).
    * @throws {EapConversationError} when the server breaks the EAP rules.
+   * @throws {TlsExporterUnavailableError} for `"tls"` where the TLS engine
+   * has no exporter for the keys (`node:tls` on Deno 2.9), before any TLS.
    * @throws {RequestTimeoutError} when the server stops answering.
    *
    * @example Usage

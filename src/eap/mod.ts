@@ -37,3 +37,15 @@ export type {
 export { EAP_REJECT_REASONS } from "./server/stats.ts";
 export type { EapRejectReason, EapServerStats } from "./server/stats.ts";
 export type { EapClientOptions, EapResult } from "./client/run_eap.ts";
+export { EAP_TLS_ERROR_REASONS, EapTlsError } from "./tls/eap_tls_error.ts";
+export type { EapTlsErrorReason } from "./tls/eap_tls_error.ts";
+export type {
+  EapTlsVersion,
+  TlsEngine,
+  TlsProgress,
+  TlsSession,
+  TlsSessionOptions,
+} from "./tls/tls_engine.ts";
+export { TlsExporterUnavailableError } from "./tls/tls_exporter_error.ts";
+export type { EapTlsServerOptions } from "./tls/eap_tls_server.ts";
+export type { EapTlsClientOptions } from "./tls/eap_tls_peer.ts";

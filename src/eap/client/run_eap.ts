@@ -21,6 +21,7 @@ import { EapType } from "../type.ts";
 import { identityResponse, notificationResponse, readNotification } from "../methods/identity.ts";
 import { type EapMethodName, isEapMethodName, type PeerMethod } from "../methods/method.ts";
 import { peerMethod } from "../methods/registry.ts";
+import { type EapTlsClientOptions, eapTlsPeer } from "../tls/eap_tls_peer.ts";
 
 /**
  * Options of `Client.eap`: who, how, and with which password.
@@ -45,8 +46,13 @@ export interface EapClientOptions<A extends object = AnyAttributes> {
   identity: string;
   /** The method to authenticate with; a server that proposes another gets a Nak asking for it. */
   method: EapMethodName;
-  /** The password. */
-  password: string;
+  /** The password (not for `"tls"`). */
+  password?: string;
+  /**
+   * For `"tls"`: the TLS engine, this peer's certificate and key, and the
+   * CA the server's certificate must chain to.
+   */
+  tls?: EapTlsClientOptions;
   /** More attributes for every Access-Request of the conversation (NAS-*, Calling-Station-Id, …). */
   attributes?: AttributesInit<A>;
   /** Cancels the conversation: the pending request rejects with the signal's reason. */
@@ -106,14 +112,39 @@ export async function runEap<A extends object>(
   const { identity, method: name, password } = options ?? {};
   if (typeof identity !== "string") throw new TypeError("eap() needs the identity as a string");
   if (!isEapMethodName(name)) {
-    throw new TypeError(`eap() method must be "md5", "gtc" or "mschapv2", got ${String(name)}`);
+    throw new TypeError(
+      `eap() method must be "md5", "gtc", "mschapv2" or "tls", got ${String(name)}`,
+    );
   }
-  if (typeof password !== "string") throw new TypeError("eap() needs the password as a string");
+  if (name === "tls") {
+    if (typeof options.tls?.engine?.open !== "function") {
+      throw new TypeError(
+        'eap() method "tls" needs tls: { engine: tlsEngine(), cert, key, ca } (tlsEngine from "@radkit/radius/adapters/…")',
+      );
+    }
+  } else if (typeof password !== "string") {
+    throw new TypeError("eap() needs the password as a string");
+  }
   const maxRounds = options.maxRounds ?? 50;
   if (!Number.isSafeInteger(maxRounds) || maxRounds < 1) {
     throw new TypeError(`eap() maxRounds must be a positive integer, got ${String(maxRounds)}`);
   }
-  const method = peerMethod(name, identity, password);
+  const method = name === "tls" ? eapTlsPeer(options.tls!) : peerMethod(name, identity, password!);
+  try {
+    return await converse(send, dictionary, options, identity, method, maxRounds);
+  } finally {
+    method.close?.();
+  }
+}
+
+async function converse<A extends object>(
+  send: SendAccessRequest<A>,
+  dictionary: DictionaryView<A>,
+  options: EapClientOptions<A>,
+  identity: string,
+  method: PeerMethod,
+  maxRounds: number,
+): Promise<EapResult<A>> {
   const notifications: string[] = [];
   let request = Packet.create(Code.AccessRequest, dictionary, options.attributes ?? {});
   const loose = request as unknown as Packet<AnyAttributes>;
@@ -130,7 +161,7 @@ export async function runEap<A extends object>(
       );
     }
     const eap = challengeEap(reply);
-    request = nextEapRequest(request, reply, respond(eap, identity, method, notifications));
+    request = nextEapRequest(request, reply, await respond(eap, identity, method, notifications));
   }
 }
 
@@ -162,12 +193,12 @@ function challengeEap<A extends object>(reply: Packet<A>): EapDataPacket {
 }
 
 /** The peer's Response to a Request (RFC 3748 §5). */
-function respond(
+async function respond(
   eap: EapDataPacket,
   identity: string,
   method: PeerMethod,
   notifications: string[],
-): EapDataPacket {
+): Promise<EapDataPacket> {
   const { identifier, type } = eap;
   if (type === EapType.Identity) return identityResponse(identifier, identity);
   if (type === EapType.Notification) {
@@ -179,7 +210,7 @@ function respond(
       code: EapCode.Response,
       identifier,
       type,
-      data: method.respond(identifier, eap.data),
+      data: await method.respond(identifier, eap.data),
     };
   }
   // Any other method: ask for ours (RFC 3748 §5.3.1; §5.3.2 for an expanded Request).

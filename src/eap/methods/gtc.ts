@@ -9,7 +9,7 @@
 import { timingSafeEqual } from "../../crypto/timing_safe_equal.ts";
 import { cleartextOf } from "../../mschap/credential.ts";
 import { EapType } from "../type.ts";
-import type { PeerMethod, ServerMethod, ServerStep } from "./method.ts";
+import type { PasswordPeerMethod, ServerMethod, ServerStep } from "./method.ts";
 
 const encoder = new TextEncoder();
 
@@ -32,7 +32,7 @@ export const gtcServer: ServerMethod = {
 };
 
 /** The peer side: answers every GTC prompt with the password. */
-export function gtcPeer(password: string): PeerMethod {
+export function gtcPeer(password: string): PasswordPeerMethod {
   let finished = false;
   return {
     name: "gtc",

@@ -13,7 +13,7 @@ import { cleartextOf } from "../../mschap/credential.ts";
 import { fromHex, toHex } from "../_hex.ts";
 import { EapConversationError } from "../conversation_error.ts";
 import { EapType } from "../type.ts";
-import type { PeerMethod, ServerMethod, ServerStep } from "./method.ts";
+import type { PasswordPeerMethod, ServerMethod, ServerStep } from "./method.ts";
 
 const encoder = new TextEncoder();
 /** RFC 1994 §4.1: the challenge "SHOULD be at least 16 octets". */
@@ -79,7 +79,7 @@ export const md5ChallengeServer: ServerMethod = {
 };
 
 /** The peer side: answers every MD5-Challenge Request with the hash of the password. */
-export function md5ChallengePeer(password: string): PeerMethod {
+export function md5ChallengePeer(password: string): PasswordPeerMethod {
   let finished = false;
   return {
     name: "md5",

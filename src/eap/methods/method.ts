@@ -7,11 +7,13 @@
  * @module
  */
 import type { PasswordCredential } from "../../mschap/credential.ts";
+import type { EapTlsErrorReason } from "../tls/eap_tls_error.ts";
 
 /**
  * The EAP methods radkit runs, by name: EAP-MD5-Challenge (RFC 3748 §5.4),
- * EAP-GTC (RFC 3748 §5.6) and EAP-MSCHAPv2
- * (draft-kamath-pppext-eap-mschapv2-02).
+ * EAP-GTC (RFC 3748 §5.6), EAP-MSCHAPv2
+ * (draft-kamath-pppext-eap-mschapv2-02) and EAP-TLS (RFC 5216, RFC 9190),
+ * which needs a TLS engine and certificates.
  *
  * @example Usage
  * ```ts
@@ -22,14 +24,17 @@ import type { PasswordCredential } from "../../mschap/credential.ts";
  * assert.equal(preference[0], "mschapv2");
  * ```
  */
-export type EapMethodName = "md5" | "gtc" | "mschapv2";
+export type EapMethodName = "md5" | "gtc" | "mschapv2" | "tls";
 
-/** Every {@linkcode EapMethodName}, in the server's default order of preference. */
+/**
+ * The password methods, in the server's default order of preference (an
+ * `EapServer` given EAP-TLS settings offers `"tls"` first).
+ */
 export const EAP_METHOD_NAMES: readonly EapMethodName[] = ["mschapv2", "md5", "gtc"];
 
 /** Whether a value names one of radkit's EAP methods. */
 export function isEapMethodName(value: unknown): value is EapMethodName {
-  return value === "md5" || value === "gtc" || value === "mschapv2";
+  return value === "md5" || value === "gtc" || value === "mschapv2" || value === "tls";
 }
 
 /** What a server method keeps between rounds: JSON values only (bytes as hex). */
@@ -54,7 +59,15 @@ export type MethodFailure =
   /** The peer refused the server's proof (an EAP-MSCHAPv2 Failure after the Success Request). */
   | "peer-failure"
   /** The Type-Data of the Response does not parse. */
-  | "bad-method-data";
+  | "bad-method-data"
+  /** EAP-TLS: the TLS handshake failed (an alert, bytes that are no TLS). */
+  | "tls-failed"
+  /** EAP-TLS: no client certificate, one that does not chain to the CA, or one the check refused. */
+  | "certificate-rejected"
+  /** EAP-TLS: the TLS engine has no exporter for the keys (Deno 2.9's `node:tls`). */
+  | "tls-exporter-unavailable"
+  /** EAP-TLS: a Type-Data that is no valid fragment (RFC 5216 §3.1), or beyond the bounds. */
+  | EapTlsErrorReason;
 
 /** What a server method does with a Response. */
 export type ServerStep =
@@ -90,7 +103,7 @@ export interface PeerMethod {
    *
    * @throws {EapConversationError} `bad-method-data` for a Request that does not parse.
    */
-  respond(identifier: number, data: Uint8Array): Uint8Array;
+  respond(identifier: number, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /**
    * Whether the method has done its part, so that an EAP-Success ends the
    * conversation well: for EAP-MSCHAPv2, only once the server has proved
@@ -99,4 +112,12 @@ export interface PeerMethod {
   readonly finished: boolean;
   /** The Master Session Key, once finished, for a method that derives one. */
   readonly msk: Uint8Array | undefined;
+  /** Frees what the method holds (a TLS session), however the conversation ended. */
+  close?(): void;
+}
+
+/** The peer side of a password method, which answers at once. */
+export interface PasswordPeerMethod extends PeerMethod {
+  /** The Type-Data of the Response, computed synchronously. */
+  respond(identifier: number, data: Uint8Array): Uint8Array;
 }

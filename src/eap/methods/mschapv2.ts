@@ -27,7 +27,7 @@ import { ntPasswordHash } from "../../mschap/nt_password_hash.ts";
 import { fromHex, toHex } from "../_hex.ts";
 import { EapConversationError } from "../conversation_error.ts";
 import { EapType } from "../type.ts";
-import type { PeerMethod, ServerMethod, ServerStep } from "./method.ts";
+import type { PasswordPeerMethod, ServerMethod, ServerStep } from "./method.ts";
 
 /** The OpCodes (draft-kamath-pppext-eap-mschapv2-02 §2). */
 const CHALLENGE = 1;
@@ -150,7 +150,7 @@ export const msChapV2Server: ServerMethod = {
  * the Success Request and answers Success only when it holds (else
  * Failure, so that the server ends the conversation with EAP-Failure).
  */
-export function msChapV2Peer(identity: string, password: string): PeerMethod {
+export function msChapV2Peer(identity: string, password: string): PasswordPeerMethod {
   const passwordHash = ntPasswordHash(password);
   let exchange: MsChapV2Exchange | undefined;
   let ntResponse: Uint8Array | undefined;

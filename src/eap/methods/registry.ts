@@ -8,15 +8,22 @@ import { md5ChallengePeer, md5ChallengeServer } from "./md5_challenge.ts";
 import type { EapMethodName, PeerMethod, ServerMethod } from "./method.ts";
 import { msChapV2Peer, msChapV2Server } from "./mschapv2.ts";
 
-/** The server side of each method. */
-export const SERVER_METHODS: Readonly<Record<EapMethodName, ServerMethod>> = {
+/** A password method's name. */
+export type PasswordMethodName = Exclude<EapMethodName, "tls">;
+
+/** The server side of each password method (EAP-TLS is made per server, with its certificates). */
+export const SERVER_METHODS: Readonly<Record<PasswordMethodName, ServerMethod>> = {
   md5: md5ChallengeServer,
   gtc: gtcServer,
   mschapv2: msChapV2Server,
 };
 
-/** A new peer side of a method, for one conversation. */
-export function peerMethod(name: EapMethodName, identity: string, password: string): PeerMethod {
+/** A new peer side of a password method, for one conversation. */
+export function peerMethod(
+  name: PasswordMethodName,
+  identity: string,
+  password: string,
+): PeerMethod {
   switch (name) {
     case "md5":
       return md5ChallengePeer(password);

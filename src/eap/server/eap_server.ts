@@ -31,6 +31,8 @@ import {
   type ServerMethodContext,
 } from "../methods/method.ts";
 import { SERVER_METHODS } from "../methods/registry.ts";
+import type { ServerMethod } from "../methods/method.ts";
+import { eapTlsServer, type EapTlsServerOptions } from "../tls/eap_tls_server.ts";
 import {
   type EapConversation,
   type EapConversationStore,
@@ -96,6 +98,14 @@ export interface EapServerOptions {
    */
   methods?: readonly EapMethodName[];
   /**
+   * EAP-TLS (RFC 5216, RFC 9190): the TLS engine, the server's certificate
+   * and key, and the CA client certificates must chain to. With it the
+   * default methods are `["tls", "mschapv2", "md5", "gtc"]`. Its TLS
+   * sessions live in this process: a shared `store` must bring each
+   * conversation back to the server that began it.
+   */
+  tls?: EapTlsServerOptions;
+  /**
    * Where conversations are kept between rounds (default: a
    * {@linkcode MemoryEapConversationStore} of `maxConversations`).
    */
@@ -116,9 +126,10 @@ export interface EapServerOptions {
 }
 
 /**
- * An EAP server for EAP-MD5, EAP-GTC and EAP-MSCHAPv2, to call from an
- * Access-Request handler: {@linkcode EapServer.handle} returns the reply
- * for a request with EAP-Message and `undefined` for any other. Each
+ * An EAP server for EAP-MD5, EAP-GTC, EAP-MSCHAPv2 and (given `tls`)
+ * EAP-TLS, to call from an Access-Request handler:
+ * {@linkcode EapServer.handle} returns the reply for a request with
+ * EAP-Message and `undefined` for any other. Each
  * Access-Challenge carries a new random 16-octet State; the conversation
  * is kept under it in the store until the next Response (a State is used
  * once). Anything wrong (a State never issued or expired, a Response that
@@ -162,6 +173,7 @@ export interface EapServerOptions {
 export class EapServer {
   readonly #credentials: EapCredentialLookup;
   readonly #methods: readonly EapMethodName[];
+  readonly #table: ReadonlyMap<EapMethodName, ServerMethod>;
   readonly #store: EapConversationStore;
   readonly #timeout: number;
   readonly #maxRounds: number;
@@ -182,18 +194,30 @@ export class EapServer {
       );
     }
     this.#credentials = options.credentials;
-    const methods = options.methods ?? EAP_METHOD_NAMES;
+    const table = new Map<EapMethodName, ServerMethod>(Object.entries(SERVER_METHODS) as [
+      EapMethodName,
+      ServerMethod,
+    ][]);
+    if (options.tls !== undefined) table.set("tls", eapTlsServer(checkTls(options.tls)));
+    const methods = options.methods ??
+      (options.tls === undefined ? EAP_METHOD_NAMES : ["tls", ...EAP_METHOD_NAMES]);
     if (
       !Array.isArray(methods) || methods.length === 0 || !methods.every(isEapMethodName) ||
       new Set(methods).size !== methods.length
     ) {
       throw new TypeError(
-        `EapServer methods must list some of "mschapv2", "md5", "gtc" once each, got ${
+        `EapServer methods must list some of "mschapv2", "md5", "gtc", "tls" once each, got ${
           JSON.stringify(methods)
         }`,
       );
     }
+    if (methods.includes("tls") && options.tls === undefined) {
+      throw new TypeError(
+        'EapServer methods include "tls", which needs tls: { engine: tlsEngine(), cert, key, ca } (tlsEngine from "@radkit/radius/adapters/…")',
+      );
+    }
     this.#methods = [...methods];
+    this.#table = table;
     this.#timeout = positiveInteger("conversationTimeout", options.conversationTimeout, 60_000);
     this.#maxRounds = positiveInteger("maxRounds", options.maxRounds, 50);
     const maxEntries = positiveInteger("maxConversations", options.maxConversations, 65_536);
@@ -311,7 +335,7 @@ export class EapServer {
     // An unknown user is offered the first method and fails like a wrong password.
     const method =
       this.#methods.find((name) =>
-        credential === undefined || SERVER_METHODS[name].verifies(credential)
+        credential === undefined || this.#method(name).verifies(credential)
       ) ?? this.#methods[0]!;
     return await this.#propose(request, { identity, tried: [], rounds: 0 }, eap.identifier, method);
   }
@@ -334,7 +358,7 @@ export class EapServer {
       return this.#reject(request, reason, eap.identifier);
     }
     if (isNak(eap)) return await this.#nak(request, eap, key, conversation);
-    const method = SERVER_METHODS[conversation.method];
+    const method = this.#method(conversation.method);
     if (eap.type !== method.type) {
       await this.#store.delete(key);
       return this.#reject(request, "unexpected-type", eap.identifier);
@@ -398,8 +422,8 @@ export class EapServer {
     let chosen: EapMethodName | undefined;
     for (const type of desired) {
       chosen = this.#methods.find((name) =>
-        SERVER_METHODS[name].type === type && !conversation.tried.includes(name) &&
-        (credential === undefined || SERVER_METHODS[name].verifies(credential))
+        this.#method(name).type === type && !conversation.tried.includes(name) &&
+        (credential === undefined || this.#method(name).verifies(credential))
       );
       if (chosen !== undefined) break;
     }
@@ -415,7 +439,7 @@ export class EapServer {
     name: EapMethodName,
   ): Promise<Packet<A>> {
     const identifier = (answered + 1) & 0xff;
-    const method = SERVER_METHODS[name];
+    const method = this.#method(name);
     const { data, state } = method.start(this.#context(before.identity, identifier));
     return await this.#challenge(
       request,
@@ -440,7 +464,10 @@ export class EapServer {
     answered: number,
     reason: MethodFailure,
   ): Promise<Packet<A>> {
-    if (this.#failureMessage === undefined || reason === "bad-method-data") {
+    if (
+      this.#failureMessage === undefined ||
+      (reason !== "authentication-failed" && reason !== "peer-failure")
+    ) {
       return this.#reject(request, reason, answered);
     }
     const identifier = (answered + 1) & 0xff;
@@ -487,6 +514,10 @@ export class EapServer {
     return eapReply(request, { code: EapCode.Failure, identifier });
   }
 
+  #method(name: EapMethodName): ServerMethod {
+    return this.#table.get(name)!;
+  }
+
   #context(identity: string, identifier: number): ServerMethodContext {
     let lookup: Promise<PasswordCredential | undefined> | undefined;
     return {
@@ -512,6 +543,21 @@ function secondOctet(fragments: readonly Uint8Array[]): number {
     skip -= fragment.length;
   }
   return 0;
+}
+
+function checkTls(tls: EapTlsServerOptions): EapTlsServerOptions {
+  if (typeof tls?.engine?.open !== "function") {
+    throw new TypeError(
+      'EapServer tls.engine must be a TlsEngine: pass tlsEngine() from "@radkit/radius/adapters/node", "/bun", "/deno" or "/auto"',
+    );
+  }
+  for (const name of ["cert", "key", "ca"] as const) {
+    const value: unknown = tls[name];
+    if (typeof value !== "string" && !(value instanceof Uint8Array)) {
+      throw new TypeError(`EapServer tls.${name} must be PEM text or bytes`);
+    }
+  }
+  return tls;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {

@@ -4,6 +4,7 @@
  * @module
  */
 import { EAP_ERROR_REASONS, type EapErrorReason } from "../error.ts";
+import { EAP_TLS_ERROR_REASONS, type EapTlsErrorReason } from "../tls/eap_tls_error.ts";
 
 /**
  * Why an EAP server ended a conversation with an Access-Reject and
@@ -50,7 +51,15 @@ export type EapRejectReason =
   /** The peer's answer does not prove the password, or the user is unknown. */
   | "authentication-failed"
   /** The peer refused the server's proof (EAP-MSCHAPv2 Failure after the Success Request). */
-  | "peer-failure";
+  | "peer-failure"
+  /** EAP-TLS: the TLS handshake failed (an alert, bytes that are no TLS). */
+  | "tls-failed"
+  /** EAP-TLS: no client certificate, one that does not chain to the CA, or one the check refused. */
+  | "certificate-rejected"
+  /** EAP-TLS: the TLS engine has no exporter for the keys (Deno 2.9's `node:tls`). */
+  | "tls-exporter-unavailable"
+  /** EAP-TLS: a Type-Data that is no valid fragment (RFC 5216 §3.1), or beyond the bounds. */
+  | EapTlsErrorReason;
 
 /**
  * Every {@linkcode EapRejectReason}, in a stable order.
@@ -80,6 +89,10 @@ export const EAP_REJECT_REASONS: readonly EapRejectReason[] = [
   "bad-method-data",
   "authentication-failed",
   "peer-failure",
+  "tls-failed",
+  "certificate-rejected",
+  "tls-exporter-unavailable",
+  ...EAP_TLS_ERROR_REASONS,
 ];
 
 /**
