@@ -28,7 +28,12 @@ export type EapConversationErrorReason =
   /** A Request of the method whose Type-Data does not parse. */
   | "bad-method-data"
   /** More Access-Challenges than the runner's `maxRounds`. */
-  | "too-many-rounds";
+  | "too-many-rounds"
+  /**
+   * The server did not prove who it is: its TLS certificate (EAP-TLS) does
+   * not chain to the configured CA or carry the expected name.
+   */
+  | "server-not-authenticated";
 
 /**
  * The server broke the EAP or RADIUS rules during a conversation.

@@ -83,12 +83,22 @@ export function eapTlsPeer(options: EapTlsClientOptions): PeerMethod {
     return pending.shift()!;
   };
 
-  /** The keys, once the server's certificate is known good. */
+  /**
+   * The keys, once the server's certificate is known good. A server that
+   * did not prove who it is ends the conversation here: its Access-Accept
+   * must not be taken for an authentication.
+   */
   function finish(): void {
     const details = session!.details()!;
     if (!details.authorized) {
       failed = true;
-      return;
+      session!.destroy();
+      throw new EapConversationError(
+        "server-not-authenticated",
+        `the server's TLS certificate did not verify (${
+          details.authorizationError ?? "not authorized"
+        }): check tls.ca and tls.serverName`,
+      );
     }
     msk = deriveEapTlsKeys(session!, EapType.TLS).msk;
     finished = true;
