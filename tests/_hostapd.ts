@@ -22,6 +22,17 @@ export interface HostapdOptions {
   readonly secret: string;
   /** Lines of its eap_user file, e.g. `"bob" MD5,GTC,MSCHAPV2 "hello"`. */
   readonly users: readonly string[];
+  /** Its EAP server's certificate, key and the CA it checks EAP-TLS peers against (paths to PEM files). */
+  readonly tls?: HostapdTls;
+}
+
+/** The TLS settings of hostapd's EAP server. */
+export interface HostapdTls {
+  readonly caCert: string;
+  readonly serverCert: string;
+  readonly privateKey: string;
+  /** Its `tls_flags`, e.g. `[ENABLE-TLSv1.3]` (hostapd 2.10 leaves TLS 1.3 off by default). */
+  readonly flags?: string;
 }
 
 /** Starts hostapd and resolves once its interface (and RADIUS server) is up. */
@@ -56,6 +67,12 @@ async function startOnce(options: HostapdOptions): Promise<Hostapd> {
       `radius_server_clients=${join(dir, "clients")}`,
       `radius_server_auth_port=${port}`,
       "radius_server_acct_port=0",
+      ...(options.tls === undefined ? [] : [
+        `ca_cert=${options.tls.caCert}`,
+        `server_cert=${options.tls.serverCert}`,
+        `private_key=${options.tls.privateKey}`,
+        ...(options.tls.flags === undefined ? [] : [`tls_flags=${options.tls.flags}`]),
+      ]),
       "",
     ].join("\n"),
   );
