@@ -6,7 +6,8 @@
 // MD5-Challenge proposed first, GTC and MSCHAPv2 after a Nak.
 // On request it also listens for RADIUS over TLS (RFC 6614) and over TCP
 // (RFC 6613) on 127.0.0.1, and proxies the realms tls.test and tcp.test to
-// home servers over TLS and TCP (tests/freeradius/raddb/stream/).
+// home servers over TLS and TCP (tests/freeradius/raddb/stream/); and it
+// adds EAP-TLS to its eap module (tests/freeradius/raddb/eap/).
 import {
   chmodSync,
   copyFileSync,
@@ -18,7 +19,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./_free_port.ts";
 import { peers } from "./_peers.ts";
@@ -94,6 +95,11 @@ export interface StartOptions {
   readonly tlsHomeServer?: HomeServer;
   /** Proxy requests for "…@tcp.test" over RADIUS/TCP to this home server. */
   readonly tcpHomeServer?: HomeServer;
+  /**
+   * Add EAP-TLS (RFC 5216, RFC 9190; TLS 1.2 and 1.3) to the eap module:
+   * server.pem presented, peers' certificates checked against ca.pem.
+   */
+  readonly eapTls?: boolean;
 }
 
 /**
@@ -106,9 +112,9 @@ export async function startFreeRadius(options: StartOptions = {}): Promise<FreeR
   const from = options.template ?? template;
   const parts = streamParts(options);
   for (const part of parts) {
-    if (!existsSync(join(from, "stream", `${part}.conf`))) {
+    if (!existsSync(join(from, `${part}.conf`))) {
       throw new Error(
-        `${from} has no stream/${part}.conf: copy tests/freeradius/raddb/stream/ and the ` +
+        `${from} has no ${part}.conf: copy ${part}.conf from tests/freeradius/raddb/ and the ` +
           "$-INCLUDE lines of its radiusd.conf into the template",
       );
     }
@@ -125,7 +131,10 @@ export async function startFreeRadius(options: StartOptions = {}): Promise<FreeR
   throw lastError;
 }
 
-/** The files of stream/ the options ask for (radiusd.conf includes them from enabled/). */
+/**
+ * The optional files (stream/…, eap/…) the options ask for; radiusd.conf
+ * includes them by their base name from enabled/.
+ */
 function streamParts(options: StartOptions): string[] {
   const parts: string[] = [];
   if (options.tls) parts.push("listen_tls");
@@ -135,7 +144,7 @@ function streamParts(options: StartOptions): string[] {
   }
   if (options.tlsHomeServer) parts.push("home_tls");
   if (options.tcpHomeServer) parts.push("home_tcp");
-  return parts;
+  return [...parts.map((part) => `stream/${part}`), ...(options.eapTls ? ["eap/eap_tls"] : [])];
 }
 
 async function startOnce(
@@ -185,7 +194,7 @@ async function startOnce(
     mkdirSync(enabled);
     mkdirSync(certs);
     for (const part of parts) {
-      fill(join(confDir, "stream", `${part}.conf`), join(enabled, `${part}.conf`));
+      fill(join(confDir, `${part}.conf`), join(enabled, `${basename(part)}.conf`));
     }
     // FreeRADIUS may run as another user (freerad): the test keys are
     // readable by all, they protect nothing.
