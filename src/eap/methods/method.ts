@@ -8,12 +8,14 @@
  */
 import type { PasswordCredential } from "../../mschap/credential.ts";
 import type { EapTlsErrorReason } from "../tls/eap_tls_error.ts";
+import type { PasswordMethodName } from "./registry.ts";
 
 /**
  * The EAP methods radkit runs, by name: EAP-MD5-Challenge (RFC 3748 §5.4),
  * EAP-GTC (RFC 3748 §5.6), EAP-MSCHAPv2
- * (draft-kamath-pppext-eap-mschapv2-02) and EAP-TLS (RFC 5216, RFC 9190),
- * which needs a TLS engine and certificates.
+ * (draft-kamath-pppext-eap-mschapv2-02), and the methods that need a TLS
+ * engine and a certificate: EAP-TLS (RFC 5216, RFC 9190), PEAPv0
+ * (draft-kamath-pppext-peapv0-00, [MS-PEAP]) and EAP-TTLSv0 (RFC 5281).
  *
  * @example Usage
  * ```ts
@@ -24,17 +26,18 @@ import type { EapTlsErrorReason } from "../tls/eap_tls_error.ts";
  * assert.equal(preference[0], "mschapv2");
  * ```
  */
-export type EapMethodName = "md5" | "gtc" | "mschapv2" | "tls";
+export type EapMethodName = "md5" | "gtc" | "mschapv2" | "tls" | "peap" | "ttls";
 
 /**
  * The password methods, in the server's default order of preference (an
- * `EapServer` given EAP-TLS settings offers `"tls"` first).
+ * `EapServer` given TLS settings offers `"peap"`, `"ttls"` and `"tls"` first).
  */
 export const EAP_METHOD_NAMES: readonly EapMethodName[] = ["mschapv2", "md5", "gtc"];
 
 /** Whether a value names one of radkit's EAP methods. */
 export function isEapMethodName(value: unknown): value is EapMethodName {
-  return value === "md5" || value === "gtc" || value === "mschapv2" || value === "tls";
+  return value === "md5" || value === "gtc" || value === "mschapv2" || value === "tls" ||
+    value === "peap" || value === "ttls";
 }
 
 /** What a server method keeps between rounds: JSON values only (bytes as hex). */
@@ -50,6 +53,10 @@ export interface ServerMethodContext {
   readonly gtcPrompt: string;
   /** Looks the identity's credential up; `undefined` for an unknown user. */
   credentials(): Promise<PasswordCredential | undefined>;
+  /** Looks another identity's credential up (the inner identity of PEAP and TTLS). */
+  credentialsOf(identity: string): Promise<PasswordCredential | undefined>;
+  /** The EAP methods offered inside PEAP and TTLS, most preferred first. */
+  readonly innerMethods: readonly PasswordMethodName[];
 }
 
 /** Why a server method ended without success. */
@@ -60,8 +67,10 @@ export type MethodFailure =
   | "peer-failure"
   /** The Type-Data of the Response does not parse. */
   | "bad-method-data"
-  /** EAP-TLS: the TLS handshake failed (an alert, bytes that are no TLS). */
+  /** EAP-TLS, PEAP, TTLS: the TLS handshake failed (an alert, bytes that are no TLS). */
   | "tls-failed"
+  /** PEAP, TTLS: the peer's Nak inside the tunnel lists no inner method offered and untried. */
+  | "no-common-method"
   /** EAP-TLS: no client certificate, one that does not chain to the CA, or one the check refused. */
   | "certificate-rejected"
   /** EAP-TLS: the TLS engine has no exporter for the keys (Deno 2.9's `node:tls`). */
@@ -73,8 +82,17 @@ export type MethodFailure =
 export type ServerStep =
   /** Send another EAP-Request of the method with this Type-Data. */
   | { readonly next: "request"; readonly data: Uint8Array; readonly state: MethodState }
-  /** Authenticated: send EAP-Success, with the method's MSK if it derives one. */
-  | { readonly next: "success"; readonly msk: Uint8Array | undefined }
+  /**
+   * Authenticated: send EAP-Success, with the method's MSK if it derives
+   * one. A tunnel (PEAP, TTLS) names the inner identity it authenticated
+   * and how, such as `"peap/mschapv2"`.
+   */
+  | {
+    readonly next: "success";
+    readonly msk: Uint8Array | undefined;
+    readonly identity?: string;
+    readonly method?: string;
+  }
   /** Not authenticated: send EAP-Failure. */
   | { readonly next: "failure"; readonly reason: MethodFailure };
 

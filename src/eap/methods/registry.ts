@@ -9,9 +9,9 @@ import type { EapMethodName, PeerMethod, ServerMethod } from "./method.ts";
 import { msChapV2Peer, msChapV2Server } from "./mschapv2.ts";
 
 /** A password method's name. */
-export type PasswordMethodName = Exclude<EapMethodName, "tls">;
+export type PasswordMethodName = Exclude<EapMethodName, "tls" | "peap" | "ttls">;
 
-/** The server side of each password method (EAP-TLS is made per server, with its certificates). */
+/** The server side of each password method (the TLS methods are made per server, with its certificates). */
 export const SERVER_METHODS: Readonly<Record<PasswordMethodName, ServerMethod>> = {
   md5: md5ChallengeServer,
   gtc: gtcServer,

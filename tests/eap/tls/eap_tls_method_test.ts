@@ -127,7 +127,7 @@ async function answer(eap: EapServer, challenge: Packet, typeData: Uint8Array): 
 test("the server answers a ClientHello, or rejects it at once where node:tls has no exporter", async () => {
   // A peer driven by hand, so that the server's side is seen even where the
   // client's would stop: Identity, the Start, then a real ClientHello.
-  const eap = new EapServer({ credentials: () => undefined, tls: serverTls() });
+  const eap = new EapServer({ credentials: () => undefined, methods: ["tls"], tls: serverTls() });
   const start = await begin(eap);
   const startEap = readEap(start)!;
   assert.ok("type" in startEap && startEap.type === EapType.TLS);
@@ -152,7 +152,7 @@ test("the server answers a ClientHello, or rejects it at once where node:tls has
 test("garbage instead of TLS, and inconsistent fragments, are rejected with their reasons", {
   skip: hasExporter ? false : "the server stops before any TLS where node:tls has no exporter",
 }, async () => {
-  const eap = new EapServer({ credentials: () => undefined, tls: serverTls() });
+  const eap = new EapServer({ credentials: () => undefined, methods: ["tls"], tls: serverTls() });
   const garbage = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   const refused = await answer(eap, await begin(eap), encodeEapTlsFrame({ data: garbage }));
   // The server's alert goes to the peer first (RFC 5216 §2.1.3), then the EAP-Failure.
@@ -181,7 +181,11 @@ test("garbage instead of TLS, and inconsistent fragments, are rejected with thei
 test("past maxSessions the oldest TLS session is dropped, and its conversation fails", {
   skip: hasExporter ? false : "the server stops before any TLS where node:tls has no exporter",
 }, async () => {
-  const eap = new EapServer({ credentials: () => undefined, tls: serverTls({ maxSessions: 1 }) });
+  const eap = new EapServer({
+    credentials: () => undefined,
+    methods: ["tls"],
+    tls: serverTls({ maxSessions: 1 }),
+  });
   const peers = [0, 1].map(() => engine.open({ role: "client", ca: fixture("ca.pem") }));
   try {
     const hellos = await Promise.all(peers.map((peer) => peer.receive(new Uint8Array(0))));
