@@ -13,13 +13,15 @@
 // Access-Accept, anyone else rejected. METHODS (default "md5,gtc,mschapv2")
 // are offered in that order, so that by default the conversation is
 // FreeRADIUS's: MD5-Challenge proposed, a Nak asking for MSCHAPv2. Nothing
-// is logged per request.
+// is logged per request. With "peap" among METHODS the EapServer has the
+// test PKI's server certificate (tests/fixtures/tls) for PEAP.
 //
 // Prints `READY {"port": N, "pid": N}`; `stats` on stdin prints
 // `STATS {...}` (RSS, heap used, the server's and the EAP server's
 // counters); closing stdin
 // (or `quit`) closes the server and exits, so the process never outlives its
 // parent.
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { Code, Dictionary, EapServer, ntPasswordHash, Server, verifyPassword } from "../mod.ts";
 import type { EapMethodName } from "../src/eap/methods/method.ts";
@@ -29,11 +31,16 @@ import type { DatagramTransport } from "../src/transport.ts";
 
 const methods = (process.argv[2] ?? "md5,gtc,mschapv2").split(",") as EapMethodName[];
 
-async function udp(): Promise<DatagramTransport> {
-  if ("Deno" in globalThis) return (await import("../adapters/deno.ts")).udp();
-  if ("Bun" in globalThis) return (await import("../adapters/bun.ts")).udp();
-  return (await import("../adapters/node.ts")).udp();
+async function adapter() {
+  if ("Deno" in globalThis) return await import("../adapters/deno.ts");
+  if ("Bun" in globalThis) return await import("../adapters/bun.ts");
+  return await import("../adapters/node.ts");
 }
+async function udp(): Promise<DatagramTransport> {
+  return (await adapter()).udp();
+}
+const fixture = (name: string) =>
+  readFileSync(new URL(`../tests/fixtures/tls/${name}`, import.meta.url), "utf8");
 
 /** What tests/freeradius/raddb/users says of each user. */
 const users = new Map<string, { credential: PasswordCredential; reply: AttributesInit }>([
@@ -51,7 +58,19 @@ const users = new Map<string, { credential: PasswordCredential; reply: Attribute
   }],
 ]);
 
-const eap = new EapServer({ credentials: (identity) => users.get(identity)?.credential, methods });
+const eap = new EapServer({
+  credentials: (identity) => users.get(identity)?.credential,
+  methods,
+  ...(methods.includes("peap")
+    ? {
+      tls: {
+        engine: (await adapter()).tlsEngine(),
+        cert: fixture("server.pem"),
+        key: fixture("server.key"),
+      },
+    }
+    : {}),
+});
 const server = new Server({
   transport: await udp(),
   dictionary: Dictionary.default(),

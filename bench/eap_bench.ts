@@ -27,6 +27,13 @@
 //   node_modules/.bin/node bench/eap_bench.ts [--quick]
 //     [--runtimes deno,bun,node] [--rounds 3] [--count 20000] [--warmup 2000]
 //     [--in-flight 50] [--radkit-methods md5,gtc,mschapv2] [--no-freeradius]
+//     [--method mschapv2|peap]
+//
+// With --method peap the conversation is PEAPv0 with EAP-MSCHAPv2 inside, a
+// full TLS handshake each (no resumption on either side): FreeRADIUS with
+// the test PKI (startFreeRadius({ eapTls: true })), radkit offering
+// md5, gtc, mschapv2, peap in that order, so that both propose MD5 and get a
+// Nak for PEAP.
 //
 // Prints a summary on stderr and one `BENCH {...}` JSON line on stdout
 // (scripts/bench_all.mjs --only eap writes its section of bench/RESULTS.md
@@ -49,7 +56,13 @@ const ROUNDS = Number(option("rounds", QUICK ? "1" : "3"));
 const COUNT = Number(option("count", QUICK ? "2000" : "20000"));
 const WARMUP = Number(option("warmup", QUICK ? "500" : "2000"));
 const IN_FLIGHT = Number(option("in-flight", "50"));
-const RADKIT_METHODS = option("radkit-methods", "md5,gtc,mschapv2");
+/** mschapv2 (EAP-MSCHAPv2) or peap (PEAPv0/EAP-MSCHAPv2: a full TLS handshake each). */
+const METHOD = option("method", "mschapv2") as "mschapv2" | "peap";
+const PEAP = METHOD === "peap";
+const RADKIT_METHODS = option(
+  "radkit-methods",
+  PEAP ? "md5,gtc,mschapv2,peap" : "md5,gtc,mschapv2",
+);
 const FREERADIUS = !process.argv.includes("--no-freeradius");
 const CORES = cpus().length;
 /** The load's core; a pinned server gets the next one. */
@@ -72,7 +85,7 @@ interface Contender {
 
 /** FreeRADIUS with the interop tests' configuration (its eap module, tests/freeradius/raddb). */
 async function startFreeRadiusEap() {
-  const server = await startFreeRadius();
+  const server = await startFreeRadius({ eapTls: PEAP });
   const remove = addCleanup(() => server.stop());
   return {
     port: server.authPort,
@@ -111,7 +124,9 @@ else if (!have("/usr/sbin/freeradius")) {
 } else {
   contenders.push({
     id: "freeradius",
-    name: "FreeRADIUS (eap module: md5, gtc, mschapv2)",
+    name: PEAP
+      ? "FreeRADIUS (eap module: md5, gtc, mschapv2, tls, peap, ttls)"
+      : "FreeRADIUS (eap module: md5, gtc, mschapv2)",
     kind: "freeradius",
     runtime: null,
     start: startFreeRadiusEap,
@@ -173,9 +188,15 @@ async function measure(
       inFlight: IN_FLIGHT,
       warmup: WARMUP,
       count: COUNT,
-      method: "mschapv2",
+      method: METHOD,
       identity: "bob",
       password: "hello",
+      ...(PEAP
+        ? {
+          inner: "mschapv2" as const,
+          ca: new URL("../tests/fixtures/tls/ca.pem", import.meta.url).pathname,
+        }
+        : {}),
     };
     const measuring = load.next("MEASURING", 600_000);
     const done = load.next<EapLoadResult>("RESULT", 3_600_000);
@@ -296,7 +317,7 @@ console.log(`BENCH ${
   JSON.stringify({
     bench: "eap",
     load: "bench/eap_load.ts (radkit Client.eap on Node)",
-    method: "mschapv2",
+    method: METHOD,
     radkitMethods: RADKIT_METHODS,
     started,
     finished: new Date(),

@@ -11,6 +11,8 @@
 //   { "port": N, "secret": "testing123", "inFlight": 50, "warmup": N, "count": N,
 //     "method": "mschapv2", "identity": "bob", "password": "hello" }
 //
+// (PEAP: "method": "peap", "inner": "mschapv2", "ca": "<path of the CA's PEM>").
+//
 // `inFlight` conversations run at once, each starting the next when it ends
 // (closed loop). Conversations count by when they end: the window runs from
 // the `warmup`-th to the `warmup` + `count`-th, the load unchanged to its
@@ -20,13 +22,15 @@
 // conversation counts as an authentication only if it ends in an
 // Access-Accept with EAP-Success after the method did its part (for
 // EAP-MSCHAPv2 the server proved it knows the password) and, for
-// EAP-MSCHAPv2, MS-MPPE-Recv-Key and MS-MPPE-Send-Key are the two halves of
-// the MSK the client derived; anything else is `bad`, and a conversation
+// EAP-MSCHAPv2 and PEAP, MS-MPPE-Recv-Key and MS-MPPE-Send-Key are the two
+// halves of the MSK the client derived; anything else is `bad`, and a conversation
 // that throws (a timeout after the retransmissions) is `failed`.
 import process from "node:process";
 import { Client } from "../src/client.ts";
 import type { EapMethodName } from "../src/eap/methods/method.ts";
-import { udp } from "../adapters/node.ts";
+import { readFileSync } from "node:fs";
+import { tlsEngine, udp } from "../adapters/node.ts";
+import type { PeapInnerMethod } from "../src/eap/tls/tunnel_peers.ts";
 
 /** One job. */
 export interface EapLoadJob {
@@ -38,6 +42,10 @@ export interface EapLoadJob {
   method: EapMethodName;
   identity: string;
   password: string;
+  /** PEAP's inner method. */
+  inner?: PeapInnerMethod;
+  /** PEAP: the CA the server's certificate must chain to (a PEM file). */
+  ca?: string;
 }
 
 /** What one job measured over its window. */
@@ -94,7 +102,16 @@ async function run(job: EapLoadJob): Promise<EapLoadResult> {
     console.log("MEASURING");
   }
 
-  const options = { identity: job.identity, method: job.method, password: job.password };
+  const options = {
+    identity: job.identity,
+    method: job.method,
+    password: job.password,
+    ...(job.inner === undefined ? {} : { inner: job.inner }),
+    ...(job.ca === undefined ? {} : {
+      tls: { engine: tlsEngine(), ca: readFileSync(job.ca, "utf8"), serverName: "radius.test" },
+    }),
+  };
+  const keyed = job.method === "mschapv2" || job.method === "peap";
   // Each conversation is counted by when it ends; the window closes at the
   // count-th, while the others still run: the load stays the same to the end.
   async function conversation(): Promise<void> {
@@ -104,11 +121,12 @@ async function run(job: EapLoadJob): Promise<EapLoadResult> {
       try {
         const result = await client.eap(options);
         const msk = result.msk;
+        const half = (msk?.length ?? 0) >> 1;
         const ok = result.authenticated &&
-          (job.method !== "mschapv2" ||
+          (!keyed ||
             (msk !== undefined &&
-              equal(result.reply.get("MS-MPPE-Recv-Key"), msk.subarray(0, 16)) &&
-              equal(result.reply.get("MS-MPPE-Send-Key"), msk.subarray(16))));
+              equal(result.reply.get("MS-MPPE-Recv-Key"), msk.subarray(0, half)) &&
+              equal(result.reply.get("MS-MPPE-Send-Key"), msk.subarray(half))));
         outcome = ok ? "authentications" : "bad";
         if (!ok) firstError ??= `not authenticated: ${result.reply.codeName}`;
       } catch (error) {

@@ -11,9 +11,10 @@
 //   node scripts/bench_all.mjs --quick --only server   # smoke test of the server bench (~1 min)
 //   node scripts/bench_all.mjs --only streams   # RADIUS over TLS vs FreeRADIUS and vs UDP (~6 min)
 //   node scripts/bench_all.mjs --only eap   # EAP-MSCHAPv2 authentications/s vs FreeRADIUS (~6 min)
+//   node scripts/bench_all.mjs --only peap   # PEAP/EAP-MSCHAPv2 (full TLS handshakes) vs FreeRADIUS
 //   node scripts/bench_all.mjs --only crypto   # MD4, SHA-1, DES vs node:crypto (~2 min)
 //   [--runtimes deno,bun,node] [--out bench/RESULTS.md]
-//   [--only md5,crypto,codec,dictionary,server,streams,eap,client,burst]
+//   [--only md5,crypto,codec,dictionary,server,streams,eap,peap,client,burst]
 //
 // With --only, the sections not listed are copied from the previous
 // bench/RESULTS.json and the report says from which run they come.
@@ -49,6 +50,7 @@ const sections = [
   "server",
   "streams",
   "eap",
+  "peap",
   "client",
   "burst",
 ];
@@ -72,6 +74,8 @@ const settings = quick
     eapRounds: 1,
     eapCount: 2_000,
     eapWarmup: 500,
+    peapCount: 500,
+    peapWarmup: 100,
   }
   : {
     // Medians over rounds (a fresh server each): this machine's speed drifts over seconds.
@@ -86,6 +90,8 @@ const settings = quick
     eapRounds: 3,
     eapCount: 20_000,
     eapWarmup: 2_000,
+    peapCount: 3_000,
+    peapWarmup: 300,
   };
 
 /** The command line that runs a repository script on a runtime. */
@@ -202,6 +208,7 @@ const results = {
   server: undefined,
   streams: undefined,
   eap: undefined,
+  peap: undefined,
   radclient: undefined,
 };
 // When each section was measured, and which ones come from an earlier run (--only).
@@ -289,6 +296,26 @@ if (runs("eap")) {
     "eap_bench.ts (EAP-MSCHAPv2: radkit Server + EapServer on every runtime, FreeRADIUS's eap module; radkit Client as load)",
   );
   measuredAt.eap = new Date().toISOString();
+}
+if (runs("peap")) {
+  results.peap = await run(
+    "node",
+    "bench/eap_bench.ts",
+    [
+      "--method",
+      "peap",
+      "--runtimes",
+      runtimes.join(","),
+      "--rounds",
+      String(settings.eapRounds),
+      "--count",
+      String(settings.peapCount),
+      "--warmup",
+      String(settings.peapWarmup),
+    ],
+    "eap_bench.ts --method peap (PEAPv0/EAP-MSCHAPv2, a full TLS handshake each: radkit Server + EapServer on every runtime, FreeRADIUS's eap module; radkit Client as load)",
+  );
+  measuredAt.peap = new Date().toISOString();
 }
 
 // Client: rounds alternate the runtimes (and radclient); best requests/s is
@@ -909,115 +936,134 @@ if (!st || st.error || !st.results) {
   p("");
 }
 
-// EAP (bench/eap_bench.ts: EAP-MSCHAPv2 conversations, radkit Client as load)
-const ep = results.eap;
-heading(
-  "eap",
-  "## EAP-MSCHAPv2: complete authentications/s, radkit's EapServer and FreeRADIUS's eap module",
-);
-if (!ep || ep.error || !ep.results) {
-  p(`EAP benchmark ${ep?.error ? `failed: ${ep.error}` : "not measured"}.`, "");
-} else {
-  const median = (values) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = sorted.length >> 1;
-    if (sorted.length === 0) return undefined;
-    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  };
-  const sum = (values) => values.reduce((a, b) => a + b, 0);
-  const modes = ["pinned", "whole"];
-  const stat = (r, mode, key) => median((r.samples[mode] ?? []).map((sample) => sample[key]));
-  const range = (r, mode) => {
-    const rates = (r.samples[mode] ?? []).map((sample) => sample.perSecond);
-    if (rates.length === 0) return "-";
-    const text = int(median(rates));
-    return rates.length > 1
-      ? `${text} (${int(Math.min(...rates))}–${int(Math.max(...rates))})`
-      : text;
-  };
-  const micros = (v) => (v === undefined ? "-" : `${v.toFixed(0)} µs`);
-  const percent = (v) => (v === undefined ? "-" : `${(100 * v).toFixed(0)}%`);
-  const ratio = (a, b) => (a === undefined || b === undefined || b === 0 ? "-" : x(a / b));
-  const label = (r) =>
-    r.kind === "freeradius"
-      ? `FreeRADIUS ${version.freeradius ?? ""} (eap module)`
-      : `radkit Server + EapServer on ${names[r.runtime]}`;
-  const fr = ep.results.find((r) => r.kind === "freeradius");
-  p(
-    "**Method.** The load is radkit's own Client (`bench/eap_load.ts` on Node, one process pinned to",
-    `core 0), running ${ep.inFlight} EAP-MSCHAPv2 conversations at once with \`client.eap()\` (closed loop: each`,
-    "starts the next when it ends), one UDP socket, Message-Authenticator required in every reply. An",
-    "authentication counts when it ends in an Access-Accept with EAP-Success after the server proved it",
-    "knows the password, and MS-MPPE-Recv-Key and MS-MPPE-Send-Key are the halves of the MSK the client",
-    "derived. (eapol_test would be an independent peer, but it is one process per authentication: far",
-    "heavier as load.)",
-    "",
-    `- **FreeRADIUS ${
-      version.freeradius ?? ""
-    }**: the interop tests' configuration (\`tests/freeradius/raddb\`: \`eap\` with`,
-    "  `default_eap_type = md5` and md5, gtc, mschapv2; `files` with the users file; thread pool of 2–8",
-    "  threads; no per-request logging).",
-    "- **radkit**: `bench/_eap_server.ts` on each runtime, one process: a `Server` whose handler is an",
-    `  \`EapServer\` (methods offered in the order ${ep.radkitMethods}) and \`verifyPassword\` for other requests, the`,
-    "  same users (bob/hello) and reply attributes; nothing logged per request.",
-    "- Both hold the same conversation: Identity, MD5-Challenge proposed, a Nak for MSCHAPv2, Challenge",
-    "  and Response, Success and its acknowledgement, Access-Accept: the requests/auth column shows it.",
-    "- **One core**: the server's process tree pinned to core 1, the load on core 0. **Whole machine**:",
-    `  the server may use every core (${ep.cores} here), core 0 included.`,
-    "- Server CPU per authentication: user + system time of every thread of the server's tree over the",
-    "  measured window, divided by the authentications. The load's share of core 0 is given: near 100%",
-    "  the load, not the server, is the limit of that row (its CPU per authentication still holds).",
-    `- A fresh server per round; a warm-up of ${int(ep.warmup)} conversations, then ${
-      int(ep.count)
-    } measured; ${ep.rounds} round(s),`,
-    "  the order rotating; medians over the rounds (and their range). RSS: VmRSS of the server's tree",
-    "  after its round.",
-    "",
+// EAP (bench/eap_bench.ts: EAP-MSCHAPv2 conversations, and PEAP with
+// EAP-MSCHAPv2 inside, radkit Client as load)
+function eapSection(section, ep) {
+  const peap = section === "peap";
+  const what = peap ? "PEAP/EAP-MSCHAPv2" : "EAP-MSCHAPv2";
+  heading(
+    section,
+    `## ${what}: complete authentications/s, radkit's EapServer and FreeRADIUS's eap module`,
   );
-  if (ep.missing && Object.keys(ep.missing).length > 0) {
+  if (!ep || ep.error || !ep.results) {
+    p(`EAP benchmark ${ep?.error ? `failed: ${ep.error}` : "not measured"}.`, "");
+  } else {
+    const median = (values) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const middle = sorted.length >> 1;
+      if (sorted.length === 0) return undefined;
+      return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    };
+    const sum = (values) => values.reduce((a, b) => a + b, 0);
+    const modes = ["pinned", "whole"];
+    const stat = (r, mode, key) => median((r.samples[mode] ?? []).map((sample) => sample[key]));
+    const range = (r, mode) => {
+      const rates = (r.samples[mode] ?? []).map((sample) => sample.perSecond);
+      if (rates.length === 0) return "-";
+      const text = int(median(rates));
+      return rates.length > 1
+        ? `${text} (${int(Math.min(...rates))}–${int(Math.max(...rates))})`
+        : text;
+    };
+    const micros = (v) => (v === undefined ? "-" : `${v.toFixed(0)} µs`);
+    const percent = (v) => (v === undefined ? "-" : `${(100 * v).toFixed(0)}%`);
+    const ratio = (a, b) => (a === undefined || b === undefined || b === 0 ? "-" : x(a / b));
+    const label = (r) =>
+      r.kind === "freeradius"
+        ? `FreeRADIUS ${version.freeradius ?? ""} (eap module)`
+        : `radkit Server + EapServer on ${names[r.runtime]}`;
+    const fr = ep.results.find((r) => r.kind === "freeradius");
     p(
-      `Not measured: ${Object.entries(ep.missing).map(([k, v]) => `${k} (${v})`).join("; ")}.`,
+      "**Method.** The load is radkit's own Client (`bench/eap_load.ts` on Node, one process pinned to",
+      `core 0), running ${ep.inFlight} ${what} conversations at once with \`client.eap()\` (closed loop: each`,
+      "starts the next when it ends), one UDP socket, Message-Authenticator required in every reply. An",
+      "authentication counts when it ends in an Access-Accept with EAP-Success after the server proved it",
+      "knows the password, and MS-MPPE-Recv-Key and MS-MPPE-Send-Key are the halves of the MSK the client",
+      "derived. (eapol_test would be an independent peer, but it is one process per authentication: far",
+      "heavier as load.)",
+      "",
+      `- **FreeRADIUS ${
+        version.freeradius ?? ""
+      }**: the interop tests' configuration (\`tests/freeradius/raddb\`: \`eap\` with`,
+      peap
+        ? "  `default_eap_type = md5` and md5, gtc, mschapv2, tls, peap, ttls on the test PKI (`eap/eap_tls.conf`, no session cache), the inner EAP-MSCHAPv2 in the `eap-inner` server; `files` with the users file; thread pool of 2–8"
+        : "  `default_eap_type = md5` and md5, gtc, mschapv2; `files` with the users file; thread pool of 2–8",
+      "  threads; no per-request logging).",
+      "- **radkit**: `bench/_eap_server.ts` on each runtime, one process: a `Server` whose handler is an",
+      `  \`EapServer\` (methods offered in the order ${ep.radkitMethods}) and \`verifyPassword\` for other requests, the`,
+      "  same users (bob/hello) and reply attributes; nothing logged per request.",
+      ...(peap
+        ? [
+          "- Both hold the same conversation: Identity, MD5-Challenge proposed, a Nak for PEAP, a full TLS",
+          "  handshake (ECDHE with the P-256 server certificate; no resumption, no session tickets used), the",
+          "  inner Identity, MSCHAPv2 Challenge, Response, Success, the Result TLV, Access-Accept: the",
+          "  requests/auth column shows it.",
+        ]
+        : [
+          "- Both hold the same conversation: Identity, MD5-Challenge proposed, a Nak for MSCHAPv2, Challenge",
+          "  and Response, Success and its acknowledgement, Access-Accept: the requests/auth column shows it.",
+        ]),
+      "- **One core**: the server's process tree pinned to core 1, the load on core 0. **Whole machine**:",
+      `  the server may use every core (${ep.cores} here), core 0 included.`,
+      "- Server CPU per authentication: user + system time of every thread of the server's tree over the",
+      "  measured window, divided by the authentications. The load's share of core 0 is given: near 100%",
+      "  the load, not the server, is the limit of that row (its CPU per authentication still holds).",
+      `- A fresh server per round; a warm-up of ${int(ep.warmup)} conversations, then ${
+        int(ep.count)
+      } measured; ${ep.rounds} round(s),`,
+      "  the order rotating; medians over the rounds (and their range). RSS: VmRSS of the server's tree",
+      "  after its round.",
       "",
     );
-  }
-  p(
-    "| server | auths/s, one core | auths/s, whole machine | vs FreeRADIUS, one core / whole | server CPU per auth, one core / whole | load CPU per auth (share of core 0), one core / whole | requests/auth | p50 / p99 latency (whole) | RSS after the round | bad / failed |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  );
-  for (const r of ep.results) {
-    const all = modes.flatMap((mode) => r.samples[mode] ?? []);
-    if (r.error && all.length === 0) {
-      p(`| ${label(r)} | failed: ${r.error.slice(0, 200)} | | | | | | | | |`);
-      misses.push(`eap, ${label(r)}: failed (${r.error.slice(0, 200)})`);
-      continue;
+    if (ep.missing && Object.keys(ep.missing).length > 0) {
+      p(
+        `Not measured: ${Object.entries(ep.missing).map(([k, v]) => `${k} (${v})`).join("; ")}.`,
+        "",
+      );
     }
-    const rate = (mode) => stat(r, mode, "perSecond");
-    const rss = median(r.memory.map((m) => m.rss));
-    const vsFr = r === fr
-      ? ""
-      : modes.map((mode) => ratio(rate(mode), fr && stat(fr, mode, "perSecond"))).join(" / ");
-    const load = modes.map((mode) =>
-      `${micros(stat(r, mode, "loadCpuMicros"))} (${percent(stat(r, mode, "loadCoreShare"))})`
-    ).join(" / ");
-    const latency = (key) => {
-      const v = median((r.samples.whole ?? []).map((sample) => sample.latencyMs[key]));
-      return v === undefined ? "-" : `${v.toFixed(1)} ms`;
-    };
     p(
-      `| ${label(r)} | ${range(r, "pinned")} | ${range(r, "whole")} | ${vsFr} | ${
-        micros(stat(r, "pinned", "serverCpuMicros"))
-      } / ${micros(stat(r, "whole", "serverCpuMicros"))} | ${load} | ${
-        median(all.map((sample) => sample.requestsPerAuthentication))?.toFixed(2) ?? "-"
-      } | ${latency("p50")} / ${latency("p99")} | ${rss === undefined ? "-" : mib(rss)} | ${
-        sum(all.map((sample) => sample.bad))
-      } / ${sum(all.map((sample) => sample.failed))} |`,
+      "| server | auths/s, one core | auths/s, whole machine | vs FreeRADIUS, one core / whole | server CPU per auth, one core / whole | load CPU per auth (share of core 0), one core / whole | requests/auth | p50 / p99 latency (whole) | RSS after the round | bad / failed |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
-    if (all.some((sample) => sample.bad > 0 || sample.failed > 0)) {
-      misses.push(`eap, ${label(r)}: conversations that did not authenticate (bad or failed)`);
+    for (const r of ep.results) {
+      const all = modes.flatMap((mode) => r.samples[mode] ?? []);
+      if (r.error && all.length === 0) {
+        p(`| ${label(r)} | failed: ${r.error.slice(0, 200)} | | | | | | | | |`);
+        misses.push(`${section}, ${label(r)}: failed (${r.error.slice(0, 200)})`);
+        continue;
+      }
+      const rate = (mode) => stat(r, mode, "perSecond");
+      const rss = median(r.memory.map((m) => m.rss));
+      const vsFr = r === fr
+        ? ""
+        : modes.map((mode) => ratio(rate(mode), fr && stat(fr, mode, "perSecond"))).join(" / ");
+      const load = modes.map((mode) =>
+        `${micros(stat(r, mode, "loadCpuMicros"))} (${percent(stat(r, mode, "loadCoreShare"))})`
+      ).join(" / ");
+      const latency = (key) => {
+        const v = median((r.samples.whole ?? []).map((sample) => sample.latencyMs[key]));
+        return v === undefined ? "-" : `${v.toFixed(1)} ms`;
+      };
+      p(
+        `| ${label(r)} | ${range(r, "pinned")} | ${range(r, "whole")} | ${vsFr} | ${
+          micros(stat(r, "pinned", "serverCpuMicros"))
+        } / ${micros(stat(r, "whole", "serverCpuMicros"))} | ${load} | ${
+          median(all.map((sample) => sample.requestsPerAuthentication))?.toFixed(2) ?? "-"
+        } | ${latency("p50")} / ${latency("p99")} | ${rss === undefined ? "-" : mib(rss)} | ${
+          sum(all.map((sample) => sample.bad))
+        } / ${sum(all.map((sample) => sample.failed))} |`,
+      );
+      if (all.some((sample) => sample.bad > 0 || sample.failed > 0)) {
+        misses.push(
+          `${section}, ${label(r)}: conversations that did not authenticate (bad or failed)`,
+        );
+      }
     }
+    p("");
   }
-  p("");
 }
+eapSection("eap", results.eap);
+eapSection("peap", results.peap);
 
 // Client
 const clientTotal = Object.values(results.client).find((r) => r?.total)?.total ??

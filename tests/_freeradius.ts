@@ -96,7 +96,8 @@ export interface StartOptions {
   /** Proxy requests for "…@tcp.test" over RADIUS/TCP to this home server. */
   readonly tcpHomeServer?: HomeServer;
   /**
-   * Add EAP-TLS (RFC 5216, RFC 9190; TLS 1.2 and 1.3) to the eap module:
+   * Add EAP-TLS (RFC 5216, RFC 9190; TLS 1.2 and 1.3), PEAP and EAP-TTLS
+   * (their inner methods in the eap-inner server) to the eap module:
    * server.pem presented, peers' certificates checked against ca.pem.
    */
   readonly eapTls?: boolean;
@@ -144,7 +145,7 @@ function streamParts(options: StartOptions): string[] {
   }
   if (options.tlsHomeServer) parts.push("home_tls");
   if (options.tcpHomeServer) parts.push("home_tcp");
-  return [...parts.map((part) => `stream/${part}`), ...(options.eapTls ? ["eap/eap_tls"] : [])];
+  return [...parts.map((part) => `stream/${part}`), ...(options.eapTls ? ["eap/eap_tls", "eap/eap_inner"] : [])];
 }
 
 async function startOnce(

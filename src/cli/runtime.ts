@@ -13,8 +13,12 @@ import { availableParallelism } from "node:os";
 import process from "node:process";
 import { udp as bunUdp } from "../../adapters/bun.ts";
 import { udp as denoUdp } from "../../adapters/deno.ts";
-import { streams as nodeStreams, udp as nodeUdp } from "../../adapters/node.ts";
-import type { DatagramTransport, StreamTransport } from "../../mod.ts";
+import {
+  streams as nodeStreams,
+  tlsEngine as nodeTlsEngine,
+  udp as nodeUdp,
+} from "../../adapters/node.ts";
+import type { DatagramTransport, StreamTransport, TlsEngine } from "../../mod.ts";
 
 export { serveOnAllCores, type SocketSharing, type Workers } from "../../adapters/workers.ts";
 
@@ -82,6 +86,23 @@ export function udp(): DatagramTransport {
  */
 export function streams(): StreamTransport {
   return nodeStreams();
+}
+
+/**
+ * The TLS engine for PEAP, EAP-TTLS and EAP-TLS: `node:tls` on every runtime.
+ *
+ * @returns A fresh engine.
+ *
+ * @example Usage
+ * ```ts
+ * import { tlsEngine } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(tlsEngine().name, "node:tls");
+ * ```
+ */
+export function tlsEngine(): TlsEngine {
+  return nodeTlsEngine();
 }
 
 /**

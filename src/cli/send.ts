@@ -16,10 +16,13 @@ import {
   type ClientTlsOptions,
   Code,
   type Dictionary,
+  type EapClientOptions,
+  type EapTlsClientOptions,
   type Logger,
   MissingMessageAuthenticatorError,
   Packet,
   RequestTimeoutError,
+  type TtlsInnerMethod,
   verifyMsChapV2Success,
 } from "../../mod.ts";
 import { formatAddress } from "../address.ts";
@@ -35,7 +38,7 @@ import { UsageError } from "./errors.ts";
 import { readFileFlag } from "./file_flag.ts";
 import { integerFlag, listFlag, parseFlags, requiredFlag, stringFlag } from "./flags.ts";
 import { attributeLines } from "./output.ts";
-import { err, out, readText, resolveHost, streams, udp } from "./runtime.ts";
+import { err, out, readText, resolveHost, streams, tlsEngine, udp } from "./runtime.ts";
 
 /** `radkit send --help`. */
 export const SEND_HELP: string = `Send RADIUS requests and print the replies, like radclient.
@@ -76,7 +79,19 @@ Options:
                         (MS-CHAPv1, RFC 2433), mschapv2 (RFC 2759; the server's
                         MS-CHAP2-Success is checked: a forged Access-Accept fails), or an EAP
                         conversation with User-Name as the identity (RFC 3579): eap-md5,
-                        eap-gtc or eap-mschapv2 (the server's proof checked too).
+                        eap-gtc or eap-mschapv2 (the server's proof checked too); in a TLS
+                        tunnel whose server certificate must chain to --eap-ca: peap
+                        (PEAPv0/EAP-MSCHAPv2), peap-gtc, ttls-pap, ttls-chap, ttls-mschapv2,
+                        ttls-eap-md5, ttls-eap-mschapv2, ttls-eap-gtc; or eap-tls with
+                        --eap-cert and --eap-key instead of a password.
+  --eap-ca FILE         The CA(s) the EAP server's certificate must chain to (PEM).
+  --eap-servername NAME The name the EAP server's certificate must carry.
+  --eap-cert FILE       This peer's certificate for --auth eap-tls (PEM).
+  --eap-key FILE        Its private key (PEM).
+  --anonymous-identity ID
+                        PEAP/TTLS: the identity sent outside the tunnel (User-Name and
+                        EAP-Response/Identity), e.g. anonymous@example.com; User-Name=
+                        is then the inner identity.
   --chap                The same as --auth chap. Giving CHAP-Password=<cleartext> does the
                         same too, as radclient does.
   --no-require-message-authenticator
@@ -175,7 +190,16 @@ type AuthMethod =
   | "mschapv2"
   | "eap-md5"
   | "eap-gtc"
-  | "eap-mschapv2";
+  | "eap-mschapv2"
+  | "eap-tls"
+  | "peap"
+  | "peap-gtc"
+  | "ttls-pap"
+  | "ttls-chap"
+  | "ttls-mschapv2"
+  | "ttls-eap-md5"
+  | "ttls-eap-mschapv2"
+  | "ttls-eap-gtc";
 
 const AUTH_METHODS: readonly AuthMethod[] = [
   "pap",
@@ -185,17 +209,42 @@ const AUTH_METHODS: readonly AuthMethod[] = [
   "eap-md5",
   "eap-gtc",
   "eap-mschapv2",
+  "eap-tls",
+  "peap",
+  "peap-gtc",
+  "ttls-pap",
+  "ttls-chap",
+  "ttls-mschapv2",
+  "ttls-eap-md5",
+  "ttls-eap-mschapv2",
+  "ttls-eap-gtc",
 ];
+
+/** What `--auth` asks of `Client.eap`, for the EAP methods. */
+function eapMethodOf(
+  auth: AuthMethod,
+): Pick<EapClientOptions, "method" | "inner"> | undefined {
+  if (auth === "eap-tls") return { method: "tls" };
+  if (auth === "peap") return { method: "peap", inner: "mschapv2" };
+  if (auth === "peap-gtc") return { method: "peap", inner: "gtc" };
+  if (auth.startsWith("ttls-")) {
+    return { method: "ttls", inner: auth.slice(5) as TtlsInnerMethod };
+  }
+  if (auth.startsWith("eap-")) return { method: auth.slice(4) as "md5" | "gtc" | "mschapv2" };
+  return undefined;
+}
+
+/** The TLS side of `--auth peap|ttls-*|eap-tls`: `--eap-ca`, `--eap-cert`, … */
+interface EapTlsFlags {
+  readonly tls: EapTlsClientOptions | undefined;
+  readonly anonymousIdentity: string | undefined;
+}
 
 /** A request, and how to check what its reply proves (MS-CHAPv2's authenticator response). */
 interface BuiltRequest {
   readonly packet: Packet;
   /** An EAP conversation to run instead of sending `packet` once (its attributes go along). */
-  readonly eap?: {
-    readonly method: "md5" | "gtc" | "mschapv2";
-    readonly identity: string;
-    readonly password: string;
-  };
+  readonly eap?: EapClientOptions;
   /** Why an Access-Accept does not prove the server knows the password, if it does not. */
   readonly check?: (reply: Packet) => string | undefined;
 }
@@ -205,12 +254,26 @@ function buildRequest(
   dictionary: Dictionary,
   items: readonly AttributeText[],
   auth: AuthMethod,
+  eapTls: EapTlsFlags,
 ): BuiltRequest {
   const packet = Packet.create(code as Code, dictionary);
   const chapItem = items.find(isChapCleartext);
   addAttributes(packet, items.filter((item) => !isChapCleartext(item)));
   let password: string | undefined = chapItem?.value;
   if (auth === "pap" && password === undefined) return { packet };
+  const eapMethod = eapMethodOf(auth);
+  if (eapMethod?.method === "tls") {
+    const identity = packet.get("User-Name");
+    if (typeof identity !== "string") {
+      throw new UsageError(`--auth ${auth} needs the identity: add User-Name=...`);
+    }
+    if (eapTls.tls?.cert === undefined) {
+      throw new UsageError(
+        "--auth eap-tls needs --eap-cert and --eap-key (this peer's certificate), and --eap-ca",
+      );
+    }
+    return { packet, eap: { ...eapMethod, identity, tls: eapTls.tls } };
+  }
   if (password === undefined) {
     const given = packet.get("User-Password");
     if (typeof given !== "string") {
@@ -221,13 +284,29 @@ function buildRequest(
     password = given;
   }
   packet.delete("User-Password");
-  if (auth.startsWith("eap-")) {
+  if (eapMethod !== undefined) {
     const identity = packet.get("User-Name");
     if (typeof identity !== "string") {
       throw new UsageError(`--auth ${auth} needs the identity: add User-Name=...`);
     }
-    const method = auth.slice(4) as "md5" | "gtc" | "mschapv2";
-    return { packet, eap: { method, identity, password } };
+    const tunnel = eapMethod.method === "peap" || eapMethod.method === "ttls";
+    if (tunnel && eapTls.tls === undefined) {
+      throw new UsageError(
+        `--auth ${auth} needs --eap-ca: the CA the EAP server's certificate must chain to`,
+      );
+    }
+    return {
+      packet,
+      eap: {
+        ...eapMethod,
+        identity,
+        password,
+        ...(tunnel ? { tls: eapTls.tls! } : {}),
+        ...(tunnel && eapTls.anonymousIdentity !== undefined
+          ? { anonymousIdentity: eapTls.anonymousIdentity }
+          : {}),
+      },
+    };
   }
   if (auth === "mschap") {
     addMsChapV1(packet, { password });
@@ -356,6 +435,11 @@ export async function send(args: readonly string[]): Promise<number> {
     servername: { type: "string" },
     fingerprint: { type: "string", multiple: true },
     "radius-1.1": { type: "boolean" },
+    "eap-ca": { type: "string" },
+    "eap-cert": { type: "string" },
+    "eap-key": { type: "string" },
+    "eap-servername": { type: "string" },
+    "anonymous-identity": { type: "string" },
   }, "send");
   if (flags.values.help === true) {
     out(SEND_HELP);
@@ -412,7 +496,8 @@ export async function send(args: readonly string[]): Promise<number> {
     }
   } else batches = [common];
   const auth = authFlag(flags);
-  const built = batches.map((items) => buildRequest(code, dictionary, items, auth));
+  const eapTls = await eapTlsFlags(flags, auth);
+  const built = batches.map((items) => buildRequest(code, dictionary, items, auth, eapTls));
   const requests = built.map((request) => request.packet);
 
   const host = await resolveHost(target.host).catch((error: Error) => {
@@ -515,6 +600,47 @@ async function streamOptions(
   };
 }
 
+/** `--eap-ca`, `--eap-cert`, `--eap-key`, `--eap-servername`, `--anonymous-identity`. */
+async function eapTlsFlags(
+  flags: Parameters<typeof stringFlag>[0],
+  auth: AuthMethod,
+): Promise<EapTlsFlags> {
+  const given = ["eap-ca", "eap-cert", "eap-key", "eap-servername", "anonymous-identity"]
+    .filter((name) => flags.values[name] !== undefined);
+  const method = eapMethodOf(auth)?.method;
+  if (method !== "tls" && method !== "peap" && method !== "ttls") {
+    if (given.length > 0) {
+      throw new UsageError(
+        `--${given[0]} goes with --auth peap, ttls-… or eap-tls; see "radkit send --help"`,
+      );
+    }
+    return { tls: undefined, anonymousIdentity: undefined };
+  }
+  const [ca, cert, key] = [
+    await readFileFlag(flags, "eap-ca"),
+    await readFileFlag(flags, "eap-cert"),
+    await readFileFlag(flags, "eap-key"),
+  ];
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new UsageError("--eap-cert and --eap-key go together (this peer's certificate and key)");
+  }
+  if (ca === undefined) {
+    throw new UsageError(
+      `--auth ${auth} needs --eap-ca: the CA the EAP server's certificate must chain to`,
+    );
+  }
+  const serverName = stringFlag(flags, "eap-servername");
+  return {
+    tls: {
+      engine: tlsEngine(),
+      ca,
+      ...(cert === undefined ? {} : { cert, key: key! }),
+      ...(serverName === undefined ? {} : { serverName }),
+    },
+    anonymousIdentity: stringFlag(flags, "anonymous-identity"),
+  };
+}
+
 /** `--auth METHOD` (or `--chap`, which is `--auth chap`). */
 function authFlag(flags: Parameters<typeof stringFlag>[0]): AuthMethod {
   const given = stringFlag(flags, "auth")?.toLowerCase();
@@ -552,8 +678,11 @@ async function runEap(
     attributes: attributes as AttributesInit<AnyAttributes>,
   });
   if (result.reply.code === Code.AccessAccept && !result.authenticated) {
+    const name = eap.method === "peap" || eap.method === "ttls"
+      ? `${eap.method.toUpperCase()}/${String(eap.inner).toUpperCase()}`
+      : `EAP-${eap.method.toUpperCase()}`;
     throw new Error(
-      `the Access-Accept does not finish EAP-${eap.method.toUpperCase()} (no EAP-Success, or the server's proof did not verify)`,
+      `the Access-Accept does not finish ${name} (no EAP-Success, or the server's proof did not verify)`,
     );
   }
   return result.reply;

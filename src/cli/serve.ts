@@ -40,6 +40,7 @@ import {
   serveOnAllCores,
   type SocketSharing,
   streams,
+  tlsEngine,
   udp,
   type Workers,
 } from "./runtime.ts";
@@ -76,6 +77,12 @@ Options:
                         is the secret too: RadSec NASes usually send "radsec".
   --radius11 MODE       RADIUS/1.1 (RFC 9765) on the TLS port: off (default), prefer or
                         require.
+  --eap-cert FILE       Answer PEAP (inner EAP-MSCHAPv2, EAP-GTC, EAP-MD5) and EAP-TTLS
+                        (inner PAP, CHAP, MS-CHAPv2 or EAP) with this server certificate
+                        (PEM), for 802.1X / WPA-Enterprise, with --eap-key.
+  --eap-key FILE        Its private key (PEM).
+  --eap-ca FILE         Also answer EAP-TLS: client certificates must chain to these CA(s)
+                        (PEM).
   --secret S            The shared secret. Requests from ANY source address that use it
                         are answered (clients 0.0.0.0/0 and ::/0): a demo server, not a
                         production one.
@@ -121,7 +128,10 @@ Users file:
   Cleartext-Password := "...", NT-Password := 0x<32 hex digits>, Auth-Type := Accept|Reject,
   Attr == value, Attr != value. A password answers PAP, CHAP (cleartext only), MS-CHAPv1 and
   MS-CHAPv2 (with MPPE keys), whichever the request carries, and EAP-MD5, EAP-GTC and
-  EAP-MSCHAPv2 (EAP-MSCHAPv2 also from NT-Password). An EAP conversation lives in the worker
+  EAP-MSCHAPv2 (EAP-MSCHAPv2 also from NT-Password); with --eap-cert also PEAP and TTLS,
+  the inner identity looked up (the outer one may be anonymous) and its reply items sent
+  with the Access-Accept. With --eap-ca, EAP-TLS accepts any certificate that chains to it,
+  with the reply items of the EAP identity. An EAP conversation lives in the worker
   that started it: with --workers above 1 a NAS must keep its source port for its rounds to
   reach that worker (most do; use --workers 1 for one that does not).
   Reply items: =, := and +=; Fall-Through = Yes goes on to the next matching entry.
@@ -235,6 +245,25 @@ async function streamListenOptions(
   };
 }
 
+/** `--eap-cert`, `--eap-key` and `--eap-ca`: the TLS side of PEAP, TTLS and EAP-TLS. */
+async function eapTlsOptions(
+  flags: Parameters<typeof integerFlag>[0],
+): Promise<{ cert: string; key: string; ca?: string } | undefined> {
+  const [cert, key, ca] = [
+    await readFileFlag(flags, "eap-cert"),
+    await readFileFlag(flags, "eap-key"),
+    await readFileFlag(flags, "eap-ca"),
+  ];
+  if (cert === undefined && key === undefined) {
+    if (ca !== undefined) throw new UsageError("--eap-ca needs --eap-cert and --eap-key too");
+    return undefined;
+  }
+  if (cert === undefined || key === undefined) {
+    throw new UsageError("--eap-cert and --eap-key go together (the EAP server's certificate)");
+  }
+  return { cert, key, ...(ca === undefined ? {} : { ca }) };
+}
+
 /**
  * Runs `radkit serve` until SIGINT or SIGTERM.
  *
@@ -262,6 +291,9 @@ export async function serve(args: readonly string[]): Promise<number> {
     key: { type: "string" },
     ca: { type: "string" },
     radius11: { type: "string" },
+    "eap-cert": { type: "string" },
+    "eap-key": { type: "string" },
+    "eap-ca": { type: "string" },
     secret: { type: "string" },
     users: { type: "string" },
     dict: { type: "string", multiple: true },
@@ -320,13 +352,22 @@ export async function serve(args: readonly string[]): Promise<number> {
   // Every worker runs this too: each reads the users file when it starts.
   let users = await loadUsers();
 
+  const eapTls = await eapTlsOptions(flags);
   const requireMessageAuthenticator = flags.values["no-require-message-authenticator"] !== true;
   const showSecrets = flags.values["show-secrets"] === true;
   const makeServer = (transport: DatagramTransport, worker?: number): Server => {
     const log = logger(json, showSecrets, worker);
     // Conversations live in this process: a NAS's EAP rounds reach one worker
     // as long as its source port stays (SO_REUSEPORT hashes address and port).
-    const eap = new EapServer({ credentials: (identity) => eapCredentials(users, identity) });
+    const eap = new EapServer({
+      credentials: (identity) => eapCredentials(users, identity),
+      ...(eapTls === undefined ? {} : { tls: { ...eapTls, engine: tlsEngine() } }),
+      // The reply items of the user authenticated: with PEAP and TTLS the
+      // inner identity's, not the (perhaps anonymous) outer one's.
+      authorize(user, reply, request) {
+        addAttributes(reply, replyItems(users, request, user.identity));
+      },
+    });
     return new Server({
       transport,
       ...(hasStreams ? { streams: streams() } : {}),
@@ -348,9 +389,6 @@ export async function serve(args: readonly string[]): Promise<number> {
           return eap.handle(request).then((answer) => {
             if (answer === undefined) {
               return log(request, context, request.reply(Code.AccessReject));
-            }
-            if (answer.code === Code.AccessAccept) {
-              addAttributes(answer, replyItems(users, request));
             }
             return log(request, context, answer, eapReason(answer));
           });

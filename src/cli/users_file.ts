@@ -234,9 +234,9 @@ interface Collected {
 }
 
 /** Walks the entries that match a request, as FreeRADIUS's `files` module does. */
-function collect(users: readonly UserEntry[], request: Packet): Collected {
+function collect(users: readonly UserEntry[], request: Packet, identity?: string): Collected {
   const userName = request.get("User-Name");
-  const name = typeof userName === "string" ? userName : undefined;
+  const name = identity ?? (typeof userName === "string" ? userName : undefined);
   let password: string | undefined;
   let ntHash: Uint8Array | undefined;
   let authType: string | undefined;
@@ -281,6 +281,8 @@ function collect(users: readonly UserEntry[], request: Packet): Collected {
  *
  * @param users The entries.
  * @param request The last Access-Request of the conversation.
+ * @param identity The user name to match instead of the request's User-Name
+ * (the inner identity of PEAP and TTLS).
  * @returns The reply items of the matching entries.
  *
  * @example Usage
@@ -294,8 +296,12 @@ function collect(users: readonly UserEntry[], request: Packet): Collected {
  * assert.deepEqual(replyItems(users, request).map((item) => item.value), ["hi"]);
  * ```
  */
-export function replyItems(users: readonly UserEntry[], request: Packet): readonly AttributeText[] {
-  return collect(users, request).reply;
+export function replyItems(
+  users: readonly UserEntry[],
+  request: Packet,
+  identity?: string,
+): readonly AttributeText[] {
+  return collect(users, request, identity).reply;
 }
 
 /**

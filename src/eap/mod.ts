@@ -1,7 +1,8 @@
 /**
  * EAP (RFC 3748) and its carriage over RADIUS (RFC 3579): the EAP packet
- * codec, the Nak, EAP-Message split and joined, and the steps of the
- * Access-Challenge loop.
+ * codec, the Nak, EAP-Message split and joined, the steps of the
+ * Access-Challenge loop, the EAP server and client with EAP-MD5, EAP-GTC,
+ * EAP-MSCHAPv2, EAP-TLS, PEAPv0 and EAP-TTLS.
  *
  * @module
  */
@@ -27,7 +28,11 @@ export { EapConversationError } from "./conversation_error.ts";
 export type { EapConversationErrorReason } from "./conversation_error.ts";
 export type { EapMethodName } from "./methods/method.ts";
 export { EapServer } from "./server/eap_server.ts";
-export type { EapCredentialLookup, EapServerOptions } from "./server/eap_server.ts";
+export type {
+  EapAuthenticatedUser,
+  EapCredentialLookup,
+  EapServerOptions,
+} from "./server/eap_server.ts";
 export { MemoryEapConversationStore } from "./server/conversation_store.ts";
 export type {
   EapConversation,
@@ -49,3 +54,4 @@ export type {
 export { TlsExporterUnavailableError } from "./tls/tls_exporter_error.ts";
 export type { EapTlsServerOptions } from "./tls/eap_tls_server.ts";
 export type { EapTlsClientOptions } from "./tls/eap_tls_peer.ts";
+export type { PeapInnerMethod, TtlsInnerMethod } from "./tls/tunnel_peers.ts";

@@ -22,6 +22,14 @@ import { identityResponse, notificationResponse, readNotification } from "../met
 import { type EapMethodName, isEapMethodName, type PeerMethod } from "../methods/method.ts";
 import { peerMethod } from "../methods/registry.ts";
 import { type EapTlsClientOptions, eapTlsPeer } from "../tls/eap_tls_peer.ts";
+import {
+  isPeapInnerMethod,
+  isTtlsInnerMethod,
+  type PeapInnerMethod,
+  peapPeer,
+  type TtlsInnerMethod,
+  ttlsPeer,
+} from "../tls/tunnel_peers.ts";
 
 /**
  * Options of `Client.eap`: who, how, and with which password.
@@ -42,17 +50,34 @@ import { type EapTlsClientOptions, eapTlsPeer } from "../tls/eap_tls_peer.ts";
  * ```
  */
 export interface EapClientOptions<A extends object = AnyAttributes> {
-  /** The EAP identity; also the User-Name, unless `attributes` gives one (RFC 3579 §2.1). */
+  /**
+   * The EAP identity; also the User-Name, unless `attributes` gives one
+   * (RFC 3579 §2.1). With PEAP and TTLS, the inner identity, whose
+   * password is checked (see `anonymousIdentity`).
+   */
   identity: string;
   /** The method to authenticate with; a server that proposes another gets a Nak asking for it. */
   method: EapMethodName;
   /** The password (not for `"tls"`). */
   password?: string;
   /**
-   * For `"tls"`: the TLS engine, this peer's certificate and key, and the
-   * CA the server's certificate must chain to.
+   * For `"tls"`, `"peap"` and `"ttls"`: the TLS engine and the CA the
+   * server's certificate must chain to (its name too, with `serverName`);
+   * for `"tls"` also this peer's certificate and key.
    */
   tls?: EapTlsClientOptions;
+  /**
+   * The inner authentication: for `"peap"` one of `"mschapv2"` (default),
+   * `"gtc"`, `"md5"`; for `"ttls"` one of `"pap"` (default), `"chap"`,
+   * `"mschapv2"`, `"eap-md5"`, `"eap-mschapv2"`, `"eap-gtc"`.
+   */
+  inner?: PeapInnerMethod | TtlsInnerMethod;
+  /**
+   * PEAP and TTLS: the identity sent outside the tunnel, in the clear
+   * (EAP-Response/Identity and User-Name), such as `"anonymous@example.com"`
+   * (RFC 5281 §7.3); the default is `identity`.
+   */
+  anonymousIdentity?: string;
   /** More attributes for every Access-Request of the conversation (NAS-*, Calling-Station-Id, …). */
   attributes?: AttributesInit<A>;
   /** Cancels the conversation: the pending request rejects with the signal's reason. */
@@ -113,14 +138,20 @@ export async function runEap<A extends object>(
   if (typeof identity !== "string") throw new TypeError("eap() needs the identity as a string");
   if (!isEapMethodName(name)) {
     throw new TypeError(
-      `eap() method must be "md5", "gtc", "mschapv2" or "tls", got ${String(name)}`,
+      `eap() method must be "md5", "gtc", "mschapv2", "peap", "ttls" or "tls", got ${String(name)}`,
+    );
+  }
+  const usesTls = name === "tls" || name === "peap" || name === "ttls";
+  if (usesTls && typeof options.tls?.engine?.open !== "function") {
+    throw new TypeError(
+      `eap() method "${name}" needs tls: { engine: tlsEngine(), ca${
+        name === "tls" ? ", cert, key" : ""
+      } } (tlsEngine from "@radkit/radius/adapters/…")`,
     );
   }
   if (name === "tls") {
-    if (typeof options.tls?.engine?.open !== "function") {
-      throw new TypeError(
-        'eap() method "tls" needs tls: { engine: tlsEngine(), cert, key, ca } (tlsEngine from "@radkit/radius/adapters/…")',
-      );
+    if (options.tls!.cert === undefined || options.tls!.key === undefined) {
+      throw new TypeError('eap() method "tls" needs tls.cert and tls.key: the peer\'s certificate');
     }
   } else if (typeof password !== "string") {
     throw new TypeError("eap() needs the password as a string");
@@ -129,11 +160,43 @@ export async function runEap<A extends object>(
   if (!Number.isSafeInteger(maxRounds) || maxRounds < 1) {
     throw new TypeError(`eap() maxRounds must be a positive integer, got ${String(maxRounds)}`);
   }
-  const method = name === "tls" ? eapTlsPeer(options.tls!) : peerMethod(name, identity, password!);
+  const outer = options.anonymousIdentity ?? identity;
+  if (typeof outer !== "string") throw new TypeError("eap() anonymousIdentity must be a string");
+  const method = peerFor(options, name, identity, password);
   try {
-    return await converse(send, dictionary, options, identity, method, maxRounds);
+    return await converse(send, dictionary, options, outer, method, maxRounds);
   } finally {
     method.close?.();
+  }
+}
+
+/** The peer side of the method asked for. */
+function peerFor(
+  options: Pick<EapClientOptions, "tls" | "inner">,
+  name: EapMethodName,
+  identity: string,
+  password: string | undefined,
+): PeerMethod {
+  const inner = options.inner;
+  switch (name) {
+    case "tls":
+      return eapTlsPeer(options.tls!);
+    case "peap": {
+      if (inner !== undefined && !isPeapInnerMethod(inner)) {
+        throw new TypeError(`eap() PEAP's inner must be "mschapv2", "gtc" or "md5", got ${inner}`);
+      }
+      return peapPeer(options.tls!, { identity, password: password!, method: inner ?? "mschapv2" });
+    }
+    case "ttls": {
+      if (inner !== undefined && !isTtlsInnerMethod(inner)) {
+        throw new TypeError(
+          `eap() TTLS's inner must be "pap", "chap", "mschapv2", "eap-md5", "eap-mschapv2" or "eap-gtc", got ${inner}`,
+        );
+      }
+      return ttlsPeer(options.tls!, { identity, password: password!, inner: inner ?? "pap" });
+    }
+    default:
+      return peerMethod(name, identity, password!);
   }
 }
 

@@ -30,9 +30,10 @@ import {
   type MethodFailure,
   type ServerMethodContext,
 } from "../methods/method.ts";
-import { SERVER_METHODS } from "../methods/registry.ts";
+import { type PasswordMethodName, SERVER_METHODS } from "../methods/registry.ts";
 import type { ServerMethod } from "../methods/method.ts";
 import { eapTlsServer, type EapTlsServerOptions } from "../tls/eap_tls_server.ts";
+import { tunnelServers } from "../tls/tunnel_servers.ts";
 import {
   type EapConversation,
   type EapConversationStore,
@@ -71,6 +72,31 @@ export type EapCredentialLookup = (
 ) => PasswordCredential | undefined | Promise<PasswordCredential | undefined>;
 
 /**
+ * Who an EAP conversation authenticated: what
+ * {@linkcode EapServerOptions.authorize} is told.
+ *
+ * @example Usage
+ * ```ts
+ * import type { EapAuthenticatedUser } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const user: EapAuthenticatedUser = { identity: "bob", outerIdentity: "anonymous", method: "peap/mschapv2" };
+ * assert.equal(user.method.split("/")[0], "peap");
+ * ```
+ */
+export interface EapAuthenticatedUser {
+  /**
+   * The identity that was authenticated: the inner identity of PEAP and
+   * TTLS, else the EAP identity.
+   */
+  readonly identity: string;
+  /** The identity of the outer EAP-Response/Identity (with PEAP and TTLS often `anonymous@realm`). */
+  readonly outerIdentity: string;
+  /** How: `"mschapv2"`, `"tls"`, `"peap/mschapv2"`, `"ttls/pap"`, `"ttls/eap-mschapv2"`, … */
+  readonly method: string;
+}
+
+/**
  * Options of {@linkcode EapServer}.
  *
  * @example Usage
@@ -98,13 +124,35 @@ export interface EapServerOptions {
    */
   methods?: readonly EapMethodName[];
   /**
-   * EAP-TLS (RFC 5216, RFC 9190): the TLS engine, the server's certificate
-   * and key, and the CA client certificates must chain to. With it the
-   * default methods are `["tls", "mschapv2", "md5", "gtc"]`. Its TLS
-   * sessions live in this process: a shared `store` must bring each
-   * conversation back to the server that began it.
+   * The TLS methods: PEAP and EAP-TTLS need the TLS engine and the
+   * server's certificate and key; EAP-TLS (RFC 5216, RFC 9190) also the CA
+   * client certificates must chain to. With it the default methods are
+   * `["peap", "ttls", "tls", "mschapv2", "md5", "gtc"]` (without `"tls"`
+   * when `ca` is not given). TLS sessions live in this process: a shared
+   * `store` must bring each conversation back to the server that began it.
    */
   tls?: EapTlsServerOptions;
+  /**
+   * The EAP methods offered inside PEAP and TTLS (TTLS/EAP), most preferred
+   * first (default `["mschapv2", "gtc", "md5"]`). TTLS's PAP, CHAP and
+   * MS-CHAPv2 without EAP are always accepted.
+   */
+  innerMethods?: readonly PasswordMethodName[];
+  /**
+   * Called once a peer has authenticated, before the Access-Accept goes
+   * out: add to `reply` what the user gets (`request` is the last
+   * Access-Request of the conversation) (a VLAN:
+   * `Tunnel-Type`/`Tunnel-Medium-Type`/`Tunnel-Private-Group-Id`,
+   * `Session-Timeout`, …), or return `false` to refuse the user after all
+   * (an Access-Reject with EAP-Failure, counted as `"not-authorized"`).
+   * For PEAP and TTLS `user.identity` is the inner identity. What it
+   * throws comes out of {@linkcode EapServer.handle}.
+   */
+  authorize?: (
+    user: EapAuthenticatedUser,
+    reply: Packet<AnyAttributes>,
+    request: Packet<AnyAttributes>,
+  ) => boolean | void | Promise<boolean | void>;
   /**
    * Where conversations are kept between rounds (default: a
    * {@linkcode MemoryEapConversationStore} of `maxConversations`).
@@ -173,6 +221,8 @@ export interface EapServerOptions {
 export class EapServer {
   readonly #credentials: EapCredentialLookup;
   readonly #methods: readonly EapMethodName[];
+  readonly #innerMethods: readonly PasswordMethodName[];
+  readonly #authorize: EapServerOptions["authorize"];
   readonly #table: ReadonlyMap<EapMethodName, ServerMethod>;
   readonly #store: EapConversationStore;
   readonly #timeout: number;
@@ -198,25 +248,54 @@ export class EapServer {
       EapMethodName,
       ServerMethod,
     ][]);
-    if (options.tls !== undefined) table.set("tls", eapTlsServer(checkTls(options.tls)));
-    const methods = options.methods ??
-      (options.tls === undefined ? EAP_METHOD_NAMES : ["tls", ...EAP_METHOD_NAMES]);
+    const tls = options.tls === undefined ? undefined : checkTls(options.tls);
+    if (tls !== undefined) {
+      for (const method of tunnelServers(tls)) table.set(method.name, method);
+      if (tls.ca !== undefined) table.set("tls", eapTlsServer(tls));
+    }
+    const methods = options.methods ?? [
+      ...(tls === undefined ? [] : ["peap", "ttls"] as const),
+      ...(tls?.ca === undefined ? [] : ["tls"] as const),
+      ...EAP_METHOD_NAMES,
+    ];
     if (
       !Array.isArray(methods) || methods.length === 0 || !methods.every(isEapMethodName) ||
       new Set(methods).size !== methods.length
     ) {
       throw new TypeError(
-        `EapServer methods must list some of "mschapv2", "md5", "gtc", "tls" once each, got ${
+        `EapServer methods must list some of "mschapv2", "md5", "gtc", "peap", "ttls", "tls" once each, got ${
           JSON.stringify(methods)
         }`,
       );
     }
-    if (methods.includes("tls") && options.tls === undefined) {
+    const needsTls = methods.filter((name) => !table.has(name));
+    if (needsTls.length > 0) {
       throw new TypeError(
-        'EapServer methods include "tls", which needs tls: { engine: tlsEngine(), cert, key, ca } (tlsEngine from "@radkit/radius/adapters/…")',
+        `EapServer methods include ${needsTls.map((name) => `"${name}"`).join(", ")}, which need${
+          needsTls.length > 1 ? "" : "s"
+        } tls: { engine: tlsEngine(), cert, key${
+          needsTls.includes("tls") ? ", ca" : ""
+        } } (tlsEngine from "@radkit/radius/adapters/…")`,
       );
     }
+    const innerMethods = options.innerMethods ?? ["mschapv2", "gtc", "md5"];
+    if (
+      !Array.isArray(innerMethods) || innerMethods.length === 0 ||
+      !innerMethods.every((name) => Object.hasOwn(SERVER_METHODS, name)) ||
+      new Set(innerMethods).size !== innerMethods.length
+    ) {
+      throw new TypeError(
+        `EapServer innerMethods must list some of "mschapv2", "gtc", "md5" once each, got ${
+          JSON.stringify(innerMethods)
+        }`,
+      );
+    }
+    if (options.authorize !== undefined && typeof options.authorize !== "function") {
+      throw new TypeError("EapServer authorize must be a function (user, reply) => boolean | void");
+    }
     this.#methods = [...methods];
+    this.#innerMethods = [...innerMethods];
+    this.#authorize = options.authorize;
     this.#table = table;
     this.#timeout = positiveInteger("conversationTimeout", options.conversationTimeout, 60_000);
     this.#maxRounds = positiveInteger("maxRounds", options.maxRounds, 50);
@@ -386,12 +465,26 @@ export class EapServer {
         );
       case "success": {
         const keys = step.msk === undefined ? {} : mppeKeyAttributes(request.dictionary, step.msk);
-        this.#counters.accepted++;
-        return eapReply(
+        const reply = eapReply(
           request,
           { code: EapCode.Success, identifier: eap.identifier },
           keys as AttributesInit<A>,
         );
+        if (this.#authorize !== undefined) {
+          const user: EapAuthenticatedUser = {
+            identity: step.identity ?? conversation.identity,
+            outerIdentity: conversation.identity,
+            method: step.method ?? conversation.method,
+          };
+          const verdict = await this.#authorize(
+            user,
+            reply as unknown as Packet<AnyAttributes>,
+            request as unknown as Packet<AnyAttributes>,
+          );
+          if (verdict === false) return this.#reject(request, "not-authorized", eap.identifier);
+        }
+        this.#counters.accepted++;
+        return reply;
       }
       case "failure":
         return await this.#fail(request, conversation, eap.identifier, step.reason);
@@ -525,6 +618,9 @@ export class EapServer {
       identifier,
       gtcPrompt: this.#gtcPrompt,
       credentials: () => lookup ??= this.#lookup(identity),
+      credentialsOf: (inner) =>
+        inner === identity ? lookup ??= this.#lookup(identity) : this.#lookup(inner),
+      innerMethods: this.#innerMethods,
     };
   }
 
@@ -553,6 +649,7 @@ function checkTls(tls: EapTlsServerOptions): EapTlsServerOptions {
   }
   for (const name of ["cert", "key", "ca"] as const) {
     const value: unknown = tls[name];
+    if (name === "ca" && value === undefined) continue;
     if (typeof value !== "string" && !(value instanceof Uint8Array)) {
       throw new TypeError(`EapServer tls.${name} must be PEM text or bytes`);
     }

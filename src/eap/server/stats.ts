@@ -52,12 +52,14 @@ export type EapRejectReason =
   | "authentication-failed"
   /** The peer refused the server's proof (EAP-MSCHAPv2 Failure after the Success Request). */
   | "peer-failure"
-  /** EAP-TLS: the TLS handshake failed (an alert, bytes that are no TLS). */
+  /** EAP-TLS, PEAP, TTLS: the TLS handshake failed (an alert, bytes that are no TLS, a tunnel closed). */
   | "tls-failed"
   /** EAP-TLS: no client certificate, one that does not chain to the CA, or one the check refused. */
   | "certificate-rejected"
   /** EAP-TLS: the TLS engine has no exporter for the keys (Deno 2.9's `node:tls`). */
   | "tls-exporter-unavailable"
+  /** The peer authenticated, and `authorize` refused the user. */
+  | "not-authorized"
   /** EAP-TLS: a Type-Data that is no valid fragment (RFC 5216 §3.1), or beyond the bounds. */
   | EapTlsErrorReason;
 
@@ -92,6 +94,7 @@ export const EAP_REJECT_REASONS: readonly EapRejectReason[] = [
   "tls-failed",
   "certificate-rejected",
   "tls-exporter-unavailable",
+  "not-authorized",
   ...EAP_TLS_ERROR_REASONS,
 ];
 
