@@ -44,8 +44,11 @@ export interface PeapPeerOptions {
  * the server ends with EAP-Failure and `finished` stays `false`.
  *
  * Headerless Requests are given Identifiers counted from 0, one per inner
- * Request, as radkit's server numbers them; an Extensions Request brings
- * its own.
+ * Request, as radkit's server numbers them; an Extensions Request (or
+ * FreeRADIUS's whole Identity Request) brings its own. [MS-PEAP] §3.1.5.6
+ * would use the outer packet's Identifier, which the tunnel does not pass
+ * on: only EAP-MD5 hashes it, so inner EAP-MD5 works with radkit's server
+ * but not with hostapd's; EAP-MSCHAPv2 and EAP-GTC ignore it.
  *
  * @param options The inner identity, the password and the inner method.
  * @returns The factory of the phase, for the tunnel machinery.

@@ -66,6 +66,10 @@ type Stage =
  *
  * The inner Identifier starts at 0 and grows by one per inner Request; a
  * headerless Response is given the Identifier of the Request it answers.
+ * [MS-PEAP] §3.1.5.6 would use the outer packet's Identifier, which the
+ * tunnel does not pass on: only EAP-MD5 hashes it, so inner EAP-MD5 works
+ * with radkit's peer but not with wpa_supplicant's; EAP-MSCHAPv2 and
+ * EAP-GTC ignore it.
  */
 export const peapServerPhase: TunnelServerPhaseFactory = (context) => {
   const methods = checkContext(context);
