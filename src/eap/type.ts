@@ -38,6 +38,12 @@ export const EapType = {
   PEAP: 25,
   /** draft-kamath-pppext-eap-mschapv2. */
   MSCHAPv2: 26,
+  /**
+   * The EAP TLV Extensions method ([MS-PEAP] §2.2.8.1; "EAP-TLV" of
+   * draft-josefsson-pppext-eap-tls-eap-10 §4.2): the Result TLV that ends
+   * PEAP's phase 2. IANA calls it MS-Authentication-TLV.
+   */
+  Extensions: 33,
   /** RFC 3748 §5.7: a Vendor-Id and a Vendor-Type follow. */
   Expanded: 254,
 } as const;
@@ -66,6 +72,7 @@ const names: ReadonlyMap<number, string> = new Map([
   [21, "TTLS"],
   [25, "PEAP"],
   [26, "MSCHAPv2"],
+  [33, "MS-Authentication-TLV"],
   [254, "Expanded"],
 ]);
 

@@ -193,6 +193,7 @@ test("codes and types have names; other numbers are shown as numbers", () => {
     "TTLS",
     "PEAP",
     "MSCHAPv2",
+    "MS-Authentication-TLV",
     "Expanded",
   ]);
   assert.equal(eapTypeName(52), "52");
