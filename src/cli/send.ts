@@ -81,7 +81,8 @@ Options:
                         conversation with User-Name as the identity (RFC 3579): eap-md5,
                         eap-gtc or eap-mschapv2 (the server's proof checked too); in a TLS
                         tunnel whose server certificate must chain to --eap-ca: peap
-                        (PEAPv0/EAP-MSCHAPv2), peap-gtc, ttls-pap, ttls-chap, ttls-mschapv2,
+                        (PEAPv0/EAP-MSCHAPv2), peap-gtc, ttls-pap, ttls-chap, ttls-mschap,
+                        ttls-mschapv2,
                         ttls-eap-md5, ttls-eap-mschapv2, ttls-eap-gtc; or eap-tls with
                         --eap-cert and --eap-key instead of a password.
   --eap-ca FILE         The CA(s) the EAP server's certificate must chain to (PEM).
@@ -196,6 +197,7 @@ type AuthMethod =
   | "peap-gtc"
   | "ttls-pap"
   | "ttls-chap"
+  | "ttls-mschap"
   | "ttls-mschapv2"
   | "ttls-eap-md5"
   | "ttls-eap-mschapv2"
@@ -214,6 +216,7 @@ const AUTH_METHODS: readonly AuthMethod[] = [
   "peap-gtc",
   "ttls-pap",
   "ttls-chap",
+  "ttls-mschap",
   "ttls-mschapv2",
   "ttls-eap-md5",
   "ttls-eap-mschapv2",

@@ -69,7 +69,7 @@ export interface EapClientOptions<A extends object = AnyAttributes> {
   /**
    * The inner authentication: for `"peap"` one of `"mschapv2"` (default),
    * `"gtc"`, `"md5"`; for `"ttls"` one of `"pap"` (default), `"chap"`,
-   * `"mschapv2"`, `"eap-md5"`, `"eap-mschapv2"`, `"eap-gtc"`.
+   * `"mschap"`, `"mschapv2"`, `"eap-md5"`, `"eap-mschapv2"`, `"eap-gtc"`.
    */
   inner?: PeapInnerMethod | TtlsInnerMethod;
   /**
@@ -190,7 +190,7 @@ function peerFor(
     case "ttls": {
       if (inner !== undefined && !isTtlsInnerMethod(inner)) {
         throw new TypeError(
-          `eap() TTLS's inner must be "pap", "chap", "mschapv2", "eap-md5", "eap-mschapv2" or "eap-gtc", got ${inner}`,
+          `eap() TTLS's inner must be "pap", "chap", "mschap", "mschapv2", "eap-md5", "eap-mschapv2" or "eap-gtc", got ${inner}`,
         );
       }
       return ttlsPeer(options.tls!, { identity, password: password!, inner: inner ?? "pap" });

@@ -43,12 +43,10 @@ export interface PeapPeerOptions {
  * before that is answered with Failure (as wpa_supplicant does), so that
  * the server ends with EAP-Failure and `finished` stays `false`.
  *
- * Headerless Requests are given Identifiers counted from 0, one per inner
- * Request, as radkit's server numbers them; an Extensions Request (or
- * FreeRADIUS's whole Identity Request) brings its own. [MS-PEAP] §3.1.5.6
- * would use the outer packet's Identifier, which the tunnel does not pass
- * on: only EAP-MD5 hashes it, so inner EAP-MD5 works with radkit's server
- * but not with hostapd's; EAP-MSCHAPv2 and EAP-GTC ignore it.
+ * A headerless Request takes the Identifier of the outer EAP-Request that
+ * carried it ([MS-PEAP] §3.1.5.6, as hostapd and FreeRADIUS number them;
+ * EAP-MD5 hashes it); an Extensions Request (or FreeRADIUS's whole Identity
+ * Request) brings its own.
  *
  * @param options The inner identity, the password and the inner method.
  * @returns The factory of the phase, for the tunnel machinery.
@@ -69,8 +67,6 @@ export function peapPeerPhase(
   }
   return () => {
     const method = peerMethod(name, identity, password);
-    /** The Identifier of the last inner Request (-1 before the first). */
-    let last = -1;
     let requests = 0;
     /** Set once a Result TLV is answered: nothing more is expected. */
     let answered: PeapResult | undefined;
@@ -99,7 +95,7 @@ export function peapPeerPhase(
       return answerResult(request, method.finished ? "success" : "failure");
     };
 
-    const receive = async (plaintext: Uint8Array): Promise<Uint8Array> => {
+    const receive = async (plaintext: Uint8Array, outer: number): Promise<Uint8Array> => {
       if (answered !== undefined) throw bad("an inner Request after the Result TLV was answered");
       if (plaintext.length === 0) throw bad("an empty inner packet");
       if (plaintext.length > MAX_INNER_PLAINTEXT) {
@@ -108,10 +104,9 @@ export function peapPeerPhase(
       if (requests >= MAX_INNER_REQUESTS) {
         throw bad(`more than ${MAX_INNER_REQUESTS} inner Requests`);
       }
-      const request = restoreInnerHeader(plaintext, EapCode.Request, (last + 1) & 0xff);
+      const request = restoreInnerHeader(plaintext, EapCode.Request, outer & 0xff);
       if (request === undefined) throw bad("plaintext that is no inner EAP Request");
       requests++;
-      last = request.identifier;
       const { identifier, type } = request;
       switch (type) {
         case EapType.Identity:
@@ -134,7 +129,8 @@ export function peapPeerPhase(
     return {
       // PEAP's peer waits for the server's inner Identity Request, unless
       // it came with the server's last handshake flight.
-      start: (plaintext) => plaintext.length === 0 ? new Uint8Array(0) : receive(plaintext),
+      start: (plaintext, outer) =>
+        plaintext.length === 0 ? new Uint8Array(0) : receive(plaintext, outer),
       receive,
       get finished() {
         return answered === "success";

@@ -64,18 +64,18 @@ type Stage =
  * unexpected turns `failure` with `"bad-method-data"`. Only the credential
  * lookup's own errors come out (and leave the phase as it was).
  *
- * The inner Identifier starts at 0 and grows by one per inner Request; a
- * headerless Response is given the Identifier of the Request it answers.
- * [MS-PEAP] §3.1.5.6 would use the outer packet's Identifier, which the
- * tunnel does not pass on: only EAP-MD5 hashes it, so inner EAP-MD5 works
- * with radkit's peer but not with wpa_supplicant's; EAP-MSCHAPv2 and
- * EAP-GTC ignore it.
+ * Each inner Request takes the Identifier of the outer EAP-Request that
+ * carries it, and a headerless Response that of the Request it answers
+ * ([MS-PEAP] §3.1.5.6, as hostapd, FreeRADIUS and wpa_supplicant do): EAP-MD5
+ * hashes it, so both sides must agree.
  */
 export const peapServerPhase: TunnelServerPhaseFactory = (context) => {
   const methods = checkContext(context);
   let stage: Stage = { at: "new" };
-  /** The Identifier of the last inner Request sent (-1 before the first). */
-  let identifier = -1;
+  /** The Identifier of the last inner Request sent: that of the outer Request carrying it. */
+  let identifier = 0;
+  /** The Identifier of the outer Request that will carry the next inner Request. */
+  let outer = 0;
   let requests = 0;
   /** One lookup per inner identity, shared by the rounds of its methods. */
   let lookup: { identity: string; credential: Promise<PasswordCredential | undefined> } | undefined;
@@ -97,6 +97,8 @@ export const peapServerPhase: TunnelServerPhaseFactory = (context) => {
     identifier: id,
     gtcPrompt: context.gtcPrompt,
     credentials: () => credentials(identity),
+    credentialsOf: credentials,
+    innerMethods: methods,
   });
 
   const fail = (reason: MethodFailure): TunnelServerTurn => {
@@ -108,7 +110,7 @@ export const peapServerPhase: TunnelServerPhaseFactory = (context) => {
   const send = (next: Stage, build: (id: number) => EapDataPacket): TunnelServerTurn => {
     if (requests >= MAX_INNER_REQUESTS) return fail("bad-method-data");
     requests++;
-    identifier = (identifier + 1) & 0xff;
+    identifier = outer;
     stage = next;
     return { next: "send", plaintext: stripInnerHeader(build(identifier)) };
   };
@@ -123,8 +125,7 @@ export const peapServerPhase: TunnelServerPhaseFactory = (context) => {
     tried: readonly PasswordMethodName[],
   ): TunnelServerTurn => {
     const method = SERVER_METHODS[name];
-    const id = (identifier + 1) & 0xff;
-    const { data, state } = method.start(methodContext(identity, id));
+    const { data, state } = method.start(methodContext(identity, outer));
     return send(
       { at: "method", identity, name, state, tried: [...tried, name], nakAllowed: true },
       (id) => ({ code: EapCode.Request, identifier: id, type: method.type, data }),
@@ -177,8 +178,7 @@ export const peapServerPhase: TunnelServerPhaseFactory = (context) => {
     if (isNak(packet)) return await onNak(packet, at);
     const method = SERVER_METHODS[at.name];
     if (packet.type !== method.type) return fail("bad-method-data");
-    const id = (identifier + 1) & 0xff;
-    const step = await method.step(at.state, packet.data, methodContext(at.identity, id));
+    const step = await method.step(at.state, packet.data, methodContext(at.identity, outer));
     switch (step.next) {
       case "request":
         return send(
@@ -219,7 +219,8 @@ export const peapServerPhase: TunnelServerPhaseFactory = (context) => {
   };
 
   return {
-    start(plaintext) {
+    start(plaintext, outerIdentifier) {
+      outer = outerIdentifier & 0xff;
       if (stage.at !== "new") {
         throw new Error("PEAP phase 2 start() was called twice: make one phase per conversation");
       }
@@ -232,7 +233,8 @@ export const peapServerPhase: TunnelServerPhaseFactory = (context) => {
         data: new Uint8Array(0),
       })));
     },
-    async receive(plaintext) {
+    async receive(plaintext, outerIdentifier) {
+      outer = outerIdentifier & 0xff;
       const at = stage;
       switch (at.at) {
         case "new":

@@ -95,13 +95,14 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
     tls: TlsSession,
     records: Uint8Array,
     plaintext: Uint8Array,
+    identifier: number,
   ): Promise<Uint8Array> {
     let answer = EMPTY;
     if (!started) {
       started = true;
-      answer = await inner!.start(plaintext);
+      answer = await inner!.start(plaintext, identifier);
     } else if (plaintext.length > 0) {
-      answer = await inner!.receive(plaintext);
+      answer = await inner!.receive(plaintext, identifier);
     }
     if (answer.length === 0) return records;
     const sealed = await tls.send(answer);
@@ -145,7 +146,7 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
     close() {
       session?.destroy();
     },
-    async respond(_identifier, data) {
+    async respond(identifier, data) {
       let frame;
       try {
         frame = decodeEapTlsFrame(data);
@@ -169,7 +170,7 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
       if (message === undefined || failed || finished) return eapTlsAck();
       if (established && inner !== undefined && message.length === 0) {
         // An empty Request in the tunnel: the server waits for phase 2 to speak.
-        return send(await tunnel(session, EMPTY, EMPTY));
+        return send(await tunnel(session, EMPTY, EMPTY, identifier));
       }
       const progress = await session.receive(message);
       if (progress.failure !== undefined) {
@@ -187,7 +188,9 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
       }
       if (inner !== undefined) {
         if (progress.peerClosed) throw badRequest(`the server closed the ${spec.name} tunnel`);
-        return send(await tunnel(session, progress.records, progress.applicationData));
+        return send(
+          await tunnel(session, progress.records, progress.applicationData, identifier),
+        );
       }
       if (
         established && !finished &&

@@ -162,7 +162,12 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
     // phase 2 data along, or nothing remains to be said: start at once.
     if (plaintext.length > 0 || records.length === 0) {
       live.started = true;
-      return await tunnelTurn(id, live, await live.inner.start(plaintext), records);
+      return await tunnelTurn(
+        id,
+        live,
+        await live.inner.start(plaintext, context.identifier),
+        records,
+      );
     }
     return send(id, live, records, "tunnel");
   }
@@ -285,7 +290,7 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
         throw error;
       }
       if (message === undefined) return { next: "request", data: eapTlsAck(), state: { id } };
-      if (live.phase === "tunnel") return await tunnelStep(id, live, message);
+      if (live.phase === "tunnel") return await tunnelStep(id, live, message, context.identifier);
       const progress = await live.session.receive(message);
       if (progress.failure !== undefined) {
         // RFC 5216 §2.1.3: the alert goes to the peer, then the EAP-Failure.
@@ -304,7 +309,12 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
   };
 
   /** A Response in the tunnel: an acknowledgement (empty) or TLS records with phase 2 data. */
-  async function tunnelStep(id: string, live: Live, message: Uint8Array): Promise<ServerStep> {
+  async function tunnelStep(
+    id: string,
+    live: Live,
+    message: Uint8Array,
+    identifier: number,
+  ): Promise<ServerStep> {
     let plaintext = EMPTY;
     let records = EMPTY;
     if (message.length > 0) {
@@ -316,9 +326,9 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
     const inner = live.inner!;
     if (!live.started) {
       live.started = true;
-      return await tunnelTurn(id, live, await inner.start(plaintext), records);
+      return await tunnelTurn(id, live, await inner.start(plaintext, identifier), records);
     }
-    return await tunnelTurn(id, live, await inner.receive(plaintext), records);
+    return await tunnelTurn(id, live, await inner.receive(plaintext, identifier), records);
   }
 }
 

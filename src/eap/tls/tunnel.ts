@@ -40,15 +40,20 @@ export type TunnelServerTurn =
   /** It failed: EAP-Failure. */
   | { readonly next: "failure"; readonly reason: MethodFailure };
 
-/** The phase 2 of a server, for one conversation. */
+/**
+ * The phase 2 of a server, for one conversation. `identifier` is the
+ * Identifier of the outer EAP-Request that will carry what is sent next:
+ * PEAPv0 gives its headerless inner packets the outer Identifier ([MS-PEAP]
+ * §3.1.5.6), which EAP-MD5 hashes.
+ */
 export interface TunnelServerPhase {
   /**
    * The handshake is over. `plaintext` is any application data that came
    * with the peer's last handshake flight (may be empty).
    */
-  start(plaintext: Uint8Array): Promise<TunnelServerTurn>;
+  start(plaintext: Uint8Array, identifier: number): Promise<TunnelServerTurn>;
   /** Application data from the peer, decrypted: one EAP-Response's worth, reassembled. */
-  receive(plaintext: Uint8Array): Promise<TunnelServerTurn>;
+  receive(plaintext: Uint8Array, identifier: number): Promise<TunnelServerTurn>;
 }
 
 /** Makes a server phase 2 for one conversation. */
@@ -63,7 +68,12 @@ export interface TunnelPeerContext {
   exportKeyingMaterial(length: number, label: string): Uint8Array;
 }
 
-/** The phase 2 of a peer, for one conversation. */
+/**
+ * The phase 2 of a peer, for one conversation. `identifier` is the
+ * Identifier of the outer EAP-Request that carried the plaintext (its
+ * Response has the same): PEAPv0's headerless inner packets take it
+ * ([MS-PEAP] §3.1.5.6).
+ */
 export interface TunnelPeerPhase {
   /**
    * The handshake is over: the plaintext to send first (EAP-TTLS sends its
@@ -73,7 +83,7 @@ export interface TunnelPeerPhase {
    *
    * @throws {EapConversationError} For plaintext that does not parse.
    */
-  start(plaintext: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  start(plaintext: Uint8Array, identifier: number): Uint8Array | Promise<Uint8Array>;
   /**
    * Plaintext from the server: the plaintext to answer with (empty: an
    * acknowledgement).
@@ -81,7 +91,7 @@ export interface TunnelPeerPhase {
    * @throws {EapConversationError} For plaintext that does not parse, or a
    * server whose inner proof fails (`"server-not-authenticated"`).
    */
-  receive(plaintext: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  receive(plaintext: Uint8Array, identifier: number): Uint8Array | Promise<Uint8Array>;
   /**
    * Whether the inner authentication has done its part, so that an
    * EAP-Success ends the conversation well (PEAP: the Result TLV Success

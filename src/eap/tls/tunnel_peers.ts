@@ -30,7 +30,7 @@ export type PeapInnerMethod = "mschapv2" | "gtc" | "md5";
 
 /**
  * The inner authentications of EAP-TTLS (RFC 5281 §11.2): PAP, CHAP,
- * MS-CHAPv2 as Diameter AVPs, or an EAP method.
+ * MS-CHAP, MS-CHAPv2 as Diameter AVPs, or an EAP method.
  *
  * @example Usage
  * ```ts
@@ -41,7 +41,14 @@ export type PeapInnerMethod = "mschapv2" | "gtc" | "md5";
  * assert.ok(inner.startsWith("eap-"));
  * ```
  */
-export type TtlsInnerMethod = "pap" | "chap" | "mschapv2" | "eap-md5" | "eap-mschapv2" | "eap-gtc";
+export type TtlsInnerMethod =
+  | "pap"
+  | "chap"
+  | "mschap"
+  | "mschapv2"
+  | "eap-md5"
+  | "eap-mschapv2"
+  | "eap-gtc";
 
 /** Whether a value names an inner method of PEAP. */
 export function isPeapInnerMethod(value: unknown): value is PeapInnerMethod {
@@ -50,7 +57,8 @@ export function isPeapInnerMethod(value: unknown): value is PeapInnerMethod {
 
 /** Whether a value names an inner authentication of TTLS. */
 export function isTtlsInnerMethod(value: unknown): value is TtlsInnerMethod {
-  return value === "pap" || value === "chap" || value === "mschapv2" || value === "eap-md5" ||
+  return value === "pap" || value === "chap" || value === "mschap" || value === "mschapv2" ||
+    value === "eap-md5" ||
     value === "eap-mschapv2" || value === "eap-gtc";
 }
 

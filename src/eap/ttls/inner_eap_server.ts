@@ -69,6 +69,8 @@ function methodContext(
     identifier,
     gtcPrompt: context.gtcPrompt,
     credentials: () => context.credentials(identity),
+    credentialsOf: (other) => context.credentials(other),
+    innerMethods: context.innerMethods,
   };
 }
 
