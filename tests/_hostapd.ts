@@ -79,7 +79,8 @@ async function startOnce(options: HostapdOptions): Promise<Hostapd> {
   const daemon = await startDaemon({
     name: "hostapd",
     command: peers.hostapd.path,
-    args: ["-d", conf],
+    // -K: key material in the debug output too, which the tests compare with their own.
+    args: ["-d", "-K", conf],
     ready: (output) => output.includes("AP-ENABLED"),
     dir,
   });

@@ -71,7 +71,7 @@ for (const [method, inner, identity, password] of CASES) {
             identity,
             anonymousIdentity: "anonymous@example.org",
             method,
-            inner: inner as EapClientOptions["inner"],
+            inner: inner as NonNullable<EapClientOptions["inner"]>,
             password: secretWord,
             tls: {
               engine: nodeTlsEngine(),

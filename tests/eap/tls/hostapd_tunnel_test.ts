@@ -86,7 +86,7 @@ for (const [method, inner, version] of CASES) {
           identity: "bob",
           anonymousIdentity: "anonymous@example.org",
           method,
-          inner: inner as EapClientOptions["inner"],
+          inner: inner as NonNullable<EapClientOptions["inner"]>,
           password,
           tls: {
             engine: nodeTlsEngine(),
