@@ -23,6 +23,11 @@ export interface EapolTestOptions {
   readonly password: string;
   /** `-n`: no MPPE keys expected (methods without an MSK). */
   readonly noKeys?: boolean;
+  /**
+   * `-e`: ask for EAP-Key-Name; eapol_test then compares it with the
+   * Session-Id it derived ("Locally derived EAP Session-Id matches …").
+   */
+  readonly keyName?: boolean;
   /** More lines for the network block. */
   readonly extra?: readonly string[];
 }
@@ -56,6 +61,7 @@ export function eapolTest(options: EapolTestOptions): Promise<EapolTestResult> {
     "-t",
     "10",
     ...(options.noKeys === true ? ["-n"] : []),
+    ...(options.keyName === true ? ["-e"] : []),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(peers.eapol_test.path, args, { stdio: ["ignore", "pipe", "pipe"] });

@@ -145,7 +145,10 @@ function streamParts(options: StartOptions): string[] {
   }
   if (options.tlsHomeServer) parts.push("home_tls");
   if (options.tcpHomeServer) parts.push("home_tcp");
-  return [...parts.map((part) => `stream/${part}`), ...(options.eapTls ? ["eap/eap_tls", "eap/eap_inner"] : [])];
+  return [
+    ...parts.map((part) => `stream/${part}`),
+    ...(options.eapTls ? ["eap/eap_tls", "eap/eap_inner"] : []),
+  ];
 }
 
 async function startOnce(

@@ -105,6 +105,7 @@ describe("radkit serve with PEAP, EAP-TTLS and EAP-TLS", T, () => {
             eap,
             identity,
             password: secretWord,
+            keyName: true,
             extra: [`anonymous_identity="anonymous@example.org"`, ...tunnel(phase2, tls13)],
           });
         const ok = await run(password);
@@ -115,6 +116,8 @@ describe("radkit serve with PEAP, EAP-TTLS and EAP-TLS", T, () => {
         assert.equal(ok.code, 0, ok.output);
         assert.match(ok.output, /^SUCCESS$/m);
         assert.match(ok.output, /MPPE keys OK: 1 {2}mismatch: 0/);
+        assert.match(ok.output, /Locally derived EAP Session-Id matches EAP-Key-Name from server/);
+        assert.match(ok.output, new RegExp(`Using TLS version TLSv1\\.${tls13 ? 3 : 2}`));
         const bad = await run(`${password}-wrong`);
         assert.notEqual(bad.code, 0, bad.output);
         assert.match(bad.output, /FAILURE/);
@@ -137,6 +140,7 @@ describe("radkit serve with PEAP, EAP-TTLS and EAP-TLS", T, () => {
             eap: "TLS",
             identity: `${client}.test`,
             password: "unused",
+            keyName: true,
             extra: [
               `ca_cert="${fixture("ca.pem")}"`,
               `client_cert="${fixture(`${client}.pem`)}"`,
@@ -151,6 +155,7 @@ describe("radkit serve with PEAP, EAP-TTLS and EAP-TLS", T, () => {
         }
         assert.equal(ok.code, 0, ok.output);
         assert.match(ok.output, /MPPE keys OK: 1 {2}mismatch: 0/);
+        assert.match(ok.output, /Locally derived EAP Session-Id matches EAP-Key-Name from server/);
         for (const refused of ["rogue", "expired"]) {
           const bad = await run(refused);
           assert.notEqual(bad.code, 0, `${refused}: ${bad.output}`);

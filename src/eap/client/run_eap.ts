@@ -111,6 +111,11 @@ export interface EapResult<A extends object = AnyAttributes> {
   authenticated: boolean;
   /** The method's Master Session Key, when authenticated by a method that derives one (EAP-MSCHAPv2). */
   msk?: Uint8Array;
+  /**
+   * The EAP Session-Id (RFC 5247 §1.4) of the TLS methods, when
+   * authenticated: what a server sends as EAP-Key-Name.
+   */
+  sessionId?: Uint8Array;
   /** The messages of the EAP-Request/Notifications received (RFC 3748 §5.2), in order. */
   notifications: string[];
 }
@@ -294,7 +299,12 @@ function result<A extends object>(
   const authenticated = reply.code === Code.AccessAccept && eap?.code === EapCode.Success &&
     method.finished;
   const msk = authenticated ? method.msk : undefined;
-  return msk === undefined
-    ? { reply, authenticated, notifications }
-    : { reply, authenticated, msk, notifications };
+  const sessionId = authenticated ? method.sessionId : undefined;
+  return {
+    reply,
+    authenticated,
+    ...(msk === undefined ? {} : { msk }),
+    ...(sessionId === undefined ? {} : { sessionId }),
+    notifications,
+  };
 }

@@ -92,6 +92,8 @@ export type ServerStep =
     readonly msk: Uint8Array | undefined;
     readonly identity?: string;
     readonly method?: string;
+    /** The EAP Session-Id (RFC 5247 §1.4), sent as EAP-Key-Name when the NAS asks for it. */
+    readonly sessionId?: Uint8Array;
   }
   /** Not authenticated: send EAP-Failure. */
   | { readonly next: "failure"; readonly reason: MethodFailure };
@@ -130,6 +132,8 @@ export interface PeerMethod {
   readonly finished: boolean;
   /** The Master Session Key, once finished, for a method that derives one. */
   readonly msk: Uint8Array | undefined;
+  /** The EAP Session-Id (RFC 5247 §1.4), for a method that defines one. */
+  readonly sessionId?: Uint8Array | undefined;
   /** Frees what the method holds (a TLS session), however the conversation ended. */
   close?(): void;
 }

@@ -44,6 +44,8 @@ import { EapCounters, type EapRejectReason, type EapServerStats } from "./stats.
 
 /** RFC 2865 §5.24. */
 const STATE = 24;
+/** EAP-Key-Name: RADIUS attribute 102 (RFC 4072 §4.1, RFC 7268 §2.4). */
+const EAP_KEY_NAME = 102;
 /** RFC 3579 §3.1 splits at 253 octets: 16 attributes fill a RADIUS packet. Twice that is plenty. */
 const MAX_FRAGMENTS = 32;
 /** RFC 2865 §5.1: the most a User-Name holds, and so the most an identity may be here. */
@@ -470,6 +472,13 @@ export class EapServer {
           { code: EapCode.Success, identifier: eap.identifier },
           keys as AttributesInit<A>,
         );
+        const keyName = request.dictionary.standard(EAP_KEY_NAME)?.name;
+        if (step.sessionId !== undefined && keyName !== undefined && loose(request).has(keyName)) {
+          // RFC 4072 §2.2.2: a NAS that wants the Session-Id sends EAP-Key-Name
+          // (empty there; RADIUS has no empty attributes, so wpa_supplicant
+          // sends one octet); the server answers with it when keys are derived.
+          loose(reply).set(keyName, step.sessionId);
+        }
         if (this.#authorize !== undefined) {
           const user: EapAuthenticatedUser = {
             identity: step.identity ?? conversation.identity,
@@ -629,6 +638,10 @@ export class EapServer {
     if (credential !== undefined) checkCredential(credential);
     return credential;
   }
+}
+
+function loose<A extends object>(packet: Packet<A>): Packet<AnyAttributes> {
+  return packet as unknown as Packet<AnyAttributes>;
 }
 
 /** The second octet of the fragments joined (the EAP Identifier), or 0. */

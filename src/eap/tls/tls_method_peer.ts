@@ -16,6 +16,7 @@ import type { EapTlsClientOptions } from "./eap_tls_peer.ts";
 import { fragmentTlsMessage } from "./fragment.ts";
 import { decodeEapTlsFrame, eapTlsAck, isEapTlsAck } from "./frame.ts";
 import { deriveEapTlsKeys } from "./keys.ts";
+import { deriveSessionId, helloRandom } from "./session_id.ts";
 import { TlsReassembler } from "./reassembler.ts";
 import type { TlsSession } from "./tls_engine.ts";
 import { TlsExporterUnavailableError } from "./tls_exporter_error.ts";
@@ -51,6 +52,11 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
   let finished = false;
   let failed = false;
   let msk: Uint8Array | undefined;
+  let sessionId: Uint8Array | undefined;
+  const randoms: { client: Uint8Array | undefined; server: Uint8Array | undefined } = {
+    client: undefined,
+    server: undefined,
+  };
   let inner: TunnelPeerPhase | undefined;
   let started = false;
   const fragment = (message: Uint8Array) =>
@@ -82,6 +88,7 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
       );
     }
     msk = deriveEapTlsKeys(tls, spec.type, spec.keyLabel).msk;
+    sessionId = deriveSessionId(tls, spec.type, randoms);
   }
 
   function tunnelContext(tls: TlsSession): TunnelPeerContext {
@@ -131,6 +138,7 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
       );
     }
     const hello = await session.receive(EMPTY);
+    randoms.client = helloRandom(hello.records, 1);
     return send(hello.records);
   }
 
@@ -142,6 +150,9 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
     },
     get msk() {
       return msk;
+    },
+    get sessionId() {
+      return sessionId;
     },
     close() {
       session?.destroy();
@@ -172,6 +183,7 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
         // An empty Request in the tunnel: the server waits for phase 2 to speak.
         return send(await tunnel(session, EMPTY, EMPTY, identifier));
       }
+      randoms.server ??= helloRandom(message, 2);
       const progress = await session.receive(message);
       if (progress.failure !== undefined) {
         failed = true;

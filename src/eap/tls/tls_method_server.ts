@@ -21,6 +21,7 @@ import type { EapTlsServerOptions } from "./eap_tls_server.ts";
 import { fragmentTlsMessage } from "./fragment.ts";
 import { decodeEapTlsFrame, eapTlsAck, encodeEapTlsFrame, isEapTlsAck } from "./frame.ts";
 import { deriveEapTlsKeys } from "./keys.ts";
+import { deriveSessionId, helloRandom } from "./session_id.ts";
 import { TlsReassembler } from "./reassembler.ts";
 import type { TlsSession } from "./tls_engine.ts";
 import { TlsExporterUnavailableError } from "./tls_exporter_error.ts";
@@ -58,6 +59,10 @@ interface Live {
   pending: Uint8Array[];
   phase: Phase;
   msk: Uint8Array | undefined;
+  /** The EAP Session-Id (EAP-Key-Name), once known. */
+  sessionId: Uint8Array | undefined;
+  /** The Hello Randoms seen, for the TLS 1.2 Session-Id. */
+  readonly randoms: { client: Uint8Array | undefined; server: Uint8Array | undefined };
   expires: number;
   /** Phase 2, once the handshake is over (PEAP, TTLS). */
   inner: TunnelServerPhase | undefined;
@@ -136,6 +141,7 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
     const msk = keys(id, live);
     if (!(msk instanceof Uint8Array)) return msk;
     live.msk = msk;
+    live.sessionId = deriveSessionId(live.session, spec.type, live.randoms);
     let message = records;
     if (details.protocol === "TLSv1.3") {
       // RFC 9190 §2.1.1: one octet of application data, 0x00, tells the
@@ -191,8 +197,15 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
       case "success": {
         const msk = keys(id, live);
         if (!(msk instanceof Uint8Array)) return msk;
+        const sessionId = deriveSessionId(live.session, spec.type, live.randoms);
         drop(id);
-        return { next: "success", msk, identity: turn.identity, method: turn.method };
+        return {
+          next: "success",
+          msk,
+          identity: turn.identity,
+          method: turn.method,
+          ...(sessionId === undefined ? {} : { sessionId }),
+        };
       }
       case "failure":
         return fail(id, turn.reason);
@@ -231,6 +244,8 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
       pending: [],
       phase: "handshake",
       msk: undefined,
+      sessionId: undefined,
+      randoms: { client: undefined, server: undefined },
       expires: 0,
       inner: undefined,
       started: false,
@@ -278,9 +293,9 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
       if (live.phase === "alert") return fail(id, "tls-failed");
       if (live.phase === "finished") {
         if (!isEapTlsAck(frame)) return fail(id, "tls-failed"); // the peer's alert
-        const msk = live.msk;
+        const { msk, sessionId } = live;
         drop(id);
-        return { next: "success", msk };
+        return { next: "success", msk, ...(sessionId === undefined ? {} : { sessionId }) };
       }
       let message;
       try {
@@ -291,7 +306,9 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
       }
       if (message === undefined) return { next: "request", data: eapTlsAck(), state: { id } };
       if (live.phase === "tunnel") return await tunnelStep(id, live, message, context.identifier);
+      live.randoms.client ??= helloRandom(message, 1);
       const progress = await live.session.receive(message);
+      live.randoms.server ??= helloRandom(progress.records, 2);
       if (progress.failure !== undefined) {
         // RFC 5216 §2.1.3: the alert goes to the peer, then the EAP-Failure.
         if (progress.records.length === 0) return fail(id, "tls-failed");
