@@ -8,11 +8,13 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import { constants } from "node:crypto";
 import { Duplex } from "node:stream";
 import {
   checkServerIdentity,
   createSecureContext,
   type PeerCertificate,
+  type SecureContext,
   TLSSocket,
 } from "node:tls";
 import { setImmediate } from "node:timers";
@@ -32,9 +34,40 @@ const MAX_IDLE_TURNS = 64;
 
 const EMPTY = new Uint8Array(0);
 
+/** Secure contexts kept per engine: one per distinct certificate, key, CA and versions. */
+const MAX_CONTEXTS = 16;
+
 /** The `node:tls` engine. */
 export function nodeTlsEngine(): TlsEngine {
-  return { name: "node:tls", open: openSession };
+  // Parsing the certificate and key costs about 200 µs on Node.js: as
+  // tls.Server does, the sessions of one configuration share a context.
+  const contexts = new Map<string, SecureContext>();
+  const contextFor = (options: TlsSessionOptions): SecureContext => {
+    const key = [options.cert, options.key, options.ca].map(text).join("\0") +
+      `\0${options.minVersion ?? ""}\0${options.maxVersion ?? ""}\0${options.role}`;
+    let context = contexts.get(key);
+    if (context === undefined) {
+      context = createSecureContext({
+        ...(options.cert === undefined ? {} : { cert: pemOf(options.cert)! }),
+        ...(options.key === undefined ? {} : { key: pemOf(options.key)! }),
+        ...(options.ca === undefined ? {} : { ca: pemOf(options.ca)! }),
+        minVersion: options.minVersion ?? "TLSv1.2",
+        maxVersion: options.maxVersion ?? "TLSv1.3",
+        // No session tickets: no resumption of a session this engine began.
+        ...(options.role === "server" ? { secureOptions: constants.SSL_OP_NO_TICKET } : {}),
+      });
+      if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value!);
+      contexts.set(key, context);
+    }
+    return context;
+  };
+  return { name: "node:tls", open: (options) => openSession(options, contextFor(options)) };
+}
+
+/** A PEM given as text or bytes, as a cache key. */
+function text(value: string | Uint8Array | undefined): string {
+  if (value === undefined) return "";
+  return typeof value === "string" ? value : Buffer.from(value).toString("latin1");
 }
 
 /** The runtime, for messages: feature detection decides, this only names. */
@@ -58,15 +91,8 @@ function joined(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function openSession(options: TlsSessionOptions): TlsSession {
+function openSession(options: TlsSessionOptions, context: SecureContext): TlsSession {
   const isServer = options.role === "server";
-  const context = createSecureContext({
-    ...(options.cert === undefined ? {} : { cert: pemOf(options.cert)! }),
-    ...(options.key === undefined ? {} : { key: pemOf(options.key)! }),
-    ...(options.ca === undefined ? {} : { ca: pemOf(options.ca)! }),
-    minVersion: options.minVersion ?? "TLSv1.2",
-    maxVersion: options.maxVersion ?? "TLSv1.3",
-  });
   const outgoing: Uint8Array[] = [];
   const plaintext: Uint8Array[] = [];
   let activity = 0;
