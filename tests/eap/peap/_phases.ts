@@ -45,9 +45,20 @@ export function serverContext(
 
 export const peerContext: TunnelPeerContext = { exportKeyingMaterial: noExporter };
 
+export interface Step {
+  readonly from: "server" | "peer";
+  /**
+   * The Identifier of the outer EAP packet that carried the plaintext: the
+   * server's Request, or the peer's Response to it (the same).
+   */
+  readonly outer: number;
+  /** The plaintext, as hex. */
+  readonly hex: string;
+}
+
 export interface Exchange {
-  /** What the server sent and what the peer answered, as hex, in order. */
-  trace: { from: "server" | "peer"; hex: string }[];
+  /** What the server sent and what the peer answered, in order. */
+  trace: Step[];
   /** The server's last turn: success or failure. */
   end: TunnelServerTurn;
 }
@@ -58,20 +69,36 @@ export const toHex = (bytes: Uint8Array): string =>
 export const fromHex = (text: string): Uint8Array =>
   Uint8Array.from(text.split(" ").filter((octet) => octet !== ""), (octet) => parseInt(octet, 16));
 
-/** Runs phase 2 from the end of the handshake to the server's verdict. */
+/** The Identifier of the next outer EAP-Request (RFC 3748 §4: one octet, so 255 is followed by 0). */
+export const nextIdentifier = (identifier: number): number => (identifier + 1) & 0xff;
+
+/**
+ * Runs phase 2 from the end of the handshake to the server's verdict, with
+ * the outer Identifiers the TLS machinery passes (`tls_method_server.ts`,
+ * `tls_method_peer.ts`): outer Request `last` carried the server's last
+ * handshake flight, on which the peer's phase starts; each later round
+ * trip takes the next Identifier. The server phase is given the
+ * Identifier of the outer Request that will carry what it sends, and the
+ * peer the same one when that plaintext reaches it.
+ */
 export async function converse(
   server: TunnelServerPhase,
   peer: TunnelPeerPhase,
+  last = 7,
 ): Promise<Exchange> {
-  const trace: Exchange["trace"] = [];
-  assert.deepEqual(await peer.start(new Uint8Array(0)), new Uint8Array(0));
-  let turn = await server.start(new Uint8Array(0));
+  const trace: Step[] = [];
+  let outer = last & 0xff;
+  assert.deepEqual(await peer.start(new Uint8Array(0), outer), new Uint8Array(0));
+  // The peer's Response `last` ends the handshake; the next Request opens phase 2.
+  outer = nextIdentifier(outer);
+  let turn = await server.start(new Uint8Array(0), outer);
   for (let round = 0; turn.next === "send"; round++) {
     assert.ok(round < 32, "phase 2 does not end");
-    trace.push({ from: "server", hex: toHex(turn.plaintext) });
-    const answer = await peer.receive(turn.plaintext);
-    trace.push({ from: "peer", hex: toHex(answer) });
-    turn = await server.receive(answer);
+    trace.push({ from: "server", outer, hex: toHex(turn.plaintext) });
+    const answer = await peer.receive(turn.plaintext, outer);
+    trace.push({ from: "peer", outer, hex: toHex(answer) });
+    outer = nextIdentifier(outer);
+    turn = await server.receive(answer, outer);
   }
   return { trace, end: turn };
 }

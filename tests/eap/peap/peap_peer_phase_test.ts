@@ -1,10 +1,12 @@
 // PEAPv0's phase 2 on the peer, fed a server's plaintext by hand: the
 // answers byte for byte, the Result TLV only for a finished inner method,
-// and typed errors for garbage.
+// and typed errors for garbage. Each plaintext comes with the Identifier
+// of the outer EAP-Request that carried it: a headerless Request takes it
+// ([MS-PEAP] §3.1.5.6).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { EapConversationError } from "../../../src/eap/conversation_error.ts";
-import { md5ChallengeValue } from "../../../src/eap/methods/md5_challenge.ts";
+import { md5Concat } from "../../../src/crypto/md5.ts";
 import { MAX_INNER_PLAINTEXT } from "../../../src/eap/peap/inner_eap.ts";
 import { peapPeerPhase } from "../../../src/eap/peap/peap_peer_phase.ts";
 import type { TunnelPeerPhase } from "../../../src/eap/tls/tunnel.ts";
@@ -21,9 +23,14 @@ function peer(method: "mschapv2" | "gtc" | "md5" = "gtc", password = "hello"): T
   return peapPeerPhase({ identity: "bob", password, method })(peerContext);
 }
 
-async function answer(phase: TunnelPeerPhase, hex: string): Promise<string> {
-  return toHex(await phase.receive(fromHex(hex)));
+/** The answer to `hex`, carried in outer EAP-Request `outer`. */
+async function answer(phase: TunnelPeerPhase, outer: number, hex: string): Promise<string> {
+  return toHex(await phase.receive(fromHex(hex), outer));
 }
+
+/** RFC 1994 §4.1, computed here: MD5(Identifier || secret || challenge). */
+const md5Value = (identifier: number, password: string, challenge: Uint8Array): Uint8Array =>
+  md5Concat([Uint8Array.of(identifier), new TextEncoder().encode(password), challenge]);
 
 async function rejectsBadData(promise: Promise<unknown> | unknown, message?: RegExp) {
   await assert.rejects(async () => await promise, (error: unknown) => {
@@ -35,125 +42,141 @@ async function rejectsBadData(promise: Promise<unknown> | unknown, message?: Reg
 }
 
 test("the peer waits for the server: start sends nothing", async () => {
-  assert.deepEqual(await peer().start(new Uint8Array(0)), new Uint8Array(0));
+  assert.deepEqual(await peer().start(new Uint8Array(0), 7), new Uint8Array(0));
 });
 
 test("an Identity Request that came with the handshake is answered at start", async () => {
-  assert.equal(toHex(await peer().start(fromHex("01"))), "01 62 6f 62");
+  assert.equal(toHex(await peer().start(fromHex("01"), 7)), "01 62 6f 62");
 });
 
 test("the inner Identity is answered with the inner identity, headerless", async () => {
-  assert.equal(await answer(peer(), "01"), "01 62 6f 62");
+  assert.equal(await answer(peer(), 8, "01"), "01 62 6f 62");
   // A prompt in the Request changes nothing.
-  assert.equal(await answer(peer(), "01 77 68 6f 3f"), "01 62 6f 62");
+  assert.equal(await answer(peer(), 8, "01 77 68 6f 3f"), "01 62 6f 62");
 });
 
 test("a Notification is acknowledged", async () => {
-  assert.equal(await answer(peer(), "02 68 69"), "02");
+  assert.equal(await answer(peer(), 8, "02 68 69"), "02");
 });
 
 test("another method's Request gets a Nak for ours; an expanded one an Expanded Nak", async () => {
-  assert.equal(await answer(peer("mschapv2"), "06 50 3a"), "03 1a");
-  assert.equal(await answer(peer("gtc"), "04 10 00 01 02 03"), "03 06");
+  assert.equal(await answer(peer("mschapv2"), 9, "06 50 3a"), "03 1a");
+  assert.equal(await answer(peer("gtc"), 9, "04 10 00 01 02 03"), "03 06");
   assert.equal(
-    await answer(peer("md5"), "fe 00 00 09 00 00 00 01"),
+    await answer(peer("md5"), 9, "fe 00 00 09 00 00 00 01"),
     "fe 00 00 00 00 00 00 03 fe 00 00 00 00 00 00 04",
   );
 });
 
 test("GTC: the password, then Result Success answered with Success", async () => {
   const phase = peer("gtc");
-  assert.equal(await answer(phase, "01"), "01 62 6f 62");
-  assert.equal(await answer(phase, "06 50 61 73 73 3a"), "06 68 65 6c 6c 6f");
+  assert.equal(await answer(phase, 8, "01"), "01 62 6f 62");
+  assert.equal(await answer(phase, 9, "06 50 61 73 73 3a"), "06 68 65 6c 6c 6f");
   assert.equal(phase.finished, false);
-  assert.equal(await answer(phase, RESULT_SUCCESS("02")), ANSWER_SUCCESS("02"));
+  assert.equal(await answer(phase, 10, RESULT_SUCCESS("0a")), ANSWER_SUCCESS("0a"));
   assert.equal(phase.finished, true);
 });
 
-test("the Result answer echoes the Extensions Request's own Identifier", async () => {
+test("the Result answer echoes the Extensions Request's own Identifier, not the outer one", async () => {
   const phase = peer("gtc");
-  await answer(phase, "01");
-  await answer(phase, "06");
-  assert.equal(await answer(phase, RESULT_SUCCESS("c8")), ANSWER_SUCCESS("c8"));
+  await answer(phase, 8, "01");
+  await answer(phase, 9, "06");
+  assert.equal(await answer(phase, 10, RESULT_SUCCESS("c8")), ANSWER_SUCCESS("c8"));
 });
 
 test("a Crypto-Binding TLV offered with the Result is ignored: the answer carries no binding", async () => {
   const phase = peer("gtc");
-  await answer(phase, "01");
-  await answer(phase, "06");
-  const withBinding = `01 02 00 47 21 80 03 00 02 00 01 ${CRYPTO_BINDING}`;
+  await answer(phase, 8, "01");
+  await answer(phase, 9, "06");
+  const withBinding = `01 0a 00 47 21 80 03 00 02 00 01 ${CRYPTO_BINDING}`;
   assert.equal(fromHex(withBinding).length, 0x47);
-  assert.equal(await answer(phase, withBinding), ANSWER_SUCCESS("02"));
+  assert.equal(await answer(phase, 10, withBinding), ANSWER_SUCCESS("0a"));
   assert.equal(phase.finished, true);
 });
 
 test("Result Success before the inner method finished is refused", async () => {
   // A server skipping the inner method altogether.
   const skipped = peer("mschapv2");
-  await answer(skipped, "01");
-  assert.equal(await answer(skipped, RESULT_SUCCESS("01")), ANSWER_FAILURE("01"));
+  await answer(skipped, 8, "01");
+  assert.equal(await answer(skipped, 9, RESULT_SUCCESS("09")), ANSWER_FAILURE("09"));
   assert.equal(skipped.finished, false);
   // Nothing more is answered after a Result.
-  await rejectsBadData(skipped.receive(fromHex("01")), /after the Result/);
+  await rejectsBadData(skipped.receive(fromHex("01"), 10), /after the Result/);
   assert.equal(skipped.finished, false);
 });
 
 test("an MSCHAPv2 server that fails to prove the password gets Failure, then no Result Success", async () => {
   const phase = peer("mschapv2");
-  await answer(phase, "01");
-  const challenge = `1a 01 07 00 1b 10 ${"ab ".repeat(16)}72 61 64`.trim();
-  assert.match(await answer(phase, challenge), /^1a 02 07 00 39 31 /);
+  await answer(phase, 8, "01");
+  const challenge = `1a 01 09 00 1b 10 ${"ab ".repeat(16)}72 61 64`.trim();
+  assert.match(await answer(phase, 9, challenge), /^1a 02 09 00 39 31 /);
   const forged = new TextEncoder().encode(`S=${"0".repeat(40)} M=OK`);
-  const success = `1a 03 07 00 ${(4 + forged.length).toString(16)} ${toHex(forged)}`;
-  assert.equal(await answer(phase, success), "1a 04");
-  assert.equal(await answer(phase, RESULT_SUCCESS("03")), ANSWER_FAILURE("03"));
+  const success = `1a 03 09 00 ${(4 + forged.length).toString(16)} ${toHex(forged)}`;
+  assert.equal(await answer(phase, 10, success), "1a 04");
+  assert.equal(await answer(phase, 11, RESULT_SUCCESS("0b")), ANSWER_FAILURE("0b"));
   assert.equal(phase.finished, false);
 });
 
 test("Result Failure is answered with Failure", async () => {
   const phase = peer("gtc");
-  await answer(phase, "01");
-  await answer(phase, "06");
-  assert.equal(await answer(phase, RESULT_FAILURE("02")), ANSWER_FAILURE("02"));
+  await answer(phase, 8, "01");
+  await answer(phase, 9, "06");
+  assert.equal(await answer(phase, 10, RESULT_FAILURE("0a")), ANSWER_FAILURE("0a"));
   assert.equal(phase.finished, false);
 });
 
 test("an unknown mandatory TLV is answered with Failure; an unknown optional one is ignored", async () => {
   const mandatory = peer("gtc");
-  await answer(mandatory, "01");
-  await answer(mandatory, "06");
+  await answer(mandatory, 8, "01");
+  await answer(mandatory, 9, "06");
   assert.equal(
-    await answer(mandatory, "01 02 00 0f 21 80 03 00 02 00 01 80 07 00 00"),
-    ANSWER_FAILURE("02"),
+    await answer(mandatory, 10, "01 0a 00 0f 21 80 03 00 02 00 01 80 07 00 00"),
+    ANSWER_FAILURE("0a"),
   );
   assert.equal(mandatory.finished, false);
   const optional = peer("gtc");
-  await answer(optional, "01");
-  await answer(optional, "06");
+  await answer(optional, 8, "01");
+  await answer(optional, 9, "06");
   assert.equal(
-    await answer(optional, "01 02 00 0f 21 80 03 00 02 00 01 00 07 00 00"),
-    ANSWER_SUCCESS("02"),
+    await answer(optional, 10, "01 0a 00 0f 21 80 03 00 02 00 01 00 07 00 00"),
+    ANSWER_SUCCESS("0a"),
   );
   assert.equal(optional.finished, true);
 });
 
-test("headerless Requests are numbered from 0, one per Request, as the server numbers them", async () => {
+test("a headerless Request takes the Identifier of the outer Request that carried it", async () => {
   // MD5 hashes the Identifier (RFC 1994 §4.1): the answer shows which one was assumed.
   const challenge = new Uint8Array(16).fill(7);
   const request = `04 10 ${toHex(challenge)}`;
   const phase = peer("md5");
-  await answer(phase, "01"); // 0
-  assert.equal(await answer(phase, "06"), "03 04"); // 1, a Nak
-  const expected = md5ChallengeValue(2, "hello", challenge);
-  assert.equal(await answer(phase, request), `04 10 ${toHex(expected)}`);
+  await answer(phase, 7, "01");
+  assert.equal(await answer(phase, 8, "06"), "03 04"); // a Nak
+  // Not counted from the Requests before: outer Request 42 carried this one.
+  assert.equal(
+    await answer(phase, 42, request),
+    `04 10 ${toHex(md5Value(42, "hello", challenge))}`,
+  );
+  // The same challenge in outer Request 255, then 0: each its own hash.
+  for (const outer of [255, 0]) {
+    const again = peer("md5");
+    assert.equal(
+      await answer(again, outer, request),
+      `04 10 ${toHex(md5Value(outer, "hello", challenge))}`,
+    );
+  }
 });
 
-test("FreeRADIUS's whole Identity Request sets the count from its Identifier", async () => {
+test("FreeRADIUS's whole Identity Request brings its own Identifier; the next headerless Request the outer one", async () => {
   const challenge = new Uint8Array(16).fill(9);
   const phase = peer("md5");
-  assert.equal(await answer(phase, "01 2a 00 05 01"), "01 62 6f 62");
-  const expected = md5ChallengeValue(0x2b, "hello", challenge);
-  assert.equal(await answer(phase, `04 10 ${toHex(challenge)}`), `04 10 ${toHex(expected)}`);
+  // Identifier 0x2a inside, carried in outer Request 0x30.
+  assert.equal(await answer(phase, 0x30, "01 2a 00 05 01"), "01 62 6f 62");
+  // Outer Request 0x31: its Identifier, not one counted from 0x2a.
+  const expected = md5Value(0x31, "hello", challenge);
+  assert.equal(
+    await answer(phase, 0x31, `04 10 ${toHex(challenge)}`),
+    `04 10 ${toHex(expected)}`,
+  );
 });
 
 const garbage: [string, string][] = [
@@ -170,29 +193,29 @@ const garbage: [string, string][] = [
 for (const [what, hex] of garbage) {
   test(`${what} is a bad-method-data error`, async () => {
     const phase = peer("gtc");
-    await rejectsBadData(phase.receive(fromHex(hex)));
+    await rejectsBadData(phase.receive(fromHex(hex), 8));
     assert.equal(phase.finished, false);
   });
 }
 
 test("an inner method's Request that does not parse is its bad-method-data error", async () => {
-  await rejectsBadData(peer("mschapv2").receive(fromHex("1a 01")), /EAP-MSCHAPv2/);
-  await rejectsBadData(peer("md5").receive(fromHex("04 00")), /MD5/);
+  await rejectsBadData(peer("mschapv2").receive(fromHex("1a 01"), 9), /EAP-MSCHAPv2/);
+  await rejectsBadData(peer("md5").receive(fromHex("04 00"), 9), /MD5/);
 });
 
 test("plaintext over the bound is refused", async () => {
   const most = new Uint8Array(MAX_INNER_PLAINTEXT).fill(0x61);
   most[0] = 6;
-  assert.equal((await peer("gtc").receive(most)).length, 6);
+  assert.equal((await peer("gtc").receive(most, 9)).length, 6);
   const over = new Uint8Array(MAX_INNER_PLAINTEXT + 1).fill(0x61);
   over[0] = 6;
-  await rejectsBadData(peer("gtc").receive(over), /octets/);
+  await rejectsBadData(peer("gtc").receive(over, 9), /octets/);
 });
 
 test("more than 16 inner Requests are refused", async () => {
   const phase = peer("gtc");
-  for (let i = 0; i < 16; i++) assert.equal(await answer(phase, "02"), "02");
-  await rejectsBadData(phase.receive(fromHex("02")), /more than 16/);
+  for (let i = 0; i < 16; i++) assert.equal(await answer(phase, 8 + i, "02"), "02");
+  await rejectsBadData(phase.receive(fromHex("02"), 24), /more than 16/);
 });
 
 test("options that cannot work are refused when the phase is made", () => {
@@ -207,11 +230,14 @@ test("options that cannot work are refused when the phase is made", () => {
 test("each conversation gets its own phase: one's state does not leak to the next", async () => {
   const factory = peapPeerPhase({ identity: "bob", password: "hello", method: "gtc" });
   const first = factory(peerContext);
-  await first.receive(fromHex("01"));
-  await first.receive(fromHex("06"));
-  await first.receive(fromHex(RESULT_SUCCESS("02")));
+  await first.receive(fromHex("01"), 8);
+  await first.receive(fromHex("06"), 9);
+  await first.receive(fromHex(RESULT_SUCCESS("0a")), 10);
   assert.equal(first.finished, true);
   const second = factory(peerContext);
   assert.equal(second.finished, false);
-  assert.equal(toHex(await second.receive(fromHex(RESULT_SUCCESS("00")))), ANSWER_FAILURE("00"));
+  assert.equal(
+    toHex(await second.receive(fromHex(RESULT_SUCCESS("08")), 8)),
+    ANSWER_FAILURE("08"),
+  );
 });

@@ -22,7 +22,7 @@ import { ntPasswordHash } from "../../../src/mschap/nt_password_hash.ts";
 import { decodeAvps, encodeAvps, mandatoryAvp, TtlsAvp } from "../../../src/eap/ttls/avp.ts";
 import { type TtlsPeerOptions, ttlsPeerPhase } from "../../../src/eap/ttls/ttls_peer_phase.ts";
 import { ttlsServerPhase } from "../../../src/eap/ttls/ttls_server_phase.ts";
-import { fakeExporter, hex, serverContext, toHex } from "./_phase2.ts";
+import { fakeExporter, hex, OUTER, serverContext, toHex } from "./_phase2.ts";
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 const empty = new Uint8Array(0);
@@ -59,7 +59,7 @@ test("PAP: User-Name and the NUL-padded User-Password, every AVP mandatory; fini
   ) {
     const phase = peer({ identity: "bob", password, inner: "pap" });
     assert.equal(phase.finished, false);
-    const avps = avpsOf(await phase.start(empty));
+    const avps = avpsOf(await phase.start(empty, OUTER));
     assert.equal(phase.finished, true);
     assert.deepEqual(avps.map((avp) => [avp.code, avp.vendorId, avp.mandatory]), [
       [1, 0, true],
@@ -76,7 +76,7 @@ test("CHAP: the implicit challenge and Ident, MD5(Ident || password || challenge
   const exporter = fakeExporter();
   const material = exporter(17, "ttls challenge");
   const phase = peer({ identity: "bob", password: "hello", inner: "chap" }, exporter);
-  const avps = avpsOf(await phase.start(empty));
+  const avps = avpsOf(await phase.start(empty, OUTER));
   assert.deepEqual(avps.map((avp) => avp.code), [1, 60, 3]);
   assert.deepEqual(avps[1]!.data, material.subarray(0, 16));
   const md5 = createHash("md5")
@@ -92,7 +92,7 @@ test("MS-CHAP v1: an 8-octet implicit challenge, the NT-Response only", async ()
   const exporter = fakeExporter();
   const material = exporter(9, "ttls challenge");
   const phase = peer({ identity: "bob", password: "hello", inner: "mschap" }, exporter);
-  const avps = avpsOf(await phase.start(empty));
+  const avps = avpsOf(await phase.start(empty, OUTER));
   assert.deepEqual(avps.map((avp) => [avp.code, avp.vendorId]), [[1, 0], [11, 311], [1, 311]]);
   assert.deepEqual(avps[1]!.data, material.subarray(0, 8));
   const response = avps[2]!.data;
@@ -111,7 +111,7 @@ test("MS-CHAP v2: the response to the implicit challenge; finished only once S= 
   const exporter = fakeExporter();
   const material = exporter(17, "ttls challenge");
   const phase = peer({ identity: "bob", password: "hello", inner: "mschapv2" }, exporter);
-  const avps = avpsOf(await phase.start(empty));
+  const avps = avpsOf(await phase.start(empty, OUTER));
   assert.deepEqual(avps.map((avp) => [avp.code, avp.vendorId]), [[1, 0], [11, 311], [25, 311]]);
   assert.deepEqual(avps[1]!.data, material.subarray(0, 16));
   const response = parseMsChap2Response(avps[2]!.data)!;
@@ -128,17 +128,17 @@ test("MS-CHAP v2: the response to the implicit challenge; finished only once S= 
   const success = encodeAvps([
     mandatoryAvp(TtlsAvp.MsChap2Success, buildMsChap2Success(response.ident, proof)),
   ]);
-  assert.deepEqual(await phase.receive(success), empty);
+  assert.deepEqual(await phase.receive(success, OUTER), empty);
   assert.equal(phase.finished, true);
   // Nothing more is expected.
-  await rejectsWith(() => phase.receive(success), "bad-method-data");
+  await rejectsWith(() => phase.receive(success, OUTER), "bad-method-data");
 });
 
 test("MS-CHAP v2: a server whose S= is wrong, or for another Ident, is not authenticated", async () => {
   for (const spoil of ["digit", "ident", "short", "lowercase-ok"] as const) {
     const exporter = fakeExporter();
     const phase = peer({ identity: "bob", password: "hello", inner: "mschapv2" }, exporter);
-    const avps = avpsOf(await phase.start(empty));
+    const avps = avpsOf(await phase.start(empty, OUTER));
     const response = parseMsChap2Response(avps[2]!.data)!;
     const exchange = {
       authenticatorChallenge: avps[1]!.data,
@@ -158,11 +158,11 @@ test("MS-CHAP v2: a server whose S= is wrong, or for another Ident, is not authe
       mandatoryAvp(TtlsAvp.MsChap2Success, buildMsChap2Success(ident, proof)),
     ]);
     if (spoil === "lowercase-ok") {
-      assert.deepEqual(await phase.receive(success), empty);
+      assert.deepEqual(await phase.receive(success, OUTER), empty);
       assert.equal(phase.finished, true);
       continue;
     }
-    await rejectsWith(() => phase.receive(success), "server-not-authenticated");
+    await rejectsWith(() => phase.receive(success, OUTER), "server-not-authenticated");
     assert.equal(phase.finished, false);
   }
 });
@@ -171,7 +171,7 @@ test("MS-CHAP v2: a server that swaps in its own S= for a wrong password is caug
   // A server that knows another password ("hellO") and proves that one.
   const exporter = fakeExporter();
   const phase = peer({ identity: "bob", password: "hello", inner: "mschapv2" }, exporter);
-  const first = await phase.start(empty);
+  const first = await phase.start(empty, OUTER);
   const avps = avpsOf(first);
   const response = parseMsChap2Response(avps[2]!.data)!;
   const proof = generateAuthenticatorResponse({
@@ -183,16 +183,16 @@ test("MS-CHAP v2: a server that swaps in its own S= for a wrong password is caug
   const success = encodeAvps([
     mandatoryAvp(TtlsAvp.MsChap2Success, buildMsChap2Success(response.ident, proof)),
   ]);
-  await rejectsWith(() => phase.receive(success), "server-not-authenticated");
+  await rejectsWith(() => phase.receive(success, OUTER), "server-not-authenticated");
 });
 
 test("MS-CHAP v2: MS-CHAP-Error is acknowledged with an empty message, not finished", async () => {
   const phase = peer({ identity: "bob", password: "hello", inner: "mschapv2" });
-  await phase.start(empty);
+  await phase.start(empty, OUTER);
   const error = encodeAvps([
     mandatoryAvp(TtlsAvp.MsChapError, new Uint8Array([1, ...ascii("E=691 R=0")])),
   ]);
-  assert.deepEqual(await phase.receive(error), empty);
+  assert.deepEqual(await phase.receive(error, OUTER), empty);
   assert.equal(phase.finished, false);
 });
 
@@ -208,40 +208,47 @@ test("MS-CHAP v2: what is no proof throws bad-method-data", async () => {
   ];
   for (const bytes of cases) {
     const phase = peer({ identity: "bob", password: "hello", inner: "mschapv2" });
-    await phase.start(empty);
-    await rejectsWith(() => phase.receive(bytes), "bad-method-data");
+    await phase.start(empty, OUTER);
+    await rejectsWith(() => phase.receive(bytes, OUTER), "bad-method-data");
   }
   // An empty message is no answer, and changes nothing.
   const phase = peer({ identity: "bob", password: "hello", inner: "mschapv2" });
-  await phase.start(empty);
-  assert.deepEqual(await phase.receive(empty), empty);
+  await phase.start(empty, OUTER);
+  assert.deepEqual(await phase.receive(empty, OUTER), empty);
   assert.equal(phase.finished, false);
 });
 
 test("PAP, CHAP and MS-CHAP expect nothing back; data from the server throws", async () => {
   for (const inner of ["pap", "chap", "mschap"] as const) {
     const phase = peer({ identity: "bob", password: "hello", inner });
-    await phase.start(empty);
-    await rejectsWith(() => phase.receive(eapMessage(hex("01010005 01"))), "bad-method-data");
-    assert.deepEqual(await phase.receive(empty), empty);
+    await phase.start(empty, OUTER);
+    await rejectsWith(
+      () => phase.receive(eapMessage(hex("01010005 01")), OUTER),
+      "bad-method-data",
+    );
+    assert.deepEqual(await phase.receive(empty, OUTER), empty);
   }
   // Nor do they expect the server to speak first.
   const phase = peer({ identity: "bob", password: "hello", inner: "pap" });
-  await rejectsWith(() => phase.start(new Uint8Array([1])), "bad-method-data");
+  await rejectsWith(() => phase.start(new Uint8Array([1]), OUTER), "bad-method-data");
 });
 
 test("inner EAP: starts with the Identity Response (Identifier 0, no User-Name)", async () => {
   const phase = peer({ identity: "bob", password: "hello", inner: "eap-md5" });
-  const first = await phase.start(empty);
+  const first = await phase.start(empty, OUTER);
   assert.equal(toHex(first), "0000004f" + "40000010" + "02000008" + "01626f62");
   assert.equal(phase.finished, false);
 });
 
 test("inner EAP: answers Identity, Notification, its method; Naks others; acknowledges Success/Failure", async () => {
   const phase = peer({ identity: "bob", password: "hello", inner: "eap-md5" });
-  await phase.start(empty);
+  // The outer Requests run from 200 on, apart from the inner Identifiers:
+  // an inner packet keeps its own (RFC 5281 §11.3), which EAP-MD5 hashes.
+  let outer = 199;
+  await phase.start(empty, outer);
   const inner = async (packet: EapPacket): Promise<EapDataPacket | undefined> => {
-    const out = await phase.receive(eapMessage(packet));
+    outer = (outer + 1) & 0xff;
+    const out = await phase.receive(eapMessage(packet), outer);
     if (out.length === 0) return undefined;
     const avps = avpsOf(out);
     assert.equal(avps.length, 1);
@@ -291,6 +298,8 @@ test("inner EAP: answers Identity, Notification, its method; Naks others; acknow
     type: 4,
     data: new Uint8Array([16, ...challenge]),
   });
+  // The inner Identifier 13, not that of outer Request 204.
+  assert.equal(outer, 204);
   const value = createHash("md5").update(new Uint8Array([13])).update("hello").update(challenge)
     .digest();
   assert.deepEqual(md5?.data, new Uint8Array([16, ...value]));
@@ -303,6 +312,7 @@ test("inner EAP: a server that opens with its own Identity Request is answered",
   const phase = peer({ identity: "bob", password: "hello", inner: "eap-gtc" });
   const first = await phase.start(
     eapMessage({ code: EapCode.Request, identifier: 5, type: 1, data: empty }),
+    OUTER,
   );
   assert.deepEqual(decodeEap(avpsOf(first)[0]!.data), {
     code: EapCode.Response,
@@ -325,8 +335,8 @@ test("inner EAP: what does not parse throws bad-method-data", async () => {
   for (const [index, bytes] of cases.entries()) {
     const inner = index === cases.length - 1 ? "eap-mschapv2" : "eap-md5";
     const phase = peer({ identity: "bob", password: "hello", inner });
-    await phase.start(empty);
-    await rejectsWith(() => phase.receive(bytes), "bad-method-data");
+    await phase.start(empty, OUTER);
+    await rejectsWith(() => phase.receive(bytes, OUTER), "bad-method-data");
   }
 });
 
@@ -334,17 +344,20 @@ test("inner EAP-MSCHAPv2 against a server that fakes its S=: the peer answers Fa
   const exporter = fakeExporter();
   const server = ttlsServerPhase(serverContext({ exporter, innerMethods: ["mschapv2"] }));
   const phase = peer({ identity: "bob", password: "hello", inner: "eap-mschapv2" }, exporter);
-  let turn = await server.start(await phase.start(empty));
-  turn = await server.receive(await phase.receive((turn as { plaintext: Uint8Array }).plaintext));
+  let turn = await server.start(await phase.start(empty, OUTER), OUTER);
+  turn = await server.receive(
+    await phase.receive((turn as { plaintext: Uint8Array }).plaintext, OUTER),
+    OUTER,
+  );
   // The Success Request, with one digit of S= changed.
   const avps = avpsOf((turn as { plaintext: Uint8Array }).plaintext);
   const packet = decodeEap(avps[0]!.data) as EapDataPacket;
   const data = packet.data.slice();
   data[4 + 2] = data[4 + 2] === 0x30 ? 0x31 : 0x30;
-  const answer = avpsOf(await phase.receive(eapMessage({ ...packet, data })));
+  const answer = avpsOf(await phase.receive(eapMessage({ ...packet, data }), OUTER));
   assert.deepEqual((decodeEap(answer[0]!.data) as EapDataPacket).data, new Uint8Array([4]));
   assert.equal(phase.finished, false);
-  assert.deepEqual(await server.receive(eapMessage(answer[0]!.data)), {
+  assert.deepEqual(await server.receive(eapMessage(answer[0]!.data), OUTER), {
     next: "failure",
     reason: "peer-failure",
   });
@@ -363,7 +376,7 @@ test("options are checked when the phase is made", () => {
 test("start() once", async () => {
   for (const inner of ["pap", "eap-md5"] as const) {
     const phase = peer({ identity: "bob", password: "hello", inner });
-    await phase.start(empty);
-    await assert.rejects(async () => await phase.start(empty), /already started/);
+    await phase.start(empty, OUTER);
+    await assert.rejects(async () => await phase.start(empty, OUTER), /already started/);
   }
 });

@@ -13,7 +13,15 @@ import type { TunnelServerPhase, TunnelServerTurn } from "../../../src/eap/tls/t
 import { type Avp, encodeAvps, mandatoryAvp, TtlsAvp } from "../../../src/eap/ttls/avp.ts";
 import { ttlsPeerPhase } from "../../../src/eap/ttls/ttls_peer_phase.ts";
 import { ttlsServerPhase } from "../../../src/eap/ttls/ttls_server_phase.ts";
-import { converse, type Exporter, fakeExporter, hex, serverContext, toHex } from "./_phase2.ts";
+import {
+  converse,
+  type Exporter,
+  fakeExporter,
+  hex,
+  OUTER,
+  serverContext,
+  toHex,
+} from "./_phase2.ts";
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 const empty = new Uint8Array(0);
@@ -68,7 +76,7 @@ function server(options: Parameters<typeof serverContext>[0] = {}): TunnelServer
 test("MS-CHAP v2 known answer (RFC 2759 §9.2): MS-CHAP2-Success carries S=407A…DA56, then the empty ack succeeds", async () => {
   for (const users of [undefined, new Map([["User", { ntHash: ntPasswordHash("clientPass") }]])]) {
     const phase = server({ exporter: rfcExporter, ...(users === undefined ? {} : { users }) });
-    const turn = await phase.start(rfcMsChapV2());
+    const turn = await phase.start(rfcMsChapV2(), OUTER);
     assert.equal(turn.next, "send");
     const plaintext = (turn as { plaintext: Uint8Array }).plaintext;
     // MS-CHAP2-Success (311/26, V and M): Ident 0x2a, then the 42-octet S= text, one octet of padding.
@@ -76,7 +84,7 @@ test("MS-CHAP v2 known answer (RFC 2759 §9.2): MS-CHAP2-Success carries S=407A�
       toHex(plaintext),
       "0000001a" + "c0000037" + "00000137" + "2a" + toHex(ascii(AUTHENTICATOR_RESPONSE)) + "00",
     );
-    assert.deepEqual(await phase.receive(empty), {
+    assert.deepEqual(await phase.receive(empty, OUTER), {
       next: "success",
       identity: "User",
       method: "ttls/mschapv2",
@@ -85,11 +93,11 @@ test("MS-CHAP v2 known answer (RFC 2759 §9.2): MS-CHAP2-Success carries S=407A�
 });
 
 test("MS-CHAP v2: the Ident must be the implicit one, and the ack must be empty", async () => {
-  assert.deepEqual(await server({ exporter: rfcExporter }).start(rfcMsChapV2(0x2b)), DENIED);
+  assert.deepEqual(await server({ exporter: rfcExporter }).start(rfcMsChapV2(0x2b), OUTER), DENIED);
   const phase = server({ exporter: rfcExporter });
-  assert.equal((await phase.start(rfcMsChapV2())).next, "send");
-  assert.deepEqual(await phase.receive(new Uint8Array(4)), BAD);
-  assert.deepEqual(await phase.receive(empty), BAD);
+  assert.equal((await phase.start(rfcMsChapV2(), OUTER)).next, "send");
+  assert.deepEqual(await phase.receive(new Uint8Array(4), OUTER), BAD);
+  assert.deepEqual(await phase.receive(empty, OUTER), BAD);
 });
 
 test("MS-CHAP v2: a wrong NT-Response fails at once, without MS-CHAP-Error", async () => {
@@ -100,7 +108,7 @@ test("MS-CHAP v2: a wrong NT-Response fails at once, without MS-CHAP-Error", asy
     mandatoryAvp(TtlsAvp.MsChapChallenge, AUTHENTICATOR_CHALLENGE),
     mandatoryAvp(TtlsAvp.MsChap2Response, buildMsChap2Response(0x2a, PEER_CHALLENGE, wrong)),
   ]);
-  assert.deepEqual(await server({ exporter: rfcExporter }).start(bytes), DENIED);
+  assert.deepEqual(await server({ exporter: rfcExporter }).start(bytes, OUTER), DENIED);
 });
 
 test("CHAP: MD5(Ident || password || challenge) over the implicit challenge", async () => {
@@ -119,40 +127,44 @@ test("CHAP: MD5(Ident || password || challenge) over the implicit challenge", as
       mandatoryAvp(TtlsAvp.ChapChallenge, theChallenge),
       mandatoryAvp(TtlsAvp.ChapPassword, answer(password, id)),
     ]);
-  assert.deepEqual(await server({ exporter }).start(chap("hello")), {
+  assert.deepEqual(await server({ exporter }).start(chap("hello"), OUTER), {
     next: "success",
     identity: "bob",
     method: "ttls/chap",
   });
-  assert.deepEqual(await server({ exporter }).start(chap("hellO")), DENIED);
+  assert.deepEqual(await server({ exporter }).start(chap("hellO"), OUTER), DENIED);
   // The right hash, but over another Ident or another challenge than the tunnel's.
-  assert.deepEqual(await server({ exporter }).start(chap("hello", (ident + 1) & 0xff)), DENIED);
+  assert.deepEqual(
+    await server({ exporter }).start(chap("hello", (ident + 1) & 0xff), OUTER),
+    DENIED,
+  );
   const other = challenge.slice();
   other[3]! ^= 0x80;
-  assert.deepEqual(await server({ exporter }).start(chap("hello", ident, other)), DENIED);
+  assert.deepEqual(await server({ exporter }).start(chap("hello", ident, other), OUTER), DENIED);
 });
 
 test("PAP: the NUL padding is stripped; the password may come unpadded; NT-hash users too", async () => {
   const padded = new Uint8Array(32);
   padded.set(ascii("hello"));
   for (const [user, password] of [["bob", padded], ["bob", "hello"], ["carol", padded]] as const) {
-    assert.deepEqual(await server().start(pap(user, password)), {
+    assert.deepEqual(await server().start(pap(user, password), OUTER), {
       next: "success",
       identity: user,
       method: "ttls/pap",
     });
   }
-  assert.deepEqual(await server().start(pap("bob", "hello\0x")), DENIED);
-  assert.deepEqual(await server().start(pap("bob", "")), DENIED);
-  assert.deepEqual(await server().start(pap("bob", new Uint8Array(16))), DENIED);
+  assert.deepEqual(await server().start(pap("bob", "hello\0x"), OUTER), DENIED);
+  assert.deepEqual(await server().start(pap("bob", ""), OUTER), DENIED);
+  assert.deepEqual(await server().start(pap("bob", new Uint8Array(16)), OUTER), DENIED);
   // A password that is no UTF-8, or longer than RADIUS's 128 octets: not a password radkit stores.
-  assert.deepEqual(await server().start(pap("bob", new Uint8Array([0xff, 0xfe]))), DENIED);
+  assert.deepEqual(await server().start(pap("bob", new Uint8Array([0xff, 0xfe])), OUTER), DENIED);
   const long = "x".repeat(129);
   const users = new Map([["bob", { password: long }]]);
-  assert.deepEqual(await server({ users }).start(pap("bob", long)), DENIED);
+  assert.deepEqual(await server({ users }).start(pap("bob", long), OUTER), DENIED);
   assert.equal(
     (await server({ users: new Map([["bob", { password: long.slice(1) }]]) }).start(
       pap("bob", long.slice(1)),
+      OUTER,
     )).next,
     "success",
   );
@@ -165,17 +177,23 @@ test("the AVP rules: unknown mandatory AVPs fail, unknown optional ones are igno
     mandatory,
     data: ascii("?"),
   });
-  assert.deepEqual(await server().start(pap("bob", "hello", [unknown(true)])), BAD);
-  assert.deepEqual(await server().start(pap("bob", "hello", [unknown(true, 9)])), BAD);
+  assert.deepEqual(await server().start(pap("bob", "hello", [unknown(true)]), OUTER), BAD);
+  assert.deepEqual(await server().start(pap("bob", "hello", [unknown(true, 9)]), OUTER), BAD);
   // A Microsoft AVP the server does not take from a peer (MS-CHAP2-Success), mandatory.
   const success = mandatoryAvp(TtlsAvp.MsChap2Success, new Uint8Array(43));
-  assert.deepEqual(await server().start(pap("bob", "hello", [success])), BAD);
-  assert.equal((await server().start(pap("bob", "hello", [unknown(false)]))).next, "success");
+  assert.deepEqual(await server().start(pap("bob", "hello", [success]), OUTER), BAD);
+  assert.equal(
+    (await server().start(pap("bob", "hello", [unknown(false)]), OUTER)).next,
+    "success",
+  );
   // Reply-Message is no AVP a peer sends: mandatory, it fails; optional, it is ignored.
   const reply = { code: 18, vendorId: 0, data: ascii("hi") };
-  assert.deepEqual(await server().start(pap("bob", "hello", [{ ...reply, mandatory: true }])), BAD);
+  assert.deepEqual(
+    await server().start(pap("bob", "hello", [{ ...reply, mandatory: true }]), OUTER),
+    BAD,
+  );
   assert.equal(
-    (await server().start(pap("bob", "hello", [{ ...reply, mandatory: false }]))).next,
+    (await server().start(pap("bob", "hello", [{ ...reply, mandatory: false }]), OUTER)).next,
     "success",
   );
 });
@@ -184,29 +202,35 @@ test("User-Name: required for PAP, CHAP and MS-CHAP; a second one must be the sa
   const password = mandatoryAvp(TtlsAvp.UserPassword, ascii("hello"));
   const name = (text: string | Uint8Array) =>
     mandatoryAvp(TtlsAvp.UserName, typeof text === "string" ? ascii(text) : text);
-  assert.deepEqual(await server().start(encodeAvps([password])), BAD);
-  assert.deepEqual(await server().start(encodeAvps([name(""), password])), BAD);
-  assert.deepEqual(await server().start(encodeAvps([name("b".repeat(254)), password])), BAD);
-  assert.deepEqual(await server().start(encodeAvps([name(new Uint8Array([0xc3])), password])), BAD);
-  assert.deepEqual(await server().start(encodeAvps([name("bob"), name("eve"), password])), BAD);
+  assert.deepEqual(await server().start(encodeAvps([password]), OUTER), BAD);
+  assert.deepEqual(await server().start(encodeAvps([name(""), password]), OUTER), BAD);
+  assert.deepEqual(await server().start(encodeAvps([name("b".repeat(254)), password]), OUTER), BAD);
+  assert.deepEqual(
+    await server().start(encodeAvps([name(new Uint8Array([0xc3])), password]), OUTER),
+    BAD,
+  );
+  assert.deepEqual(
+    await server().start(encodeAvps([name("bob"), name("eve"), password]), OUTER),
+    BAD,
+  );
   assert.equal(
-    (await server().start(encodeAvps([name("bob"), name("bob"), password]))).next,
+    (await server().start(encodeAvps([name("bob"), name("bob"), password]), OUTER)).next,
     "success",
   );
 });
 
 test("one inner authentication per message: two answers, or EAP with a password, fail", async () => {
   const chap = mandatoryAvp(TtlsAvp.ChapPassword, new Uint8Array(17));
-  assert.deepEqual(await server().start(pap("bob", "hello", [chap])), BAD);
+  assert.deepEqual(await server().start(pap("bob", "hello", [chap]), OUTER), BAD);
   const twice = pap("bob", "hello", [mandatoryAvp(TtlsAvp.UserPassword, ascii("other"))]);
-  assert.deepEqual(await server().start(twice), BAD);
+  assert.deepEqual(await server().start(twice, OUTER), BAD);
   const both = eapMessage(identityResponse("bob"), [
     mandatoryAvp(TtlsAvp.UserPassword, ascii("hello")),
   ]);
-  assert.deepEqual(await server().start(both), BAD);
+  assert.deepEqual(await server().start(both, OUTER), BAD);
   // Nothing to authenticate with.
   assert.deepEqual(
-    await server().start(encodeAvps([mandatoryAvp(TtlsAvp.UserName, ascii("bob"))])),
+    await server().start(encodeAvps([mandatoryAvp(TtlsAvp.UserName, ascii("bob"))]), OUTER),
     BAD,
   );
 });
@@ -239,7 +263,7 @@ test("wrong lengths of CHAP and MS-CHAP attributes are malformed", async () => {
     [mandatoryAvp(TtlsAvp.MsChapResponse, new Uint8Array(50))],
   ];
   for (const avps of cases) {
-    assert.deepEqual(await server({ exporter }).start(encodeAvps([user, ...avps])), BAD);
+    assert.deepEqual(await server({ exporter }).start(encodeAvps([user, ...avps]), OUTER), BAD);
   }
 });
 
@@ -254,7 +278,7 @@ test("MS-CHAP v1: an LM-only response is refused", async () => {
     mandatoryAvp(TtlsAvp.MsChapChallenge, material.subarray(0, 8)),
     mandatoryAvp(TtlsAvp.MsChapResponse, response),
   ]);
-  assert.deepEqual(await server({ exporter }).start(bytes), DENIED);
+  assert.deepEqual(await server({ exporter }).start(bytes, OUTER), DENIED);
 });
 
 test("a missing exporter (Deno 2.9) fails CHAP and MS-CHAP with tls-exporter-unavailable; PAP still works", async () => {
@@ -266,12 +290,12 @@ test("a missing exporter (Deno 2.9) fails CHAP and MS-CHAP with tls-exporter-una
     const peer = ttlsPeerPhase({ identity: "bob", password: "hello", inner })({
       exportKeyingMaterial: peerExporter,
     });
-    assert.deepEqual(await server({ exporter }).start(await peer.start(empty)), {
+    assert.deepEqual(await server({ exporter }).start(await peer.start(empty, OUTER), OUTER), {
       next: "failure",
       reason: "tls-exporter-unavailable",
     });
   }
-  assert.equal((await server({ exporter }).start(pap("bob", "hello"))).next, "success");
+  assert.equal((await server({ exporter }).start(pap("bob", "hello"), OUTER)).next, "success");
   // Any other exporter error is a bug of the tunnel, and is not hidden.
   const broken: Exporter = () => {
     throw new Error("broken exporter");
@@ -279,27 +303,30 @@ test("a missing exporter (Deno 2.9) fails CHAP and MS-CHAP with tls-exporter-una
   const peer = ttlsPeerPhase({ identity: "bob", password: "hello", inner: "chap" })({
     exportKeyingMaterial: peerExporter,
   });
-  await assert.rejects(server({ exporter: broken }).start(await peer.start(empty)), /broken/);
+  await assert.rejects(
+    server({ exporter: broken }).start(await peer.start(empty, OUTER), OUTER),
+    /broken/,
+  );
 });
 
 test("the peer speaks first: empty plaintexts wait, up to the bound of 16 messages", async () => {
   const phase = server();
   for (let i = 0; i < 16; i++) {
-    assert.deepEqual(await (i === 0 ? phase.start(empty) : phase.receive(empty)), {
+    assert.deepEqual(await (i === 0 ? phase.start(empty, OUTER) : phase.receive(empty, OUTER)), {
       next: "wait",
     });
   }
-  assert.deepEqual(await phase.receive(pap("bob", "hello")), BAD);
+  assert.deepEqual(await phase.receive(pap("bob", "hello"), OUTER), BAD);
 });
 
 test("after the end, anything fails", async () => {
   const phase = server();
-  assert.equal((await phase.start(pap("bob", "hello"))).next, "success");
-  assert.deepEqual(await phase.receive(pap("bob", "hello")), BAD);
-  assert.deepEqual(await phase.receive(empty), BAD);
+  assert.equal((await phase.start(pap("bob", "hello"), OUTER)).next, "success");
+  assert.deepEqual(await phase.receive(pap("bob", "hello"), OUTER), BAD);
+  assert.deepEqual(await phase.receive(empty, OUTER), BAD);
   const failed = server();
-  assert.deepEqual(await failed.start(pap("bob", "nope")), DENIED);
-  assert.deepEqual(await failed.receive(pap("bob", "hello")), BAD);
+  assert.deepEqual(await failed.start(pap("bob", "nope"), OUTER), DENIED);
+  assert.deepEqual(await failed.receive(pap("bob", "hello"), OUTER), BAD);
 });
 
 test("a message while the last one is being handled is refused; the first one finishes", async () => {
@@ -313,8 +340,8 @@ test("a message while the last one is being handled is refused; the first one fi
       return await context.credentials(identity);
     },
   });
-  const first = phase.start(pap("bob", "hello"));
-  assert.deepEqual(await phase.receive(pap("bob", "hello")), BAD);
+  const first = phase.start(pap("bob", "hello"), OUTER);
+  assert.deepEqual(await phase.receive(pap("bob", "hello"), OUTER), BAD);
   release();
   assert.deepEqual(await first, { next: "success", identity: "bob", method: "ttls/pap" });
 });
@@ -325,7 +352,7 @@ test("inner EAP: the EAP identity names the user even when a User-Name comes too
   const first = eapMessage(identityResponse("bob"), [
     mandatoryAvp(TtlsAvp.UserName, ascii("mallory")),
   ]);
-  const turn = await phase.start(first);
+  const turn = await phase.start(first, OUTER);
   assert.equal(turn.next, "send");
   assert.deepEqual(lookups, ["bob"]);
   // A later User-Name must be the first one.
@@ -337,17 +364,17 @@ test("inner EAP: the EAP identity names the user even when a User-Name comes too
   }, [
     mandatoryAvp(TtlsAvp.UserName, ascii("bob")),
   ]);
-  assert.deepEqual(await phase.receive(answer), BAD);
+  assert.deepEqual(await phase.receive(answer, OUTER), BAD);
 
   const again = server({ innerMethods: ["gtc"] });
-  await again.start(first);
+  await again.start(first, OUTER);
   const same = eapMessage(
     { code: EapCode.Response, identifier: 1, type: 6, data: ascii("hello") },
     [
       mandatoryAvp(TtlsAvp.UserName, ascii("mallory")),
     ],
   );
-  assert.deepEqual(await again.receive(same), {
+  assert.deepEqual(await again.receive(same, OUTER), {
     next: "success",
     identity: "bob",
     method: "ttls/eap-gtc",
@@ -356,7 +383,8 @@ test("inner EAP: the EAP identity names the user even when a User-Name comes too
 
 test("inner EAP: the server's Requests, byte for byte (GTC prompt, Identifiers from the peer's + 1)", async () => {
   const phase = server({ innerMethods: ["gtc"] });
-  const turn = await phase.start(eapMessage(identityResponse("bob", 41)));
+  // The inner Identifier follows the peer's inner one, not the outer Request's (9).
+  const turn = await phase.start(eapMessage(identityResponse("bob", 41)), 9);
   assert.equal(turn.next, "send");
   const request = encodeEap({
     code: EapCode.Request,
@@ -378,7 +406,7 @@ test("inner EAP: the EAP-Message may come in several AVPs, joined", async () => 
     mandatoryAvp(TtlsAvp.EapMessage, bytes.subarray(0, 3)),
     mandatoryAvp(TtlsAvp.EapMessage, bytes.subarray(3)),
   ]);
-  assert.equal((await server().start(split)).next, "send");
+  assert.equal((await server().start(split, OUTER)).next, "send");
 });
 
 test("inner EAP: every malformed or unexpected packet fails", async () => {
@@ -397,10 +425,10 @@ test("inner EAP: every malformed or unexpected packet fails", async () => {
     new Uint8Array([2, 0, 0, 9, 1]), // Length says 9
     new Uint8Array([2, 0]),
   ];
-  for (const first of firsts) assert.deepEqual(await server().start(eapMessage(first)), BAD);
+  for (const first of firsts) assert.deepEqual(await server().start(eapMessage(first), OUTER), BAD);
   // No inner method offered.
   assert.deepEqual(
-    await server({ innerMethods: [] }).start(eapMessage(identityResponse("bob"))),
+    await server({ innerMethods: [] }).start(eapMessage(identityResponse("bob")), OUTER),
     BAD,
   );
 
@@ -416,16 +444,16 @@ test("inner EAP: every malformed or unexpected packet fails", async () => {
   ];
   for (const second of seconds) {
     const phase = server({ innerMethods: ["md5", "gtc"] });
-    assert.equal((await phase.start(eapMessage(identityResponse("bob")))).next, "send");
-    assert.deepEqual(await phase.receive(eapMessage(second)), BAD);
+    assert.equal((await phase.start(eapMessage(identityResponse("bob")), OUTER)).next, "send");
+    assert.deepEqual(await phase.receive(eapMessage(second), OUTER), BAD);
   }
   // AVPs with no EAP-Message in the middle of inner EAP.
   const phase = server({ innerMethods: ["md5"] });
-  await phase.start(eapMessage(identityResponse("bob")));
-  assert.deepEqual(await phase.receive(pap("bob", "hello")), BAD);
+  await phase.start(eapMessage(identityResponse("bob")), OUTER);
+  assert.deepEqual(await phase.receive(pap("bob", "hello"), OUTER), BAD);
   const emptied = server({ innerMethods: ["md5"] });
-  await emptied.start(eapMessage(identityResponse("bob")));
-  assert.deepEqual(await emptied.receive(empty), BAD);
+  await emptied.start(eapMessage(identityResponse("bob")), OUTER);
+  assert.deepEqual(await emptied.receive(empty, OUTER), BAD);
 });
 
 test("inner EAP: a Nak only answers a method's first Request; one with no acceptable method fails", async () => {
@@ -435,25 +463,28 @@ test("inner EAP: a Nak only answers a method's first Request; one with no accept
   const peer = ttlsPeerPhase({ identity: "bob", password: "hello", inner: "eap-mschapv2" })({
     exportKeyingMaterial: exporter,
   });
-  let turn = await phase.start(await peer.start(empty));
-  turn = await phase.receive(await peer.receive((turn as { plaintext: Uint8Array }).plaintext));
+  let turn = await phase.start(await peer.start(empty, OUTER), OUTER);
+  turn = await phase.receive(
+    await peer.receive((turn as { plaintext: Uint8Array }).plaintext, OUTER),
+    OUTER,
+  );
   assert.equal(turn.next, "send");
   const nak = (identifier: number, types: number[]) =>
     eapMessage({ code: EapCode.Response, identifier, type: 3, data: Uint8Array.from(types) });
-  assert.deepEqual(await phase.receive(nak(2, [6])), BAD);
+  assert.deepEqual(await phase.receive(nak(2, [6]), OUTER), BAD);
 
   // A Nak for methods not offered, already tried, or none at all.
   for (const types of [[13], [26], [0], [21, 25]]) {
     const fresh = server({ innerMethods: ["mschapv2", "gtc"] });
-    await fresh.start(eapMessage(identityResponse("bob")));
-    assert.deepEqual(await fresh.receive(nak(1, types)), DENIED, String(types));
+    await fresh.start(eapMessage(identityResponse("bob")), OUTER);
+    assert.deepEqual(await fresh.receive(nak(1, types), OUTER), DENIED, String(types));
   }
   // The second method's first Request may be Nak'd too, but not back to the first.
   const twice = server({ innerMethods: ["mschapv2", "gtc", "md5"] });
-  await twice.start(eapMessage(identityResponse("bob")));
-  assert.equal((await twice.receive(nak(1, [6]))).next, "send");
-  assert.equal((await twice.receive(nak(2, [4]))).next, "send");
-  assert.deepEqual(await twice.receive(nak(3, [26, 6])), DENIED);
+  await twice.start(eapMessage(identityResponse("bob")), OUTER);
+  assert.equal((await twice.receive(nak(1, [6]), OUTER)).next, "send");
+  assert.equal((await twice.receive(nak(2, [4]), OUTER)).next, "send");
+  assert.deepEqual(await twice.receive(nak(3, [26, 6]), OUTER), DENIED);
 });
 
 test("garbage at every step of every inner authentication: a failure turn, never a throw", async () => {
@@ -506,7 +537,7 @@ test("garbage at every step of every inner authentication: a failure turn, never
       const spoil = next() % peerMessages.length;
       for (let i = 0; i <= spoil; i++) {
         const message = i === spoil ? garbage(peerMessages[i]!) : peerMessages[i]!;
-        const turn = await (i === 0 ? phase.start(message) : phase.receive(message));
+        const turn = await (i === 0 ? phase.start(message, OUTER) : phase.receive(message, OUTER));
         turns++;
         assert.ok(["send", "wait", "success", "failure"].includes(turn.next));
         if (turn.next !== "send" && turn.next !== "wait") break;
@@ -521,13 +552,13 @@ test("the PAP exchange, byte for byte", async () => {
   const peer = ttlsPeerPhase({ identity: "bob", password: "hello", inner: "pap" })({
     exportKeyingMaterial: exporter,
   });
-  const first = await peer.start(empty);
+  const first = await peer.start(empty, OUTER);
   assert.equal(
     toHex(first),
     "00000001" + "4000000b" + "626f6200" + // User-Name "bob", one octet of padding
       "00000002" + "40000018" + "68656c6c6f" + "00".repeat(11), // User-Password, NULs to 16
   );
-  assert.deepEqual(await server({ exporter }).start(first), {
+  assert.deepEqual(await server({ exporter }).start(first, OUTER), {
     next: "success",
     identity: "bob",
     method: "ttls/pap",

@@ -1,6 +1,7 @@
 // EAP-TTLS phase 2, peer phase wired to server phase directly (no TLS): every
 // inner authentication with the right password, a wrong one, an unknown
-// user, cleartext and NT-hash credentials, and the Nak of inner EAP.
+// user, cleartext and NT-hash credentials, and the Nak of inner EAP; the
+// outer EAP Identifier, which TTLS ignores.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeAvps } from "../../../src/eap/ttls/avp.ts";
@@ -42,11 +43,13 @@ async function run(
   identity: string,
   password: string,
   handshakeData: "with-first-avps" | "none" = "with-first-avps",
+  /** The Identifier of the outer Request that carried the server's last handshake flight. */
+  last = 7,
 ) {
   const exporter = fakeExporter();
   const peer = ttlsPeerPhase({ identity, password, inner })({ exportKeyingMaterial: exporter });
   const server = ttlsServerPhase(serverContext({ exporter, innerMethods: offered(inner) }));
-  const result = await converse(peer, server, { handshakeData });
+  const result = await converse(peer, server, { handshakeData, last });
   return { ...result, peer };
 }
 
@@ -94,6 +97,53 @@ for (const inner of INNERS) {
     assert.deepEqual(end, { next: "failure", reason: "authentication-failed" });
   });
 }
+
+/** The inner EAP packet in an EAP-Message AVP. */
+function innerPacket(bytes: Uint8Array): EapDataPacket {
+  const decoded = decodeAvps(bytes);
+  assert.ok(decoded.ok);
+  return decodeEap(decoded.avps[0]!.data) as EapDataPacket;
+}
+
+/** The inner authentications with no random challenge: the same plaintext every run. */
+const DETERMINISTIC = new Set<TtlsPeerInner>(["pap", "chap", "mschap", "eap-gtc"]);
+
+test("the outer Identifier, from 7 or wrapping past 255, changes nothing inside the tunnel", async () => {
+  for (const inner of INNERS) {
+    const from7 = await run(inner, "bob", "hello", "with-first-avps", 7);
+    const wrapping = await run(inner, "bob", "hello", "with-first-avps", 254);
+    for (const { end, peer } of [from7, wrapping]) {
+      assert.deepEqual(end, { next: "success", identity: "bob", method: METHOD[inner] }, inner);
+      assert.equal(peer.finished, true);
+    }
+    // The first AVPs in Response 7, then one round trip per outer Identifier.
+    const outers = (last: number) =>
+      from7.transcript.map((_, i) => (last + Math.floor((i + 1) / 2)) & 0xff);
+    assert.deepEqual(from7.outers, outers(7));
+    assert.deepEqual(wrapping.outers, outers(254));
+    assert.equal(wrapping.transcript.length, from7.transcript.length);
+    if (DETERMINISTIC.has(inner)) {
+      assert.deepEqual(wrapping.transcript, from7.transcript, inner);
+    }
+    if (inner.startsWith("eap-")) {
+      // Inner EAP keeps its own Identifiers, whatever the outer ones.
+      const identifiers = (transcript: Uint8Array[]) =>
+        transcript.map((bytes) => innerPacket(bytes).identifier);
+      assert.deepEqual(identifiers(wrapping.transcript), identifiers(from7.transcript));
+    }
+  }
+  // Inner EAP-MSCHAPv2 crosses from 255 to 0; with no AVPs in the handshake,
+  // they come in the Response to the empty Request that follows.
+  const { outers } = await run("eap-mschapv2", "bob", "hello", "with-first-avps", 254);
+  assert.deepEqual(outers, [254, 255, 255, 0, 0]);
+  assert.deepEqual((await run("eap-mschapv2", "bob", "hello", "none", 254)).outers, [
+    255,
+    0,
+    0,
+    1,
+    1,
+  ]);
+});
 
 test("inner EAP: the server offers the first method the credential can check", async () => {
   // bob has a cleartext password: EAP-MSCHAPv2, the first offered, can check it.
