@@ -22,6 +22,8 @@ function context(
     identifier,
     gtcPrompt: "Password: ",
     credentials: () => Promise.resolve(credential),
+    credentialsOf: () => Promise.resolve(undefined),
+    innerMethods: ["mschapv2", "gtc", "md5"],
   };
 }
 

@@ -6,9 +6,8 @@
  * header; hostapd, wpa_supplicant, FreeRADIUS and Windows all send it so.
  *
  * [MS-PEAP] §3.1.5.6 restores a headerless packet with the Code and
- * Identifier of the outer EAP packet that carried it. The tunnel phase
- * sees plaintext only, so the caller says which Identifier to assume
- * (PEAP's phase 2 here counts its own; see `peap_server_phase.ts`).
+ * Identifier of the outer EAP packet that carried it: the caller says
+ * which (the tunnel passes the outer Identifier to phase 2).
  *
  * @module
  */
