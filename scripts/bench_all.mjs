@@ -315,6 +315,16 @@ if (runs("peap")) {
     ],
     "eap_bench.ts --method peap (PEAPv0/EAP-MSCHAPv2, a full TLS handshake each: radkit Server + EapServer on every runtime, FreeRADIUS's eap module; radkit Client as load)",
   );
+  results.peap = results.peap ?? {};
+  results.peap.halfOpen = {};
+  for (const runtime of runtimes) {
+    results.peap.halfOpen[runtime] = await run(
+      runtime,
+      "bench/eap_half_open.ts",
+      ["--count", quick ? "2000" : "10000"],
+      `eap_half_open.ts on ${runtime} (PEAP conversations left after their ClientHello)`,
+    );
+  }
   measuredAt.peap = new Date().toISOString();
 }
 
@@ -1064,6 +1074,42 @@ function eapSection(section, ep) {
 }
 eapSection("eap", results.eap);
 eapSection("peap", results.peap);
+halfOpenSection(results.peap?.halfOpen);
+
+/** bench/eap_half_open.ts: what conversations left after their ClientHello cost. */
+function halfOpenSection(runs) {
+  if (!runs) return;
+  p(
+    "### Half-open PEAP conversations",
+    "",
+    "`bench/eap_half_open.ts`, in one process per runtime, no network: conversations begun and sent a",
+    "ClientHello, then abandoned (each holds a server TLS session that has sent its ServerHello flight),",
+    "with the default bound of live TLS sessions (`maxSessions`; the oldest is dropped first). RSS is",
+    "measured after the warm-up and after the last conversation.",
+    "",
+    "| runtime | conversations | Access-Challenges / Rejects | TLS sessions held (bound) | RSS before → after | RSS per session held | CPU per conversation |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+  );
+  for (const [runtime, r] of Object.entries(runs)) {
+    if (!r || r.error) {
+      p(`| ${names[runtime]} | failed: ${String(r?.error).slice(0, 200)} | | | | | |`);
+      misses.push(`peap half-open, ${names[runtime]}: failed`);
+      continue;
+    }
+    const held = r.challenged > 0 ? Math.min(r.count, r.maxSessions) : 0;
+    const reasons = Object.entries(r.rejectedBy ?? {}).map(([k, v]) => `${k} ${int(v)}`).join(", ");
+    p(
+      `| ${names[runtime]} | ${int(r.count)} | ${int(r.challenged)} / ${int(r.rejected)}${
+        reasons ? ` (${reasons})` : ""
+      } | ${int(held)} (${int(r.maxSessions)}) | ${r.rssBeforeMiB.toFixed(0)} → ${
+        r.rssAfterMiB.toFixed(0)
+      } MiB | ${held > 0 ? `${r.rssPerHeldKiB.toFixed(1)} KiB` : "-"} | ${
+        r.cpuMicrosPerConversation.toFixed(0)
+      } µs |`,
+    );
+  }
+  p("");
+}
 
 // Client
 const clientTotal = Object.values(results.client).find((r) => r?.total)?.total ??
