@@ -27,6 +27,7 @@ export { eapReply } from "./eap_reply.ts";
 export { EapConversationError } from "./conversation_error.ts";
 export type { EapConversationErrorReason } from "./conversation_error.ts";
 export type { EapMethodName } from "./methods/method.ts";
+export type { PasswordMethodName } from "./methods/registry.ts";
 export { EapServer } from "./server/eap_server.ts";
 export type {
   EapAuthenticatedUser,

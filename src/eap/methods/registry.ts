@@ -8,7 +8,19 @@ import { md5ChallengePeer, md5ChallengeServer } from "./md5_challenge.ts";
 import type { EapMethodName, PeerMethod, ServerMethod } from "./method.ts";
 import { msChapV2Peer, msChapV2Server } from "./mschapv2.ts";
 
-/** A password method's name. */
+/**
+ * The EAP methods that check a password, which PEAP and TTLS can also run
+ * inside their tunnel (`EapServerOptions.innerMethods`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { PasswordMethodName } from "@radkit/radius";
+ * import assert from "node:assert/strict";
+ *
+ * const inner: PasswordMethodName[] = ["mschapv2", "gtc"];
+ * assert.equal(inner.length, 2);
+ * ```
+ */
 export type PasswordMethodName = Exclude<EapMethodName, "tls" | "peap" | "ttls">;
 
 /** The server side of each password method (the TLS methods are made per server, with its certificates). */

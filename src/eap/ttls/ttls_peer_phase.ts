@@ -185,11 +185,11 @@ function paddedPassword(password: string): Uint8Array {
  *   gtcPrompt: "Password",
  *   exportKeyingMaterial,
  * });
- * const turn = await server.start(await peer.start(new Uint8Array(0)));
+ * const turn = await server.start(await peer.start(new Uint8Array(0), 7), 8);
  * assert.equal(turn.next, "send"); // MS-CHAP2-Success
- * const ack = turn.next === "send" ? await peer.receive(turn.plaintext) : undefined;
+ * const ack = turn.next === "send" ? await peer.receive(turn.plaintext, 8) : undefined;
  * assert.equal(peer.finished, true);
- * assert.deepEqual(await server.receive(ack!), {
+ * assert.deepEqual(await server.receive(ack!, 9), {
  *   next: "success",
  *   identity: "bob",
  *   method: "ttls/mschapv2",

@@ -117,7 +117,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  *   mandatoryAvp(TtlsAvp.UserName, text.encode("bob")),
  *   mandatoryAvp(TtlsAvp.UserPassword, Uint8Array.from({ length: 16 }, (_, i) => text.encode("hello")[i] ?? 0)),
  * ]);
- * assert.deepEqual(await phase.start(pap), { next: "success", identity: "bob", method: "ttls/pap" });
+ * assert.deepEqual(await phase.start(pap, 7), { next: "success", identity: "bob", method: "ttls/pap" });
  * ```
  */
 export const ttlsServerPhase: TunnelServerPhaseFactory = (
