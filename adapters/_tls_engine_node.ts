@@ -44,7 +44,9 @@ export function nodeTlsEngine(): TlsEngine {
   const contexts = new Map<string, SecureContext>();
   const contextFor = (options: TlsSessionOptions): SecureContext => {
     const key = [options.cert, options.key, options.ca].map(text).join("\0") +
-      `\0${options.minVersion ?? ""}\0${options.maxVersion ?? ""}\0${options.role}`;
+      `\0${options.minVersion ?? ""}\0${options.maxVersion ?? ""}\0${options.role}\0${
+        options.ticketLifetime ?? ""
+      }`;
     let context = contexts.get(key);
     if (context === undefined) {
       context = createSecureContext({
@@ -53,8 +55,15 @@ export function nodeTlsEngine(): TlsEngine {
         ...(options.ca === undefined ? {} : { ca: pemOf(options.ca)! }),
         minVersion: options.minVersion ?? "TLSv1.2",
         maxVersion: options.maxVersion ?? "TLSv1.3",
-        // No session tickets: no resumption of a session this engine began.
-        ...(options.role === "server" ? { secureOptions: constants.SSL_OP_NO_TICKET } : {}),
+        // Session tickets only when asked for (their keys live in this
+        // context): otherwise no session this engine began can be resumed.
+        ...(options.role !== "server"
+          ? {}
+          : options.ticketLifetime === undefined
+          ? { secureOptions: constants.SSL_OP_NO_TICKET }
+          // OpenSSL resumes a session whose client certificate it checked
+          // only within the same session id context (SSL_set_session_id_context).
+          : { sessionTimeout: options.ticketLifetime, sessionIdContext: "radkit-eap" }),
       });
       if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value!);
       contexts.set(key, context);

@@ -28,6 +28,8 @@ export interface EapolTestOptions {
    * Session-Id it derived ("Locally derived EAP Session-Id matches …").
    */
   readonly keyName?: boolean;
+  /** `-r`: authenticate this many more times (a TLS method may resume its session). */
+  readonly reauthentications?: number;
   /** More lines for the network block. */
   readonly extra?: readonly string[];
 }
@@ -62,6 +64,7 @@ export function eapolTest(options: EapolTestOptions): Promise<EapolTestResult> {
     "10",
     ...(options.noKeys === true ? ["-n"] : []),
     ...(options.keyName === true ? ["-e"] : []),
+    ...(options.reauthentications === undefined ? [] : [`-r${options.reauthentications}`]),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(peers.eapol_test.path, args, { stdio: ["ignore", "pipe", "pipe"] });

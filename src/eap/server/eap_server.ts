@@ -667,6 +667,19 @@ function checkTls(tls: EapTlsServerOptions): EapTlsServerOptions {
       throw new TypeError(`EapServer tls.${name} must be PEM text or bytes`);
     }
   }
+  const resumption: unknown = tls.resumption;
+  const lifetime = typeof resumption === "object" && resumption !== null
+    ? (resumption as { lifetime?: unknown }).lifetime
+    : undefined;
+  if (
+    (resumption !== undefined && typeof resumption !== "boolean" &&
+      (typeof resumption !== "object" || resumption === null)) ||
+    (lifetime !== undefined && (!Number.isSafeInteger(lifetime) || (lifetime as number) < 1))
+  ) {
+    throw new TypeError(
+      "EapServer tls.resumption must be true, false or { lifetime: seconds (a positive integer) }",
+    );
+  }
   return tls;
 }
 

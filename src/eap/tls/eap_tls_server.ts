@@ -62,6 +62,15 @@ export interface EapTlsServerOptions {
   readonly maxSessions?: number;
   /** Milliseconds a TLS session waits for the peer (default 60,000). */
   readonly sessionTimeout?: number;
+  /**
+   * TLS session resumption (off by default): peers get session tickets
+   * valid `lifetime` seconds (default 3,600) and may skip the certificates
+   * and key exchange next time (RFC 5216 §2.1.2). Nothing is stored on the
+   * server for it (the ticket keys live in the TLS engine's context). PEAP
+   * and TTLS still run their inner authentication on a resumed session;
+   * EAP-TLS checks the certificate the session was made with again.
+   */
+  readonly resumption?: boolean | { readonly lifetime?: number };
 }
 
 /** The server side of EAP-TLS, for one `EapServer`. */

@@ -53,6 +53,12 @@ export interface TlsSessionOptions {
   readonly minVersion?: EapTlsVersion;
   /** The newest version allowed (default `"TLSv1.3"`). */
   readonly maxVersion?: EapTlsVersion;
+  /**
+   * A server issues session tickets valid this many seconds, so that a
+   * peer may resume the session in a later conversation (RFC 5077, RFC
+   * 8446 §4.6.1). Without it no session can be resumed.
+   */
+  readonly ticketLifetime?: number;
 }
 
 /**

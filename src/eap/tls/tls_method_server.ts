@@ -84,6 +84,9 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
       options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize },
     );
 
+  /** Set once the engine is known to have no exporter: no session is opened again. */
+  let noExporter = false;
+
   function drop(id: string): void {
     sessions.get(id)?.session.destroy();
     sessions.delete(id);
@@ -143,6 +146,14 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
     live.msk = msk;
     live.sessionId = deriveSessionId(live.session, spec.type, live.randoms);
     let message = records;
+    if (records.length === 0 && details.protocol !== "TLSv1.3") {
+      // A resumed TLS 1.2 session: the server's Finished went first, the
+      // peer's ends the handshake, and EAP-Success follows at once
+      // (RFC 5216 §2.1.2).
+      const { sessionId } = live;
+      drop(id);
+      return { next: "success", msk, ...(sessionId === undefined ? {} : { sessionId }) };
+    }
     if (details.protocol === "TLSv1.3") {
       // RFC 9190 §2.1.1: one octet of application data, 0x00, tells the
       // peer that the handshake is over (no further post-handshake messages).
@@ -230,12 +241,20 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
     };
   }
 
+  const resumption = options.resumption;
+  const ticketLifetime = resumption === undefined || resumption === false
+    ? undefined
+    : resumption === true
+    ? 3_600
+    : resumption.lifetime ?? 3_600;
+
   function open(): Live {
     return {
       session: options.engine.open({
         role: "server",
         cert: options.cert,
         key: options.key,
+        ...(ticketLifetime === undefined ? {} : { ticketLifetime }),
         ...(spec.phase2 === undefined ? { ca: options.ca!, requestCert: true } : {}),
         ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
         ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
@@ -267,11 +286,13 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
       if (live === undefined) {
         // The ClientHello answers the Start: only then is a session opened.
         if (state.fresh !== true) return failure("tls-failed");
+        // No keys could come of it: fail before the handshake, not after.
+        if (noExporter) return failure("tls-exporter-unavailable");
         sweep(Date.now());
         live = open();
         sessions.set(id, live);
-        // No keys could come of it: fail before the handshake, not after.
         if (live.session.exportKeyingMaterial === undefined) {
+          noExporter = true;
           return fail(id, "tls-exporter-unavailable");
         }
       }

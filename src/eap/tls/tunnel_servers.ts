@@ -24,9 +24,12 @@ export function tunnelServers(options: EapTlsServerOptions): ServerMethod[] {
       { name: "peap", type: EapType.PEAP, keyLabel: TLS12_KEY_LABEL, phase2: peapServerPhase },
       options,
     ),
+    // No resumption for TTLS: peers skip the inner authentication on a
+    // resumed TTLS session (as RFC 5281 §7.5 allows the server to), and
+    // this server keeps no record of who authenticated in a session.
     tlsMethodServer(
       { name: "ttls", type: EapType.TTLS, keyLabel: TTLS_KEY_LABEL, phase2: ttlsServerPhase },
-      options,
+      { ...options, resumption: false },
     ),
   ];
 }

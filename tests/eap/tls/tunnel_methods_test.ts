@@ -179,6 +179,10 @@ test("the TLS methods offered: PEAP first, TTLS on a Nak, EAP-TLS only with a CA
     () => new EapServer({ credentials, authorize: "yes" as unknown as () => boolean }),
     /authorize must be a function/,
   );
+  assert.throws(
+    () => new EapServer({ credentials, tls: serverTls({ resumption: { lifetime: 0 } }) }),
+    /tls\.resumption must be true, false or \{ lifetime: seconds/,
+  );
 });
 
 test("a TTLS peer Naks PEAP, the server's first choice, and is served TTLS", {

@@ -1,0 +1,100 @@
+// TLS session resumption (EapServer tls.resumption, off by default), with
+// wpa_supplicant's eapol_test authenticating three times in a row (-r2):
+// with TLS 1.3 its PEAP and EAP-TLS sessions resume from the server's
+// session tickets, each authentication ends with the MS-MPPE keys it derived
+// ("MPPE keys OK: 3"), and PEAP still runs its inner authentication on a
+// resumed session. TTLS is never resumed (peers would skip its inner
+// authentication); TLS 1.2 sessions are not resumed (no server-side session
+// cache); without the option nothing is. Where node:tls has no exporter
+// (Deno 2.9) every conversation fails.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { TLSSocket } from "node:tls";
+import { nodeTlsEngine } from "../../../adapters/_tls_engine_node.ts";
+import { Code } from "../../../src/codec/code.ts";
+import { Server } from "../../../src/server.ts";
+import { EapServer } from "../../../src/eap/server/eap_server.ts";
+import { eapolTest } from "../../_eapol_test.ts";
+import { assertPeers, needs } from "../../_peers.ts";
+import { udp } from "../../_udp.ts";
+import { dictionary, secret } from "../_rig.ts";
+
+const path = (name: string) =>
+  fileURLToPath(new URL(`../../fixtures/tls/${name}`, import.meta.url));
+const hasExporter = typeof (TLSSocket.prototype as { exportKeyingMaterial?: unknown })
+  .exportKeyingMaterial === "function";
+
+async function withServer(resumption: boolean, run: (port: number) => Promise<void>) {
+  const eap = new EapServer({
+    credentials: (identity) => identity === "bob" ? { password: "hello" } : undefined,
+    tls: {
+      engine: nodeTlsEngine(),
+      cert: readFileSync(path("server.pem"), "utf8"),
+      key: readFileSync(path("server.key"), "utf8"),
+      ca: readFileSync(path("ca.pem"), "utf8"),
+      resumption,
+    },
+  });
+  const server = new Server({
+    transport: udp(),
+    dictionary,
+    clients: [{ address: "127.0.0.1", secret }],
+    handleAccessRequest: async (request) =>
+      await eap.handle(request) ?? request.reply(Code.AccessReject),
+  });
+  const { auth } = await server.listen({ hostname: "127.0.0.1", auth: 0 });
+  try {
+    await run(auth!.port);
+  } finally {
+    await server.close();
+  }
+}
+
+const METHODS = {
+  PEAP: [`phase2="auth=MSCHAPV2"`],
+  TTLS: [`phase2="auth=PAP"`],
+  TLS: [`client_cert="${path("nas1.pem")}"`, `private_key="${path("nas1.key")}"`],
+} as const;
+
+for (const resumption of [true, false]) {
+  for (const tls13 of [true, false]) {
+    for (const [eap, lines] of Object.entries(METHODS)) {
+      const resumes = resumption && tls13 && eap !== "TTLS";
+      test(
+        `${eap}, TLS ${tls13 ? "1.3" : "1.2"}, resumption ${
+          resumption ? "on" : "off"
+        }: three authentications, ${resumes ? "the later two resumed" : "each a full handshake"}`,
+        needs("eapol_test"),
+        async () => {
+          assertPeers("eapol_test");
+          await withServer(resumption, async (port) => {
+            const result = await eapolTest({
+              port,
+              secret,
+              eap,
+              identity: eap === "TLS" ? "nas1.test" : "bob",
+              password: "hello",
+              reauthentications: 2,
+              extra: [
+                `ca_cert="${path("ca.pem")}"`,
+                `phase1="tls_disable_tlsv1_3=${tls13 ? 0 : 1}"`,
+                ...lines,
+              ],
+            });
+            if (!hasExporter) {
+              assert.notEqual(result.code, 0, result.output);
+              return;
+            }
+            assert.equal(result.code, 0, result.output);
+            assert.match(result.output, /MPPE keys OK: 3 {2}mismatch: 0/);
+            const resumed = result.output.match(/resumed=1/g)?.length ?? 0;
+            if (resumes) assert.ok(resumed >= 2, `resumed ${resumed} times`);
+            else assert.equal(resumed, 0);
+          });
+        },
+      );
+    }
+  }
+}
