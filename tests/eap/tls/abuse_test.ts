@@ -11,15 +11,13 @@ import { TLSSocket } from "node:tls";
 import { setTimeout as sleep } from "node:timers/promises";
 import { nodeTlsEngine } from "../../../adapters/_tls_engine_node.ts";
 import { Code } from "../../../src/codec/code.ts";
-import { EapCode } from "../../../src/eap/code.ts";
-import { readEap, setEapMessage } from "../../../src/eap/eap_message.ts";
 import type { EapMethodName } from "../../../src/eap/methods/method.ts";
 import { EapServer, type EapServerOptions } from "../../../src/eap/server/eap_server.ts";
 import type { EapTlsServerOptions } from "../../../src/eap/tls/eap_tls_server.ts";
 import { encodeEapTlsFrame } from "../../../src/eap/tls/frame.ts";
 import { EapType } from "../../../src/eap/type.ts";
-import { Packet } from "../../../src/packet.ts";
-import { dictionary } from "../_rig.ts";
+import type { Packet } from "../../../src/packet.ts";
+import { answer as answerByHand, begin as beginByHand } from "./_by_hand.ts";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/tls/${name}`, import.meta.url), "utf8");
@@ -53,37 +51,9 @@ function server(
   });
 }
 
-/** Identity sent: the server's Start. */
-async function begin(eap: EapServer): Promise<Packet> {
-  const identity = Packet.create(Code.AccessRequest, dictionary, { "User-Name": "bob" });
-  setEapMessage(identity, {
-    code: EapCode.Response,
-    identifier: 1,
-    type: EapType.Identity,
-    data: new TextEncoder().encode("bob"),
-  });
-  return (await eap.handle(identity))!;
-}
-
-/** The Response of the method with this Type-Data to the Request of `challenge`. */
-async function answer(
-  eap: EapServer,
-  method: TlsMethod,
-  challenge: Packet,
-  typeData: Uint8Array,
-): Promise<Packet> {
-  const request = Packet.create(Code.AccessRequest, dictionary, {
-    "User-Name": "bob",
-    State: challenge.get("State") as Uint8Array,
-  });
-  setEapMessage(request, {
-    code: EapCode.Response,
-    identifier: readEap(challenge)!.identifier,
-    type: TYPES[method],
-    data: typeData,
-  });
-  return (await eap.handle(request))!;
-}
+const begin = (eap: EapServer) => beginByHand(eap, "bob");
+const answer = (eap: EapServer, method: TlsMethod, challenge: Packet, typeData: Uint8Array) =>
+  answerByHand(eap, challenge, TYPES[method], typeData, "bob");
 
 /** A peer's first flight: a real ClientHello. */
 async function clientHello(): Promise<{ records: Uint8Array; destroy(): void }> {

@@ -18,13 +18,13 @@ import type { EapTlsServerOptions } from "../../../src/eap/tls/eap_tls_server.ts
 import type { EapTlsVersion } from "../../../src/eap/tls/tls_engine.ts";
 import { TlsExporterUnavailableError } from "../../../src/eap/tls/tls_exporter_error.ts";
 import { EapConversationError } from "../../../src/eap/conversation_error.ts";
-import { dictionary, rig } from "../_rig.ts";
+import { rig } from "../_rig.ts";
 import { EapServer } from "../../../src/eap/server/eap_server.ts";
-import { Packet } from "../../../src/packet.ts";
-import { EapCode } from "../../../src/eap/code.ts";
+import type { Packet } from "../../../src/packet.ts";
 import { EapType } from "../../../src/eap/type.ts";
-import { readEap, setEapMessage } from "../../../src/eap/eap_message.ts";
+import { readEap } from "../../../src/eap/eap_message.ts";
 import { encodeEapTlsFrame } from "../../../src/eap/tls/frame.ts";
+import { answer as answerByHand, begin as beginByHand } from "./_by_hand.ts";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/tls/${name}`, import.meta.url), "utf8");
@@ -98,31 +98,11 @@ for (const version of ["TLSv1.2", "TLSv1.3"] as const satisfies EapTlsVersion[])
 }
 
 /** A conversation driven by hand: Identity sent, the server's Start received. */
-async function begin(eap: EapServer): Promise<Packet> {
-  const identity = Packet.create(Code.AccessRequest, dictionary, { "User-Name": "nas1.test" });
-  setEapMessage(identity, {
-    code: EapCode.Response,
-    identifier: 1,
-    type: EapType.Identity,
-    data: new TextEncoder().encode("nas1.test"),
-  });
-  return (await eap.handle(identity))!;
-}
+const begin = (eap: EapServer) => beginByHand(eap, "nas1.test");
 
 /** The EAP-TLS Response with this Type-Data to the Request of `challenge`. */
-async function answer(eap: EapServer, challenge: Packet, typeData: Uint8Array): Promise<Packet> {
-  const request = Packet.create(Code.AccessRequest, dictionary, {
-    "User-Name": "nas1.test",
-    State: challenge.get("State") as Uint8Array,
-  });
-  setEapMessage(request, {
-    code: EapCode.Response,
-    identifier: readEap(challenge)!.identifier,
-    type: EapType.TLS,
-    data: typeData,
-  });
-  return (await eap.handle(request))!;
-}
+const answer = (eap: EapServer, challenge: Packet, typeData: Uint8Array) =>
+  answerByHand(eap, challenge, EapType.TLS, typeData, "nas1.test");
 
 test("the server answers a ClientHello, or rejects it at once where node:tls has no exporter", async () => {
   // A peer driven by hand, so that the server's side is seen even where the
