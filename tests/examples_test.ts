@@ -128,3 +128,24 @@ describe("examples/*.ts against examples/server.ts", () => {
     assert.match(out, /to acct port \d+: Accounting-Response/);
   });
 });
+
+test("examples/wifi.ts: PEAP, TTLS and EAP-TLS accepted with keys and the VLAN, a wrong password rejected", async () => {
+  const { code, out } = await run("wifi.ts", {});
+  if (runtime === "deno") {
+    // Deno 2.9's node:tls has no exportKeyingMaterial: every method says so.
+    assert.equal(code, 1, out);
+    assert.equal(out.match(/TlsExporterUnavailableError: node:tls on Deno/g)?.length, 4, out);
+    return;
+  }
+  assert.equal(code, 0, out);
+  assert.equal(
+    out,
+    [
+      "PEAP/MSCHAPv2: Access-Accept, 64-octet MSK as MS-MPPE keys, VLAN 100",
+      "TTLS/PAP: Access-Accept, 64-octet MSK as MS-MPPE keys, VLAN 100",
+      "EAP-TLS: Access-Accept, 64-octet MSK as MS-MPPE keys",
+      "PEAP, wrong password: Access-Reject",
+      "",
+    ].join("\n"),
+  );
+});
