@@ -12,7 +12,6 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { Client, Code, Dictionary, EapServer, Server } from "../mod.ts";
-import type { EapClientOptions } from "../mod.ts";
 import { tlsEngine, udp } from "../adapters/auto.ts";
 
 const pem = (name: string) =>
@@ -51,7 +50,7 @@ const client = new Client({
   secret: "wifi-secret",
 });
 const tls = { engine: tlsEngine(), ca: pem("ca.pem"), serverName: "radius.test" };
-const attempts: [string, EapClientOptions][] = [
+const attempts: [string, Parameters<Client["eap"]>[0]][] = [
   ["PEAP/MSCHAPv2", {
     identity: "bob",
     anonymousIdentity: "anonymous",
