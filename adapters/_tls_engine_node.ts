@@ -12,6 +12,7 @@ import { constants } from "node:crypto";
 import { Duplex } from "node:stream";
 import {
   checkServerIdentity,
+  connect,
   createSecureContext,
   type PeerCertificate,
   type SecureContext,
@@ -42,11 +43,27 @@ export function nodeTlsEngine(): TlsEngine {
   // Parsing the certificate and key costs about 200 µs on Node.js: as
   // tls.Server does, the sessions of one configuration share a context.
   const contexts = new Map<string, SecureContext>();
+  /** A client's latest resumable session per configuration and server name (`resume`). */
+  const sessions = new Map<string, Buffer>();
+  const keyOf = (options: TlsSessionOptions): string =>
+    [options.cert, options.key, options.ca].map(text).join("\0") +
+    `\0${options.minVersion ?? ""}\0${options.maxVersion ?? ""}\0${options.role}\0${
+      options.ticketLifetime ?? ""
+    }`;
+  const sessionsFor = (options: TlsSessionOptions): SessionStore | undefined => {
+    if (options.role !== "client" || options.resume !== true) return undefined;
+    const key = `${keyOf(options)}\0${options.serverName ?? ""}`;
+    return {
+      get: () => sessions.get(key),
+      set(session) {
+        sessions.delete(key);
+        if (sessions.size >= MAX_CONTEXTS) sessions.delete(sessions.keys().next().value!);
+        sessions.set(key, session);
+      },
+    };
+  };
   const contextFor = (options: TlsSessionOptions): SecureContext => {
-    const key = [options.cert, options.key, options.ca].map(text).join("\0") +
-      `\0${options.minVersion ?? ""}\0${options.maxVersion ?? ""}\0${options.role}\0${
-        options.ticketLifetime ?? ""
-      }`;
+    const key = keyOf(options);
     let context = contexts.get(key);
     if (context === undefined) {
       context = createSecureContext({
@@ -70,7 +87,16 @@ export function nodeTlsEngine(): TlsEngine {
     }
     return context;
   };
-  return { name: "node:tls", open: (options) => openSession(options, contextFor(options)) };
+  return {
+    name: "node:tls",
+    open: (options) => openSession(options, contextFor(options), sessionsFor(options)),
+  };
+}
+
+/** Where a client keeps the session to resume. */
+interface SessionStore {
+  get(): Buffer | undefined;
+  set(session: Buffer): void;
 }
 
 /** A PEM given as text or bytes, as a cache key. */
@@ -100,7 +126,11 @@ function joined(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function openSession(options: TlsSessionOptions, context: SecureContext): TlsSession {
+function openSession(
+  options: TlsSessionOptions,
+  context: SecureContext,
+  resumable: SessionStore | undefined,
+): TlsSession {
   const isServer = options.role === "server";
   const outgoing: Uint8Array[] = [];
   const plaintext: Uint8Array[] = [];
@@ -126,6 +156,18 @@ function openSession(options: TlsSessionOptions, context: SecureContext): TlsSes
       requestCert: options.requestCert === true,
       rejectUnauthorized: false,
     })
+    : resumable !== undefined
+    // Only tls.connect hands out sessions that resume ("session" events,
+    // after its own verification, which then refuses a chain that does
+    // not lead to `ca`): a TLSSocket made on a stream gets none that do.
+    ? connect({
+      socket: wire,
+      secureContext: context,
+      rejectUnauthorized: options.ca !== undefined,
+      ...(options.serverName === undefined ? {} : { servername: options.serverName }),
+      ...(options.serverName === undefined ? { checkServerIdentity: () => undefined } : {}),
+      ...(resumable.get() === undefined ? {} : { session: resumable.get()! }),
+    })
     : new TLSSocket(
       wire,
       {
@@ -142,8 +184,11 @@ function openSession(options: TlsSessionOptions, context: SecureContext): TlsSes
     established = true;
     activity++;
   };
-  // A TLSSocket made on a stream (not by tls.connect) emits "secure" in both roles.
+  // A TLSSocket made on a stream (not by tls.connect) emits "secure" in both
+  // roles; one made by tls.connect, "secureConnect".
   socket.on("secure", onEstablished);
+  socket.on("secureConnect", onEstablished);
+  if (resumable !== undefined) socket.on("session", (session: Buffer) => resumable.set(session));
   socket.on("data", (data: Buffer) => {
     plaintext.push(new Uint8Array(data));
     activity++;
@@ -156,7 +201,8 @@ function openSession(options: TlsSessionOptions, context: SecureContext): TlsSes
     failure ??= typeof error.code === "string" ? `${error.code}: ${error.message}` : error.message;
     activity++;
   });
-  let started = isServer;
+  // tls.connect starts the handshake itself.
+  let started = isServer || resumable !== undefined;
 
   const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
   /** Waits for the engine to act on its input, then for it to go quiet. */
@@ -188,6 +234,20 @@ function openSession(options: TlsSessionOptions, context: SecureContext): TlsSes
 
   function details(): TlsDetails | undefined {
     if (!established) return undefined;
+    if (resumable !== undefined) {
+      // tls.connect verified the chain (and the name) itself, in this
+      // session or in the one it resumes, whose certificate a resumed
+      // TLS 1.3 session does not repeat.
+      const base = serverDetails(socket, options.ca !== undefined);
+      const authorized = options.ca !== undefined && socket.authorized === true;
+      return {
+        ...base,
+        authorized,
+        authorizationError: authorized
+          ? undefined
+          : String(socket.authorizationError ?? base.authorizationError ?? "not authorized"),
+      };
+    }
     // The chain check is the same in both roles: tls.connect's own checks
     // (including the name) do not run on a TLSSocket made on a stream.
     let checked = serverDetails(socket, options.ca !== undefined);

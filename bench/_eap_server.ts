@@ -14,7 +14,8 @@
 // are offered in that order, so that by default the conversation is
 // FreeRADIUS's: MD5-Challenge proposed, a Nak asking for MSCHAPv2. Nothing
 // is logged per request. With "peap" among METHODS the EapServer has the
-// test PKI's server certificate (tests/fixtures/tls) for PEAP.
+// test PKI's server certificate (tests/fixtures/tls) for PEAP; a second
+// argument "resumption" turns TLS session resumption on.
 //
 // Prints `READY {"port": N, "pid": N}`; `stats` on stdin prints
 // `STATS {...}` (RSS, heap used, the server's and the EAP server's
@@ -30,6 +31,8 @@ import type { AttributesInit } from "../src/packet.ts";
 import type { DatagramTransport } from "../src/transport.ts";
 
 const methods = (process.argv[2] ?? "md5,gtc,mschapv2").split(",") as EapMethodName[];
+/** `resumption` as the second argument: TLS session tickets (tls.resumption). */
+const resumption = process.argv[3] === "resumption";
 
 async function adapter() {
   if ("Deno" in globalThis) return await import("../adapters/deno.ts");
@@ -67,6 +70,7 @@ const eap = new EapServer({
         engine: (await adapter()).tlsEngine(),
         cert: fixture("server.pem"),
         key: fixture("server.key"),
+        resumption,
       },
     }
     : {}),

@@ -27,13 +27,15 @@
 //   node_modules/.bin/node bench/eap_bench.ts [--quick]
 //     [--runtimes deno,bun,node] [--rounds 3] [--count 20000] [--warmup 2000]
 //     [--in-flight 50] [--radkit-methods md5,gtc,mschapv2] [--no-freeradius]
-//     [--method mschapv2|peap]
+//     [--method mschapv2|peap] [--resumption]
 //
 // With --method peap the conversation is PEAPv0 with EAP-MSCHAPv2 inside, a
 // full TLS handshake each (no resumption on either side): FreeRADIUS with
 // the test PKI (startFreeRadius({ eapTls: true })), radkit offering
 // md5, gtc, mschapv2, peap in that order, so that both propose MD5 and get a
-// Nak for PEAP.
+// Nak for PEAP. With --resumption (PEAP only) both sides resume TLS 1.3
+// sessions from tickets and the inner EAP-MSCHAPv2 still runs: radkit only,
+// as FreeRADIUS would skip the inner authentication.
 //
 // Prints a summary on stderr and one `BENCH {...}` JSON line on stdout
 // (scripts/bench_all.mjs --only eap writes its section of bench/RESULTS.md
@@ -63,7 +65,12 @@ const RADKIT_METHODS = option(
   "radkit-methods",
   PEAP ? "md5,gtc,mschapv2,peap" : "md5,gtc,mschapv2",
 );
-const FREERADIUS = !process.argv.includes("--no-freeradius");
+/**
+ * PEAP with TLS session resumption on both sides (radkit only: FreeRADIUS
+ * skips the inner authentication on a resumed PEAP session, different work).
+ */
+const RESUMPTION = PEAP && process.argv.includes("--resumption");
+const FREERADIUS = !process.argv.includes("--no-freeradius") && !RESUMPTION;
 const CORES = cpus().length;
 /** The load's core; a pinned server gets the next one. */
 const LOAD_CORE = 0;
@@ -99,7 +106,11 @@ async function startFreeRadiusEap() {
 
 /** bench/_eap_server.ts on `runtime`, once it prints READY. */
 async function startRadkitEap(runtime: Runtime) {
-  const [command, args] = runtimeCommand(runtime, "bench/_eap_server.ts", [RADKIT_METHODS]);
+  const [command, args] = runtimeCommand(
+    runtime,
+    "bench/_eap_server.ts",
+    [RADKIT_METHODS, ...(RESUMPTION ? ["resumption"] : [])],
+  );
   const proc = new Proc(command, args);
   const remove = addCleanup(() => proc.stop());
   const ready = await proc.next<{ port: number }>("READY", 60_000);
@@ -118,7 +129,10 @@ const modes: Mode[] = CORES >= 2 ? ["pinned", "whole"] : ["whole"];
 if (CORES < 2) missing.pinned = "one core only: no pinned run (the load needs core 0)";
 
 const contenders: Contender[] = [];
-if (!FREERADIUS) missing.freeradius = "skipped (--no-freeradius)";
+if (RESUMPTION) {
+  missing.freeradius =
+    "not compared with resumption: FreeRADIUS skips PEAP's inner authentication on a resumed session";
+} else if (!FREERADIUS) missing.freeradius = "skipped (--no-freeradius)";
 else if (!have("/usr/sbin/freeradius")) {
   missing.freeradius = "/usr/sbin/freeradius (apt-get install freeradius)";
 } else {
@@ -199,6 +213,7 @@ async function measure(
         ? {
           inner: "mschapv2" as const,
           ca: new URL("../tests/fixtures/tls/ca.pem", import.meta.url).pathname,
+          ...(RESUMPTION ? { resumption: true } : {}),
         }
         : {}),
     };
@@ -322,6 +337,7 @@ console.log(`BENCH ${
     bench: "eap",
     load: "bench/eap_load.ts (radkit Client.eap on Node)",
     method: METHOD,
+    resumption: RESUMPTION,
     radkitMethods: RADKIT_METHODS,
     started,
     finished: new Date(),

@@ -46,6 +46,8 @@ export interface EapLoadJob {
   inner?: PeapInnerMethod;
   /** PEAP: the CA the server's certificate must chain to (a PEM file). */
   ca?: string;
+  /** PEAP: resume TLS sessions (one engine for the job, its sessions shared by the conversations). */
+  resumption?: boolean;
 }
 
 /** What one job measured over its window. */
@@ -108,7 +110,12 @@ async function run(job: EapLoadJob): Promise<EapLoadResult> {
     password: job.password,
     ...(job.inner === undefined ? {} : { inner: job.inner }),
     ...(job.ca === undefined ? {} : {
-      tls: { engine: tlsEngine(), ca: readFileSync(job.ca, "utf8"), serverName: "radius.test" },
+      tls: {
+        engine: tlsEngine(),
+        ca: readFileSync(job.ca, "utf8"),
+        serverName: "radius.test",
+        ...(job.resumption === true ? { resumption: true } : {}),
+      },
     }),
   };
   const keyed = job.method === "mschapv2" || job.method === "peap";

@@ -48,6 +48,14 @@ export interface EapTlsClientOptions {
   readonly minVersion?: EapTlsVersion;
   /** The newest TLS version (default `"TLSv1.3"`). */
   readonly maxVersion?: EapTlsVersion;
+  /**
+   * Offer to resume the last session made with the same engine and
+   * settings, from the server's session ticket (off by default; the server
+   * needs `tls.resumption`). A resumed session skips the certificates and
+   * the key exchange; the server's certificate is the one the first
+   * session checked.
+   */
+  readonly resumption?: boolean;
 }
 
 /** The peer side of EAP-TLS, for one conversation. */

@@ -59,6 +59,12 @@ export interface TlsSessionOptions {
    * 8446 §4.6.1). Without it no session can be resumed.
    */
   readonly ticketLifetime?: number;
+  /**
+   * A client keeps the session a server gives it (with its ticket) and
+   * offers it when it next opens a session with the same settings, to
+   * resume it (RFC 8446 §2.2).
+   */
+  readonly resume?: boolean;
 }
 
 /**

@@ -130,6 +130,7 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
       ...(options.serverName === undefined ? {} : { serverName: options.serverName }),
       ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
       ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
+      ...(options.resumption === true ? { resume: true } : {}),
     });
     if (session.exportKeyingMaterial === undefined) {
       // No keys could come of it: fail before the handshake, not after.

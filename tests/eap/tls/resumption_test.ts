@@ -15,6 +15,8 @@ import { TLSSocket } from "node:tls";
 import { nodeTlsEngine } from "../../../adapters/_tls_engine_node.ts";
 import { Code } from "../../../src/codec/code.ts";
 import { Server } from "../../../src/server.ts";
+import { Client } from "../../../src/client.ts";
+import { getEapMessage } from "../../../src/eap/eap_message.ts";
 import { EapServer } from "../../../src/eap/server/eap_server.ts";
 import { eapolTest } from "../../_eapol_test.ts";
 import { assertPeers, needs } from "../../_peers.ts";
@@ -26,7 +28,11 @@ const path = (name: string) =>
 const hasExporter = typeof (TLSSocket.prototype as { exportKeyingMaterial?: unknown })
   .exportKeyingMaterial === "function";
 
-async function withServer(resumption: boolean, run: (port: number) => Promise<void>) {
+async function withServer(
+  resumption: boolean,
+  run: (port: number) => Promise<void>,
+  sent?: (eapOctets: number) => void,
+) {
   const eap = new EapServer({
     credentials: (identity) => identity === "bob" ? { password: "hello" } : undefined,
     tls: {
@@ -41,8 +47,11 @@ async function withServer(resumption: boolean, run: (port: number) => Promise<vo
     transport: udp(),
     dictionary,
     clients: [{ address: "127.0.0.1", secret }],
-    handleAccessRequest: async (request) =>
-      await eap.handle(request) ?? request.reply(Code.AccessReject),
+    handleAccessRequest: async (request) => {
+      const reply = await eap.handle(request) ?? request.reply(Code.AccessReject);
+      sent?.(getEapMessage(reply)?.length ?? 0);
+      return reply;
+    },
   });
   const { auth } = await server.listen({ hostname: "127.0.0.1", auth: 0 });
   try {
@@ -97,4 +106,66 @@ for (const resumption of [true, false]) {
       );
     }
   }
+}
+
+// radkit's own client resumes too (tls.resumption on both sides): in later
+// conversations of the same engine the server sends far fewer EAP octets (no
+// certificate again), and the MSK is still the one in its MS-MPPE keys. A
+// server certificate from another CA is still refused.
+for (const method of ["peap", "tls"] as const) {
+  test(
+    `radkit Client ${method} with TLS 1.3 resumes its session: no certificate sent again, the keys still agree`,
+    { skip: hasExporter ? false : "no exporter in this runtime's node:tls" },
+    async () => {
+      let octets = 0;
+      await withServer(true, async (port) => {
+        const client = new Client({
+          transport: udp(),
+          server: "127.0.0.1",
+          ports: { auth: port },
+          secret,
+        });
+        const engine = nodeTlsEngine(); // the sessions to resume live in the engine
+        const tls = {
+          engine,
+          ca: readFileSync(path("ca.pem"), "utf8"),
+          serverName: "radius.test",
+          resumption: true,
+          ...(method === "tls"
+            ? {
+              cert: readFileSync(path("nas1.pem"), "utf8"),
+              key: readFileSync(path("nas1.key"), "utf8"),
+            }
+            : {}),
+        };
+        try {
+          const sent: number[] = [];
+          for (let i = 0; i < 3; i++) {
+            const before = octets;
+            const result = await client.eap({
+              identity: method === "tls" ? "nas1.test" : "bob",
+              method,
+              password: "hello",
+              tls,
+            });
+            assert.equal(result.authenticated, true);
+            assert.deepEqual(result.reply.get("MS-MPPE-Recv-Key"), result.msk!.slice(0, 32));
+            assert.deepEqual(result.reply.get("MS-MPPE-Send-Key"), result.msk!.slice(32, 64));
+            sent.push(octets - before);
+          }
+          // The server's certificate (about 600 octets) is not sent again.
+          assert.ok(sent[1]! < sent[0]! - 400 && sent[2]! < sent[0]! - 400, `EAP octets ${sent}`);
+          const rogue = await client.eap({
+            identity: "bob",
+            method: "peap",
+            password: "hello",
+            tls: { ...tls, ca: readFileSync(path("other_ca.pem"), "utf8") },
+          }).then((result) => result.authenticated, () => false);
+          assert.equal(rogue, false, "a server certificate from another CA is still refused");
+        } finally {
+          await client.close();
+        }
+      }, (eapOctets) => (octets += eapOctets));
+    },
+  );
 }
