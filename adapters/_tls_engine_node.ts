@@ -164,8 +164,10 @@ function openSession(
       socket: wire,
       secureContext: context,
       rejectUnauthorized: options.ca !== undefined,
-      ...(options.serverName === undefined ? {} : { servername: options.serverName }),
-      ...(options.serverName === undefined ? { checkServerIdentity: () => undefined } : {}),
+      // Without a name to check, only the chain is (as on the other path).
+      ...(options.serverName === undefined
+        ? { checkServerIdentity: () => undefined }
+        : { servername: options.serverName }),
       ...(resumable.get() === undefined ? {} : { session: resumable.get()! }),
     })
     : new TLSSocket(
