@@ -17,6 +17,8 @@ export interface EapTlsKeys {
 
 /** RFC 5216 §2.3: TLS-PRF-128(master_secret, "client EAP encryption", client.random || server.random). */
 export const TLS12_KEY_LABEL = "client EAP encryption";
+/** RFC 5281 §8: the TLS 1.2 label of EAP-TTLS's keying material. */
+export const TTLS_KEY_LABEL = "ttls keying material";
 /** RFC 9190 §2.3: TLS-Exporter("EXPORTER_EAP_TLS_Key_Material", Type-Code, 128). */
 export const TLS13_KEY_LABEL = "EXPORTER_EAP_TLS_Key_Material";
 

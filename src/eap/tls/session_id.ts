@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { concatBytes } from "./_bytes.ts";
 import type { TlsSession } from "./tls_engine.ts";
 
 /** RFC 9190 §2.3: TLS-Exporter("EXPORTER_EAP_TLS_Method-Id", Type-Code, 64). */
@@ -48,19 +49,11 @@ export function deriveSessionId(
   if (protocol === "TLSv1.3") {
     const exporter = session.exportKeyingMaterial;
     if (exporter === undefined) return undefined;
-    return joined(eapType, exporter(64, METHOD_ID_LABEL, new Uint8Array([eapType])));
+    return concatBytes(
+      new Uint8Array([eapType]),
+      exporter(64, METHOD_ID_LABEL, new Uint8Array([eapType])),
+    );
   }
   if (randoms.client === undefined || randoms.server === undefined) return undefined;
-  return joined(eapType, randoms.client, randoms.server);
-}
-
-function joined(eapType: number, ...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(1 + parts.reduce((sum, part) => sum + part.length, 0));
-  out[0] = eapType;
-  let offset = 1;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(new Uint8Array([eapType]), randoms.client, randoms.server);
 }

@@ -10,6 +10,7 @@
  * @module
  */
 import { EapConversationError } from "../conversation_error.ts";
+import { concatBytes } from "./_bytes.ts";
 import type { EapMethodName, PeerMethod } from "../methods/method.ts";
 import { EapTlsError } from "./eap_tls_error.ts";
 import type { EapTlsClientOptions } from "./eap_tls_peer.ts";
@@ -112,12 +113,7 @@ export function tlsMethodPeer(spec: TlsMethodPeerSpec, options: EapTlsClientOpti
       answer = await inner!.receive(plaintext, identifier);
     }
     if (answer.length === 0) return records;
-    const sealed = await tls.send(answer);
-    if (records.length === 0) return sealed.records;
-    const out = new Uint8Array(records.length + sealed.records.length);
-    out.set(records);
-    out.set(sealed.records, records.length);
-    return out;
+    return concatBytes(records, (await tls.send(answer)).records);
   }
 
   async function begin(): Promise<Uint8Array> {

@@ -14,6 +14,7 @@
  */
 import { randomBytes } from "../../crypto/random.ts";
 import { toHex } from "../_hex.ts";
+import { concatBytes } from "./_bytes.ts";
 import type { ServerMethod, ServerMethodContext, ServerStep } from "../methods/method.ts";
 import type { EapMethodName } from "../methods/method.ts";
 import { EapTlsError } from "./eap_tls_error.ts";
@@ -158,7 +159,7 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
       // RFC 9190 §2.1.1: one octet of application data, 0x00, tells the
       // peer that the handshake is over (no further post-handshake messages).
       const marker = await live.session.send(new Uint8Array([0]));
-      message = joined(records, marker.records);
+      message = concatBytes(records, marker.records);
     }
     return send(id, live, message, "finished");
   }
@@ -199,7 +200,7 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
       case "send": {
         const sealed = await live.session.send(turn.plaintext);
         if (sealed.failure !== undefined) return fail(id, "tls-failed");
-        return send(id, live, joined(records, sealed.records), "tunnel");
+        return send(id, live, concatBytes(records, sealed.records), "tunnel");
       }
       case "wait":
         // Nothing of phase 2 to say: an empty Request asks the peer to go on.
@@ -368,15 +369,6 @@ export function tlsMethodServer(spec: TlsMethodSpec, options: EapTlsServerOption
     }
     return await tunnelTurn(id, live, await inner.receive(plaintext, identifier), records);
   }
-}
-
-function joined(first: Uint8Array, second: Uint8Array): Uint8Array {
-  if (second.length === 0) return first;
-  if (first.length === 0) return second;
-  const out = new Uint8Array(first.length + second.length);
-  out.set(first);
-  out.set(second, first.length);
-  return out;
 }
 
 function failure(

@@ -9,9 +9,8 @@ import { peapPeerPhase } from "../peap/peap_peer_phase.ts";
 import { ttlsPeerPhase } from "../ttls/ttls_peer_phase.ts";
 import { EapType } from "../type.ts";
 import type { EapTlsClientOptions } from "./eap_tls_peer.ts";
-import { TLS12_KEY_LABEL } from "./keys.ts";
+import { TLS12_KEY_LABEL, TTLS_KEY_LABEL } from "./keys.ts";
 import { tlsMethodPeer } from "./tls_method_peer.ts";
-import { TTLS_KEY_LABEL } from "./tunnel_servers.ts";
 
 /**
  * The inner methods of PEAP: EAP-MSCHAPv2 (what Windows, Android and iOS

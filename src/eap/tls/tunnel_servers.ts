@@ -9,11 +9,8 @@ import { peapServerPhase } from "../peap/peap_server_phase.ts";
 import { ttlsServerPhase } from "../ttls/ttls_server_phase.ts";
 import { EapType } from "../type.ts";
 import type { EapTlsServerOptions } from "./eap_tls_server.ts";
-import { TLS12_KEY_LABEL } from "./keys.ts";
+import { TLS12_KEY_LABEL, TTLS_KEY_LABEL } from "./keys.ts";
 import { tlsMethodServer } from "./tls_method_server.ts";
-
-/** RFC 5281 §8: the TLS 1.2 label of EAP-TTLS's keying material. */
-export const TTLS_KEY_LABEL = "ttls keying material";
 
 /** PEAP and TTLS for one `EapServer`. */
 export function tunnelServers(options: EapTlsServerOptions): ServerMethod[] {
