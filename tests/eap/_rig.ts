@@ -22,9 +22,28 @@ export const users: ReadonlyMap<string, PasswordCredential> = new Map<string, Pa
 
 export interface Rig {
   eap: EapServer;
+  /** The server's authentication port. */
+  port: number;
   server: Server;
   client: Client;
   close(): Promise<void>;
+}
+
+/**
+ * Runs `run` against a rig on this runtime's UDP (for peers in other
+ * processes: eapol_test), then closes it.
+ */
+export async function withUdpRig(
+  options: Partial<EapServerOptions>,
+  run: (port: number, eap: EapServer) => Promise<void>,
+  handler?: (eap: EapServer) => RequestHandler,
+): Promise<void> {
+  const r = await rig(options, "udp", handler);
+  try {
+    await run(r.port, r.eap);
+  } finally {
+    await r.close();
+  }
 }
 
 /** Over MemoryTransport, or over this runtime's UDP on 127.0.0.1. */
@@ -58,6 +77,7 @@ export async function rig(
   });
   return {
     eap,
+    port: auth!.port,
     server,
     client,
     async close() {

@@ -4,32 +4,16 @@
 // Access-Accept are the MSK eapol_test derived ("MPPE keys OK").
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Code } from "../../src/codec/code.ts";
-import { Server } from "../../src/server.ts";
-import { EapServer, type EapServerOptions } from "../../src/eap/server/eap_server.ts";
+import type { EapServer, EapServerOptions } from "../../src/eap/server/eap_server.ts";
 import { eapolTest } from "../_eapol_test.ts";
 import { assertPeers, needs } from "../_peers.ts";
-import { udp } from "../_udp.ts";
-import { dictionary, secret, users } from "./_rig.ts";
+import { secret, withUdpRig } from "./_rig.ts";
 
-async function withServer(
+function withServer(
   run: (port: number, eap: EapServer) => Promise<void>,
   options: Partial<EapServerOptions> = {},
 ): Promise<void> {
-  const eap = new EapServer({ credentials: (identity) => users.get(identity), ...options });
-  const server = new Server({
-    transport: udp(),
-    dictionary,
-    clients: [{ address: "127.0.0.1", secret }],
-    handleAccessRequest: async (request) =>
-      await eap.handle(request) ?? request.reply(Code.AccessReject),
-  });
-  const { auth } = await server.listen({ hostname: "127.0.0.1", auth: 0 });
-  try {
-    await run(auth!.port, eap);
-  } finally {
-    await server.close();
-  }
+  return withUdpRig(options, run);
 }
 
 const cases = [

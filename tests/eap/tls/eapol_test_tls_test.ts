@@ -10,21 +10,18 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { TLSSocket } from "node:tls";
 import { nodeTlsEngine } from "../../../adapters/_tls_engine_node.ts";
-import { Code } from "../../../src/codec/code.ts";
-import { Server } from "../../../src/server.ts";
-import { EapServer } from "../../../src/eap/server/eap_server.ts";
+import type { EapServer } from "../../../src/eap/server/eap_server.ts";
 import { eapolTest } from "../../_eapol_test.ts";
 import { assertPeers, needs } from "../../_peers.ts";
-import { udp } from "../../_udp.ts";
-import { dictionary, secret } from "../_rig.ts";
+import { secret, withUdpRig } from "../_rig.ts";
 
 const path = (name: string) =>
   fileURLToPath(new URL(`../../fixtures/tls/${name}`, import.meta.url));
 const hasExporter = typeof (TLSSocket.prototype as { exportKeyingMaterial?: unknown })
   .exportKeyingMaterial === "function";
 
-async function withServer(run: (port: number, eap: EapServer) => Promise<void>): Promise<void> {
-  const eap = new EapServer({
+function withServer(run: (port: number, eap: EapServer) => Promise<void>): Promise<void> {
+  return withUdpRig({
     credentials: () => undefined,
     methods: ["tls"],
     tls: {
@@ -33,20 +30,7 @@ async function withServer(run: (port: number, eap: EapServer) => Promise<void>):
       key: readFileSync(path("server.key"), "utf8"),
       ca: readFileSync(path("ca.pem"), "utf8"),
     },
-  });
-  const server = new Server({
-    transport: udp(),
-    dictionary,
-    clients: [{ address: "127.0.0.1", secret }],
-    handleAccessRequest: async (request) =>
-      await eap.handle(request) ?? request.reply(Code.AccessReject),
-  });
-  const { auth } = await server.listen({ hostname: "127.0.0.1", auth: 0 });
-  try {
-    await run(auth!.port, eap);
-  } finally {
-    await server.close();
-  }
+  }, run);
 }
 
 const tls = (client: string, phase1?: string) => [

@@ -14,51 +14,40 @@ import { fileURLToPath } from "node:url";
 import { TLSSocket } from "node:tls";
 import { nodeTlsEngine } from "../../../adapters/_tls_engine_node.ts";
 import { Code } from "../../../src/codec/code.ts";
-import { Server } from "../../../src/server.ts";
 import { Client } from "../../../src/client.ts";
 import { getEapMessage } from "../../../src/eap/eap_message.ts";
-import { EapServer } from "../../../src/eap/server/eap_server.ts";
 import { eapolTest } from "../../_eapol_test.ts";
 import { assertPeers, needs } from "../../_peers.ts";
 import { udp } from "../../_udp.ts";
-import { dictionary, secret } from "../_rig.ts";
+import { secret, withUdpRig } from "../_rig.ts";
 
 const path = (name: string) =>
   fileURLToPath(new URL(`../../fixtures/tls/${name}`, import.meta.url));
 const hasExporter = typeof (TLSSocket.prototype as { exportKeyingMaterial?: unknown })
   .exportKeyingMaterial === "function";
 
-async function withServer(
+function withServer(
   resumption: boolean,
   run: (port: number) => Promise<void>,
   sent?: (eapOctets: number) => void,
-) {
-  const eap = new EapServer({
-    credentials: (identity) => identity === "bob" ? { password: "hello" } : undefined,
-    tls: {
-      engine: nodeTlsEngine(),
-      cert: readFileSync(path("server.pem"), "utf8"),
-      key: readFileSync(path("server.key"), "utf8"),
-      ca: readFileSync(path("ca.pem"), "utf8"),
-      resumption,
+): Promise<void> {
+  return withUdpRig(
+    {
+      tls: {
+        engine: nodeTlsEngine(),
+        cert: readFileSync(path("server.pem"), "utf8"),
+        key: readFileSync(path("server.key"), "utf8"),
+        ca: readFileSync(path("ca.pem"), "utf8"),
+        resumption,
+      },
     },
-  });
-  const server = new Server({
-    transport: udp(),
-    dictionary,
-    clients: [{ address: "127.0.0.1", secret }],
-    handleAccessRequest: async (request) => {
+    run,
+    (eap) => async (request) => {
       const reply = await eap.handle(request) ?? request.reply(Code.AccessReject);
       sent?.(getEapMessage(reply)?.length ?? 0);
       return reply;
     },
-  });
-  const { auth } = await server.listen({ hostname: "127.0.0.1", auth: 0 });
-  try {
-    await run(auth!.port);
-  } finally {
-    await server.close();
-  }
+  );
 }
 
 const METHODS = {
