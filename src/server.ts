@@ -601,7 +601,8 @@ function checkStreamPorts(options: ListenOptions, hostname: string): CheckedStre
  * 4. client lookup by source address, else `"unknown-client"`. A `clients`
  *    function is not called while `maxInFlight` requests are in flight
  *    (`"overloaded"`) or `maxPendingLookups` calls are pending
- *    (`"lookup-overloaded"`);
+ *    (`"lookup-overloaded"`), though a retransmission of an answered
+ *    request still gets its cached reply (step 5);
  * 5. RFC 5080 duplicate detection on (port, source address and port, code,
  *    Identifier, Request Authenticator): a retransmission of a request in
  *    flight is dropped, one of an answered request gets the same reply bytes
@@ -1315,11 +1316,13 @@ export class Server<A extends object = AnyAttributes> {
       return this.#process(listener, data, length, from, table.find(from.hostname), undefined);
     }
     // The lookup may be async: it is a request in flight from the call on.
-    if (this.#jobs.size >= maxInFlight) {
-      return this.#drop(undefined, "overloaded", from, { maxInFlight });
-    }
-    if (this.#lookups >= maxPendingLookups) {
-      return this.#drop(undefined, "lookup-overloaded", from, { maxPendingLookups });
+    const full = this.#jobs.size >= maxInFlight;
+    if (full || this.#lookups >= maxPendingLookups) {
+      // A retransmission needs no lookup to be answered from the cache.
+      if (this.#answeredFromCache(listener, data, from)) return;
+      return full
+        ? this.#drop(undefined, "overloaded", from, { maxInFlight })
+        : this.#drop(undefined, "lookup-overloaded", from, { maxPendingLookups });
     }
     let found: unknown;
     try {
@@ -1344,6 +1347,20 @@ export class Server<A extends object = AnyAttributes> {
         this.#lookupFailed(job, from, error);
       },
     );
+  }
+
+  /**
+   * Step 5 ahead of a full server's client lookup: a retransmission of an
+   * answered request gets its cached reply (RFC 5080 §2.2.2), as it would
+   * with room to spare. The key holds the source and the Request
+   * Authenticator, so the bytes go only where the original reply went.
+   */
+  #answeredFromCache(listener: Listener, data: Uint8Array, from: Address): boolean {
+    if (listener.radius11 === true || data[0] === Code.StatusServer) return false;
+    const state = this.#cache.check(requestKey(listener.tag, from.hostname, from.port, data));
+    if (state.kind !== "answered") return false;
+    this.#send(undefined, listener, from, state.reply, true);
+    return true;
   }
 
   #fromLookup(

@@ -182,6 +182,58 @@ test("maxPendingLookups: datagrams are dropped before the lookup while as many a
   });
 });
 
+test("a full server still answers retransmissions of answered requests from the cache, without a lookup", async () => {
+  const held = gate();
+  // Full by handlers in flight: the lookup answers at once, s1 and s2 never settle until opened.
+  const lookup = countedLookup(() => SECRET);
+  await withServer({
+    maxInFlight: 2,
+    clients: lookup.clients,
+    handleAccountingRequest: async (request) => {
+      if (request.get("Acct-Session-Id") !== "s0") await held.promise;
+      return respond(request);
+    },
+  }, async (rig) => {
+    const answered = accounting("s0");
+    await rig.peer.send(answered, rig.acct);
+    await quiet(rig.server, 1);
+    for (const session of ["s1", "s2"]) await rig.peer.send(accounting(session), rig.acct);
+    await rig.peer.send(answered, rig.acct);
+    await rig.peer.send(accounting("s3"), rig.acct);
+    const stats = await idle(rig);
+    assert.equal(lookup.calls(), 3);
+    assert.deepEqual([stats.replied, stats.resent, stats.inFlight], [1, 1, 2]);
+    assert.deepEqual(drops(stats), { overloaded: 1 });
+    assert.deepEqual(rig.peer.replies[1], rig.peer.replies[0]);
+    held.open();
+    await quiet(rig.server, 5);
+  });
+  // Full by pending lookups: the first lookup settles, the next ones wait.
+  const waiting = gate();
+  const lookups = countedLookup(async () => {
+    if (lookups.calls() > 1) await waiting.promise;
+    return SECRET;
+  });
+  await withServer({
+    maxPendingLookups: 1,
+    clients: lookups.clients,
+    handleAccountingRequest: respond,
+  }, async (rig) => {
+    const answered = accounting("s0");
+    await rig.peer.send(answered, rig.acct);
+    await quiet(rig.server, 1);
+    await rig.peer.send(accounting("s1"), rig.acct);
+    await rig.peer.send(answered, rig.acct);
+    await rig.peer.send(accounting("s2"), rig.acct);
+    const stats = await idle(rig);
+    assert.equal(lookups.calls(), 2);
+    assert.deepEqual([stats.replied, stats.resent, stats.inFlight], [1, 1, 1]);
+    assert.deepEqual(drops(stats), { "lookup-overloaded": 1 });
+    waiting.open();
+    await quiet(rig.server, 4);
+  });
+});
+
 test("a client's own maxInFlight drops its excess as client-overloaded, not others' requests", async () => {
   const held = gate();
   await withServer({
