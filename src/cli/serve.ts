@@ -56,7 +56,8 @@ import {
 /** `radkit serve --help`. */
 export const SERVE_HELP: string =
   `Run a demo RADIUS server: users from a FreeRADIUS-style users file (PAP, CHAP),
-accounting, CoA and Disconnect answered with an ACK, one log line per request.
+accounting, CoA and Disconnect answered with an ACK, one log line per request (none
+with --quiet).
 
 Usage:
   radkit serve --secret S [--users FILE] [options]
@@ -104,6 +105,9 @@ Options:
                         Linux with Node.js and Bun) or shared (one socket read by all; the
                         only way on Deno, and the default elsewhere).
   --json                Log JSON lines instead of text.
+  --quiet               No line per request (as FreeRADIUS by default): only start, stop,
+                        reload, warnings and errors. For load, where formatting a line per
+                        request costs about a tenth of the CPU.
   --show-secrets        Log secret values (User-Password, CHAP, MS-CHAP and EAP challenges
                         and responses, ...) instead of <hidden, N bytes>. Not for production.
   -h, --help            Show this help.
@@ -195,6 +199,11 @@ function logger(json: boolean, showSecrets: boolean, worker: number | undefined)
     }
     return reply;
   };
+}
+
+/** `--quiet`'s request log: the reply passes through, nothing is formatted. */
+function unlogged(_request: Packet, _context: RequestContext, reply: Packet): Packet {
+  return reply;
 }
 
 /**
@@ -301,6 +310,7 @@ export async function serve(args: readonly string[]): Promise<number> {
     workers: { type: "string" },
     sockets: { type: "string" },
     json: { type: "boolean" },
+    quiet: { type: "boolean" },
     "show-secrets": { type: "boolean" },
   }, "serve");
   if (flags.values.help === true) {
@@ -355,8 +365,14 @@ export async function serve(args: readonly string[]): Promise<number> {
   const eapTls = await eapTlsOptions(flags);
   const requireMessageAuthenticator = flags.values["no-require-message-authenticator"] !== true;
   const showSecrets = flags.values["show-secrets"] === true;
+  const quiet = flags.values.quiet === true;
+  if (quiet && showSecrets) {
+    throw new UsageError(
+      "--show-secrets shows the request lines that --quiet leaves out: drop one",
+    );
+  }
   const makeServer = (transport: DatagramTransport, worker?: number): Server => {
-    const log = logger(json, showSecrets, worker);
+    const log = quiet ? unlogged : logger(json, showSecrets, worker);
     // Conversations live in this process: a NAS's EAP rounds reach one worker
     // as long as its source port stays (SO_REUSEPORT hashes address and port).
     const eap = new EapServer({

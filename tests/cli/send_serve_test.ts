@@ -178,3 +178,30 @@ describe("radkit send → radkit serve", T, () => {
     assert.match(result.stderr, /No reply to Access-Request.*--secret/);
   });
 });
+
+test(
+  "radkit serve --quiet answers without a line per request, and still prints its counters",
+  T,
+  async () => {
+    const server = await serve(["--secret", SECRET, "--quiet", "--workers", "1"]);
+    let stopped;
+    try {
+      const to = ["--server", `127.0.0.1:${server.ports.acct}`, "--secret", SECRET];
+      const result = await cli(["send", ...to, "--code", "accounting-request", "User-Name=bob"]);
+      assert.equal(result.code, 0, result.stderr + server.output());
+      assert.match(result.stdout, /Accounting-Response/);
+    } finally {
+      stopped = await server.stop();
+    }
+    assert.equal(stopped.code, 0, stopped.stdout + stopped.stderr);
+    assert.doesNotMatch(stopped.stdout, /Accounting-Request/);
+    assert.match(stopped.stdout, /listening/);
+    assert.match(lines(stopped.stdout).at(-1)!, /replied 1\b|"replied":1\b/);
+  },
+);
+
+test("radkit serve: --quiet and --show-secrets contradict each other (exit 2)", T, async () => {
+  const result = await cli(["serve", "--secret", SECRET, "--quiet", "--show-secrets"]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /--quiet/);
+});
