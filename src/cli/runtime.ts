@@ -7,8 +7,7 @@
  * @module
  */
 import { lookup } from "node:dns/promises";
-import { writeSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { createReadStream, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import process from "node:process";
 import { udp as bunUdp } from "../../adapters/bun.ts";
@@ -106,10 +105,21 @@ export function tlsEngine(): TlsEngine {
 }
 
 /**
- * Reads a text file (UTF-8), or standard input for `"-"`.
+ * The most text the CLI reads from one file or from standard input (users
+ * files, packet lists, dictionaries, certificates): far above any real one,
+ * and a bound on what an endless pipe can make it buffer.
+ */
+export const MAX_TEXT_INPUT: number = 64 * 1024 * 1024;
+
+/**
+ * Reads a text file (UTF-8), or standard input for `"-"`, at most
+ * `maxBytes` of it.
  *
  * @param path The file path, or `"-"`.
+ * @param maxBytes The most bytes to read; past them reading stops (the rest
+ * is never read) and a `RangeError` is thrown.
  * @returns The text.
+ * @throws {RangeError} when the input holds more than `maxBytes` bytes.
  *
  * @example Usage
  * ```ts
@@ -117,10 +127,12 @@ export function tlsEngine(): TlsEngine {
  * import assert from "node:assert/strict";
  *
  * await assert.rejects(readText("/nonexistent/radkit-users"));
+ * await assert.rejects(readText("/dev/zero", 1024), /more than 1024 bytes/);
  * ```
  */
-export function readText(path: string): Promise<string> {
-  return path === "-" ? readStdin() : readFile(path, "utf8");
+export function readText(path: string, maxBytes: number = MAX_TEXT_INPUT): Promise<string> {
+  if (path === "-") return readStdin(maxBytes);
+  return readCapped(createReadStream(path), maxBytes, path);
 }
 
 /**
@@ -138,14 +150,22 @@ export function readText(path: string): Promise<string> {
  * const text = await readStdin(); // e.g. `echo 'User-Name = "bob"' | radkit send ... -`
  * ```
  */
-export async function readStdin(maxBytes: number = Infinity): Promise<string> {
+export function readStdin(maxBytes: number = MAX_TEXT_INPUT): Promise<string> {
+  return readCapped(process.stdin, maxBytes, "Standard input");
+}
+
+async function readCapped(
+  stream: AsyncIterable<Uint8Array | string>,
+  maxBytes: number,
+  what: string,
+): Promise<string> {
   const decoder = new TextDecoder();
   let text = "";
   let bytes = 0;
-  for await (const chunk of process.stdin) {
+  for await (const chunk of stream) {
     bytes += chunk.length;
     // Leaving the loop destroys the stream: nothing more is read or buffered.
-    if (bytes > maxBytes) throw new RangeError(`Standard input holds more than ${maxBytes} bytes`);
+    if (bytes > maxBytes) throw new RangeError(`${what} holds more than ${maxBytes} bytes`);
     text += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
   }
   return text + decoder.decode();

@@ -1,6 +1,6 @@
-// radkit decode reads at most 1 MiB: an endless or huge input stops with a
-// usage error once the cap is passed, without reading (or buffering) the
-// rest; a dump of a maximum-size packet (4,096 bytes, RFC 2865 §3), as real
+// radkit decode reads at most 1 MiB, every other command at most 64 MiB of a
+// file: an endless or huge input stops with an error once the cap is
+// passed, without reading (or buffering) the rest; a dump of a maximum-size packet (4,096 bytes, RFC 2865 §3), as real
 // tcpdump -X and tshark -x print it, is far below the cap and decodes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -89,4 +89,25 @@ for (const name of ["tcpdump-X-max-size.txt", "tshark-x-max-size.txt"]) {
     assert.match(out[1]!, /verified: Request Authenticator/);
     assert.equal(out.filter((line) => line.startsWith("\tClass = ")).length, 16);
   });
+}
+
+// Every other file the CLI reads (users files, packet lists, dictionaries,
+// certificates) stops at MAX_TEXT_INPUT: /dev/zero is an endless file. A
+// file flag that cannot be read is a usage error (2); a dictionary, an error (1).
+for (
+  const [command, status, args] of [
+    ["send", 2, ["send", "--server", "127.0.0.1:1", "--secret", "s", "--file", "/dev/zero"]],
+    ["serve", 2, ["serve", "--secret", "s", "--auth-port", "0", "--users", "/dev/zero"]],
+    ["dict", 1, ["dict", "--dict", "/dev/zero", "--stats"]],
+  ] as const
+) {
+  test(
+    `radkit ${command} stops reading an endless file past 64 MiB (exit ${status})`,
+    T,
+    async () => {
+      const result = await cli(args);
+      assert.equal(result.code, status, result.stdout + result.stderr);
+      assert.match(result.stderr, /\/dev\/zero.*more than 67108864 bytes/);
+    },
+  );
 }
