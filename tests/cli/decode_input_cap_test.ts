@@ -1,7 +1,8 @@
 // radkit decode reads at most 1 MiB, every other command at most 64 MiB of a
 // file: an endless or huge input stops with an error once the cap is
-// passed, without reading (or buffering) the rest; a dump of a maximum-size packet (4,096 bytes, RFC 2865 §3), as real
-// tcpdump -X and tshark -x print it, is far below the cap and decodes.
+// passed, without reading (or buffering) the rest; a dump of a maximum-size
+// packet (4,096 bytes, RFC 2865 §3), as real tcpdump -X and tshark -x print
+// it, is far below the cap and decodes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
