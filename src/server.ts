@@ -13,6 +13,9 @@ import {
   checkRequest,
   EAP_MESSAGE,
   findAttribute,
+  framedLength,
+  HEADER_LENGTH,
+  lengthProblem,
   MESSAGE_AUTHENTICATOR,
   packetLength,
   PROXY_STATE,
@@ -46,7 +49,7 @@ import {
   requestKey,
 } from "./server/duplicate_cache.ts";
 import { consoleWarnLogger, type Logger } from "./server/logger.ts";
-import { countAttributes, TooManyAttributesError } from "./codec/count_attributes.ts";
+import { countFramed, framingProblem, TooManyAttributesError } from "./codec/count_attributes.ts";
 import { checkLimits, type Limits } from "./server/limits.ts";
 import { ClientLoad } from "./server/client_load.ts";
 import { isAsyncFunction, ownBytes } from "./server/request_bytes.ts";
@@ -1264,17 +1267,10 @@ export class Server<A extends object = AnyAttributes> {
       return this.#drop(undefined, "wrong-port", from, { code: codeName(code) }, listener);
     }
     const { maxAttributes } = this.#limits;
-    let count: number;
-    try {
-      count = countAttributes(data, data.length, maxAttributes);
-    } catch (error) {
-      return this.#drop(
-        undefined,
-        "malformed",
-        from,
-        { error: (error as Error).message },
-        listener,
-      );
+    const count = countFramed(data, HEADER_LENGTH, data.length, maxAttributes);
+    if (count < 0) {
+      const error = framingProblem(data, HEADER_LENGTH, data.length)!.message;
+      return this.#drop(undefined, "malformed", from, { error }, listener);
     }
     if (count > maxAttributes) {
       return this.#drop(undefined, "too-many-attributes", from, { maxAttributes }, listener);
@@ -1288,11 +1284,10 @@ export class Server<A extends object = AnyAttributes> {
     if (this.#state === "closing" || this.#state === "closed") {
       return this.#drop(undefined, "closing", from);
     }
-    let length: number;
-    try {
-      length = packetLength(data);
-    } catch (error) {
-      return this.#drop(undefined, "malformed", from, { error: (error as Error).message });
+    // Garbage is common here: the checks up to the lookup build no Error.
+    const length = framedLength(data);
+    if (length < 0) {
+      return this.#drop(undefined, "malformed", from, { error: lengthProblem(data) });
     }
     const code = data[0]!;
     if (!accepts(listener.port, code)) {
@@ -1302,11 +1297,10 @@ export class Server<A extends object = AnyAttributes> {
       });
     }
     const { maxAttributes, maxInFlight, maxPendingLookups } = this.#limits;
-    let count: number;
-    try {
-      count = countAttributes(data, length, maxAttributes);
-    } catch (error) {
-      return this.#drop(undefined, "malformed", from, { error: (error as Error).message });
+    const count = countFramed(data, HEADER_LENGTH, length, maxAttributes);
+    if (count < 0) {
+      const error = framingProblem(data, HEADER_LENGTH, length)!.message;
+      return this.#drop(undefined, "malformed", from, { error });
     }
     if (count > maxAttributes) {
       return this.#drop(undefined, "too-many-attributes", from, { maxAttributes });

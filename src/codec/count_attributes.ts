@@ -49,15 +49,57 @@ export function walkAttributes(
   end: number,
   limit: number,
 ): number {
+  const count = countFramed(bytes, start, end, limit);
+  if (count >= 0) return count;
+  const problem = framingProblem(bytes, start, end)!;
+  throw new MalformedPacketError(problem.message, problem.offset);
+}
+
+/**
+ * The first attribute of `bytes[start..end)` that does not frame, and why
+ * (the message of {@linkcode walkAttributes}'s error), or `undefined`.
+ *
+ * @param bytes The bytes holding the attributes.
+ * @param start Where the first attribute starts.
+ * @param end Where the attributes end.
+ * @returns Where and why, or `undefined` when every attribute frames.
+ */
+export function framingProblem(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): { message: string; offset: number } | undefined {
+  for (let p = start; p < end;) {
+    if (p + 2 > end) return { message: "attribute header is cut off", offset: p };
+    const size = bytes[p + 1]!;
+    if (size < 2) return { message: `attribute length ${size} is below 2`, offset: p };
+    if (p + size > end) {
+      return { message: `attribute length ${size} runs past the packet end`, offset: p };
+    }
+    p += size;
+  }
+  return undefined;
+}
+
+/**
+ * {@linkcode walkAttributes} without an exception: the count, at most
+ * `limit + 1`, or -1 when an attribute does not frame (RFC 2865 §5). The
+ * Server runs it on every datagram before any hashing, where garbage is
+ * common and an Error (with its stack) would cost more than the walk.
+ *
+ * @param bytes The bytes holding the attributes.
+ * @param start Where the first attribute starts.
+ * @param end Where the attributes end.
+ * @param limit Stop counting past this many.
+ * @returns The number of attributes, at most `limit + 1`, or -1.
+ */
+export function countFramed(bytes: Uint8Array, start: number, end: number, limit: number): number {
   let count = 0;
   for (let p = start; p < end;) {
     if (count > limit) return count;
-    if (p + 2 > end) throw new MalformedPacketError("attribute header is cut off", p);
+    if (p + 2 > end) return -1;
     const size = bytes[p + 1]!;
-    if (size < 2) throw new MalformedPacketError(`attribute length ${size} is below 2`, p);
-    if (p + size > end) {
-      throw new MalformedPacketError(`attribute length ${size} runs past the packet end`, p);
-    }
+    if (size < 2 || p + size > end) return -1;
     p += size;
     count++;
   }

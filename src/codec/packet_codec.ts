@@ -52,23 +52,38 @@ function hmacFor(secret: Uint8Array): HmacMd5 {
  *   Length field outside 20..4096 or longer than the datagram.
  */
 export function packetLength(datagram: Uint8Array): number {
+  const length = framedLength(datagram);
+  if (length < 0) throw new MalformedPacketError(lengthProblem(datagram)!, length === -1 ? 0 : 2);
+  return length;
+}
+
+/**
+ * {@linkcode packetLength} without an exception: the Length field, or -1
+ * for a datagram shorter than the header, -2 for a Length field that does
+ * not fit it. For checks on every received datagram, where garbage is
+ * common and building an Error (with its stack) would cost more than the
+ * rest of the check.
+ */
+export function framedLength(datagram: Uint8Array): number {
+  if (datagram.length < HEADER_LENGTH) return -1;
+  const length = (datagram[2]! << 8) | datagram[3]!;
+  if (length < HEADER_LENGTH || length > MAX_PACKET_LENGTH || length > datagram.length) return -2;
+  return length;
+}
+
+/** Why {@linkcode framedLength} refused `datagram`, in words; `undefined` if it did not. */
+export function lengthProblem(datagram: Uint8Array): string | undefined {
   if (datagram.length < HEADER_LENGTH) {
-    throw new MalformedPacketError(
-      `datagram of ${datagram.length} bytes is shorter than the 20-byte header`,
-      0,
-    );
+    return `datagram of ${datagram.length} bytes is shorter than the 20-byte header`;
   }
   const length = (datagram[2]! << 8) | datagram[3]!;
   if (length < HEADER_LENGTH || length > MAX_PACKET_LENGTH) {
-    throw new MalformedPacketError(`length field ${length} is outside 20..4096`, 2);
+    return `length field ${length} is outside 20..4096`;
   }
   if (length > datagram.length) {
-    throw new MalformedPacketError(
-      `length field ${length} exceeds the ${datagram.length}-byte datagram`,
-      2,
-    );
+    return `length field ${length} exceeds the ${datagram.length}-byte datagram`;
   }
-  return length;
+  return undefined;
 }
 
 /**

@@ -2,7 +2,9 @@
 // maxAttributes option of Packet.decode built on it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { countAttributes } from "../../src/codec/count_attributes.ts";
+import { countAttributes, countFramed, framingProblem } from "../../src/codec/count_attributes.ts";
+import { framedLength, lengthProblem, packetLength } from "../../src/codec/packet_codec.ts";
+import { seededRandom } from "../_random.ts";
 import { MalformedPacketError } from "../../src/errors.ts";
 import { Packet } from "../../src/packet.ts";
 import { Code } from "../../src/codec/code.ts";
@@ -85,4 +87,53 @@ test("Packet.decode() maxAttributes counts the values inside Vendor-Specific too
       // Refused after the second Vendor-Specific (248 values), not at the end.
       error.offset === 20 + 2 * 254,
   );
+});
+
+test("the checks without exceptions agree with the throwing ones on 20,000 random datagrams", () => {
+  const random = seededRandom(20261203);
+  const byte = () => Math.floor(random() * 256);
+  let framed = 0;
+  for (let i = 0; i < 20000; i++) {
+    const datagram = Uint8Array.from({ length: Math.floor(random() * 80) }, byte);
+    // Mostly plausible Length fields, and attribute lengths that often frame.
+    if (datagram.length >= 4 && random() < 0.7) {
+      const length = 20 + Math.floor(random() * (datagram.length - 19));
+      datagram[2] = length >> 8;
+      datagram[3] = length & 0xff;
+      for (let p = 20; p + 1 < length; p += Math.max(datagram[p + 1]!, 1)) {
+        if (random() < 0.9) datagram[p + 1] = 2 + Math.floor(random() * 6);
+      }
+    }
+    let thrown: Error | undefined;
+    let length = -1;
+    try {
+      length = packetLength(datagram);
+    } catch (error) {
+      thrown = error as Error;
+    }
+    assert.equal(framedLength(datagram) < 0, thrown !== undefined);
+    const why = lengthProblem(datagram);
+    assert.equal(
+      why === undefined
+        ? undefined
+        : `Malformed RADIUS packet at byte ${(thrown as MalformedPacketError).offset}: ${why}`,
+      thrown?.message,
+    );
+    if (thrown !== undefined) continue;
+    let count: number | undefined;
+    let problem: Error | undefined;
+    try {
+      count = countAttributes(datagram, length, 3);
+    } catch (error) {
+      problem = error as Error;
+    }
+    assert.equal(countFramed(datagram, 20, length, 3), count ?? -1);
+    if (problem === undefined) {
+      framed++;
+      continue;
+    }
+    const at = framingProblem(datagram, 20, length)!;
+    assert.equal(`Malformed RADIUS packet at byte ${at.offset}: ${at.message}`, problem.message);
+  }
+  assert.ok(framed > 2000, `${framed} datagrams framed: the draw must reach the attribute walk`);
 });
