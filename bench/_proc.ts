@@ -14,16 +14,22 @@ export function repoPath(relative: string): string {
   return fileURLToPath(new URL(`../${relative}`, import.meta.url));
 }
 
-/** The command line that runs `script` (a repository path) on `runtime`. */
+/**
+ * The command line that runs `script` (a repository path) on `runtime`,
+ * with `runtimeFlags` for the runtime itself (e.g. Deno's `--v8-flags=...`).
+ */
 export function runtimeCommand(
   runtime: Runtime,
   script: string,
   args: readonly string[] = [],
+  runtimeFlags: readonly string[] = [],
 ): [string, string[]] {
   const bin = repoPath(`node_modules/.bin/${runtime}`);
   const file = repoPath(script);
-  if (runtime === "deno") return [bin, ["run", "-A", "--unstable-net", file, ...args]];
-  return [bin, [file, ...args]];
+  if (runtime === "deno") {
+    return [bin, ["run", "-A", "--unstable-net", ...runtimeFlags, file, ...args]];
+  }
+  return [bin, [...runtimeFlags, file, ...args]];
 }
 
 /** The runtime this code runs on. */

@@ -37,6 +37,18 @@ const SERVER_TLS = {
 /** The users file both radkit serve and FreeRADIUS read (bob/hello is accepted). */
 export const USERS_FILE: string = repoPath("tests/freeradius/raddb/users");
 
+/**
+ * The runtime flags `radkit serve` runs with in the benchmarks, as README's
+ * "Under load" recommends for a server: on Deno, V8's young generation
+ * capped at 4 MiB semi-spaces (else it grows to 3 × 16 MiB under sustained
+ * load). bench/server_bench.ts also measures Deno without them.
+ */
+export const SERVER_RUNTIME_FLAGS: Readonly<Record<Runtime, readonly string[]>> = {
+  deno: ["--v8-flags=--max-semi-space-size=4"],
+  bun: [],
+  node: [],
+};
+
 /** One server to measure. */
 export interface ServerSpec {
   /** A short unique key, e.g. "freeradius", "bun", "bun-workers-2". */
@@ -48,6 +60,8 @@ export interface ServerSpec {
   runtime?: Runtime;
   /** Extra `radkit serve` arguments, e.g. ["--workers", "2"]. */
   args?: readonly string[];
+  /** Flags for the runtime running `radkit serve`, e.g. ["--v8-flags=--max-semi-space-size=4"]. */
+  runtimeFlags?: readonly string[];
   /** A FreeRADIUS configuration template instead of tests/freeradius/raddb. */
   template?: string;
   /** Also listen for RADIUS over TLS (see {@linkcode RunningServer.tls}). */
@@ -307,7 +321,7 @@ async function startRadkitOnce(spec: ServerSpec): Promise<RunningServer> {
     String(coa),
     ...tlsArgs,
     ...(spec.args ?? []),
-  ]);
+  ], spec.runtimeFlags);
   // stdout (one line per request) to /dev/null: reading it would load the machine.
   const child: ChildProcess = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";

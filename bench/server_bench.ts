@@ -38,6 +38,7 @@ import {
   type RunningServer,
   SECRET,
   serveHasWorkers,
+  SERVER_RUNTIME_FLAGS,
   type ServerSpec,
   startServer,
   treeCpuSeconds,
@@ -82,15 +83,25 @@ interface Contender {
 
 const RUNTIME_NAMES: Record<Runtime, string> = { deno: "Deno", bun: "Bun", node: "Node" };
 
-const radkit = (runtime: Runtime, id: string, args: string[]): ServerSpec => ({
-  id,
-  name: `radkit serve${[...args, ...SERVE_ARGS].map((arg) => ` ${arg}`).join("")} on ${
-    RUNTIME_NAMES[runtime]
-  }`,
-  kind: "radkit",
-  runtime,
-  args: [...args, ...SERVE_ARGS],
-});
+/**
+ * `radkit serve` on `runtime` with `args`, `--quiet` (FreeRADIUS logs no
+ * line per request either) and the runtime's server flags (none with
+ * `plainRuntime`).
+ */
+const radkit = (runtime: Runtime, id: string, args: string[], plainRuntime = false): ServerSpec => {
+  const runtimeFlags = plainRuntime ? [] : SERVER_RUNTIME_FLAGS[runtime];
+  const serveArgs = ["--quiet", ...args, ...SERVE_ARGS];
+  return {
+    id,
+    name: `radkit serve${serveArgs.map((arg) => ` ${arg}`).join("")} on ${RUNTIME_NAMES[runtime]}${
+      runtimeFlags.length > 0 ? ` (${runtimeFlags.join(" ")})` : ""
+    }`,
+    kind: "radkit",
+    runtime,
+    args: serveArgs,
+    runtimeFlags,
+  };
+};
 const freeradius: ServerSpec = {
   id: "freeradius",
   name: "FreeRADIUS (files, thread pool)",
@@ -122,6 +133,12 @@ for (const runtime of RUNTIMES_USED) {
   if (workers) {
     // One process on one core and on the machine; N worker processes on the machine.
     throughput.push({ spec: radkit(runtime, runtime, ["--workers", "1"]), modes });
+    if (SERVER_RUNTIME_FLAGS[runtime].length > 0) {
+      throughput.push({
+        spec: radkit(runtime, `${runtime}-plain`, ["--workers", "1"], true),
+        modes,
+      });
+    }
     throughput.push({
       spec: radkit(runtime, `${runtime}-workers`, ["--workers", String(WORKERS)]),
       modes: ["whole"],
@@ -135,6 +152,9 @@ for (const runtime of RUNTIMES_USED) {
   storm.push(radkit(runtime, `${runtime}-default`, []));
   if (workers) storm.push(radkit(runtime, runtime, ["--workers", "1"]));
   memory.push(radkit(runtime, runtime, workers ? ["--workers", "1"] : []));
+  if (SERVER_RUNTIME_FLAGS[runtime].length > 0) {
+    memory.push(radkit(runtime, `${runtime}-plain`, workers ? ["--workers", "1"] : [], true));
+  }
 }
 
 /** One measured window of one contender. */
@@ -154,12 +174,26 @@ interface Sample {
   latencyMs: { p50: number; p99: number; max: number };
 }
 
-interface ThroughputResult {
+/** Which server a result is of: the report's label comes from these. */
+interface Contestant {
   id: string;
   name: string;
   kind: ServerSpec["kind"];
   runtime: Runtime | null;
   args: readonly string[];
+  runtimeFlags: readonly string[];
+}
+
+const contestant = (spec: ServerSpec): Contestant => ({
+  id: spec.id,
+  name: spec.name,
+  kind: spec.kind,
+  runtime: spec.runtime ?? null,
+  args: spec.args ?? [],
+  runtimeFlags: spec.runtimeFlags ?? [],
+});
+
+interface ThroughputResult extends Contestant {
   samples: Record<Mode, Sample[]>;
   /** Tree memory after each round's run, and the requests that server answered by then. */
   memory: (TreeMemory & { requests: number })[];
@@ -238,11 +272,7 @@ if (findCompiler() === undefined) {
 const started = new Date();
 const loadAtStart = loadavg();
 const throughputResults: ThroughputResult[] = throughput.map(({ spec }) => ({
-  id: spec.id,
-  name: spec.name,
-  kind: spec.kind,
-  runtime: spec.runtime ?? null,
-  args: spec.args ?? [],
+  ...contestant(spec),
   samples: { pinned: [], whole: [] },
   memory: [],
 }));
@@ -287,12 +317,7 @@ if (PHASES.includes("throughput")) {
   }
 }
 
-interface StormResult {
-  id: string;
-  name: string;
-  kind: ServerSpec["kind"];
-  runtime: Runtime | null;
-  args: readonly string[];
+interface StormResult extends Contestant {
   perSecond: number;
   sent: number;
   replies: number;
@@ -321,11 +346,7 @@ if (PHASES.includes("storm") && STORM_RATE > 0) {
       });
       const r = run.result;
       stormResults.push({
-        id: spec.id,
-        name: spec.name,
-        kind: spec.kind,
-        runtime: spec.runtime ?? null,
-        args: spec.args ?? [],
+        ...contestant(spec),
         perSecond: r.repliesPerSecond,
         sent: r.sent,
         replies: r.verified,
@@ -351,12 +372,7 @@ if (PHASES.includes("storm") && STORM_RATE > 0) {
   }
 }
 
-interface MemoryResult {
-  id: string;
-  name: string;
-  kind: ServerSpec["kind"];
-  runtime: Runtime | null;
-  args: readonly string[];
+interface MemoryResult extends Contestant {
   requests: number;
   idle: TreeMemory;
   /** One sample a second: seconds, replies so far, tree memory. */
@@ -403,11 +419,7 @@ if (PHASES.includes("memory") && MEMORY_REQUESTS > 0) {
         pss: end.pss,
       });
       memoryResults.push({
-        id: spec.id,
-        name: spec.name,
-        kind: spec.kind,
-        runtime: spec.runtime ?? null,
-        args: spec.args ?? [],
+        ...contestant(spec),
         requests: result.verified,
         idle,
         samples,

@@ -25,7 +25,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { repoPath, type Runtime, startServerProcess } from "./_proc.ts";
 import { type RadloadResult, runRadload } from "./_radload.ts";
-import { SECRET, startServer, treeMemory } from "./_servers.ts";
+import { SECRET, SERVER_RUNTIME_FLAGS, startServer, treeMemory } from "./_servers.ts";
 
 /** One sample of the server. Heap and loop delay only with --server library. */
 export interface SoakSample {
@@ -46,6 +46,8 @@ export interface SoakRun {
   version: string;
   /** "serve" (`radkit serve` + args) or "library" (bench/_server_process.ts). */
   server?: string;
+  /** The runtime's own flags (`radkit serve` only), e.g. Deno's `--v8-flags=...`. */
+  runtimeFlags?: string[];
   date: string;
   minutes: number;
   rate: number;
@@ -180,6 +182,7 @@ async function soak(
       kind: "radkit",
       runtime,
       args,
+      runtimeFlags: SERVER_RUNTIME_FLAGS[runtime],
     });
     try {
       result = await runRadload(generator(server.port, minutes, rate, sampleS * 1000), {
@@ -203,6 +206,7 @@ async function soak(
     runtime,
     version: await version(runtime),
     server: mode === "library" ? "library" : ["serve", ...args].join(" "),
+    ...(mode === "library" ? {} : { runtimeFlags: [...SERVER_RUNTIME_FLAGS[runtime]] }),
     date: new Date().toISOString(),
     minutes,
     rate,
@@ -286,7 +290,9 @@ const ms = (value: number | undefined, digits: number): string =>
 function serverLabel(run: SoakRun): string {
   return run.server === undefined || run.server === "library"
     ? "radkit `Server` (bench/_server_process.ts)"
-    : `\`radkit ${run.server}\``;
+    : `\`radkit ${run.server}\`${
+      run.runtimeFlags?.length ? ` with \`${run.runtimeFlags.join(" ")}\`` : ""
+    }`;
 }
 
 /** bench/SOAK.md from the runs. */

@@ -613,7 +613,9 @@ if (!s || s.error || !s.throughput) {
   const label = (r) =>
     r.kind === "freeradius"
       ? `FreeRADIUS ${version.freeradius ?? ""} (\`files\`, thread pool)`
-      : `\`radkit serve${r.args.length ? ` ${r.args.join(" ")}` : ""}\` on ${names[r.runtime]}`;
+      : `\`radkit serve${r.args.length ? ` ${r.args.join(" ")}` : ""}\` on ${names[r.runtime]}${
+        r.runtimeFlags?.length ? ` with \`${r.runtimeFlags.join(" ")}\`` : ""
+      }`;
   const stat = (r, mode, key) => median((r.samples[mode] ?? []).map((sample) => sample[key]));
   const range = (r, mode) => {
     const rates = (r.samples[mode] ?? []).map((sample) => sample.perSecond);
@@ -642,9 +644,11 @@ if (!s || s.error || !s.throughput) {
     "  `pap` in authorize, a thread pool of 2–8 threads, `require_message_authenticator = yes`, no",
     "  per-request logging).",
     "- **`radkit serve`** on each runtime: `--secret testing123 --users tests/freeradius/raddb/users`",
-    "  (the same users file: bob/hello gets an Access-Accept with the same three attributes), default",
-    "  settings otherwise (Message-Authenticator required); its one log line per request goes to",
-    "  /dev/null.",
+    "  (the same users file: bob/hello gets an Access-Accept with the same three attributes) `--quiet`",
+    "  (no log line per request, as FreeRADIUS here), default settings otherwise (Message-Authenticator",
+    "  required). On Deno with `--v8-flags=--max-semi-space-size=4`, as README's Performance section",
+    "  recommends for a server (V8's young generation otherwise grows to 3 × 16 MiB under load), and",
+    "  once without it.",
     "- **One core**: the server's whole process tree pinned to core 1 (`taskset -a -p -c 1`), the",
     "  generator on core 0: nothing else shares the server's core. This is the per-core figure.",
     `- **Whole machine**: the server may run on every core (${cores} here), core 0 included, where the`,
@@ -1265,7 +1269,9 @@ if (existsSync(soakFile)) {
     const maxima = run.samples.flatMap((sample) => sample.max ?? []);
     const server = run.server === undefined || run.server === "library"
       ? "library `Server`"
-      : `\`radkit ${run.server}\``;
+      : `\`radkit ${run.server}\`${
+        run.runtimeFlags?.length ? ` with \`${run.runtimeFlags.join(" ")}\`` : ""
+      }`;
     p(
       `| ${names[run.runtime] ?? run.version} | ${server} | ${
         run.date.slice(0, 16)
