@@ -21,13 +21,17 @@
  *   `node:dgram` socket to child processes over `node:child_process` IPC
  *   (`SCM_RIGHTS`), so that they all read one socket:
  *   `@radkit/radius/adapters/workers` does that (`sockets: "shared"`).
- * - `receiveBufferSize` and `sendBufferSize` are not supported: Deno 2.9
- *   cannot set `SO_RCVBUF` or `SO_SNDBUF` (`Deno.listenDatagram` has no such
- *   option, and the `node:dgram` of Deno only records the number), so such a
- *   bind rejects with an Error whose `code` is `"ENOTSUP"`. Sockets get the
- *   system default (Linux: `net.core.rmem_default`, about 208 KiB, some 250
- *   small datagrams); raise that instead. Deno cannot read the sizes either:
- *   sockets have no `bufferSizes()`.
+ * - `receiveBufferSize` and `sendBufferSize`: `Deno.listenDatagram` has no
+ *   option for `SO_RCVBUF` or `SO_SNDBUF` (and the `node:dgram` of Deno only
+ *   records the number), so on Linux, with `--allow-all`, the adapter sets
+ *   them with libc's `setsockopt(2)` through Deno's FFI, on the descriptor it
+ *   finds in `/proc` (Deno reads `/proc` only with `--allow-all`), and such a
+ *   socket's `bufferSizes()` reports what the kernel granted. Elsewhere, or
+ *   without `-A`, such a bind rejects with an Error whose `code` is
+ *   `"ENOTSUP"` (the Server and Client then bind without their default 4
+ *   MiB): sockets get the system default (Linux: `net.core.rmem_default`,
+ *   about 208 KiB, some 250 small datagrams), so raise that instead. A
+ *   socket bound without sizes has no `bufferSizes()`.
  * - `unref()` and `ref()`: `DatagramConn.unref()` reaches only the newest of
  *   the pending receives, so every receive is unreferenced from the start and
  *   an idle timer holds the process while the socket is referenced. On a
@@ -65,6 +69,7 @@ import type {
   ResolvedAddress,
 } from "../src/transport.ts";
 import { bufferSizesUnsupported, requestedBufferSizes } from "./_buffer_sizes.ts";
+import { type DenoFfi, type SocketBuffers, socketBuffers } from "./_deno_socket_buffers.ts";
 import { KeepAlive } from "./_keep_alive.ts";
 import type { StreamTransport } from "../src/stream_transport.ts";
 import { nodeStreams } from "./_streams_node.ts";
@@ -89,7 +94,7 @@ interface DatagramConnLike {
 }
 
 /** The parts of the `Deno` namespace used here. */
-interface DenoLike {
+interface DenoLike extends DenoFfi {
   listenDatagram?: (
     options: { transport: "udp"; hostname: string; port: number },
   ) => DatagramConnLike;
@@ -148,12 +153,11 @@ export const udp: () => DatagramTransport = (): DatagramTransport => {
       'Deno.listenDatagram is unavailable: run with --unstable-net, or add "unstable": ["net"] to deno.json',
     );
   }
-  const listen = deno.listenDatagram.bind(deno);
   return {
     name: "deno",
     bind(options, onMessage): Promise<DatagramSocket> {
       try {
-        return Promise.resolve(open(listen, options, onMessage));
+        return Promise.resolve(open(deno, options, onMessage));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -168,11 +172,7 @@ async function denoLookup(hostname: string): Promise<readonly ResolvedAddress[]>
   return await lookupHost(hostname);
 }
 
-function open(
-  listen: NonNullable<DenoLike["listenDatagram"]>,
-  options: BindOptions,
-  onMessage: MessageHandler,
-): DatagramSocket {
+function open(deno: DenoLike, options: BindOptions, onMessage: MessageHandler): DatagramSocket {
   const { hostname, port, onError } = options;
   if (options.reusePort === true) {
     throw new Error(
@@ -181,16 +181,26 @@ function open(
     );
   }
   const sizes = requestedBufferSizes(options);
-  if (sizes.receive !== undefined || sizes.send !== undefined) {
-    throw bufferSizesUnsupported(
-      formatAddress({ hostname, port }),
-      sizes,
-      "Deno cannot set socket buffer sizes (Deno.listenDatagram has no such option, " +
-        "and the node:dgram of Deno only records the number)",
-    );
-  }
-  const conn = listen({ transport: "udp", hostname, port });
+  const conn = deno.listenDatagram!({ transport: "udp", hostname, port });
   const local = toAddress(conn.addr);
+  let buffers: SocketBuffers | undefined;
+  if (sizes.receive !== undefined || sizes.send !== undefined) {
+    const access = socketBuffers(deno, local);
+    try {
+      if (typeof access === "string") {
+        throw bufferSizesUnsupported(
+          formatAddress({ hostname, port }),
+          sizes,
+          `Deno.listenDatagram has no option for them, and ${access}`,
+        );
+      }
+      access.set(sizes);
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+    buffers = access;
+  }
   // conn.unref() before the first receive unrefs them all; the timer holds the process instead.
   let keepAlive: KeepAlive | undefined;
   if (typeof conn.unref === "function") {
@@ -277,6 +287,10 @@ function open(
     close,
     [Symbol.asyncDispose]: close,
   };
+  if (buffers !== undefined) {
+    const held = buffers;
+    socket.bufferSizes = () => (closed ? undefined : held.get());
+  }
   if (keepAlive !== undefined) {
     const held = keepAlive;
     socket.unref = () => {

@@ -1266,16 +1266,27 @@ export class Server<A extends object = AnyAttributes> {
     if (!accepts(listener.port, code)) {
       return this.#drop(undefined, "wrong-port", from, { code: codeName(code) }, listener);
     }
+    if (!this.#attributesFit(listener, data, data.length, from)) return;
+    this.#process(listener, data, data.length, from, client, undefined);
+  }
+
+  /**
+   * Step 3: the attribute headers frame (RFC 2865 §5) and there are at most
+   * `maxAttributes` of them; else the datagram is dropped and `false`.
+   */
+  #attributesFit(listener: Listener, data: Uint8Array, length: number, from: Address): boolean {
     const { maxAttributes } = this.#limits;
-    const count = countFramed(data, HEADER_LENGTH, data.length, maxAttributes);
+    const count = countFramed(data, HEADER_LENGTH, length, maxAttributes);
     if (count < 0) {
-      const error = framingProblem(data, HEADER_LENGTH, data.length)!.message;
-      return this.#drop(undefined, "malformed", from, { error }, listener);
+      const error = framingProblem(data, HEADER_LENGTH, length)!.message;
+      this.#drop(undefined, "malformed", from, { error }, listener);
+      return false;
     }
     if (count > maxAttributes) {
-      return this.#drop(undefined, "too-many-attributes", from, { maxAttributes }, listener);
+      this.#drop(undefined, "too-many-attributes", from, { maxAttributes }, listener);
+      return false;
     }
-    this.#process(listener, data, data.length, from, client, undefined);
+    return true;
   }
 
   /** Steps 1 to 4: what the bytes alone tell, then the client. */
@@ -1296,20 +1307,13 @@ export class Server<A extends object = AnyAttributes> {
         port: listener.port,
       });
     }
-    const { maxAttributes, maxInFlight, maxPendingLookups } = this.#limits;
-    const count = countFramed(data, HEADER_LENGTH, length, maxAttributes);
-    if (count < 0) {
-      const error = framingProblem(data, HEADER_LENGTH, length)!.message;
-      return this.#drop(undefined, "malformed", from, { error });
-    }
-    if (count > maxAttributes) {
-      return this.#drop(undefined, "too-many-attributes", from, { maxAttributes });
-    }
+    if (!this.#attributesFit(listener, data, length, from)) return;
     const table = this.#table;
     if (table !== undefined) {
       return this.#process(listener, data, length, from, table.find(from.hostname), undefined);
     }
     // The lookup may be async: it is a request in flight from the call on.
+    const { maxInFlight, maxPendingLookups } = this.#limits;
     const full = this.#jobs.size >= maxInFlight;
     if (full || this.#lookups >= maxPendingLookups) {
       // A retransmission needs no lookup to be answered from the cache.

@@ -4,7 +4,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { DatagramSocket, DatagramTransport } from "../../src/transport.ts";
-import { netCore, runBlocking, runtime, type Subject, subjects, udpSubjects } from "./_subjects.ts";
+import {
+  netCore,
+  runBlocking,
+  runChild,
+  runtime,
+  type Subject,
+  subjects,
+  udpSubjects,
+} from "./_subjects.ts";
 
 const linux = (globalThis as { process?: { platform?: string } }).process?.platform === "linux";
 const MiB = 1_048_576;
@@ -221,3 +229,29 @@ test(`bufferSizes() is ${runtime === "deno" ? "absent" : "present"} on sockets o
     await socket.close();
   }
 });
+
+// Deno sets the sizes through libc's setsockopt (FFI) on the descriptor it
+// finds in /proc, which Deno reads only with --allow-all; without it the
+// bind says so.
+test(
+  "adapters/deno.ts: buffer sizes need -A, and say so without it",
+  { skip: (runtime !== "deno" || !linux) && "Deno on Linux only" },
+  async () => {
+    const outcome = async (permissions: string[]) => {
+      const { code, output } = await runChild("_sized_bind_child.ts", [], () => {}, [
+        "run",
+        "--unstable-net",
+        ...permissions,
+      ]);
+      assert.equal(code, 0, output);
+      return JSON.parse(output.trim().split("\n").at(-1)!);
+    };
+    for (const permissions of [["--allow-net"], ["--allow-net", "--allow-ffi", "--allow-read"]]) {
+      const denied = await outcome(permissions);
+      assert.equal(denied.code, "ENOTSUP", permissions.join(" "));
+      assert.match(denied.message, /takes --allow-all \(-A\)/);
+    }
+    const granted = await outcome(["-A"]);
+    assert.equal(granted.granted.receive, linuxGrant(4 * MiB, netCore("rmem_max")));
+  },
+);
