@@ -25,7 +25,7 @@ const SO_RCVBUF = 8;
 /** The part of the Deno namespace used here. */
 export interface DenoFfi {
   build: { os: string };
-  permissions: { querySync(descriptor: { name: string; path?: string }): { state: string } };
+  permissions: { querySync(descriptor: { name: string }): { state: string } };
   dlopen(path: string, symbols: typeof SYMBOLS): { symbols: object };
   readTextFileSync(path: string): string;
   readDirSync(path: string): Iterable<{ name: string }>;

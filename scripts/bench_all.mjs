@@ -594,6 +594,9 @@ for (const runtime of runtimes) {
 }
 p("");
 
+/** The runtime's own flags a radkit server ran with, for a label (" with `--flag`"). */
+const withFlags = (flags) => (flags?.length ? ` with \`${flags.join(" ")}\`` : "");
+
 // Server (bench/server_bench.ts: C load generator, radkit serve, FreeRADIUS)
 const s = results.server;
 heading(
@@ -614,7 +617,7 @@ if (!s || s.error || !s.throughput) {
     r.kind === "freeradius"
       ? `FreeRADIUS ${version.freeradius ?? ""} (\`files\`, thread pool)`
       : `\`radkit serve${r.args.length ? ` ${r.args.join(" ")}` : ""}\` on ${names[r.runtime]}${
-        r.runtimeFlags?.length ? ` with \`${r.runtimeFlags.join(" ")}\`` : ""
+        withFlags(r.runtimeFlags)
       }`;
   const stat = (r, mode, key) => median((r.samples[mode] ?? []).map((sample) => sample[key]));
   const range = (r, mode) => {
@@ -1269,9 +1272,7 @@ if (existsSync(soakFile)) {
     const maxima = run.samples.flatMap((sample) => sample.max ?? []);
     const server = run.server === undefined || run.server === "library"
       ? "library `Server`"
-      : `\`radkit ${run.server}\`${
-        run.runtimeFlags?.length ? ` with \`${run.runtimeFlags.join(" ")}\`` : ""
-      }`;
+      : `\`radkit ${run.server}\`${withFlags(run.runtimeFlags)}`;
     p(
       `| ${names[run.runtime] ?? run.version} | ${server} | ${
         run.date.slice(0, 16)
